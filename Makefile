@@ -1,0 +1,35 @@
+# Two commands on a fresh Debian machine:
+#   make run    set everything up and start MediaDesk (GUI with a display, else serve)
+#   make test   set everything up and run the whole test suite
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test test-fast lint typecheck check bench screenshots package clean setup setup-test
+
+setup:
+	./scripts/bootstrap.sh run
+
+setup-test:
+	./scripts/bootstrap.sh test
+
+run: setup
+	$(BIN)/mediadesk
+
+test: setup-test
+	$(BIN)/python -m pytest -p no:cacheprovider
+
+# The quick loop while iterating: everything except real-media and real-client tests.
+test-fast: setup-test
+	$(BIN)/python -m pytest -p no:cacheprovider -m "not slow and not e2e and not services"
+
+lint: setup-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup-test
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,182 @@
+"""``import``, ``library list`` and ``media show|list|delete``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from mediadesk.cli.output import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    error,
+    human_duration,
+    human_size,
+    print_json,
+    table,
+)
+from mediadesk.cli.waiting import wait_for_media
+from mediadesk.domain.enums import MediaKind, MediaStatus
+from mediadesk.errors import InvalidInput
+from mediadesk.runtime import Runtime
+from mediadesk.services.catalogue import AttachTarget, EpisodeTarget, MovieTarget
+from mediadesk.services.library import MediaFilter
+from mediadesk.services.views import MediaFileView
+from mediadesk.settings import Settings
+
+
+def register(sub: Any) -> None:
+    imp = sub.add_parser("import", help="import a file or an http(s) URL into the library")
+    imp.add_argument("source", help="a local path or an http(s) URL")
+    group = imp.add_mutually_exclusive_group()
+    group.add_argument("--movie", metavar="TITLE", help="attach to this movie")
+    group.add_argument("--series", metavar="NAME", help="attach to an episode of this series")
+    imp.add_argument("--season", type=int, help="season number (with --series)")
+    imp.add_argument("--episode", type=int, help="episode number (with --series)")
+    imp.add_argument("--title", help="episode title (with --series)")
+    imp.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    imp.add_argument("--wait", action="store_true", help="wait until processing finishes")
+    imp.add_argument("--timeout", type=float, help="with --wait: give up after S seconds")
+    imp.add_argument("--json", action="store_true", help="print JSON")
+    imp.set_defaults(handler=cmd_import)
+
+    lib = sub.add_parser("library", help="the catalogue").add_subparsers(
+        dest="library_command", metavar="ACTION", required=True
+    )
+    ls = lib.add_parser("list", help="movies, series (seasons, episodes) and loose media")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(handler=cmd_library_list)
+
+    media = sub.add_parser("media", help="media files").add_subparsers(
+        dest="media_command", metavar="ACTION", required=True
+    )
+    show = media.add_parser("show", help="one media file with probe data and artifacts")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=cmd_media_show)
+    mls = media.add_parser("list", help="media files, newest first")
+    mls.add_argument("--kind", choices=[k.value for k in MediaKind])
+    mls.add_argument("--status", choices=[s.value for s in MediaStatus])
+    mls.add_argument("--search")
+    mls.add_argument("--offset", type=int, default=0)
+    mls.add_argument("--limit", type=int, default=100)
+    mls.add_argument("--json", action="store_true")
+    mls.set_defaults(handler=cmd_media_list)
+    delete = media.add_parser("delete", help="delete a media file (soft unless --purge)")
+    delete.add_argument("id")
+    delete.add_argument("--purge", action="store_true", help="also remove every file")
+    delete.set_defaults(handler=cmd_media_delete)
+
+
+def target_from(args: argparse.Namespace) -> AttachTarget | None:
+    if args.movie:
+        return MovieTarget(args.movie)
+    if args.series:
+        if args.season is None or args.episode is None:
+            raise InvalidInput("--series needs --season N and --episode N")
+        return EpisodeTarget(args.series, args.season, args.episode, args.title)
+    if args.season is not None or args.episode is not None or args.title:
+        raise InvalidInput("--season, --episode and --title go with --series")
+    return None
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    target = target_from(args)
+    with Runtime(settings) as rt:
+        source: str = args.source
+        if source.startswith(("http://", "https://")):
+            result = rt.ingest.import_url(source, target=target, tags=args.tag)
+        elif "://" in source:
+            raise InvalidInput(f"{source}: only local paths and http(s) URLs can be imported")
+        else:
+            result = rt.ingest.import_path(Path(source), target=target, tags=args.tag)
+        media = result.media
+        if args.wait:
+            media = wait_for_media(rt, media.id, args.timeout, show_progress=not args.json)
+        if args.json:
+            print_json(result.model_copy(update={"media": rt.library.get_media(media.id)}))
+        else:
+            note = " (already in the library)" if result.duplicate else ""
+            print(f"{media.id}  {media.original_filename}  {media.status}{note}")
+            _describe(media)
+        if args.wait and media.status == MediaStatus.FAILED:
+            error(f"processing failed: {media.error_code}: {media.error_message}")
+            return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def _describe(m: MediaFileView) -> None:
+    parts = [str(m.kind), human_duration(m.duration_seconds)]
+    if m.width and m.height:
+        parts.append(f"{m.width}x{m.height}")
+    parts += [c for c in (m.video_codec, m.audio_codec) if c]
+    parts.append(human_size(m.size_bytes))
+    print("  " + ", ".join(p for p in parts if p))
+
+
+def cmd_library_list(args: argparse.Namespace, settings: Settings) -> int:
+    with Runtime(settings) as rt:
+        listing = rt.library.listing()
+    if args.json:
+        print_json(listing)
+        return EXIT_OK
+    print("Movies")
+    for movie in listing.movies:
+        print(f"  {movie.title}  [{movie.media_file_id or 'no media'}]")
+    print("Series")
+    for series in listing.series:
+        print(f"  {series.title}")
+        for season in series.seasons:
+            print(f"    Season {season.number}")
+            for ep in season.episodes:
+                print(
+                    f"      E{ep.number:02d} {ep.title or ''}  [{ep.media_file_id or 'no media'}]"
+                )
+    print("Other media")
+    for media in listing.loose_media:
+        print(f"  {media.id}  {media.original_filename}  {media.status}")
+    return EXIT_OK
+
+
+def cmd_media_show(args: argparse.Namespace, settings: Settings) -> int:
+    with Runtime(settings) as rt:
+        media = rt.library.get_media(args.id)
+    if args.json:
+        print_json(media)
+        return EXIT_OK
+    print(f"{media.id}  {media.original_filename}  {media.status}")
+    _describe(media)
+    if media.error_code:
+        print(f"  error: {media.error_code}: {media.error_message}")
+    for art in media.artifacts or []:
+        print(f"  {art.kind:<14} {art.storage_key}  {human_size(art.size_bytes)}")
+    return EXIT_OK
+
+
+def cmd_media_list(args: argparse.Namespace, settings: Settings) -> int:
+    flt = MediaFilter(
+        kind=MediaKind(args.kind) if args.kind else None,
+        status=MediaStatus(args.status) if args.status else None,
+        search=args.search,
+    )
+    with Runtime(settings) as rt:
+        page = rt.library.list_media(flt, offset=args.offset, limit=args.limit)
+    if args.json:
+        print_json(page)
+        return EXIT_OK
+    table(
+        [
+            (m.id, m.kind, m.status, human_duration(m.duration_seconds), m.original_filename)
+            for m in page.items
+        ],
+        ["ID", "KIND", "STATUS", "LENGTH", "FILE"],
+    )
+    print(f"{len(page.items)} of {page.total}")
+    return EXIT_OK
+
+
+def cmd_media_delete(args: argparse.Namespace, settings: Settings) -> int:
+    with Runtime(settings) as rt:
+        rt.library.delete_media(args.id, purge=args.purge)
+    print(f"{'purged' if args.purge else 'deleted'} {args.id}")
+    return EXIT_OK

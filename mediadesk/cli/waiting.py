@@ -1,0 +1,89 @@
+"""Waiting for work from the command line, with a progress bar on a terminal.
+
+If no application is consuming this library, the waiting command becomes the
+consumer itself for as long as it waits, so ``mediadesk import x --wait`` works on
+its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from collections.abc import Iterator
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+
+from mediadesk.domain.enums import JobStatus, MediaStatus
+from mediadesk.errors import ErrorCode, MediaDeskError
+from mediadesk.runtime import Runtime
+from mediadesk.services.job_views import JobView
+from mediadesk.services.views import MediaFileView
+
+POLL_S = 0.25
+
+
+@contextlib.contextmanager
+def consuming(rt: Runtime) -> Iterator[None]:
+    """Run workers here unless another process already consumes this library."""
+    started = False
+    try:
+        rt.acquire_app_lock()
+    except MediaDeskError as exc:
+        if exc.code != ErrorCode.LIBRARY_LOCKED:
+            raise
+    else:
+        rt.start_workers()
+        started = True
+    try:
+        yield
+    finally:
+        if started:
+            rt.stop()
+
+
+def _bar(enabled: bool) -> Progress:
+    return Progress(
+        TextColumn("{task.description:<14}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>5.1f}%"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        disable=not enabled,
+        transient=False,
+    )
+
+
+def _tick(progress: Progress, tasks: dict[str, TaskID], jobs: list[JobView]) -> None:
+    for job in jobs:
+        if job.id not in tasks:
+            tasks[job.id] = progress.add_task(job.type, total=100)
+        done = 100.0 if job.status == JobStatus.COMPLETED else (job.progress or 0.0)
+        label = job.type if job.status != JobStatus.FAILED else f"{job.type} FAILED"
+        progress.update(tasks[job.id], completed=done, description=label)
+
+
+def wait_for_media(
+    rt: Runtime, media_id: str, timeout: float | None, show_progress: bool
+) -> MediaFileView:
+    deadline = None if timeout is None else time.monotonic() + timeout
+    tasks: dict[str, TaskID] = {}
+    with consuming(rt), _bar(show_progress and sys.stderr.isatty()) as progress:
+        while True:
+            media = rt.library.get_media(media_id, detail=False)
+            jobs = rt.jobs.list_jobs(media_file_id=media_id, limit=1000).items
+            _tick(progress, tasks, jobs)
+            if media.status in (MediaStatus.READY, MediaStatus.FAILED):
+                return rt.library.get_media(media_id)
+            if deadline is not None and time.monotonic() > deadline:
+                raise MediaDeskError(f"gave up waiting for {media_id}", code=ErrorCode.TIMEOUT)
+            time.sleep(POLL_S)
+
+
+def wait_for_jobs(
+    rt: Runtime, job_ids: list[str], timeout: float | None, show_progress: bool
+) -> list[JobView]:
+    tasks: dict[str, TaskID] = {}
+    with consuming(rt), _bar(show_progress and sys.stderr.isatty()) as progress:
+        return rt.jobs.wait(job_ids, timeout, on_tick=lambda js: _tick(progress, tasks, js))

@@ -1,0 +1,1 @@
+"""Typed contracts shared by every layer (enums, probe results, measurements)."""

@@ -1,0 +1,136 @@
+"""What ffprobe told us about a file, as a typed model.
+
+The engine builds it from ffprobe JSON; the library stores it on ``MediaFile``;
+the pipeline reads it to pick rungs, rotation and audio handling.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mediadesk.domain.enums import MediaKind
+
+StreamType = Literal["video", "audio", "subtitle", "data", "attachment", "unknown"]
+
+# Demuxers that carry a single still picture.
+IMAGE_CONTAINERS = frozenset(
+    {
+        "image2",
+        "jpeg_pipe",
+        "png_pipe",
+        "webp_pipe",
+        "bmp_pipe",
+        "tiff_pipe",
+        "gif",
+        "gif_pipe",
+    }
+)
+
+
+def parse_rate(text: str | None) -> float | None:
+    """ffprobe rates are fractions like ``30000/1001``; ``0/0`` means unknown."""
+    if not text:
+        return None
+    try:
+        value = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        return None
+    return float(value) if value > 0 else None
+
+
+class StreamInfo(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    index: int
+    type: StreamType
+    codec: str | None = None
+    profile: str | None = None
+    width: int | None = None
+    height: int | None = None
+    pix_fmt: str | None = None
+    bit_depth: int | None = None
+    frame_rate: float | None = None
+    avg_frame_rate: str | None = None
+    r_frame_rate: str | None = None
+    rotation: int = 0
+    sample_rate: int | None = None
+    channels: int | None = None
+    channel_layout: str | None = None
+    bit_rate: int | None = None
+    duration: float | None = None
+    frames: int | None = None
+    language: str | None = None
+    attached_pic: bool = False
+    default: bool = False
+    color_transfer: str | None = None
+
+    @property
+    def is_variable_frame_rate(self) -> bool:
+        real = parse_rate(self.r_frame_rate)
+        avg = parse_rate(self.avg_frame_rate)
+        if real is None or avg is None:
+            return False
+        return abs(real - avg) / real > 0.01
+
+    @property
+    def display_size(self) -> tuple[int, int] | None:
+        """Width and height as a player shows them, after the rotation matrix."""
+        if self.width is None or self.height is None:
+            return None
+        if self.rotation % 180 == 90:
+            return self.height, self.width
+        return self.width, self.height
+
+
+class MediaInfo(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    container: str
+    container_long: str | None = None
+    duration: float | None = None
+    bit_rate: int | None = None
+    size: int | None = None
+    streams: list[StreamInfo] = Field(default_factory=list)
+
+    @property
+    def video(self) -> StreamInfo | None:
+        """The main picture stream; cover art in audio files does not count."""
+        for stream in self.streams:
+            if stream.type == "video" and not stream.attached_pic:
+                return stream
+        return None
+
+    @property
+    def audio(self) -> StreamInfo | None:
+        for stream in self.streams:
+            if stream.type == "audio":
+                return stream
+        return None
+
+    @property
+    def is_image(self) -> bool:
+        return self.container in IMAGE_CONTAINERS or (
+            self.video is not None
+            and self.audio is None
+            and self.video.codec in {"mjpeg", "png", "webp", "bmp", "tiff", "gif"}
+            and (self.video.frames or 1) <= 1
+            and not self.duration_is_meaningful
+        )
+
+    @property
+    def duration_is_meaningful(self) -> bool:
+        return self.duration is not None and self.duration > 0.05
+
+    @property
+    def kind(self) -> MediaKind | None:
+        """Classify the file; ``None`` means nothing we can use."""
+        if self.is_image:
+            return MediaKind.IMAGE
+        if self.video is not None and self.duration_is_meaningful:
+            return MediaKind.VIDEO
+        if self.audio is not None and self.duration_is_meaningful:
+            return MediaKind.AUDIO
+        return None

@@ -1,0 +1,37 @@
+"""How an untrusted local file is handed to ffmpeg or ffprobe.
+
+- ``file:`` plus an absolute path: a name like ``-x.ts`` cannot read as an option and
+  ``subfile:x`` or ``http:x`` cannot select another protocol;
+- ``-protocol_whitelist file``: nothing but local files, ever;
+- ``-f`` and ``-format_whitelist`` set to the demuxer we identified ourselves, so a
+  file that is really a playlist or a concat script is never parsed as one, and nested
+  demuxers (an AVI's embedded subtitle, say) cannot switch to HLS either.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mediadesk.engine.sniff import Container, sniff
+
+
+def file_url(path: Path) -> str:
+    return "file:" + str(path.resolve())
+
+
+def input_args(path: Path, container: Container) -> list[str]:
+    return [
+        "-protocol_whitelist",
+        "file",
+        "-format_whitelist",
+        container.demuxer,
+        "-f",
+        container.demuxer,
+        "-i",
+        file_url(path),
+    ]
+
+
+def safe_input(path: Path) -> list[str]:
+    """Sniff ``path`` and return the argv fragment that opens it safely."""
+    return input_args(path, sniff(path))

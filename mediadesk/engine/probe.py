@@ -1,0 +1,145 @@
+"""ffprobe into a typed :class:`MediaInfo`."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from mediadesk.domain.mediainfo import MediaInfo, StreamInfo, parse_rate
+from mediadesk.engine.inputs import input_args
+from mediadesk.engine.process import run_process
+from mediadesk.engine.sniff import Container, sniff
+from mediadesk.errors import ErrorCode, InvalidInput, TransientError
+
+PROBE_TIMEOUT_S = 120.0
+
+
+def probe_argv(ffprobe: str, path: Path, container: Container) -> list[str]:
+    return [
+        ffprobe,
+        "-hide_banner",
+        "-v",
+        "error",
+        "-print_format",
+        "json",
+        "-show_format",
+        "-show_streams",
+        *input_args(path, container),
+    ]
+
+
+def probe_file(path: Path, ffprobe: str, container: Container | None = None) -> MediaInfo:
+    """Probe an untrusted local file; :class:`InvalidInput` when it is not usable media."""
+    container = container or sniff(path)
+    result = run_process(
+        probe_argv(ffprobe, path, container), capture_stdout=True, timeout=PROBE_TIMEOUT_S
+    )
+    if result.timed_out:
+        raise TransientError(f"{path.name}: ffprobe timed out", code=ErrorCode.TIMEOUT)
+    if result.exit_code != 0:
+        raise InvalidInput(
+            f"{path.name}: not readable as {container.extension} media "
+            f"({result.last_error_line()})",
+            code=ErrorCode.INVALID_MEDIA,
+        )
+    try:
+        document = json.loads(result.stdout or b"{}")
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"{path.name}: ffprobe returned unreadable output", code=ErrorCode.INVALID_MEDIA
+        ) from exc
+    info = parse_probe(document)
+    if not info.streams:
+        raise InvalidInput(
+            f"{path.name}: the file holds no audio, video or image stream",
+            code=ErrorCode.INVALID_MEDIA,
+        )
+    if info.kind is None:
+        raise InvalidInput(
+            f"{path.name}: no playable audio or video (duration unknown or zero)",
+            code=ErrorCode.UNSUPPORTED_MEDIA,
+        )
+    return info
+
+
+def parse_probe(document: dict[str, Any]) -> MediaInfo:
+    fmt = document.get("format", {})
+    streams = [_stream(s) for s in document.get("streams", [])]
+    return MediaInfo(
+        container=str(fmt.get("format_name", "unknown")),
+        container_long=fmt.get("format_long_name"),
+        duration=_float(fmt.get("duration")),
+        bit_rate=_int(fmt.get("bit_rate")),
+        size=_int(fmt.get("size")),
+        streams=streams,
+    )
+
+
+def _stream(raw: dict[str, Any]) -> StreamInfo:
+    kind = raw.get("codec_type", "unknown")
+    if kind not in ("video", "audio", "subtitle", "data", "attachment"):
+        kind = "unknown"
+    tags = raw.get("tags") or {}
+    disposition = raw.get("disposition") or {}
+    avg, real = raw.get("avg_frame_rate"), raw.get("r_frame_rate")
+    return StreamInfo(
+        index=int(raw.get("index", 0)),
+        type=kind,
+        codec=raw.get("codec_name"),
+        profile=raw.get("profile"),
+        width=_int(raw.get("width")),
+        height=_int(raw.get("height")),
+        pix_fmt=raw.get("pix_fmt"),
+        bit_depth=_bit_depth(raw),
+        frame_rate=(parse_rate(avg) or parse_rate(real)) if kind == "video" else None,
+        avg_frame_rate=avg,
+        r_frame_rate=real,
+        rotation=_rotation(raw, tags),
+        sample_rate=_int(raw.get("sample_rate")),
+        channels=_int(raw.get("channels")),
+        channel_layout=raw.get("channel_layout"),
+        bit_rate=_int(raw.get("bit_rate")),
+        duration=_float(raw.get("duration")),
+        frames=_int(raw.get("nb_frames")),
+        language=tags.get("language"),
+        attached_pic=bool(disposition.get("attached_pic")),
+        default=bool(disposition.get("default")),
+        color_transfer=raw.get("color_transfer"),
+    )
+
+
+def _rotation(raw: dict[str, Any], tags: dict[str, Any]) -> int:
+    """Clockwise display rotation in degrees (0, 90, 180, 270)."""
+    for side in raw.get("side_data_list") or []:
+        if "rotation" in side:
+            # The display matrix states the counter-clockwise angle.
+            return round(-float(side["rotation"])) % 360
+    if "rotate" in tags:
+        return int(tags["rotate"]) % 360
+    return 0
+
+
+def _bit_depth(raw: dict[str, Any]) -> int | None:
+    bits = _int(raw.get("bits_per_raw_sample"))
+    if bits:
+        return bits
+    match = re.search(r"p(\d{2})(le|be)$", raw.get("pix_fmt") or "")
+    if match:
+        return int(match.group(1))
+    return 8 if raw.get("codec_type") == "video" and raw.get("pix_fmt") else None
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "N/A", "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value) if value not in (None, "N/A", "") else None
+    except (TypeError, ValueError):
+        return None

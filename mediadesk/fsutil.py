@@ -1,0 +1,32 @@
+"""Small filesystem helpers for durable, atomic writes."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+from mediadesk.errors import ErrorCode, TransientError
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename inside ``path`` durable."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def replace_durably(src: Path, dst: Path) -> None:
+    """Rename ``src`` over ``dst`` and make the rename survive a power cut."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(src, dst)
+    fsync_dir(dst.parent)
+
+
+def storage_error(exc: OSError, what: str) -> TransientError:
+    """Turn an OSError into a coded, retryable error with a readable message."""
+    if exc.errno == errno.ENOSPC:
+        return TransientError(f"disk full while {what}", code=ErrorCode.DISK_FULL)
+    return TransientError(f"{what}: {exc.strerror or exc}", code=ErrorCode.STORAGE_ERROR)

@@ -1,0 +1,15 @@
+"""Job types that do media work, and the registry of all of them."""
+
+from __future__ import annotations
+
+from mediadesk.handlers.noop import NoopJob
+from mediadesk.handlers.poster import PosterJob
+from mediadesk.handlers.probe import ProbeJob
+from mediadesk.jobs.registry import JobRegistry
+
+
+def default_registry() -> JobRegistry:
+    registry = JobRegistry()
+    for job_type in (ProbeJob(), PosterJob(), NoopJob()):
+        registry.register(job_type)
+    return registry

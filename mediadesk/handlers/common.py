@@ -1,0 +1,38 @@
+"""Helpers shared by media handlers: opening the original safely, checking outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mediadesk.engine.integrity import check_complete
+from mediadesk.engine.sniff import Container, sniff
+from mediadesk.errors import ErrorCode, InvalidInput, VerificationFailed
+from mediadesk.jobs.context import JobContext
+from mediadesk.services.views import MediaFileView
+
+
+def media_of(ctx: JobContext) -> MediaFileView:
+    if ctx.media is None:
+        raise InvalidInput("the job's media file no longer exists", code=ErrorCode.NOT_FOUND)
+    return ctx.media
+
+
+def open_original(ctx: JobContext) -> tuple[Path, Container]:
+    """The original as a local file, identified and checked again (it may have changed)."""
+    media = media_of(ctx)
+    try:
+        path = ctx.storage.materialize(media.original_key, ctx.scratch / "input")
+    except FileNotFoundError as exc:
+        raise InvalidInput(
+            f"the original {media.original_key} is missing from storage",
+            code=ErrorCode.NOT_FOUND,
+        ) from exc
+    container = sniff(path)
+    check_complete(path, container)
+    return path, container
+
+
+def require_files(*paths: Path) -> None:
+    for path in paths:
+        if not path.is_file() or path.stat().st_size == 0:
+            raise VerificationFailed(f"expected output {path.name} was not produced")

@@ -1,0 +1,11 @@
+"""Input shared by every per-media pipeline step."""
+
+from __future__ import annotations
+
+from mediadesk.jobs.registry import JobInput
+
+
+class MediaStepInput(JobInput):
+    """A step that needs only the media file id; steps with options extend this."""
+
+    media_file_id: str

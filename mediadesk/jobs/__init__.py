@@ -1,0 +1,1 @@
+"""Durable jobs: records, transport, workers, recovery."""

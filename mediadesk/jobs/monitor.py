@@ -1,0 +1,122 @@
+"""Watches the jobs running in this process: heartbeats, cancel requests, time limits.
+
+One thread for all running jobs. Cancel requests written by any process (CLI, server,
+GUI) are polled every half second; leases are renewed every ``heartbeat_interval``.
+Progress goes to the event bus at most a few times a second and to the database with
+the heartbeat, so a busy encode never floods either.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from mediadesk.engine.process import CancelToken
+from mediadesk.events import EventBus, JobProgress
+from mediadesk.jobs.context import CANCEL_SHUTDOWN, CANCEL_TIMEOUT, CANCEL_USER
+from mediadesk.jobs.store import JobStore
+
+log = logging.getLogger(__name__)
+
+TICK_S = 0.5
+EVENT_INTERVAL_S = 0.25
+
+
+@dataclass
+class _Running:
+    worker: str
+    cancel: CancelToken
+    deadline: float
+    percent: float | None = None
+    eta_s: float | None = None
+    last_event: float = 0.0
+
+
+class JobMonitor:
+    def __init__(self, store: JobStore, bus: EventBus, heartbeat_interval: float) -> None:
+        self.store = store
+        self.bus = bus
+        self.heartbeat_interval = heartbeat_interval
+        self._running: dict[str, _Running] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="job-monitor", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)
+
+    def register(self, job_id: str, worker: str, cancel: CancelToken, deadline: float) -> None:
+        with self._lock:
+            self._running[job_id] = _Running(worker, cancel, deadline)
+
+    def unregister(self, job_id: str) -> None:
+        with self._lock:
+            self._running.pop(job_id, None)
+
+    def running_ids(self) -> list[str]:
+        with self._lock:
+            return list(self._running)
+
+    def progress(
+        self, job_id: str, percent: float | None, eta_s: float | None, speed: float | None
+    ) -> None:
+        now = time.monotonic()
+        with self._lock:
+            entry = self._running.get(job_id)
+            if entry is None:
+                return
+            if percent is not None:
+                entry.percent, entry.eta_s = percent, eta_s
+            if now - entry.last_event < EVENT_INTERVAL_S and (percent or 0) < 100:
+                return
+            entry.last_event = now
+        self.bus.publish(JobProgress(job_id, percent, eta_s, speed))
+
+    def cancel_local(self, job_id: str, reason: str = CANCEL_USER) -> bool:
+        """Cancel a job running in this process right away (no polling delay)."""
+        with self._lock:
+            entry = self._running.get(job_id)
+        if entry is None:
+            return False
+        entry.cancel.cancel(reason)
+        return True
+
+    def cancel_all(self, reason: str = CANCEL_SHUTDOWN) -> None:
+        with self._lock:
+            entries = list(self._running.values())
+        for entry in entries:
+            entry.cancel.cancel(reason)
+
+    def _loop(self) -> None:
+        last_beat = 0.0
+        while not self._stop.wait(TICK_S):
+            try:
+                now = time.monotonic()
+                with self._lock:
+                    snapshot = dict(self._running)
+                for entry in snapshot.values():
+                    if now > entry.deadline:
+                        entry.cancel.cancel(CANCEL_TIMEOUT)
+                if now - last_beat >= self.heartbeat_interval:
+                    last_beat = now
+                    cancelled = self.store.heartbeat(
+                        {j: e.worker for j, e in snapshot.items()},
+                        {j: (e.percent, e.eta_s) for j, e in snapshot.items()},
+                    )
+                else:
+                    cancelled = self.store.cancel_requested(snapshot)
+                for job_id in cancelled:
+                    if job_id in snapshot:
+                        snapshot[job_id].cancel.cancel(CANCEL_USER)
+            except Exception:
+                # A locked or unreachable database must not kill the monitor; the next
+                # tick tries again and stale leases are what the reaper is for.
+                log.exception("job monitor tick failed")

@@ -1,0 +1,72 @@
+"""Job types: a typed input model and a handler each, registered by name."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from mediadesk.errors import ErrorCode, InvalidInput
+from mediadesk.jobs.context import JobContext
+from mediadesk.jobs.spec import Outcome
+from mediadesk.services.views import MediaFileView
+
+
+class JobInput(BaseModel):
+    """Base of every job input: strict, so a typo in stored input fails loudly."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+InputT = TypeVar("InputT", bound=JobInput)
+
+
+class JobType(ABC, Generic[InputT]):
+    name: ClassVar[str]
+    input_model: ClassVar[type[JobInput]]
+    queue: ClassVar[str] = "default"
+    max_attempts: ClassVar[int] = 3
+    needs_media: ClassVar[bool] = True
+    # A floor and a per-second-of-media allowance; long films get long limits.
+    base_timeout_s: ClassVar[float] = 300.0
+    timeout_per_media_second: ClassVar[float] = 0.0
+
+    def timeout(self, inp: InputT, media: MediaFileView | None) -> float:
+        duration = (media.duration_seconds or 0.0) if media else 0.0
+        return self.base_timeout_s + self.timeout_per_media_second * duration
+
+    @abstractmethod
+    def run(self, ctx: JobContext, inp: InputT) -> Outcome:
+        """Do the work in ``ctx.scratch``; verify; describe what to publish and record."""
+
+
+class JobRegistry:
+    def __init__(self) -> None:
+        self._types: dict[str, JobType[Any]] = {}
+
+    def register(self, job_type: JobType[Any]) -> None:
+        if job_type.name in self._types:
+            raise ValueError(f"job type {job_type.name!r} registered twice")
+        self._types[job_type.name] = job_type
+
+    def get(self, name: str) -> JobType[Any]:
+        try:
+            return self._types[name]
+        except KeyError:
+            raise InvalidInput(f"unknown job type {name!r}") from None
+
+    def names(self) -> list[str]:
+        return sorted(self._types)
+
+    def parse_input(self, name: str, data: dict[str, Any]) -> JobInput:
+        model = self.get(name).input_model
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            fields = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            )
+            raise InvalidInput(
+                f"invalid input for {name} job: {fields}", code=ErrorCode.INVALID_INPUT
+            ) from exc

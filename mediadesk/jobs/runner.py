@@ -1,0 +1,211 @@
+"""Runs one attempt of one job: claim, scratch, handler, verify-then-publish, commit."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import secrets
+import shutil
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from mediadesk.engine.binaries import FFmpegInfo, ffmpeg_info
+from mediadesk.engine.process import CancelToken
+from mediadesk.errors import ErrorCode, InvalidInput, MediaDeskError, TransientError
+from mediadesk.events import EventBus
+from mediadesk.jobs.context import JobContext
+from mediadesk.jobs.logs import attempt_log_dir
+from mediadesk.jobs.monitor import JobMonitor
+from mediadesk.jobs.registry import JobRegistry
+from mediadesk.jobs.spec import Outcome
+from mediadesk.jobs.store import HOSTNAME, Claim, JobStore
+from mediadesk.library.db import Database
+from mediadesk.services.catalogue import get_media_row
+from mediadesk.services.views import MediaFileView
+from mediadesk.settings import Settings
+from mediadesk.storage.base import Storage, walk_files
+
+log = logging.getLogger(__name__)
+
+# Distinguishes this process from an earlier one that had the same pid.
+PROCESS_TOKEN = secrets.token_hex(4)
+MANIFEST_LIMIT = 500
+
+
+def worker_identity(thread_name: str | None = None) -> str:
+    name = thread_name or threading.current_thread().name
+    return f"{HOSTNAME}:{os.getpid()}:{PROCESS_TOKEN}:{name}"
+
+
+class JobRunner:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        db: Database,
+        storage: Storage,
+        registry: JobRegistry,
+        store: JobStore,
+        monitor: JobMonitor,
+        bus: EventBus,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.storage = storage
+        self.registry = registry
+        self.store = store
+        self.monitor = monitor
+        self.bus = bus
+
+    def ffmpeg(self) -> FFmpegInfo:
+        return ffmpeg_info(self.settings.ffmpeg_path, self.settings.ffprobe_path)
+
+    def __call__(self, job_id: str) -> None:
+        try:
+            self.run(job_id)
+        except Exception:
+            log.exception("job %s: unexpected failure in the runner", job_id)
+
+    def run(self, job_id: str) -> None:
+        worker = worker_identity()
+        claim = self.store.claim(job_id, worker)
+        if claim is None:
+            later = self.store.deferred(job_id)
+            if later is not None:
+                self.store.send([later])
+            return
+        ctx = self._context(claim)
+        self.monitor.register(claim.job_id, worker, ctx.cancel, ctx.deadline)
+        try:
+            self._execute(claim, ctx)
+        finally:
+            self.monitor.unregister(claim.job_id)
+
+    def _context(self, claim: Claim) -> JobContext:
+        scratch = self.settings.scratch_dir / f"{claim.job_id}-{claim.attempt}"
+        log_dir = attempt_log_dir(self.settings, claim.job_id, claim.attempt)
+        media = self._media(claim.media_file_id)
+        job_type = self.registry.get(claim.job_type)
+        try:
+            timeout = job_type.timeout(
+                self.registry.parse_input(claim.job_type, claim.input_json), media
+            )
+        except MediaDeskError:
+            timeout = job_type.base_timeout_s
+        cancel = CancelToken()
+
+        def on_progress(pct: float | None, eta: float | None, speed: float | None) -> None:
+            self.monitor.progress(claim.job_id, pct, eta, speed)
+
+        def on_start(pid: int) -> None:
+            self.store.set_attempt_fields(claim.attempt_id, process_group=pid)
+
+        return JobContext(
+            job_id=claim.job_id,
+            job_type=claim.job_type,
+            attempt=claim.attempt,
+            media=media,
+            settings=self.settings,
+            db=self.db,
+            storage=self.storage,
+            ffmpeg=self.ffmpeg(),
+            scratch=scratch,
+            log_dir=log_dir,
+            cancel=cancel,
+            deadline=time.monotonic() + timeout,
+            on_progress=on_progress,
+            on_process_start=on_start,
+        )
+
+    def _media(self, media_id: str | None) -> MediaFileView | None:
+        if media_id is None:
+            return None
+        with self.db.read() as s:
+            try:
+                return MediaFileView.of(get_media_row(s, media_id), detail=True)
+            except MediaDeskError:
+                return None
+
+    def _execute(self, claim: Claim, ctx: JobContext) -> None:
+        job_type = self.registry.get(claim.job_type)
+        ctx.scratch.mkdir(parents=True, exist_ok=True)
+        self.store.set_attempt_fields(
+            claim.attempt_id,
+            scratch_dir=str(ctx.scratch),
+            stderr_log=str(ctx.stderr_log),
+            stdout_log=str(ctx.stdout_log),
+        )
+        ctx.note(
+            f"attempt {claim.attempt} of {claim.job_type} job {claim.job_id} on {claim.worker}"
+        )
+        try:
+            if job_type.needs_media and ctx.media is None:
+                raise InvalidInput(
+                    "the job's media file no longer exists", code=ErrorCode.NOT_FOUND
+                )
+            inp = self.registry.parse_input(claim.job_type, claim.input_json)
+            outcome = job_type.run(ctx, inp)
+            ctx.check_cancelled()
+            if not self.store.owns(claim):
+                ctx.note("lease lost (another worker took the job over); nothing published")
+                return
+            self._publish(outcome)
+        except MediaDeskError as exc:
+            self._failed(claim, ctx, exc)
+            return
+        except OSError as exc:
+            code = ErrorCode.DISK_FULL if exc.errno == errno.ENOSPC else ErrorCode.STORAGE_ERROR
+            self._failed(claim, ctx, TransientError(f"{exc.strerror or exc}", code=code))
+            return
+        except Exception as exc:
+            ctx.note("internal error:\n" + traceback.format_exc())
+            self._failed(
+                claim, ctx, TransientError(f"internal error: {exc}", code=ErrorCode.INTERNAL)
+            )
+            return
+        if self.store.complete(claim, outcome, self._attempt_fields(ctx)):
+            ctx.note("completed")
+            shutil.rmtree(ctx.scratch, ignore_errors=True)
+
+    def _publish(self, outcome: Outcome) -> None:
+        for spec in outcome.publish:
+            self.storage.publish_tree(spec.src_dir, spec.prefix, spec.entry_last)
+
+    def _failed(self, claim: Claim, ctx: JobContext, exc: MediaDeskError) -> None:
+        ctx.note(f"failed: {exc.code}: {exc.message}")
+        status = self.store.fail(claim, exc, self._attempt_fields(ctx))
+        ctx.note(f"job is now {status}")
+        log.info(
+            "job %s (%s) attempt %d failed: %s -> %s",
+            claim.job_id,
+            claim.job_type,
+            claim.attempt,
+            exc,
+            status,
+        )
+
+    def _attempt_fields(self, ctx: JobContext) -> dict[str, Any]:
+        last = ctx.last_result
+        return {
+            "commands": [c.as_json() for c in ctx.commands],
+            "exit_code": last.exit_code if last else None,
+            "stderr_tail": last.stderr_tail if last else None,
+            "encoder": ctx.encoder,
+            "details": ctx.details or None,
+            "scratch_manifest": scratch_manifest(ctx.scratch),
+        }
+
+
+def scratch_manifest(scratch: Path) -> list[dict[str, Any]]:
+    if not scratch.is_dir():
+        return []
+    items = []
+    for path in walk_files(scratch):
+        items.append({"path": path.relative_to(scratch).as_posix(), "size": path.stat().st_size})
+        if len(items) >= MANIFEST_LIMIT:
+            break
+    return items

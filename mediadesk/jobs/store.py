@@ -1,0 +1,416 @@
+"""Every state change of a job, each in one short write transaction.
+
+PENDING -> PROCESSING (claim) -> COMPLETED | PENDING (retry after backoff) | FAILED | DEAD.
+A claim is a conditional UPDATE whose row count decides who runs the job, so a
+duplicated or stale queue message is harmless. Completion, its artifacts, the media
+file's new status and the follow-up jobs commit together; only afterwards are the
+follow-ups handed to the queue (the reaper re-sends any message lost in between).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import socket
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.orm import Session
+
+from mediadesk.base_types import utcnow
+from mediadesk.domain.enums import JobStatus, MediaStatus
+from mediadesk.errors import ErrorCode, MediaDeskError
+from mediadesk.events import EventBus, JobEnqueued, JobStateChanged, MediaChanged
+from mediadesk.jobs.models import Job, JobAttempt
+from mediadesk.jobs.registry import JobRegistry
+from mediadesk.jobs.spec import JobSpec, Outcome
+from mediadesk.library.db import Database
+from mediadesk.library.models import Artifact, MediaFile
+from mediadesk.settings import Settings
+
+log = logging.getLogger(__name__)
+
+HOSTNAME = socket.gethostname()
+MAX_LOST_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Wakeup:
+    """A queue message to send once the transaction that made it true has committed."""
+
+    job_id: str
+    queue: str
+    priority: int
+    eta: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    job_id: str
+    job_type: str
+    attempt: int
+    attempt_id: int
+    worker: str
+    input_json: dict[str, Any]
+    media_file_id: str | None
+    queue: str
+
+
+@dataclass
+class AfterCommit:
+    """Messages and events that become true only when the transaction commits."""
+
+    wakeups: list[Wakeup]
+    events: list[Any]
+
+
+class JobStore:
+    def __init__(
+        self,
+        db: Database,
+        registry: JobRegistry,
+        settings: Settings,
+        bus: EventBus,
+        send: Callable[[list[Wakeup]], None],
+    ) -> None:
+        self.db = db
+        self.registry = registry
+        self.settings = settings
+        self.bus = bus
+        self.send = send
+
+    # Creating ---------------------------------------------------------------------
+
+    def add(
+        self, session: Session, spec: JobSpec, after: AfterCommit, parent_id: str | None = None
+    ) -> Job:
+        """Create a job inside the caller's transaction; its message goes after commit."""
+        job_type = self.registry.get(spec.type)
+        data = self.registry.parse_input(spec.type, spec.input.model_dump(mode="json"))
+        job = Job(
+            type=spec.type,
+            queue=self.queue_for(spec.type),
+            priority=spec.priority,
+            max_attempts=spec.max_attempts or job_type.max_attempts,
+            media_file_id=spec.media_file_id,
+            parent_id=parent_id,
+            pipeline=spec.pipeline,
+            input_json=data.model_dump(mode="json"),
+        )
+        session.add(job)
+        session.flush()
+        after.wakeups.append(Wakeup(job.id, job.queue, job.priority))
+        after.events.append(JobEnqueued(job.id, job.type, job.media_file_id))
+        if spec.pipeline and spec.media_file_id:
+            after.events.extend(refresh_media_status(session, spec.media_file_id))
+        return job
+
+    def queue_for(self, job_type: str) -> str:
+        default = self.registry.get(job_type).queue
+        return default if default in self.settings.queues else self.settings.queues[0]
+
+    def enqueue(self, specs: Iterable[JobSpec]) -> list[str]:
+        after = AfterCommit([], [])
+        with self.db.write() as s:
+            ids = [self.add(s, spec, after).id for spec in specs]
+        self.flush(after)
+        return ids
+
+    def flush(self, after: AfterCommit) -> None:
+        if after.wakeups:
+            self.send(after.wakeups)
+        for event in after.events:
+            self.bus.publish(event)
+
+    # Running ----------------------------------------------------------------------
+
+    def claim(self, job_id: str, worker: str) -> Claim | None:
+        now = utcnow()
+        with self.db.write() as s:
+            won = cast(
+                CursorResult[Any],
+                s.execute(
+                    update(Job)
+                    .where(
+                        Job.id == job_id,
+                        Job.status == JobStatus.PENDING,
+                        Job.cancel_requested.is_(False),
+                        (Job.run_after.is_(None)) | (Job.run_after <= now),
+                    )
+                    .values(
+                        status=JobStatus.PROCESSING,
+                        locked_by=worker,
+                        locked_at=now,
+                        heartbeat_at=now,
+                        attempts=Job.attempts + 1,
+                        progress=0.0,
+                        eta_seconds=None,
+                        updated_at=now,
+                    )
+                    .execution_options(synchronize_session=False)
+                ),
+            ).rowcount
+            if won != 1:
+                return None
+            job = s.get_one(Job, job_id)
+            if job.started_at is None:
+                job.started_at = now
+            attempt = JobAttempt(
+                job_id=job.id, number=job.attempts, worker=worker, host=HOSTNAME, started_at=now
+            )
+            s.add(attempt)
+            s.flush()
+            events: list[Any] = [JobStateChanged(job.id, job.type, job.media_file_id, "PROCESSING")]
+            if job.pipeline and job.media_file_id:
+                events.extend(refresh_media_status(s, job.media_file_id))
+            claim = Claim(
+                job.id,
+                job.type,
+                job.attempts,
+                attempt.id,
+                worker,
+                dict(job.input_json),
+                job.media_file_id,
+                job.queue,
+            )
+        self.flush(AfterCommit([], events))
+        return claim
+
+    def deferred(self, job_id: str) -> Wakeup | None:
+        """A message arrived before ``run_after``: when should it come back?"""
+        with self.db.read() as s:
+            job = s.get(Job, job_id)
+            if job is None or job.status != JobStatus.PENDING or job.run_after is None:
+                return None
+            if job.run_after <= utcnow():
+                return None
+            return Wakeup(job.id, job.queue, job.priority, job.run_after)
+
+    def set_attempt_fields(self, attempt_id: int, **fields: Any) -> None:
+        with self.db.write() as s:
+            s.execute(update(JobAttempt).where(JobAttempt.id == attempt_id).values(**fields))
+
+    def heartbeat(
+        self, worker_jobs: dict[str, str], progress: dict[str, tuple[float | None, float | None]]
+    ) -> set[str]:
+        """Refresh leases of running jobs; return the ids whose cancel was requested."""
+        if not worker_jobs:
+            return set()
+        now = utcnow()
+        with self.db.write() as s:
+            for job_id, worker in worker_jobs.items():
+                pct, eta = progress.get(job_id, (None, None))
+                values: dict[str, Any] = {"heartbeat_at": now}
+                if pct is not None:
+                    values["progress"] = round(pct, 2)
+                    values["eta_seconds"] = eta
+                s.execute(
+                    update(Job)
+                    .where(Job.id == job_id, Job.locked_by == worker)
+                    .values(**values)
+                    .execution_options(synchronize_session=False)
+                )
+            rows = s.execute(
+                select(Job.id).where(Job.id.in_(list(worker_jobs)), Job.cancel_requested.is_(True))
+            )
+            return {r[0] for r in rows}
+
+    def cancel_requested(self, job_ids: Iterable[str]) -> set[str]:
+        ids = list(job_ids)
+        if not ids:
+            return set()
+        with self.db.read() as s:
+            rows = s.execute(select(Job.id).where(Job.id.in_(ids), Job.cancel_requested.is_(True)))
+            return {r[0] for r in rows}
+
+    def owns(self, claim: Claim) -> bool:
+        with self.db.read() as s:
+            job = s.get(Job, claim.job_id)
+            return (
+                job is not None
+                and job.status == JobStatus.PROCESSING
+                and job.locked_by == claim.worker
+                and job.attempts == claim.attempt
+            )
+
+    # Finishing --------------------------------------------------------------------
+
+    def complete(self, claim: Claim, outcome: Outcome, attempt_fields: dict[str, Any]) -> bool:
+        """Commit a successful attempt. False when the lease was lost meanwhile."""
+        now = utcnow()
+        after = AfterCommit([], [])
+        with self.db.write() as s:
+            job = s.get_one(Job, claim.job_id)
+            attempt = s.get_one(JobAttempt, claim.attempt_id)
+            _finish_attempt(attempt, "SUCCEEDED", now, attempt_fields)
+            if job.locked_by != claim.worker or job.status != JobStatus.PROCESSING:
+                attempt.outcome = "INTERRUPTED"
+                attempt.error_code = ErrorCode.WORKER_LOST
+                attempt.error_message = "lease lost before commit; result discarded"
+                return False
+            self._record_artifacts(s, job, outcome)
+            for apply in outcome.apply:
+                apply(s)
+            has_children = s.scalar(select(Job.id).where(Job.parent_id == job.id).limit(1))
+            if not has_children:
+                for spec in outcome.follow_ups:
+                    self.add(s, spec, after, parent_id=job.id)
+            job.status = JobStatus.COMPLETED
+            job.result_json = outcome.result
+            job.error_code = job.error_message = None
+            job.locked_by = None
+            job.progress, job.eta_seconds = 100.0, 0.0
+            job.completed_at = now
+            after.events.append(JobStateChanged(job.id, job.type, job.media_file_id, "COMPLETED"))
+            if job.pipeline and job.media_file_id:
+                after.events.extend(refresh_media_status(s, job.media_file_id))
+        self.flush(after)
+        return True
+
+    def _record_artifacts(self, s: Session, job: Job, outcome: Outcome) -> None:
+        media_id = job.media_file_id
+        if outcome.replaces and media_id:
+            for old in s.scalars(
+                select(Artifact).where(
+                    Artifact.media_file_id == media_id, Artifact.kind.in_(outcome.replaces)
+                )
+            ):
+                s.delete(old)
+            s.flush()
+        for spec in outcome.artifacts:
+            target = spec.media_file_id or media_id
+            if target is None:
+                continue
+            s.add(
+                Artifact(
+                    media_file_id=target,
+                    kind=spec.kind,
+                    storage_key=spec.storage_key,
+                    size_bytes=spec.size_bytes,
+                    params=spec.params,
+                    preset_id=spec.preset_id,
+                    preset_version=spec.preset_version,
+                    job_id=job.id,
+                )
+            )
+
+    def fail(
+        self, claim: Claim, error: MediaDeskError, attempt_fields: dict[str, Any]
+    ) -> JobStatus:
+        now = utcnow()
+        after = AfterCommit([], [])
+        with self.db.write() as s:
+            job = s.get_one(Job, claim.job_id)
+            attempt = s.get_one(JobAttempt, claim.attempt_id)
+            outcome = "CANCELLED" if error.code == ErrorCode.CANCELLED else "FAILED"
+            interrupted = error.code == ErrorCode.WORKER_LOST
+            _finish_attempt(attempt, "INTERRUPTED" if interrupted else outcome, now, attempt_fields)
+            attempt.error_code, attempt.error_message = str(error.code), error.message
+            if job.locked_by != claim.worker or job.status != JobStatus.PROCESSING:
+                return job.status
+            if interrupted:
+                job.lost_attempts += 1
+            self.settle(job, error, now, after)
+            if job.pipeline and job.media_file_id:
+                after.events.extend(refresh_media_status(s, job.media_file_id))
+            status = job.status
+        self.flush(after)
+        return status
+
+    def settle(self, job: Job, error: MediaDeskError, now: datetime, after: AfterCommit) -> None:
+        """Decide what a failed attempt means for the job: retry, FAILED or DEAD."""
+        used = job.attempts - job.lost_attempts
+        job.locked_by = None
+        job.error_code, job.error_message = str(error.code), error.message
+        job.progress = job.eta_seconds = None
+        if error.code == ErrorCode.CANCELLED:
+            job.status, job.completed_at = JobStatus.FAILED, now
+            job.cancel_requested = False
+        elif error.retryable and used < job.max_attempts and job.lost_attempts < MAX_LOST_ATTEMPTS:
+            job.status = JobStatus.PENDING
+            job.run_after = now + timedelta(seconds=self.backoff(used, error))
+            after.wakeups.append(Wakeup(job.id, job.queue, job.priority, job.run_after))
+        elif error.retryable:
+            job.status, job.completed_at = JobStatus.DEAD, now
+        else:
+            job.status, job.completed_at = JobStatus.FAILED, now
+        after.events.append(
+            JobStateChanged(
+                job.id, job.type, job.media_file_id, str(job.status), str(error.code), error.message
+            )
+        )
+
+    def reclaim(self, job_id: str, owner: str, reason: str) -> bool:
+        """Take a job back from a worker that died; False if it is alive after all."""
+        now = utcnow()
+        after = AfterCommit([], [])
+        with self.db.write() as s:
+            job = s.get(Job, job_id)
+            if job is None or job.status != JobStatus.PROCESSING or job.locked_by != owner:
+                return False
+            attempt = s.scalar(
+                select(JobAttempt).where(
+                    JobAttempt.job_id == job_id, JobAttempt.number == job.attempts
+                )
+            )
+            if attempt is not None and attempt.finished_at is None:
+                attempt.outcome = "INTERRUPTED"
+                attempt.finished_at = now
+                attempt.error_code = ErrorCode.WORKER_LOST
+                attempt.error_message = reason
+            job.lost_attempts += 1
+            error = MediaDeskError(reason, code=ErrorCode.WORKER_LOST, retryable=True)
+            self.settle(job, error, now, after)
+            if job.pipeline and job.media_file_id:
+                after.events.extend(refresh_media_status(s, job.media_file_id))
+        self.flush(after)
+        log.warning("job %s reclaimed from %s: %s", job_id, owner, reason)
+        return True
+
+    def backoff(self, attempts_used: int, error: MediaDeskError) -> float:
+        if error.code == ErrorCode.WORKER_LOST:
+            return 0.0  # the work was fine; the worker was not
+        base = self.settings.retry_base_delay * float(2 ** max(0, attempts_used - 1))
+        return min(self.settings.retry_max_delay, base) * random.uniform(0.75, 1.25)
+
+
+def _finish_attempt(
+    attempt: JobAttempt, outcome: str, now: datetime, fields: dict[str, Any]
+) -> None:
+    attempt.outcome = outcome
+    attempt.finished_at = now
+    for key, value in fields.items():
+        setattr(attempt, key, value)
+
+
+def refresh_media_status(session: Session, media_id: str) -> list[MediaChanged]:
+    """Derive a media file's status from its pipeline jobs (the only way it changes)."""
+    media = session.get(MediaFile, media_id)
+    if media is None:
+        return []
+    jobs = list(
+        session.scalars(
+            select(Job)
+            .where(Job.media_file_id == media_id, Job.pipeline.is_(True))
+            .order_by(Job.created_at)
+        )
+    )
+    if not jobs:
+        return []
+    failed = [j for j in jobs if j.status in (JobStatus.FAILED, JobStatus.DEAD)]
+    if failed:
+        new, code, message = MediaStatus.FAILED, failed[0].error_code, failed[0].error_message
+    elif all(j.status == JobStatus.COMPLETED for j in jobs):
+        new, code, message = MediaStatus.READY, None, None
+    elif any(j.status != JobStatus.PENDING or j.attempts > 0 for j in jobs):
+        new, code, message = MediaStatus.PROCESSING, None, None
+    else:
+        new, code, message = MediaStatus.UPLOADED, None, None
+    if (media.status, media.error_code, media.error_message) == (new, code, message):
+        return []
+    media.status, media.error_code, media.error_message = new, code, message
+    media.updated_at = utcnow()
+    return [MediaChanged(media_id, str(new))]

@@ -1,0 +1,1 @@
+"""The library: ORM models, database access and migrations."""

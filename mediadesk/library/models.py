@@ -1,0 +1,204 @@
+"""The library: physical media files, what was derived from them, and the catalogue.
+
+``MediaFile`` is the single source of truth for a physical file; ``Movie`` and the
+``Series -> Season -> Episode`` tree only point at media files.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
+from mediadesk.domain.mediainfo import MediaInfo
+from mediadesk.library.base import ID, Base, PydanticJSON, UTCDateTime, new_id, utcnow
+
+
+def enum_column(enum_cls: type[Any], length: int = 16) -> Enum:
+    # Stored as plain strings: readable in SQL, and adding a member needs no migration.
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class MediaFile(TimestampMixin, Base):
+    __tablename__ = "media_files"
+    __table_args__ = (
+        # One live copy of each content; a soft-deleted file may be imported again.
+        Index(
+            "uq_media_files_sha256_live",
+            "sha256",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index("ix_media_files_status", "status"),
+        Index("ix_media_files_kind", "kind"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    kind: Mapped[MediaKind] = mapped_column(enum_column(MediaKind))
+    status: Mapped[MediaStatus] = mapped_column(
+        enum_column(MediaStatus), default=MediaStatus.UPLOADED
+    )
+    original_key: Mapped[str] = mapped_column(String(512))
+    original_filename: Mapped[str] = mapped_column(String(1024))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    mime: Mapped[str] = mapped_column(String(128))
+    sha256: Mapped[str] = mapped_column(String(64))
+    source_url: Mapped[str | None] = mapped_column(Text, default=None)
+    error_code: Mapped[str | None] = mapped_column(String(64), default=None)
+    error_message: Mapped[str | None] = mapped_column(Text, default=None)
+
+    # Probe results: the full typed document plus the columns people filter and sort on.
+    probe: Mapped[MediaInfo | None] = mapped_column(PydanticJSON(MediaInfo), default=None)
+    container: Mapped[str | None] = mapped_column(String(64), default=None)
+    duration_seconds: Mapped[float | None] = mapped_column(Float, default=None)
+    width: Mapped[int | None] = mapped_column(Integer, default=None)
+    height: Mapped[int | None] = mapped_column(Integer, default=None)
+    frame_rate: Mapped[float | None] = mapped_column(Float, default=None)
+    video_codec: Mapped[str | None] = mapped_column(String(32), default=None)
+    audio_codec: Mapped[str | None] = mapped_column(String(32), default=None)
+    bit_rate: Mapped[int | None] = mapped_column(BigInteger, default=None)
+
+    loudness_integrated_lufs: Mapped[float | None] = mapped_column(Float, default=None)
+    loudness_true_peak_dbtp: Mapped[float | None] = mapped_column(Float, default=None)
+    loudness_lra: Mapped[float | None] = mapped_column(Float, default=None)
+
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    artifacts: Mapped[list[Artifact]] = relationship(
+        back_populates="media_file", cascade="all, delete-orphan", passive_deletes=True
+    )
+    tags: Mapped[list[MediaTag]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"
+    )
+
+    def apply_probe(self, info: MediaInfo) -> None:
+        self.probe = info
+        self.container = info.container
+        self.duration_seconds = info.duration
+        self.bit_rate = info.bit_rate
+        video, audio = info.video, info.audio
+        size = video.display_size if video else None
+        self.width, self.height = size if size else (None, None)
+        self.frame_rate = video.frame_rate if video else None
+        self.video_codec = video.codec if video else None
+        self.audio_codec = audio.codec if audio else None
+
+
+class MediaTag(Base):
+    __tablename__ = "media_tags"
+
+    media_file_id: Mapped[str] = mapped_column(
+        ForeignKey("media_files.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+
+
+class Artifact(Base):
+    __tablename__ = "artifacts"
+    __table_args__ = (UniqueConstraint("media_file_id", "kind", "storage_key"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    media_file_id: Mapped[str] = mapped_column(
+        ForeignKey("media_files.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[ArtifactKind] = mapped_column(enum_column(ArtifactKind, 32))
+    storage_key: Mapped[str] = mapped_column(String(512))
+    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    params: Mapped[dict[str, Any]] = mapped_column(PydanticJSON(dict[str, Any]), default=dict)
+    preset_id: Mapped[str | None] = mapped_column(String(128), default=None)
+    preset_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    job_id: Mapped[str | None] = mapped_column(ID, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    media_file: Mapped[MediaFile] = relationship(back_populates="artifacts")
+
+
+class Movie(TimestampMixin, Base):
+    __tablename__ = "movies"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    title: Mapped[str] = mapped_column(String(512), index=True)
+    description: Mapped[str | None] = mapped_column(Text, default=None)
+    release_date: Mapped[date | None] = mapped_column(Date, default=None)
+    media_file_id: Mapped[str | None] = mapped_column(
+        ForeignKey("media_files.id", ondelete="SET NULL"), default=None, index=True
+    )
+
+    media_file: Mapped[MediaFile | None] = relationship()
+
+
+class Series(TimestampMixin, Base):
+    __tablename__ = "series"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    title: Mapped[str] = mapped_column(String(512), unique=True)
+    description: Mapped[str | None] = mapped_column(Text, default=None)
+
+    seasons: Mapped[list[Season]] = relationship(
+        back_populates="series",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Season.number",
+    )
+
+
+class Season(Base):
+    __tablename__ = "seasons"
+    __table_args__ = (UniqueConstraint("series_id", "number"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    series_id: Mapped[str] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(String(512), default=None)
+
+    series: Mapped[Series] = relationship(back_populates="seasons")
+    episodes: Mapped[list[Episode]] = relationship(
+        back_populates="season",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Episode.number",
+    )
+
+
+class Episode(Base):
+    __tablename__ = "episodes"
+    __table_args__ = (UniqueConstraint("season_id", "number"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(String(512), default=None)
+    media_file_id: Mapped[str | None] = mapped_column(
+        ForeignKey("media_files.id", ondelete="SET NULL"), default=None, index=True
+    )
+
+    season: Mapped[Season] = relationship(back_populates="episodes")
+    media_file: Mapped[MediaFile | None] = relationship()

@@ -1,0 +1,192 @@
+"""The composition root: builds settings, database, queue, storage and services.
+
+Shells (CLI, ``serve``, ``worker``, the GUI) build one ``Runtime`` and call services
+through it. ``open()`` makes it usable as a client (import, list, enqueue);
+``start_workers()`` turns this process into a consumer; ``stop()`` winds down.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+from pathlib import Path
+from typing import IO
+
+from mediadesk.engine.binaries import FFmpegInfo, ffmpeg_info
+from mediadesk.errors import ErrorCode, MediaDeskError
+from mediadesk.events import EventBus
+from mediadesk.handlers import default_registry
+from mediadesk.handlers.pipeline import PipelinePlanner
+from mediadesk.jobs.monitor import JobMonitor
+from mediadesk.jobs.reaper import Reaper
+from mediadesk.jobs.registry import JobRegistry
+from mediadesk.jobs.runner import JobRunner
+from mediadesk.jobs.store import JobStore
+from mediadesk.jobs.transport import EmbeddedConsumers, JobTransport
+from mediadesk.library.db import Database
+from mediadesk.library.migrate import MigrationReport, upgrade_to_head
+from mediadesk.services.fetch import FetchLimits
+from mediadesk.services.ingest import IngestService
+from mediadesk.services.jobs import JobService
+from mediadesk.services.library import LibraryService
+from mediadesk.settings import Settings
+from mediadesk.storage.base import Storage
+from mediadesk.storage.factory import create_storage
+
+log = logging.getLogger(__name__)
+
+
+class LibraryLock:
+    """An advisory lock: one application (GUI or serve) per library home."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fh: IO[str] | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+")  # noqa: SIM115 - held for the process lifetime
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            fh.close()
+            raise MediaDeskError(
+                f"the library at {self.path.parent} is already open by {holder}",
+                code=ErrorCode.LIBRARY_LOCKED,
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}\n")
+        fh.flush()
+        self._fh = fh
+
+    def release(self) -> None:
+        if self._fh is not None:
+            fcntl.flock(self._fh, fcntl.LOCK_UN)
+            self._fh.close()
+            self._fh = None
+
+
+class Runtime:
+    def __init__(self, settings: Settings, registry: JobRegistry | None = None) -> None:
+        self.settings = settings
+        self.bus = EventBus()
+        self.registry = registry or default_registry()
+        self._opened = False
+        self._consumers: EmbeddedConsumers | None = None
+        self._lock: LibraryLock | None = None
+        self.monitor: JobMonitor | None = None
+        self.reaper: Reaper | None = None
+        self.migration: MigrationReport | None = None
+
+    # Building -----------------------------------------------------------------------
+
+    def open(self) -> Runtime:
+        if self._opened:
+            return self
+        s = self.settings
+        for path in (s.home, s.logs_dir, s.scratch_dir):
+            path.mkdir(parents=True, exist_ok=True)
+        self.db = Database(s.resolved_database_url)
+        self.migration = upgrade_to_head(self.db, s.backups_dir, s.database_path)
+        self.storage: Storage = create_storage(s)
+        self.transport = JobTransport(s.resolved_queue_url, s.queues)
+        self.store = JobStore(self.db, self.registry, s, self.bus, self.transport.send)
+        self.library = LibraryService(self.db, self.storage, self.bus)
+        self.ingest = IngestService(
+            self.db,
+            self.storage,
+            self.bus,
+            ffprobe=s.ffprobe_path,
+            fetch_limits=FetchLimits(
+                max_bytes=s.url_max_bytes,
+                timeout_s=s.url_timeout,
+                max_redirects=s.url_max_redirects,
+                allow_private=s.allow_private_urls,
+            ),
+        )
+        self.pipeline = PipelinePlanner(self.store, self.registry, s)
+        self.ingest.hook = self.pipeline
+        self.jobs = JobService(self.db, self.store, s, self.storage)
+        self.library.before_delete = self.jobs.cancel_for_media
+        self._opened = True
+        return self
+
+    def ffmpeg(self) -> FFmpegInfo:
+        return ffmpeg_info(self.settings.ffmpeg_path, self.settings.ffprobe_path)
+
+    # Running ------------------------------------------------------------------------
+
+    def acquire_app_lock(self) -> None:
+        self._lock = LibraryLock(self.settings.lock_path)
+        self._lock.acquire()
+
+    @property
+    def workers_running(self) -> bool:
+        return self._consumers is not None
+
+    def start_workers(self, queues: list[str] | None = None, workers: int | None = None) -> None:
+        """Make this process a consumer: workers, lease monitor and reaper."""
+        self.open()
+        if self._consumers is not None:
+            return
+        self.ffmpeg()  # fail early and clearly when ffmpeg is missing
+        self.monitor = JobMonitor(self.store, self.bus, self.settings.heartbeat_interval)
+        self.jobs.monitor = self.monitor
+        runner = JobRunner(
+            settings=self.settings,
+            db=self.db,
+            storage=self.storage,
+            registry=self.registry,
+            store=self.store,
+            monitor=self.monitor,
+            bus=self.bus,
+        )
+        self.monitor.start()
+        self.reaper = Reaper(
+            self.settings, self.db, self.store, self.transport, self.storage, self.monitor
+        )
+        self.reaper.start()
+        self._consumers = self.transport.consume(
+            runner, queues or self.settings.queues, workers or self.settings.workers
+        )
+        self._consumers.start()
+        log.info(
+            "workers started: %d on %s",
+            workers or self.settings.workers,
+            ",".join(queues or self.settings.queues),
+        )
+
+    def stop(self, grace: float = 10.0) -> None:
+        """Stop taking work; give running jobs ``grace`` seconds, then interrupt them.
+
+        An interrupted job goes back to PENDING (its attempt is recorded as
+        INTERRUPTED) and runs again on the next start, from the beginning.
+        """
+        if self._consumers is not None:
+            if not self._consumers.stop(timeout=grace) and self.monitor is not None:
+                self.monitor.cancel_all()
+                self._consumers.stop(timeout=self.settings.cancel_grace + 5)
+            self._consumers = None
+        if self.reaper is not None:
+            self.reaper.stop()
+            self.reaper = None
+        if self.monitor is not None:
+            self.monitor.stop()
+            self.monitor = None
+        if self._opened:
+            self.transport.close()
+            self.db.dispose()
+            self._opened = False
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Runtime:
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

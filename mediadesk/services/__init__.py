@@ -1,0 +1,1 @@
+"""Services: the only API the shells (CLI, server, GUI) call."""

@@ -1,0 +1,254 @@
+"""Jobs as the shells see them: list, inspect, cancel, retry, replay, purge, logs, wait."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from mediadesk.base_types import utcnow
+from mediadesk.domain.enums import JobStatus
+from mediadesk.errors import Conflict, ErrorCode, InvalidInput, NotFound
+from mediadesk.events import JobStateChanged
+from mediadesk.jobs.logs import LogChunk, job_log_root, read_log
+from mediadesk.jobs.models import Job, JobAttempt
+from mediadesk.jobs.monitor import JobMonitor
+from mediadesk.jobs.spec import JobSpec
+from mediadesk.jobs.store import AfterCommit, JobStore, Wakeup, refresh_media_status
+from mediadesk.library.db import Database
+from mediadesk.library.models import Artifact
+from mediadesk.services.job_views import JobView, PurgeReport
+from mediadesk.services.views import Page
+from mediadesk.settings import Settings
+from mediadesk.storage.base import Storage
+
+TERMINAL = (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.DEAD)
+
+
+class JobService:
+    def __init__(
+        self,
+        db: Database,
+        store: JobStore,
+        settings: Settings,
+        storage: Storage,
+        monitor: JobMonitor | None = None,
+    ) -> None:
+        self.db = db
+        self.store = store
+        self.settings = settings
+        self.storage = storage
+        self.monitor = monitor
+
+    # Reading ----------------------------------------------------------------------
+
+    def submit(self, spec: JobSpec) -> JobView:
+        (job_id,) = self.store.enqueue([spec])
+        return self.get(job_id)
+
+    def list_jobs(
+        self,
+        status: JobStatus | None = None,
+        job_type: str | None = None,
+        media_file_id: str | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> Page[JobView]:
+        cond = []
+        if status is not None:
+            cond.append(Job.status == status)
+        if job_type:
+            cond.append(Job.type == job_type)
+        if media_file_id:
+            cond.append(Job.media_file_id == media_file_id)
+        limit = max(1, min(limit, 1000))
+        with self.db.read() as s:
+            total = s.scalar(select(func.count()).select_from(Job).where(*cond)) or 0
+            rows = s.scalars(
+                select(Job)
+                .where(*cond)
+                .order_by(Job.created_at.desc(), Job.id)
+                .offset(max(0, offset))
+                .limit(limit)
+            )
+            items = [JobView.of(j) for j in rows]
+        return Page[JobView](items=items, total=total, offset=offset, limit=limit)
+
+    def get(self, job_id: str) -> JobView:
+        with self.db.read() as s:
+            job = s.scalar(
+                select(Job).where(Job.id == job_id).options(selectinload(Job.attempt_rows))
+            )
+            if job is None:
+                raise NotFound(f"no job {job_id}")
+            return JobView.of(job, detail=True)
+
+    def counts(self) -> dict[str, int]:
+        with self.db.read() as s:
+            rows = s.execute(select(Job.status, func.count()).group_by(Job.status)).all()
+        counts = {str(status): 0 for status in JobStatus}
+        counts.update({str(status): n for status, n in rows})
+        return counts
+
+    def log(
+        self, job_id: str, attempt: int | None = None, stream: str = "stderr", offset: int = 0
+    ) -> LogChunk:
+        if stream not in ("stderr", "stdout"):
+            raise InvalidInput("stream must be stderr or stdout")
+        with self.db.read() as s:
+            q = select(JobAttempt).where(JobAttempt.job_id == job_id)
+            q = q.where(JobAttempt.number == attempt) if attempt else q
+            row = s.scalar(q.order_by(JobAttempt.number.desc()).limit(1))
+            if row is None:
+                if s.get(Job, job_id) is None:
+                    raise NotFound(f"no job {job_id}")
+                return read_log(None, offset)
+            pointer = row.stderr_log if stream == "stderr" else row.stdout_log
+        return read_log(Path(pointer) if pointer else None, offset)
+
+    def wait(
+        self,
+        job_ids: Iterable[str],
+        timeout: float | None = None,
+        on_tick: Callable[[list[JobView]], None] | None = None,
+        poll_s: float = 0.2,
+    ) -> list[JobView]:
+        """Block until every job is terminal (or ``timeout``); returns their views."""
+        ids = list(job_ids)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            with self.db.read() as s:
+                rows = {j.id: JobView.of(j) for j in s.scalars(select(Job).where(Job.id.in_(ids)))}
+            views = [rows[i] for i in ids if i in rows]
+            if on_tick is not None:
+                on_tick(views)
+            if all(v.status in TERMINAL for v in views):
+                return views
+            if deadline is not None and time.monotonic() > deadline:
+                return views
+            time.sleep(poll_s)
+
+    def jobs_of_media(self, media_file_id: str) -> list[str]:
+        with self.db.read() as s:
+            return list(s.scalars(select(Job.id).where(Job.media_file_id == media_file_id)))
+
+    # Changing ---------------------------------------------------------------------
+
+    def cancel(self, job_id: str) -> JobView:
+        after = AfterCommit([], [])
+        with self.db.write() as s:
+            running = self._cancel_in(s, job_id, after, strict=True)
+        self.store.flush(after)
+        if running and self.monitor is not None:
+            self.monitor.cancel_local(job_id)
+        return self.get(job_id)
+
+    def cancel_for_media(self, session: Session, media_file_id: str) -> None:
+        """Cancel a media file's unfinished jobs inside the caller's transaction."""
+        after = AfterCommit([], [])
+        for job_id in session.scalars(
+            select(Job.id).where(Job.media_file_id == media_file_id, Job.status.not_in(TERMINAL))
+        ):
+            self._cancel_in(session, job_id, after, strict=False)
+
+    def _cancel_in(self, s: Session, job_id: str, after: AfterCommit, strict: bool) -> bool:
+        job = s.get(Job, job_id)
+        if job is None:
+            raise NotFound(f"no job {job_id}")
+        if job.status == JobStatus.PENDING:
+            job.status, job.completed_at = JobStatus.FAILED, utcnow()
+            job.error_code, job.error_message = str(ErrorCode.CANCELLED), "cancelled before it ran"
+            after.events.append(
+                JobStateChanged(
+                    job.id, job.type, job.media_file_id, "FAILED", job.error_code, job.error_message
+                )
+            )
+            if job.pipeline and job.media_file_id:
+                after.events.extend(refresh_media_status(s, job.media_file_id))
+            return False
+        if job.status == JobStatus.PROCESSING:
+            job.cancel_requested = True
+            return True
+        if strict:
+            raise Conflict(f"job {job_id} already finished ({job.status})")
+        return False
+
+    def retry(self, job_id: str) -> JobView:
+        return self._rerun(job_id, allowed=(JobStatus.FAILED, JobStatus.DEAD))
+
+    def replay(self, job_id: str) -> JobView:
+        """Run a finished job again from its stored input (same input, same output)."""
+        return self._rerun(job_id, allowed=TERMINAL)
+
+    def _rerun(self, job_id: str, allowed: tuple[JobStatus, ...]) -> JobView:
+        after = AfterCommit([], [])
+        with self.db.write() as s:
+            job = s.get(Job, job_id)
+            if job is None:
+                raise NotFound(f"no job {job_id}")
+            if job.status not in allowed:
+                raise Conflict(
+                    f"job {job_id} is {job.status}; only {', '.join(allowed)} can run again"
+                )
+            job_type = self.store.registry.get(job.type)
+            job.status = JobStatus.PENDING
+            job.run_after = None
+            job.cancel_requested = False
+            job.error_code = job.error_message = None
+            job.progress = job.eta_seconds = None
+            job.completed_at = None
+            job.max_attempts = (job.attempts - job.lost_attempts) + job_type.max_attempts
+            after.wakeups.append(Wakeup(job.id, job.queue, job.priority))
+            after.events.append(JobStateChanged(job.id, job.type, job.media_file_id, "PENDING"))
+            if job.pipeline and job.media_file_id:
+                after.events.extend(refresh_media_status(s, job.media_file_id))
+        self.store.flush(after)
+        return self.get(job_id)
+
+    def purge(self, job_id: str, artifacts: bool = False) -> PurgeReport:
+        """Remove a finished job's record, logs and scratch (and, if asked, its outputs)."""
+        with self.db.write() as s:
+            job = s.get(Job, job_id)
+            if job is None:
+                raise NotFound(f"no job {job_id}")
+            if job.status not in TERMINAL:
+                raise Conflict(f"job {job_id} is {job.status}; cancel it before purging")
+            keys: list[str] = []
+            if artifacts:
+                for art in s.scalars(select(Artifact).where(Artifact.job_id == job_id)):
+                    keys.append(art.storage_key)
+                    s.delete(art)
+            s.delete(job)
+        objects = sum(self.storage.delete_prefix(k) for k in keys)
+        logs = self._remove_files(job_id)
+        return PurgeReport(jobs=1, log_dirs=logs, artifacts=len(keys), storage_objects=objects)
+
+    def purge_older_than(self, days: float) -> PurgeReport:
+        if days < 0:
+            raise InvalidInput("days must not be negative")
+        cutoff = utcnow() - timedelta(days=days)
+        with self.db.write() as s:
+            jobs = list(
+                s.scalars(select(Job).where(Job.status.in_(TERMINAL), Job.completed_at < cutoff))
+            )
+            ids = [j.id for j in jobs]
+            for job in jobs:
+                s.delete(job)
+        logs = sum(self._remove_files(i) for i in ids)
+        return PurgeReport(jobs=len(ids), log_dirs=logs, artifacts=0, storage_objects=0)
+
+    def _remove_files(self, job_id: str) -> int:
+        removed = 0
+        root = job_log_root(self.settings, job_id)
+        if root.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            removed += 1
+        if self.settings.scratch_dir.is_dir():
+            for scratch in self.settings.scratch_dir.glob(f"{job_id}-*"):
+                shutil.rmtree(scratch, ignore_errors=True)
+        return removed

@@ -1,0 +1,193 @@
+"""Reading and curating the library: lists, details, catalogue, tags, deletion."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from mediadesk.base_types import utcnow
+from mediadesk.domain.enums import MediaKind, MediaStatus
+from mediadesk.events import CatalogueChanged, EventBus, MediaChanged
+from mediadesk.library.db import Database
+from mediadesk.library.models import Episode, MediaFile, MediaTag, Movie
+from mediadesk.services import catalogue
+from mediadesk.services.catalogue import AttachTarget
+from mediadesk.services.views import (
+    LibraryListing,
+    MediaFileView,
+    MovieView,
+    Page,
+    SeriesView,
+)
+from mediadesk.storage import keys
+from mediadesk.storage.base import Storage
+
+log = logging.getLogger(__name__)
+
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class MediaFilter:
+    kind: MediaKind | None = None
+    status: MediaStatus | None = None
+    search: str | None = None
+    tag: str | None = None
+    include_deleted: bool = False
+    unattached: bool = False
+
+
+def _conditions(flt: MediaFilter) -> list[ColumnElement[bool]]:
+    cond: list[ColumnElement[bool]] = []
+    if not flt.include_deleted:
+        cond.append(MediaFile.deleted_at.is_(None))
+    if flt.kind is not None:
+        cond.append(MediaFile.kind == flt.kind)
+    if flt.status is not None:
+        cond.append(MediaFile.status == flt.status)
+    if flt.search:
+        pattern = f"%{flt.search.strip()}%"
+        titled = exists().where(Movie.media_file_id == MediaFile.id, Movie.title.ilike(pattern))
+        episode = exists().where(
+            Episode.media_file_id == MediaFile.id, Episode.title.ilike(pattern)
+        )
+        cond.append(or_(MediaFile.original_filename.ilike(pattern), titled, episode))
+    if flt.tag:
+        cond.append(
+            exists().where(MediaTag.media_file_id == MediaFile.id, MediaTag.name == flt.tag)
+        )
+    if flt.unattached:
+        cond.append(~exists().where(Movie.media_file_id == MediaFile.id))
+        cond.append(~exists().where(Episode.media_file_id == MediaFile.id))
+    return cond
+
+
+class LibraryService:
+    def __init__(self, db: Database, storage: Storage, bus: EventBus) -> None:
+        self.db = db
+        self.storage = storage
+        self.bus = bus
+        # Set by the job layer: cancels a media file's unfinished jobs before deletion.
+        self.before_delete: Callable[[Session, str], None] | None = None
+
+    # Media ------------------------------------------------------------------------
+
+    def list_media(
+        self, flt: MediaFilter | None = None, offset: int = 0, limit: int = 100
+    ) -> Page[MediaFileView]:
+        flt = flt or MediaFilter()
+        limit = max(1, min(limit, MAX_PAGE))
+        where = and_(*_conditions(flt))
+        stmt = (
+            select(MediaFile)
+            .where(where)
+            .order_by(MediaFile.created_at.desc(), MediaFile.id)
+            .offset(max(0, offset))
+            .limit(limit)
+        )
+        with self.db.read() as s:
+            total = s.scalar(select(func.count()).select_from(MediaFile).where(where)) or 0
+            items = [MediaFileView.of(m) for m in s.scalars(stmt)]
+        return Page[MediaFileView](items=items, total=total, offset=offset, limit=limit)
+
+    def count_media(self, flt: MediaFilter | None = None) -> int:
+        where = and_(*_conditions(flt or MediaFilter()))
+        with self.db.read() as s:
+            return s.scalar(select(func.count()).select_from(MediaFile).where(where)) or 0
+
+    def media_ids(
+        self, flt: MediaFilter | None = None, offset: int = 0, limit: int = 100
+    ) -> list[str]:
+        """Ids only, in list order: what lazy views fetch before loading rows."""
+        where = and_(*_conditions(flt or MediaFilter()))
+        stmt = (
+            select(MediaFile.id)
+            .where(where)
+            .order_by(MediaFile.created_at.desc(), MediaFile.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        with self.db.read() as s:
+            return list(s.scalars(stmt))
+
+    def get_media(self, media_id: str, detail: bool = True) -> MediaFileView:
+        with self.db.read() as s:
+            media = catalogue.get_media_row(s, media_id, include_deleted=True)
+            return MediaFileView.of(media, detail=detail)
+
+    def get_many(self, media_ids: list[str]) -> list[MediaFileView]:
+        with self.db.read() as s:
+            rows = {
+                m.id: m
+                for m in s.scalars(
+                    select(MediaFile)
+                    .where(MediaFile.id.in_(media_ids))
+                    .options(selectinload(MediaFile.tags))
+                )
+            }
+            return [MediaFileView.of(rows[i]) for i in media_ids if i in rows]
+
+    def set_tags(self, media_id: str, tags: list[str]) -> MediaFileView:
+        clean = sorted({t.strip() for t in tags if t.strip()})
+        with self.db.write() as s:
+            media = catalogue.get_media_row(s, media_id)
+            media.tags = [MediaTag(media_file_id=media.id, name=t) for t in clean]
+            media.updated_at = utcnow()
+            s.flush()
+            view = MediaFileView.of(media)
+        self.bus.publish(MediaChanged(media_id, str(view.status)))
+        return view
+
+    def delete_media(self, media_id: str, purge: bool = False) -> None:
+        """Soft delete (hidden, files kept) or purge (row first, then every file).
+
+        The row goes before the files: a crash in between leaves orphan files for the
+        sweeper, never a row pointing at something missing.
+        """
+        with self.db.write() as s:
+            media = catalogue.get_media_row(s, media_id, include_deleted=True)
+            if self.before_delete is not None:
+                self.before_delete(s, media_id)
+            original_key = media.original_key
+            if purge:
+                s.delete(media)
+            else:
+                media.deleted_at = utcnow()
+        if purge:
+            self.storage.delete(original_key)
+            for prefix in keys.media_prefixes(media_id):
+                self.storage.delete_prefix(prefix)
+        self.bus.publish(MediaChanged(media_id, deleted=True))
+
+    # Catalogue --------------------------------------------------------------------
+
+    def attach(self, media_id: str, target: AttachTarget) -> catalogue.Attached:
+        with self.db.write() as s:
+            media = catalogue.get_media_row(s, media_id)
+            attached = catalogue.attach(s, media, target)
+        self.bus.publish(CatalogueChanged())
+        return attached
+
+    def listing(self) -> LibraryListing:
+        with self.db.read() as s:
+            movies = [MovieView.of(m) for m in s.scalars(select(Movie).order_by(Movie.title))]
+            series = [SeriesView.of(x) for x in catalogue.load_series(s)]
+            loose_stmt = (
+                select(MediaFile)
+                .where(and_(*_conditions(MediaFilter(unattached=True))))
+                .order_by(MediaFile.created_at)
+            )
+            loose = [MediaFileView.of(m) for m in s.scalars(loose_stmt)]
+        return LibraryListing(movies=movies, series=series, loose_media=loose)
+
+    def movies(self) -> list[MovieView]:
+        with self.db.read() as s:
+            return [MovieView.of(m) for m in s.scalars(select(Movie).order_by(Movie.title))]
+
+    def series(self) -> list[SeriesView]:
+        with self.db.read() as s:
+            return [SeriesView.of(x) for x in catalogue.load_series(s)]

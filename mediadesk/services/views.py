@@ -1,0 +1,197 @@
+"""Typed, read-only views the services hand to shells (CLI JSON, HTTP API, GUI).
+
+These shapes are the documented, stable JSON of ``--json`` (see docs/CLI.md): add
+fields freely, never rename or remove one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
+from mediadesk.domain.loudness import LoudnessMeasurement
+from mediadesk.domain.mediainfo import MediaInfo
+from mediadesk.library.models import Artifact, Episode, MediaFile, Movie, Season, Series
+
+
+class View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ArtifactView(View):
+    kind: ArtifactKind
+    storage_key: str
+    size_bytes: int
+    preset_id: str | None
+    preset_version: int | None
+    params: dict[str, Any]
+    job_id: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: Artifact) -> ArtifactView:
+        return cls(
+            kind=row.kind,
+            storage_key=row.storage_key,
+            size_bytes=row.size_bytes,
+            preset_id=row.preset_id,
+            preset_version=row.preset_version,
+            params=row.params or {},
+            job_id=row.job_id,
+            created_at=row.created_at,
+        )
+
+
+class MediaFileView(View):
+    id: str
+    kind: MediaKind
+    status: MediaStatus
+    original_filename: str
+    original_key: str
+    size_bytes: int
+    mime: str
+    sha256: str
+    source_url: str | None
+    container: str | None
+    duration_seconds: float | None
+    width: int | None
+    height: int | None
+    frame_rate: float | None
+    video_codec: str | None
+    audio_codec: str | None
+    bit_rate: int | None
+    loudness: LoudnessMeasurement | None
+    error_code: str | None
+    error_message: str | None
+    tags: list[str]
+    deleted: bool
+    created_at: datetime
+    updated_at: datetime
+    probe: MediaInfo | None = None
+    artifacts: list[ArtifactView] | None = None
+
+    @classmethod
+    def of(cls, row: MediaFile, detail: bool = False) -> MediaFileView:
+        loudness = None
+        if row.loudness_integrated_lufs is not None:
+            loudness = LoudnessMeasurement(
+                integrated_lufs=row.loudness_integrated_lufs,
+                true_peak_dbtp=row.loudness_true_peak_dbtp or 0.0,
+                lra=row.loudness_lra or 0.0,
+            )
+        return cls(
+            id=row.id,
+            kind=row.kind,
+            status=row.status,
+            original_filename=row.original_filename,
+            original_key=row.original_key,
+            size_bytes=row.size_bytes,
+            mime=row.mime,
+            sha256=row.sha256,
+            source_url=row.source_url,
+            container=row.container,
+            duration_seconds=row.duration_seconds,
+            width=row.width,
+            height=row.height,
+            frame_rate=row.frame_rate,
+            video_codec=row.video_codec,
+            audio_codec=row.audio_codec,
+            bit_rate=row.bit_rate,
+            loudness=loudness,
+            error_code=row.error_code,
+            error_message=row.error_message,
+            tags=sorted(t.name for t in row.tags),
+            deleted=row.deleted_at is not None,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            probe=row.probe if detail else None,
+            artifacts=[ArtifactView.of(a) for a in row.artifacts] if detail else None,
+        )
+
+
+class MovieView(View):
+    id: str
+    title: str
+    description: str | None
+    release_date: date | None
+    media_file_id: str | None
+
+    @classmethod
+    def of(cls, row: Movie) -> MovieView:
+        return cls(
+            id=row.id,
+            title=row.title,
+            description=row.description,
+            release_date=row.release_date,
+            media_file_id=row.media_file_id,
+        )
+
+
+class EpisodeView(View):
+    id: str
+    number: int
+    title: str | None
+    media_file_id: str | None
+
+    @classmethod
+    def of(cls, row: Episode) -> EpisodeView:
+        return cls(id=row.id, number=row.number, title=row.title, media_file_id=row.media_file_id)
+
+
+class SeasonView(View):
+    id: str
+    number: int
+    title: str | None
+    episodes: list[EpisodeView]
+
+    @classmethod
+    def of(cls, row: Season) -> SeasonView:
+        return cls(
+            id=row.id,
+            number=row.number,
+            title=row.title,
+            episodes=[EpisodeView.of(e) for e in row.episodes],
+        )
+
+
+class SeriesView(View):
+    id: str
+    title: str
+    description: str | None
+    seasons: list[SeasonView]
+
+    @classmethod
+    def of(cls, row: Series) -> SeriesView:
+        return cls(
+            id=row.id,
+            title=row.title,
+            description=row.description,
+            seasons=[SeasonView.of(s) for s in row.seasons],
+        )
+
+
+class LibraryListing(View):
+    movies: list[MovieView]
+    series: list[SeriesView]
+    loose_media: list[MediaFileView]
+
+
+class ImportResult(View):
+    media: MediaFileView
+    duplicate: bool
+    movie_id: str | None = None
+    episode_id: str | None = None
+    job_ids: list[str] = []
+
+
+T = TypeVar("T")
+
+
+class Page(View, Generic[T]):
+    items: list[T]
+    total: int
+    offset: int
+    limit: int

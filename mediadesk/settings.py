@@ -1,0 +1,226 @@
+"""Settings, declared once.
+
+Precedence, lowest first: defaults, ``$MEDIADESK_HOME/mediadesk.toml``, ``MEDIADESK_*``
+environment variables, then command-line flags (passed as ``overrides``).
+``MEDIADESK_HOME`` moves everything (database, queue, media, logs, scratch), which is
+what tests and portable installs use.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+import tomli_w
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from mediadesk.errors import ConfigError
+
+SETTINGS_FILE_NAME = "mediadesk.toml"
+ENV_PREFIX = "MEDIADESK_"
+
+# The TOML file lives inside home, and home itself can come from any source, so the
+# path is resolved first and handed to the source through this variable.
+_toml_path: ContextVar[Path | None] = ContextVar("mediadesk_toml_path", default=None)
+
+EncoderChoice = Literal["auto", "cpu", "nvenc", "vaapi", "qsv"]
+
+
+def default_home() -> Path:
+    return Path(platformdirs.user_data_dir("mediadesk", appauthor=False))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        extra="forbid",
+        validate_default=True,
+    )
+
+    home: Path = Field(default_factory=default_home)
+
+    # Where things live. ``None`` means "inside home" and is resolved by the properties.
+    database_url: str | None = None
+    queue_url: str | None = None
+    storage: str | None = Field(
+        default=None, description="A directory, file:///dir, or s3://bucket/prefix"
+    )
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    s3_presign_playback: bool = Field(
+        default=True,
+        description="Redirect HLS reads to presigned S3 URLs (else proxy the bytes)",
+    )
+
+    # HTTP server.
+    server_host: str = "127.0.0.1"
+    server_port: int = Field(default=8765, ge=0, le=65535)
+    server_token: SecretStr | None = None
+    server_signed_urls: bool = False
+    public_base_url: str | None = None
+
+    # Workers.
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
+    queues: list[str] = Field(default_factory=lambda: ["default"])
+    heartbeat_interval: float = Field(default=2.0, gt=0)
+    stale_after: float = Field(default=30.0, gt=0)
+    reaper_interval: float = Field(default=15.0, gt=0)
+    retry_base_delay: float = Field(default=10.0, ge=0)
+    retry_max_delay: float = Field(default=900.0, ge=0)
+    cancel_grace: float = Field(default=3.0, ge=0)
+    scratch_max_age_hours: float = Field(default=24.0, gt=0)
+
+    # Media engine.
+    ffmpeg_path: str = "ffmpeg"
+    ffprobe_path: str = "ffprobe"
+    encoder: EncoderChoice = "auto"
+    hw_sessions: int = Field(default=2, ge=1, le=32)
+    pipeline_video: list[str] = Field(
+        default_factory=lambda: ["probe", "poster", "hls", "preview", "trickplay"]
+    )
+    pipeline_audio: list[str] = Field(default_factory=lambda: ["probe", "audio_hls", "waveform"])
+    pipeline_image: list[str] = Field(default_factory=lambda: ["probe", "image_variants"])
+
+    # Imports from URLs.
+    url_max_bytes: int = Field(default=50 * 1024**3, gt=0)
+    url_timeout: float = Field(default=3600.0, gt=0)
+    url_max_redirects: int = Field(default=5, ge=0, le=20)
+    allow_private_urls: bool = False
+
+    log_level: str | None = Field(
+        default=None,
+        description="DEBUG, INFO, WARNING...; default INFO for serve, WARNING otherwise",
+    )
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _absolute_home(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        toml_path = _toml_path.get()
+        if toml_path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+        return tuple(sources)
+
+    # Derived locations -------------------------------------------------------------
+
+    @property
+    def settings_file(self) -> Path:
+        return self.home / SETTINGS_FILE_NAME
+
+    @property
+    def database_path(self) -> Path | None:
+        """The SQLite file behind ``database_url``, or ``None`` for a server database."""
+        url = self.resolved_database_url
+        prefix = "sqlite:///"
+        return Path(url[len(prefix) :]) if url.startswith(prefix) else None
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'library.db'}"
+
+    @property
+    def resolved_queue_url(self) -> str:
+        return self.queue_url or f"sqlite:///{self.home / 'queue.db'}"
+
+    @property
+    def resolved_storage(self) -> str:
+        return self.storage or str(self.home / "media")
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.home / "logs"
+
+    @property
+    def scratch_dir(self) -> Path:
+        return self.home / "scratch"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.home / "backups"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.home / "mediadesk.lock"
+
+
+def resolve_home(overrides: Mapping[str, Any], environ: Mapping[str, str]) -> Path:
+    if overrides.get("home"):
+        return Path(overrides["home"]).expanduser().resolve()
+    if environ.get(f"{ENV_PREFIX}HOME"):
+        return Path(environ[f"{ENV_PREFIX}HOME"]).expanduser().resolve()
+    return default_home()
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
+    """Build settings from every source; ``overrides`` are the command-line flags."""
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    home = resolve_home(given, os.environ)
+    given["home"] = home
+    token = _toml_path.set(home / SETTINGS_FILE_NAME)
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        raise ConfigError(_describe_validation_error(exc)) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{home / SETTINGS_FILE_NAME}: not valid TOML: {exc}") from exc
+    finally:
+        _toml_path.reset(token)
+
+
+def _describe_validation_error(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or "settings"
+        parts.append(f"{field}: {err['msg']}")
+    return "invalid settings: " + "; ".join(parts)
+
+
+def read_settings_file(home: Path) -> dict[str, Any]:
+    path = home / SETTINGS_FILE_NAME
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def write_settings_file(home: Path, updates: Mapping[str, Any]) -> Path:
+    """Merge ``updates`` into the TOML file (``None`` removes a key), atomically."""
+    data = read_settings_file(home)
+    for key, value in updates.items():
+        if key not in Settings.model_fields:
+            raise ConfigError(f"unknown setting {key!r}")
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = str(value) if isinstance(value, Path) else value
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / SETTINGS_FILE_NAME
+    tmp = path.with_suffix(".toml.tmp")
+    with tmp.open("wb") as fh:
+        tomli_w.dump(data, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
+    return path

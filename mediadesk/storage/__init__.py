@@ -1,0 +1,1 @@
+"""Where bytes live: a local directory or an S3-compatible store."""

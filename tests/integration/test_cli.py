@@ -1,0 +1,79 @@
+"""The CLI through a subprocess, as a user runs it."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def run(home: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MEDIADESK_HOME": str(home)}
+    return subprocess.run(
+        [sys.executable, "-m", "mediadesk", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
+
+
+def test_import_json_and_library_list(home: Path, clip: Path) -> None:
+    out = run(home, "import", str(clip), "--movie", "Test", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    media = data["media"]
+    assert media["duration_seconds"] == pytest.approx(2.0, abs=0.1)
+    assert (media["width"], media["height"]) == (320, 180)
+    assert (media["video_codec"], media["audio_codec"]) == ("h264", "aac")
+    listing = json.loads(run(home, "library", "list", "--json").stdout)
+    assert [m["title"] for m in listing["movies"]] == ["Test"]
+    assert listing["movies"][0]["media_file_id"] == media["id"]
+    shown = json.loads(run(home, "media", "show", media["id"], "--json").stdout)
+    assert shown["probe"]["streams"][0]["codec"] == "h264"
+
+
+def test_import_wait_runs_the_pipeline(home: Path, clip: Path) -> None:
+    out = run(home, "import", str(clip), "--wait", "--json")
+    assert out.returncode == 0, out.stderr
+    media = json.loads(out.stdout)["media"]
+    assert media["status"] == "READY"
+    kinds = {a["kind"] for a in media["artifacts"]}
+    assert {"poster", "thumbnail"} <= kinds
+
+
+@pytest.mark.parametrize("content", [b"#EXTM3U\nfile:///etc/passwd\n", b""])
+def test_bad_input_exits_3(home: Path, tmp_path: Path, content: bytes) -> None:
+    bad = tmp_path / "bad.mp4"
+    bad.write_bytes(content)
+    out = run(home, "import", str(bad))
+    assert out.returncode == 3
+    assert "bad.mp4" in out.stderr
+    originals = home / "media" / "originals"
+    assert not originals.exists() or not list(originals.iterdir())
+
+
+def test_truncated_exits_3(home: Path, tmp_path: Path, clip: Path) -> None:
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(clip.read_bytes()[:20000])
+    out = run(home, "import", str(cut))
+    assert out.returncode == 3 and "truncated" in out.stderr
+
+
+def test_usage_errors_exit_2(home: Path) -> None:
+    assert run(home, "import").returncode == 2
+    assert run(home, "no-such-command").returncode == 2
+
+
+def test_missing_media_exits_3(home: Path) -> None:
+    out = run(home, "media", "show", "nope")
+    assert out.returncode == 3 and "no media file" in out.stderr
+
+
+def test_version_and_module_entry(home: Path) -> None:
+    out = run(home, "--version")
+    assert out.returncode == 0 and out.stdout.startswith("mediadesk ")

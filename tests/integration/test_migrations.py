@@ -1,0 +1,66 @@
+"""Migrations round-trip and agree with the models; upgrades back the database up."""
+
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from mediadesk.library.db import Database
+from mediadesk.library.migrate import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    upgrade_to_head,
+)
+from mediadesk.library.schema import metadata
+
+pytestmark = pytest.mark.integration
+
+
+def test_models_and_migrations_agree(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'lib.db'}")
+    upgrade_to_head(db, tmp_path / "backups", tmp_path / "lib.db")
+    with db.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(ctx, metadata)
+    assert diff == [], f"models and migrations disagree: {diff}"
+
+
+def test_round_trip_down_and_up(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'lib.db'}"
+    db = Database(url)
+    upgrade_to_head(db, tmp_path / "backups", tmp_path / "lib.db")
+    cfg = alembic_config(url)
+    with db.writer_engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "base")
+        conn.commit()
+    assert current_revision(db) is None
+    report = upgrade_to_head(db, tmp_path / "backups", tmp_path / "lib.db")
+    assert report.after == head_revision(url)
+
+
+def test_upgrade_backs_up_first(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'lib.db'}"
+    db = Database(url)
+    cfg = alembic_config(url)
+    with db.writer_engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.commit()
+    report = upgrade_to_head(db, tmp_path / "backups", tmp_path / "lib.db")
+    assert report.before == "0001" and report.changed
+    assert report.backup is not None and report.backup.exists()
+    backup = Database(f"sqlite:///{report.backup}")
+    assert current_revision(backup) == "0001"
+
+
+def test_sqlite_pragmas(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'lib.db'}")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL

@@ -1,0 +1,95 @@
+"""Generate small test media with ffmpeg's lavfi sources (never committed binaries)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Clip:
+    """What to generate. Defaults: 2 s, 320x180, 25 fps, H.264 + AAC stereo, MP4."""
+
+    duration: float = 2.0
+    size: str = "320x180"
+    fps: float = 25
+    audio: bool = True
+    video: bool = True
+    vcodec: str = "libx264"
+    pix_fmt: str = "yuv420p"
+    acodec: str = "aac"
+    channels: int = 2
+    sample_rate: int = 48000
+    container: str = "mp4"
+    rotate: int | None = None  # display rotation metadata, degrees clockwise
+    tone_hz: int = 440
+    extra: tuple[str, ...] = ()
+    seed: str = ""  # change to get different bytes for the same shape
+
+    def key(self) -> str:
+        return hashlib.sha1(repr(self).encode()).hexdigest()[:16]
+
+
+def ffmpeg_available() -> bool:
+    return shutil.which("ffmpeg") is not None and shutil.which("ffprobe") is not None
+
+
+def make_clip(directory: Path, clip: Clip = Clip(), name: str | None = None) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    out = directory / (name or f"clip-{clip.key()}.{clip.container}")
+    if out.exists():
+        return out
+    argv = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    if clip.video:
+        pattern = f"testsrc2=size={clip.size}:rate={clip.fps}:duration={clip.duration}"
+        argv += ["-f", "lavfi", "-i", pattern]
+    if clip.audio:
+        layout = {1: "mono", 2: "stereo", 6: "5.1"}[clip.channels]
+        argv += [
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency={clip.tone_hz}:sample_rate={clip.sample_rate}:duration={clip.duration}",
+        ]
+        argv += ["-af", f"aformat=channel_layouts={layout}"]
+    if clip.video:
+        argv += ["-c:v", clip.vcodec, "-pix_fmt", clip.pix_fmt]
+        if clip.vcodec == "libx264":
+            argv += ["-preset", "ultrafast", "-g", str(int(clip.fps))]
+        if clip.vcodec == "libx265":
+            argv += ["-preset", "ultrafast", "-x265-params", "log-level=error"]
+    if clip.audio:
+        argv += ["-c:a", clip.acodec, "-ac", str(clip.channels)]
+    if clip.rotate is not None:
+        argv += ["-metadata:s:v:0", f"rotate={clip.rotate}"]
+    if clip.seed:
+        argv += ["-metadata", f"comment={clip.seed}"]
+    argv += [*clip.extra, "-t", str(clip.duration), str(out)]
+    subprocess.run(argv, check=True, timeout=300)
+    return out
+
+
+def make_image(directory: Path, size: str = "640x480", fmt: str = "jpg") -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    out = directory / f"image-{size}.{fmt}"
+    if not out.exists():
+        argv = [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size={size}:rate=1:duration=1",
+            "-frames:v",
+            "1",
+            str(out),
+        ]
+        subprocess.run(argv, check=True, timeout=120)
+    return out
