@@ -20,6 +20,7 @@ FAST = {
     "heartbeat_interval": 0.5,
     "stale_after": 5.0,
     "reaper_interval": 1.0,
+    "requeue_after": 2.0,
     "cancel_grace": 2.0,
 }
 
