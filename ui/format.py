@@ -6,7 +6,7 @@ from __future__ import annotations
 def duration(seconds: float | None) -> str:
     if seconds is None:
         return ""
-    total = int(round(seconds))
+    total = round(seconds)
     h, rest = divmod(total, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
@@ -18,7 +18,7 @@ def clock(seconds: float | None) -> str:
 
 
 def resolution(width: int | None, height: int | None) -> str:
-    return f"{width}×{height}" if width and height else ""
+    return f"{width}x{height}" if width and height else ""
 
 
 def size(n: int | None) -> str:

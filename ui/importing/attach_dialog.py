@@ -73,7 +73,13 @@ def initial_row(path: Path, hint: AttachHint, position: int, count: int) -> list
             episode = guess.episode if guess.episode is not None else position + 1
         return [EPISODE, hint.series, season, episode, guess.episode_title or ""]
     if guess.kind == GuessKind.EPISODE:
-        return [EPISODE, guess.title, guess.season or 1, guess.episode or 1, guess.episode_title or ""]
+        return [
+            EPISODE,
+            guess.title,
+            guess.season or 1,
+            guess.episode or 1,
+            guess.episode_title or "",
+        ]
     if guess.kind == GuessKind.MOVIE:
         return [MOVIE, guess.title, 1, 1, ""]
     return [NOTHING, guess.title, 1, 1, ""]
@@ -140,7 +146,12 @@ class AttachDialog(QDialog):
                 self.table.item(row, COL_TITLE).setData(Qt.ItemDataRole.EditRole, title)
 
     def set_row(self, row: int, mode: str, title: str, season: int = 1, episode: int = 1) -> None:
-        for col, value in ((COL_MODE, mode), (COL_TITLE, title), (COL_SEASON, season), (COL_EPISODE, episode)):
+        for col, value in (
+            (COL_MODE, mode),
+            (COL_TITLE, title),
+            (COL_SEASON, season),
+            (COL_EPISODE, episode),
+        ):
             self.table.item(row, col).setData(Qt.ItemDataRole.EditRole, value)
 
     def _cell(self, row: int, col: int) -> object:
@@ -158,7 +169,10 @@ class AttachDialog(QDialog):
             if not title:
                 raise ValueError(f"{name}: an episode needs a series title")
             try:
-                season, episode = int(str(self._cell(row, COL_SEASON))), int(str(self._cell(row, COL_EPISODE)))
+                season, episode = (
+                    int(str(self._cell(row, COL_SEASON))),
+                    int(str(self._cell(row, COL_EPISODE))),
+                )
             except ValueError:
                 raise ValueError(f"{name}: season and episode are numbers") from None
             if season < 0 or episode < 0:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -27,6 +27,7 @@ from mediadesk.services.views import ArtifactView, MediaFileView
 from ui.format import duration, resolution, size
 from ui.library.thumbnails import load_thumbnail
 from ui.tasks import TaskRunner
+from ui.throttle import Throttle
 
 JOB_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -136,8 +137,7 @@ class DetailPane(QScrollArea):
                 self.waveform_box = box
         layout.addStretch(1)
 
-        self._refresh = QTimer(self, singleShot=True, interval=400)
-        self._refresh.timeout.connect(self.reload)
+        self._refresh = Throttle(400, self.reload, self)
         self.show_media(None)
 
     # Loading ----------------------------------------------------------------------
@@ -154,7 +154,7 @@ class DetailPane(QScrollArea):
 
     def schedule_reload(self, media_id: str | None) -> None:
         if media_id is not None and media_id == self.media_id:
-            self._refresh.start()
+            self._refresh.poke()
 
     def reload(self) -> None:
         media_id = self.media_id

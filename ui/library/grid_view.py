@@ -94,7 +94,9 @@ class PosterDelegate(QStyledItemDelegate):
         name = metrics.elidedText(
             media.original_filename, Qt.TextElideMode.ElideMiddle, name_rect.width()
         )
-        painter.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
+        painter.drawText(
+            name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name
+        )
 
         status = str(media.status)
         dot = QRect(rect.left() + 8, name_rect.bottom() + 8, 8, 8)
@@ -109,7 +111,9 @@ class PosterDelegate(QStyledItemDelegate):
         info = status.title()
         if media.duration_seconds:
             info += f" · {duration(media.duration_seconds)}"
-        painter.drawText(info_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, info)
+        painter.drawText(
+            info_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, info
+        )
 
 
 class PosterGrid(QListView):

@@ -22,7 +22,6 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
-    QTimer,
 )
 from PySide6.QtGui import QIcon, QPixmap
 
@@ -32,6 +31,7 @@ from mediadesk.services.views import MediaFileView
 from ui.format import duration, resolution, size
 from ui.library.thumbnails import ThumbnailCache
 from ui.listsync import sync_ids
+from ui.throttle import Throttle
 
 CHUNK = 1000  # ids per fetchMore
 WINDOW = 100  # rows loaded together
@@ -62,8 +62,7 @@ class MediaListModel(QAbstractTableModel):
         self._total = 0
         self._views: OrderedDict[str, MediaFileView] = OrderedDict()
         self._placeholders: dict[str, QIcon] = {}
-        self._resync = QTimer(self, singleShot=True, interval=250)
-        self._resync.timeout.connect(self.resync)
+        self._resync = Throttle(250, self.resync, self)
         thumbnails.ready.connect(self._thumbnail_ready)
 
     # Filtering and fetching ---------------------------------------------------------
@@ -188,7 +187,7 @@ class MediaListModel(QAbstractTableModel):
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
         # New, deleted, or a status that moves it in or out of this filter.
-        self._resync.start()
+        self._resync.poke()
 
     def on_job_finished(self, media_id: str) -> None:
         """A job of this file completed: its poster or details may be new."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
@@ -17,6 +17,7 @@ from ui.importing.paths import local_paths
 from ui.library import nodes
 from ui.library.nodes import LibraryNode
 from ui.tasks import TaskRunner
+from ui.throttle import Throttle
 
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
 _LAZY = "lazy"
@@ -48,14 +49,14 @@ class LibrarySidebar(QTreeWidget):
         self.setColumnWidth(0, 170)
         self.itemExpanded.connect(self._expanded)
         self.currentItemChanged.connect(self._current_changed)
-        self._refresh_catalogue = QTimer(self, singleShot=True, interval=300)
-        self._refresh_catalogue.timeout.connect(self.reload_catalogue)
-        self._refresh_counts = QTimer(self, singleShot=True, interval=1000)
-        self._refresh_counts.timeout.connect(self.reload_counts)
+        self._refresh_catalogue = Throttle(300, self.reload_catalogue, self)
+        self._refresh_counts = Throttle(1000, self.reload_counts, self)
 
     # Building ---------------------------------------------------------------------
 
-    def _make_item(self, node: LibraryNode, parent: QTreeWidget | QTreeWidgetItem) -> QTreeWidgetItem:
+    def _make_item(
+        self, node: LibraryNode, parent: QTreeWidget | QTreeWidgetItem
+    ) -> QTreeWidgetItem:
         item = QTreeWidgetItem(parent, [node.label, ""])
         item.setData(0, NODE_ROLE, node)
         item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -108,11 +109,10 @@ class LibrarySidebar(QTreeWidget):
     # Keeping current ----------------------------------------------------------------
 
     def schedule_catalogue_reload(self) -> None:
-        self._refresh_catalogue.start()
+        self._refresh_catalogue.poke()
 
     def schedule_counts(self) -> None:
-        if not self._refresh_counts.isActive():
-            self._refresh_counts.start()
+        self._refresh_counts.poke()
 
     def reload_catalogue(self) -> None:
         for node in (nodes.MOVIES, nodes.SERIES):

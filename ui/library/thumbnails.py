@@ -41,7 +41,9 @@ def _decode(data: bytes, box: QSize) -> QImage | None:
     return None if image.isNull() else image
 
 
-def load_thumbnail(storage: Storage, media_id: str, kind: MediaKind, original_key: str) -> QImage | None:
+def load_thumbnail(
+    storage: Storage, media_id: str, kind: MediaKind, original_key: str
+) -> QImage | None:
     """The poster thumbnail; for a still image before its variants exist, the image."""
     candidates = [thumbnail_key(media_id)]
     if kind == MediaKind.IMAGE:

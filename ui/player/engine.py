@@ -137,7 +137,9 @@ class MpvEngine(QObject):
     def seek(self, seconds: float, relative: bool = False) -> None:
         if not self.state.loaded:
             return
-        self.player.seek(seconds, reference="relative" if relative else "absolute", precision="exact")
+        self.player.seek(
+            seconds, reference="relative" if relative else "absolute", precision="exact"
+        )
 
     def set_volume(self, volume: float) -> None:
         self.player.volume = max(0.0, min(130.0, volume))

@@ -166,9 +166,7 @@ class PlayerView(QWidget):
             self._show_message("This file is not available on this machine.")
             return False
         self.choice = choice
-        self.source_label.setText(
-            "HLS" if choice.adaptive else "Original (HLS is not ready yet)"
-        )
+        self.source_label.setText("HLS" if choice.adaptive else "Original (HLS is not ready yet)")
         self.quality_button.setEnabled(choice.adaptive)
         self._rebuild_quality_menu(PlayerState())
         self.previews.load(media)
@@ -176,8 +174,11 @@ class PlayerView(QWidget):
         if self.surface is not None and media.kind == MediaKind.VIDEO:
             self.video.setCurrentWidget(self.surface)
         else:
-            self._show_message("♪  " + media.original_filename if media.kind == MediaKind.AUDIO
-                               else "Video is decoded but not shown: this display has no OpenGL.")
+            self._show_message(
+                "♪  " + media.original_filename
+                if media.kind == MediaKind.AUDIO
+                else "Video is decoded but not shown: this display has no OpenGL."
+            )
         self._set_controls_enabled(True)
         self.setFocus()
         return True
@@ -228,8 +229,10 @@ class PlayerView(QWidget):
         wanted = [("auto", None)] + [(t.label, t.id) for t in tracks]
         current = [(a.text(), a.data()) for a in self.quality_menu.actions()]
         selected = None if state.auto_quality else state.video_track
-        label = "auto" if selected is None else next(
-            (t.label for t in tracks if t.id == selected), "auto"
+        label = (
+            "auto"
+            if selected is None
+            else next((t.label for t in tracks if t.id == selected), "auto")
         )
         self.quality_button.setText(f"Quality: {label}")
         if current == wanted:
@@ -242,7 +245,9 @@ class PlayerView(QWidget):
             action = QAction(text, self.quality_menu, checkable=True)
             action.setData(track_id)
             action.setChecked(track_id == selected)
-            action.triggered.connect(lambda _c=False, t=track_id: self._engine_call("set_quality", t))
+            action.triggered.connect(
+                lambda _c=False, t=track_id: self._engine_call("set_quality", t)
+            )
             group.addAction(action)
             self.quality_menu.addAction(action)
 

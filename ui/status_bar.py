@@ -1,0 +1,69 @@
+"""The status bar: worker activity, the server address, and the latest problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from mediadesk.domain.enums import JobStatus
+from mediadesk.services.job_views import JobView
+from ui.format import percent
+from ui.shell import Shell
+from ui.throttle import Throttle
+
+
+@dataclass(frozen=True)
+class Activity:
+    counts: dict[str, int]
+    running: list[JobView]
+
+
+class ActivityBar(QStatusBar):
+    def __init__(self, shell: Shell, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusBar")
+        self.shell = shell
+        self.workers = QLabel(objectName="workerActivity")
+        self.server = QLabel(objectName="serverLabel")
+        self.addPermanentWidget(self.workers)
+        self.addPermanentWidget(self.server)
+        self.workers.setText("Workers: starting…")
+        self.server.setText("")
+        self._refresh = Throttle(500, self.refresh, self)
+        bridge = shell.bridge
+        for signal in (bridge.jobEnqueued, bridge.jobStateChanged, bridge.jobProgress):
+            signal.connect(lambda _e: self.schedule())
+        shell.workersStarted.connect(self.refresh)
+        shell.serverStarted.connect(lambda url: self.server.setText(f"Server: {url}"))
+        shell.problem.connect(lambda text: self.showMessage(text, 15_000))
+
+    def schedule(self) -> None:
+        self._refresh.poke()
+
+    def refresh(self) -> None:
+        jobs = self.shell.runtime.jobs
+
+        def load() -> Activity:
+            running = jobs.list_jobs(status=JobStatus.PROCESSING, limit=5).items
+            return Activity(jobs.counts(), running)
+
+        self.shell.tasks.run(load, self._show, owner=self)
+
+    def _show(self, activity: Activity) -> None:
+        rt = self.shell.runtime
+        if not rt.workers_running:
+            head = "Workers: not running"
+            if self.shell.workers_error:
+                head += f" ({self.shell.workers_error})"
+        else:
+            head = f"Workers: {len(activity.running)}/{rt.settings.workers} busy"
+        c = activity.counts
+        parts = [head]
+        if c.get("PENDING"):
+            parts.append(f"{c['PENDING']} waiting")
+        if c.get("FAILED") or c.get("DEAD"):
+            parts.append(f"{c.get('FAILED', 0) + c.get('DEAD', 0)} failed")
+        for job in activity.running[:3]:
+            parts.append(f"{job.type} {percent(job.progress)}".strip())
+        self.workers.setText(" · ".join(parts))
