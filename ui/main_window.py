@@ -7,6 +7,7 @@ job's log); the views themselves live in their own modules.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QTabWidget,
     QWidget,
@@ -38,6 +40,7 @@ from ui.player.player_view import PlayerView
 from ui.shell import Shell
 from ui.status_bar import ActivityBar
 from ui.tasks import describe
+from ui.widgets import named
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +66,13 @@ class MainWindow(QMainWindow):
         self.library = LibraryView(shell)
         self.player = PlayerView(shell)
         self.jobs = JobsView(shell)
-        self.tabs = QTabWidget(objectName="mainTabs")
+        self.tabs = named(QTabWidget(), "mainTabs")
         self.tabs.addTab(self.library, "Library")
         self.tabs.addTab(self.player, "Player")
         self.tabs.addTab(self.jobs, "Jobs")
         self.setCentralWidget(self.tabs)
         self.import_panel = ImportPanel(self.imports)
-        self.import_dock = QDockWidget("Imports", self, objectName="importDock")
+        self.import_dock = named(QDockWidget("Imports", self), "importDock")
         self.import_dock.setWidget(self.import_panel)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.import_dock)
         self.import_dock.hide()
@@ -115,12 +118,18 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About MediaDesk", self._about)
 
-    def _action(self, menu: object, text: str, slot: object, shortcut: object = None) -> QAction:
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))  # type: ignore[call-overload]
-        action.triggered.connect(slot)  # type: ignore[arg-type]
-        menu.addAction(action)  # type: ignore[attr-defined]
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
         return action
 
     # Start ------------------------------------------------------------------------
@@ -283,8 +292,8 @@ class MainWindow(QMainWindow):
         splitter = s.value("library/splitter")
         if isinstance(splitter, QByteArray):
             self.library.restoreState(splitter)
-        mode = s.value("library/viewMode", 0)
-        self.library.set_view_mode(int(mode) if str(mode).isdigit() else 0)
+        mode = str(s.value("library/viewMode", 0))
+        self.library.set_view_mode(int(mode) if mode.isdigit() else 0)
 
     def save_state(self) -> None:
         s = self.qsettings()
@@ -306,16 +315,13 @@ class MainWindow(QMainWindow):
         self.shutdown()
         event.accept()
 
-    def shutdown(self, grace: float | None = None) -> None:
+    def shutdown(self) -> None:
         """Stop playback and imports, then the server and workers (jobs checkpoint)."""
         for viewer in list(self.log_viewers.values()):
             viewer.close()
         self.player.close_player()
         self.imports.stop()
-        if grace is None:
-            self.shell.shutdown()
-        else:
-            self.shell.shutdown(grace)
+        self.shell.shutdown()
 
     def widget_named(self, name: str) -> QWidget | None:
         return self.findChild(QWidget, name)

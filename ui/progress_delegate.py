@@ -27,7 +27,7 @@ class ProgressDelegate(QStyledItemDelegate):
             super().paint(painter, option, index)
             return
         bar = QStyleOptionProgressBar()
-        bar.rect = option.rect.adjusted(2, 3, -2, -3)  # type: ignore[attr-defined]
+        bar.rect = option.rect.adjusted(2, 3, -2, -3)
         bar.minimum, bar.maximum = 0, 1000
         bar.progress = int(max(0.0, min(100.0, float(value))) * 10)
         bar.text = index.data(Qt.ItemDataRole.DisplayRole) or f"{value:.0f}%"

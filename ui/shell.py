@@ -40,6 +40,7 @@ class Shell(QObject):
         self.sources: PlaybackSources = LocalSources(runtime.storage)
         self.server: Any = None
         self.workers_error: str | None = None
+        self.shutdown_grace = SHUTDOWN_GRACE_S
         self._closed = False
         self.tasks.failed.connect(self.problem)
 
@@ -93,8 +94,12 @@ class Shell(QObject):
 
     # Shutting down ------------------------------------------------------------------
 
-    def shutdown(self, grace: float = SHUTDOWN_GRACE_S) -> None:
-        """Stop listening, stop the server, let running jobs finish or checkpoint."""
+    def shutdown(self, grace: float | None = None) -> None:
+        """Stop listening, stop the server, let running jobs finish or checkpoint.
+
+        A job still running after ``grace`` seconds is interrupted: its attempt is
+        recorded as INTERRUPTED and the job goes back to PENDING for the next start.
+        """
         if self._closed:
             return
         self._closed = True
@@ -106,4 +111,4 @@ class Shell(QObject):
             except Exception:
                 log.exception("stopping the server failed")
             self.server = None
-        self.runtime.stop(grace=grace)
+        self.runtime.stop(grace=self.shutdown_grace if grace is None else grace)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QStatusBar, QWidget
 
 from mediadesk.domain.enums import JobStatus
 from mediadesk.services.job_views import JobView
 from ui.format import percent
 from ui.shell import Shell
 from ui.throttle import Throttle
+from ui.widgets import label
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,8 @@ class ActivityBar(QStatusBar):
         super().__init__(parent)
         self.setObjectName("statusBar")
         self.shell = shell
-        self.workers = QLabel(objectName="workerActivity")
-        self.server = QLabel(objectName="serverLabel")
+        self.workers = label(name="workerActivity")
+        self.server = label(name="serverLabel")
         self.addPermanentWidget(self.workers)
         self.addPermanentWidget(self.server)
         self.workers.setText("Workers: starting…")

@@ -23,6 +23,7 @@ from mediadesk.services.presets import PresetEntry, browse_presets
 from ui.dialogs.presets_dialog import parameter_items
 from ui.shell import Shell
 from ui.tasks import describe
+from ui.widgets import label, named
 
 PRESET_KIND = "audio_master"
 JOB_TYPE = "master_audio"
@@ -40,8 +41,8 @@ class MasteringDialog(QDialog):
         self.started_job: str | None = None
         library = shell.runtime.library
 
-        self.programme = QComboBox(objectName="masterProgramme")
-        self.music = QComboBox(objectName="masterMusic")
+        self.programme = named(QComboBox(), "masterProgramme")
+        self.music = named(QComboBox(), "masterMusic")
         self.music.addItem("(none)", None)
         for kind in (MediaKind.VIDEO, MediaKind.AUDIO):
             for m in library.list_media(MediaFilter(kind=kind), limit=MUSIC_CHOICES).items:
@@ -53,15 +54,15 @@ class MasteringDialog(QDialog):
             index = self.programme.findData(media_id)
             if index >= 0:
                 self.programme.setCurrentIndex(index)
-        self.presets = QComboBox(objectName="masterPreset")
+        self.presets = named(QComboBox(), "masterPreset")
         self.entries = [e for e in browse_presets(kind=PRESET_KIND) if e.valid]
         for entry in self.entries:
             self.presets.addItem(entry.id, entry.id)
         self.description = QLabel(wordWrap=True)
-        self.params = QTreeWidget(objectName="masterParams")
+        self.params = named(QTreeWidget(), "masterParams")
         self.params.setHeaderLabels(["Parameter", "Value"])
         self.params.setColumnWidth(0, 220)
-        self.message = QLabel(wordWrap=True, objectName="masterMessage")
+        self.message = label(name="masterMessage", wrap=True)
 
         form = QFormLayout(self)
         form.addRow("Programme", self.programme)

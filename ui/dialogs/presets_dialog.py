@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from mediadesk.services.presets import PresetEntry, browse_presets
+from ui.widgets import label, named
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -47,13 +48,13 @@ class PresetsDialog(QDialog):
         self.resize(900, 560)
         self.root = root
         self.entries: list[PresetEntry] = []
-        self.list = QTreeWidget(objectName="presetList")
+        self.list = named(QTreeWidget(), "presetList")
         self.list.setHeaderLabels(["Preset", "Version"])
         self.list.setColumnWidth(0, 240)
-        self.title = QLabel(wordWrap=True, objectName="presetTitle")
-        self.error = QLabel(wordWrap=True, objectName="presetError")
+        self.title = label(name="presetTitle", wrap=True)
+        self.error = label(name="presetError", wrap=True)
         self.error.setStyleSheet("color: #eb5757")
-        self.params = QTreeWidget(objectName="presetParams")
+        self.params = named(QTreeWidget(), "presetParams")
         self.params.setHeaderLabels(["Parameter", "Value"])
         self.params.setColumnWidth(0, 220)
         self.raw = QPlainTextEdit(readOnly=True)
@@ -97,7 +98,7 @@ class PresetsDialog(QDialog):
             item.setData(0, ENTRY_ROLE, entry)
             if not entry.valid:
                 item.setForeground(0, QColor("#eb5757"))
-                item.setToolTip(0, entry.error)
+                item.setToolTip(0, entry.error or "")
         bad = sum(1 for e in self.entries if not e.valid)
         self.summary.setText(
             f"{len(self.entries)} preset(s), {bad} invalid" if self.entries else "No presets found."

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from mediadesk.errors import MediaDeskError
 from mediadesk.services.config import EditableSetting, editable_settings, save_settings
 from mediadesk.settings import EncoderChoice, Settings
+from ui.widgets import label
 
 ENCODERS: list[str] = list(typing.get_args(EncoderChoice))
 LABELS = {
@@ -61,11 +62,11 @@ class SettingsDialog(QDialog):
         self.port = QSpinBox(minimum=0, maximum=65535, value=int(self.fields["server_port"].value))
         self.token = QLineEdit(str(self.fields["server_token"].value or ""))
         self.token.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
-        self.message = QLabel(wordWrap=True, objectName="settingsMessage")
+        self.message = label(name="settingsMessage", wrap=True)
 
         form = QFormLayout(self)
         form.addRow(QLabel(f"Library home: {self.home}"))
-        widgets: dict[str, Any] = {
+        widgets: dict[str, QWidget | QHBoxLayout] = {
             "storage": storage_row,
             "workers": self.workers,
             "encoder": self.encoder,
@@ -83,14 +84,18 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
-    def _mark_override(self, field: EditableSetting, widget: Any) -> None:
+    def _mark_override(self, field: EditableSetting, widget: QWidget | QHBoxLayout) -> None:
         if not field.env_override:
             return
-        targets = (
-            [widget.itemAt(i).widget() for i in range(widget.count())]
-            if isinstance(widget, QHBoxLayout)
-            else [widget]
-        )
+        targets: list[QWidget] = []
+        if isinstance(widget, QHBoxLayout):
+            for i in range(widget.count()):
+                item = widget.itemAt(i)
+                inner = item.widget() if item is not None else None
+                if inner is not None:
+                    targets.append(inner)
+        else:
+            targets.append(widget)
         for w in targets:
             w.setEnabled(False)
             w.setToolTip(f"Set by MEDIADESK_{field.name.upper()} in the environment")

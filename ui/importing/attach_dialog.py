@@ -32,6 +32,7 @@ from mediadesk.services.catalogue import AttachTarget, EpisodeTarget, MovieTarge
 from mediadesk.services.naming import GuessKind, guess_from_name
 from ui.importing.import_queue import ImportRequest
 from ui.library.nodes import AttachHint
+from ui.widgets import label
 
 NOTHING, MOVIE, EPISODE = "Nothing", "Movie", "Episode"
 MODES = [NOTHING, MOVIE, EPISODE]
@@ -124,7 +125,7 @@ class AttachDialog(QDialog):
         bulk.addWidget(self.all_title, 1)
         bulk.addWidget(apply_all)
 
-        self.error = QLabel(objectName="attachError")
+        self.error = label(name="attachError")
         self.error.setStyleSheet("color: #eb5757")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -138,12 +139,17 @@ class AttachDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
+    def _item(self, row: int, col: int) -> QTableWidgetItem:
+        item = self.table.item(row, col)
+        assert item is not None  # every cell got an item in __init__
+        return item
+
     def _apply_all(self) -> None:
         mode, title = self.all_mode.currentText(), self.all_title.text().strip()
         for row in range(self.table.rowCount()):
-            self.table.item(row, COL_MODE).setData(Qt.ItemDataRole.EditRole, mode)
+            self._item(row, COL_MODE).setData(Qt.ItemDataRole.EditRole, mode)
             if title:
-                self.table.item(row, COL_TITLE).setData(Qt.ItemDataRole.EditRole, title)
+                self._item(row, COL_TITLE).setData(Qt.ItemDataRole.EditRole, title)
 
     def set_row(self, row: int, mode: str, title: str, season: int = 1, episode: int = 1) -> None:
         for col, value in (
@@ -152,10 +158,10 @@ class AttachDialog(QDialog):
             (COL_SEASON, season),
             (COL_EPISODE, episode),
         ):
-            self.table.item(row, col).setData(Qt.ItemDataRole.EditRole, value)
+            self._item(row, col).setData(Qt.ItemDataRole.EditRole, value)
 
     def _cell(self, row: int, col: int) -> object:
-        return self.table.item(row, col).data(Qt.ItemDataRole.EditRole)
+        return self._item(row, col).data(Qt.ItemDataRole.EditRole)
 
     def target(self, row: int) -> AttachTarget | None:
         mode = self._cell(row, COL_MODE)

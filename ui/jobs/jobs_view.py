@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -24,6 +23,7 @@ from ui.jobs.jobs_model import COL_PROGRESS, JOB_ROLE, JobsModel
 from ui.progress_delegate import ProgressDelegate
 from ui.shell import Shell
 from ui.tasks import describe
+from ui.widgets import label, named
 
 WIDTHS = [110, 100, 140, 70, 240, 70, 150]
 
@@ -39,22 +39,22 @@ class JobsView(QWidget):
         rt = shell.runtime
         self.model = JobsModel(rt.jobs, rt.library, self)
 
-        self.state_filter = QComboBox(objectName="jobStateFilter")
+        self.state_filter = named(QComboBox(), "jobStateFilter")
         self.state_filter.addItem("All states", None)
         for status in JobStatus:
             self.state_filter.addItem(status.value.title(), status)
-        self.type_filter = QComboBox(objectName="jobTypeFilter")
+        self.type_filter = named(QComboBox(), "jobTypeFilter")
         self.type_filter.addItem("All types", None)
         for name in rt.registry.names():
             self.type_filter.addItem(name, name)
-        self.counts = QLabel(objectName="jobCounts")
+        self.counts = label(name="jobCounts")
         top = QHBoxLayout()
         top.addWidget(self.state_filter)
         top.addWidget(self.type_filter)
         top.addStretch(1)
         top.addWidget(self.counts)
 
-        self.table = QTableView(objectName="jobsTable")
+        self.table = named(QTableView(), "jobsTable")
         self.table.setModel(self.model)
         self.table.setItemDelegateForColumn(COL_PROGRESS, ProgressDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -80,7 +80,7 @@ class JobsView(QWidget):
             actions.addWidget(button)
             self.buttons[name] = button
         actions.addStretch(1)
-        self.message = QLabel(objectName="jobsMessage", wordWrap=True)
+        self.message = label(name="jobsMessage", wrap=True)
         actions.addWidget(self.message, 2)
 
         layout = QVBoxLayout(self)

@@ -31,6 +31,7 @@ from ui.format import percent
 from ui.jobs.log_follower import LogFollower
 from ui.shell import Shell
 from ui.throttle import Throttle
+from ui.widgets import label, named
 
 MAX_LINES = 20_000
 ATTEMPT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -78,10 +79,10 @@ class JobLogViewer(QDialog):
         self._running_commands: list[str] = []
         self._opened = False
 
-        self.header = QLabel(objectName="logHeader", wordWrap=True)
+        self.header = label(name="logHeader", wrap=True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.attempts = QListWidget(objectName="attemptList")
-        self.commands = QPlainTextEdit(objectName="commandText", readOnly=True)
+        self.attempts = named(QListWidget(), "attemptList")
+        self.commands = named(QPlainTextEdit(readOnly=True), "commandText")
         self.commands.setFont(QFont("monospace", 9))
         self.commands.setMaximumHeight(110)
         self.copy_button = QPushButton("Copy command")
@@ -93,7 +94,7 @@ class JobLogViewer(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.stderr, "stderr")
         self.tabs.addTab(self.stdout, "stdout")
-        self.status = QLabel(objectName="followStatus")
+        self.status = label(name="followStatus")
 
         right = QWidget()
         right_layout = QVBoxLayout(right)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -28,6 +28,7 @@ from ui.format import duration, resolution, size
 from ui.library.thumbnails import load_thumbnail
 from ui.tasks import TaskRunner
 from ui.throttle import Throttle
+from ui.widgets import label, named
 
 JOB_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -91,9 +92,9 @@ class DetailPane(QScrollArea):
 
         self.poster = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.poster.setMinimumHeight(150)
-        self.title = QLabel(wordWrap=True, objectName="detailTitle")
+        self.title = label(name="detailTitle", wrap=True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.state = QLabel(wordWrap=True, objectName="detailState")
+        self.state = label(name="detailState", wrap=True)
         buttons = QHBoxLayout()
         self.play_button = QPushButton("Play")
         self.master_button = QPushButton("Master…")
@@ -113,7 +114,7 @@ class DetailPane(QScrollArea):
         self.artifacts = QTreeWidget()
         self.artifacts.setHeaderLabels(["Artifact", "Key", "Size"])
         self.artifacts.setRootIsDecorated(False)
-        self.jobs = QTreeWidget(objectName="detailJobs")
+        self.jobs = named(QTreeWidget(), "detailJobs")
         self.jobs.setHeaderLabels(["Job", "State", "Attempts", "Created"])
         self.jobs.setRootIsDecorated(False)
         self.jobs.itemDoubleClicked.connect(self._job_double_clicked)
@@ -144,7 +145,9 @@ class DetailPane(QScrollArea):
 
     def show_media(self, media_id: str | None) -> None:
         self.media_id = media_id
-        self.widget().setEnabled(media_id is not None)
+        body = self.widget()
+        if body is not None:
+            body.setEnabled(media_id is not None)
         if media_id is None:
             self.detail = None
             self.title.setText("Nothing selected")
@@ -167,9 +170,9 @@ class DetailPane(QScrollArea):
             owner=self,
         )
 
-    def _emit(self, signal: Signal) -> None:
+    def _emit(self, signal: SignalInstance) -> None:
         if self.media_id is not None:
-            signal.emit(self.media_id)  # type: ignore[attr-defined]
+            signal.emit(self.media_id)
 
     def _job_double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
         job_id = item.data(0, JOB_ID_ROLE)
@@ -251,11 +254,11 @@ class DetailPane(QScrollArea):
             ("SHA-256", m.sha256[:16] + "…"),
             ("Id", m.id),
         ]
-        for label, value in rows:
+        for caption, value in rows:
             if value:
                 field = QLabel(value)
                 field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-                self.meta.addRow(label, field)
+                self.meta.addRow(caption, field)
 
 
 def _escape(text: str) -> str:

@@ -10,11 +10,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLineEdit,
-    QToolButton,
     QWidget,
 )
 
 from mediadesk.domain.enums import MediaKind, MediaStatus
+from ui.widgets import tool_button
 
 GRID, TABLE = 0, 1
 
@@ -38,8 +38,8 @@ class FilterBar(QWidget):
         self.status.addItem("Any state", None)
         for status in MediaStatus:
             self.status.addItem(status.value.title(), status)
-        self.grid_button = QToolButton(text="Grid", checkable=True, checked=True)
-        self.table_button = QToolButton(text="Table", checkable=True)
+        self.grid_button = tool_button("Grid", checkable=True, checked=True)
+        self.table_button = tool_button("Table", checkable=True)
         self.grid_button.setObjectName("gridButton")
         self.table_button.setObjectName("tableButton")
         modes = QButtonGroup(self)

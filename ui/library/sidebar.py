@@ -73,7 +73,8 @@ class LibrarySidebar(QTreeWidget):
 
     def _expanded(self, item: QTreeWidgetItem) -> None:
         node: LibraryNode | None = item.data(0, NODE_ROLE)
-        if node is None or item.childCount() != 1 or item.child(0).text(0) != _LAZY:
+        first = item.child(0) if item.childCount() == 1 else None
+        if node is None or first is None or first.text(0) != _LAZY:
             return
         self._populate(item, node)
 
@@ -103,8 +104,9 @@ class LibrarySidebar(QTreeWidget):
         node: LibraryNode | None = item.data(0, NODE_ROLE)
         if node is not None:
             self._items.pop(node.key, None)
-        for i in range(item.childCount()):
-            self._forget(item.child(i))
+        for child in [item.child(i) for i in range(item.childCount())]:
+            if child is not None:
+                self._forget(child)
 
     # Keeping current ----------------------------------------------------------------
 

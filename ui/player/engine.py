@@ -32,7 +32,7 @@ def load_mpv() -> ModuleType:
         raise PlayerUnavailable(
             f"libmpv could not be loaded ({exc}). Install libmpv (Debian: apt install libmpv2)."
         ) from exc
-    return mpv
+    return mpv  # type: ignore[no-any-return]  # python-mpv ships no type information
 
 
 @dataclass(frozen=True)

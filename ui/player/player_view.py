@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QMenu,
     QSlider,
     QStackedWidget,
@@ -31,6 +30,7 @@ from ui.player.seek_bar import SeekBar
 from ui.player.trickplay import TrickplayPreviews
 from ui.player.video_surface import MpvVideoSurface, opengl_available
 from ui.shell import Shell
+from ui.widgets import label, named, tool_button
 
 log = logging.getLogger(__name__)
 
@@ -53,33 +53,33 @@ class PlayerView(QWidget):
         self.fullscreen = False
         self.previews = TrickplayPreviews(shell.runtime.storage, shell.tasks, self)
 
-        self.title = QLabel(objectName="playerTitle")
-        self.source_label = QLabel(objectName="playerSource")
-        self.message = QLabel(
+        self.title = label(name="playerTitle")
+        self.source_label = label(name="playerSource")
+        self.message = label(
             "Select a file in the library and press Play.",
-            alignment=Qt.AlignmentFlag.AlignCenter,
-            wordWrap=True,
-            objectName="playerMessage",
+            name="playerMessage",
+            wrap=True,
+            align=Qt.AlignmentFlag.AlignCenter,
         )
         self.message.setStyleSheet("background: #111; color: #ccc; padding: 24px;")
         self.video = QStackedWidget()
         self.video.addWidget(self.message)
         self.video.setMinimumHeight(240)
 
-        self.play_button = QToolButton(text="Play", objectName="playButton")
+        self.play_button = tool_button("Play", name="playButton")
         self.seek_bar = SeekBar()
         self.seek_bar.preview = self.previews.at
-        self.time_label = QLabel("0:00 / 0:00", objectName="timeLabel")
-        self.mute_button = QToolButton(text="Mute", checkable=True)
-        self.volume = QSlider(Qt.Orientation.Horizontal, objectName="volumeSlider")
+        self.time_label = label("0:00 / 0:00", name="timeLabel")
+        self.mute_button = tool_button("Mute", checkable=True)
+        self.volume = named(QSlider(Qt.Orientation.Horizontal), "volumeSlider")
         self.volume.setRange(0, 130)
         self.volume.setValue(100)
         self.volume.setFixedWidth(100)
-        self.quality_button = QToolButton(text="Quality: auto", objectName="qualityButton")
+        self.quality_button = tool_button("Quality: auto", name="qualityButton")
         self.quality_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.quality_menu = QMenu(self.quality_button)
         self.quality_button.setMenu(self.quality_menu)
-        self.fullscreen_button = QToolButton(text="Fullscreen")
+        self.fullscreen_button = tool_button("Fullscreen")
 
         controls = QHBoxLayout()
         controls.addWidget(self.play_button)
@@ -119,7 +119,7 @@ class PlayerView(QWidget):
             (Qt.Key.Key_Down, lambda: self.volume.setValue(self.volume.value() - int(VOLUME_STEP))),
             (Qt.Key.Key_F, self.toggle_fullscreen),
             (Qt.Key.Key_M, lambda: self._engine_call("toggle_mute")),
-            (Qt.Key.Key_Escape, lambda: self.fullscreen and self.toggle_fullscreen()),
+            (Qt.Key.Key_Escape, self.leave_fullscreen),
         ]
         for key, slot in bindings:
             shortcut = QShortcut(QKeySequence(key), self)
@@ -204,6 +204,10 @@ class PlayerView(QWidget):
     def _set_controls_enabled(self, enabled: bool) -> None:
         for w in (self.play_button, self.seek_bar, self.mute_button, self.volume):
             w.setEnabled(enabled)
+
+    def leave_fullscreen(self) -> None:
+        if self.fullscreen:
+            self.toggle_fullscreen()
 
     def toggle_fullscreen(self) -> None:
         self.fullscreen = not self.fullscreen
