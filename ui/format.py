@@ -42,3 +42,7 @@ def eta(seconds: float | None) -> str:
 
 def percent(value: float | None) -> str:
     return "" if value is None else f"{value:.0f}%"
+
+
+def took(seconds: float) -> str:
+    return f"{seconds:.1f}s" if seconds < 60 else duration(seconds)

@@ -110,3 +110,25 @@ def test_quit_stops_workers_and_running_jobs_checkpoint(window, qtbot, settings)
         view = rt.jobs.get(job.id)
         assert view.status == JobStatus.PENDING  # comes back on the next start
         assert view.attempt_history and view.attempt_history[-1].outcome == "INTERRUPTED"
+
+
+def test_desktop_integration_files(qapp) -> None:  # type: ignore[no-untyped-def]
+    import configparser
+    import shutil
+    import subprocess
+
+    from mediadesk.bundled import resources_dir
+    from ui.app import APP_ID, app_icon, application
+
+    desktop = resources_dir() / f"{APP_ID}.desktop"
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str  # type: ignore[assignment,method-assign]
+    entry.read(desktop)
+    section = entry["Desktop Entry"]
+    assert section["Exec"] == "mediadesk" and section["Icon"] == APP_ID
+    validator = shutil.which("desktop-file-validate")
+    if validator:  # present on Debian with desktop-file-utils; the parse above still ran
+        subprocess.run([validator, str(desktop)], check=True)
+    app = application()
+    assert app.desktopFileName() == APP_ID
+    assert not app_icon().pixmap(64, 64).isNull()  # the SVG icon renders

@@ -23,14 +23,14 @@ from mediadesk.events import JobProgress
 from mediadesk.services.job_views import JobView
 from mediadesk.services.jobs import JobService
 from mediadesk.services.library import LibraryService
-from ui.format import eta, percent
+from ui.format import eta, percent, took
 from ui.listsync import sync_ids
 from ui.progress_delegate import PROGRESS_ROLE
 from ui.throttle import Throttle
 
 PAGE = 200
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1
-COLUMNS = ["Type", "State", "Progress", "ETA", "Media", "Attempts", "Created", "Error"]
+COLUMNS = ["Type", "State", "Progress", "ETA / took", "Media", "Attempts", "Created", "Error"]
 COL_PROGRESS = 2
 STATE_COLORS = {
     JobStatus.PENDING: QColor("#8a8f98"),
@@ -121,9 +121,7 @@ class JobsModel(QAbstractTableModel):
         if role == JOB_ROLE:
             return job
         if role == PROGRESS_ROLE and col == COL_PROGRESS:
-            if job.status == JobStatus.PROCESSING:
-                return progress or 0.0
-            return 100.0 if job.status == JobStatus.COMPLETED else None
+            return (progress or 0.0) if job.status == JobStatus.PROCESSING else None
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
             return STATE_COLORS.get(job.status)
         if role == Qt.ItemDataRole.ToolTipRole and col == 7:
@@ -141,7 +139,11 @@ class JobsModel(QAbstractTableModel):
         if col == COL_PROGRESS:
             return percent(progress) if job.status == JobStatus.PROCESSING else ""
         if col == 3:
-            return eta(eta_s) if job.status == JobStatus.PROCESSING else ""
+            if job.status == JobStatus.PROCESSING:
+                return eta(eta_s)
+            if job.status.is_terminal and job.started_at and job.completed_at:
+                return took((job.completed_at - job.started_at).total_seconds())
+            return ""
         if col == 4:
             return self._names.get(job.media_file_id or "", job.media_file_id or "")
         if col == 5:

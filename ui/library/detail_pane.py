@@ -85,7 +85,9 @@ class DetailPane(QScrollArea):
         self.media_id: str | None = None
         self.detail: Detail | None = None
         self.setWidgetResizable(True)
-        self.setMinimumWidth(300)
+        self.setMinimumWidth(320)
+        # The body follows the pane's width; long values wrap instead of scrolling.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         self.setWidget(body)
         layout = QVBoxLayout(body)
@@ -246,7 +248,7 @@ class DetailPane(QScrollArea):
             ("Video", m.video_codec or ""),
             ("Audio", m.audio_codec or ""),
             ("Bit rate", f"{m.bit_rate // 1000} kb/s" if m.bit_rate else ""),
-            ("Container", m.container or m.mime),
+            ("Type", m.mime),
             ("Size", size(m.size_bytes)),
             ("Added", m.created_at.astimezone().strftime("%Y-%m-%d %H:%M")),
             ("Tags", ", ".join(m.tags)),
@@ -256,8 +258,7 @@ class DetailPane(QScrollArea):
         ]
         for caption, value in rows:
             if value:
-                field = QLabel(value)
-                field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                field = label(value, wrap=True, selectable=True)
                 self.meta.addRow(caption, field)
 
 

@@ -10,7 +10,13 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from mediadesk.services.library import LibraryService
 from ui.importing.paths import local_paths
@@ -45,8 +51,10 @@ class LibrarySidebar(QTreeWidget):
             item = self._make_item(node, self)
             if node in (nodes.MOVIES, nodes.SERIES):
                 item.addChild(QTreeWidgetItem([_LAZY]))
-        self.header().setStretchLastSection(False)
-        self.setColumnWidth(0, 170)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.itemExpanded.connect(self._expanded)
         self.currentItemChanged.connect(self._current_changed)
         self._refresh_catalogue = Throttle(300, self.reload_catalogue, self)

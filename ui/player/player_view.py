@@ -77,6 +77,7 @@ class PlayerView(QWidget):
         self.volume.setFixedWidth(100)
         self.quality_button = tool_button("Quality: auto", name="qualityButton")
         self.quality_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.quality_button.setMinimumWidth(150)
         self.quality_menu = QMenu(self.quality_button)
         self.quality_button.setMenu(self.quality_menu)
         self.fullscreen_button = tool_button("Fullscreen")
