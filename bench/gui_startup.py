@@ -87,17 +87,27 @@ def one_run(code: str, args: list[str], env: dict[str, str]) -> tuple[float, str
     return float(fields[0]) - start, " ".join(fields[1:])
 
 
-def measure(label: str, code: str, args: list[str], env: dict[str, str], runs: int) -> float:
-    one_run(code, args, env)  # warm the page cache: "cold" means a new process, not a cold disk
-    times = []
-    extra = ""
+def measure(cases: list[tuple[str, str, list[str]]], env: dict[str, str], runs: int) -> list[float]:
+    """Median seconds per case; runs are interleaved so that load on a shared machine
+    falls on every case alike."""
+    times: dict[str, list[float]] = {label: [] for label, _c, _a in cases}
+    extra: dict[str, str] = {}
+    for _label, code, args in cases:
+        one_run(code, args, env)  # warm the page cache: "cold" is a new process, not disk
     for _ in range(runs):
-        t, extra = one_run(code, args, env)
-        times.append(t)
-    median = statistics.median(times)
-    rows = f" ({extra} rows in the first page)" if extra else ""
-    print(f"{label:<16} median {median:.3f}s  min {min(times):.3f}s  max {max(times):.3f}s{rows}")
-    return median
+        for label, code, args in cases:
+            t, extra[label] = one_run(code, args, env)
+            times[label].append(t)
+    medians = []
+    for label, _c, _a in cases:
+        ts = times[label]
+        rows = f" ({extra[label]} rows in the first page)" if extra[label] else ""
+        print(
+            f"{label:<16} median {statistics.median(ts):.3f}s  min {min(ts):.3f}s"
+            f"  max {max(ts):.3f}s{rows}"
+        )
+        medians.append(statistics.median(ts))
+    return medians
 
 
 def main() -> int:
@@ -121,9 +131,15 @@ def main() -> int:
         }
         env.pop("MEDIADESK_HOME", None)
         print(f"platform {args.platform}, {args.runs} runs each, spawn to first paint of the grid")
-        bare = measure("bare Qt", BARE, [], env, args.runs)
-        base = measure("empty library", APP, [str(empty)], env, args.runs)
-        big = measure(f"{args.files:,} files", APP, [str(full)], env, args.runs)
+        bare, base, big = measure(
+            [
+                ("bare Qt", BARE, []),
+                ("empty library", APP, [str(empty)]),
+                (f"{args.files:,} files", APP, [str(full)]),
+            ],
+            env,
+            args.runs,
+        )
     print(f"ratio {args.files:,} files / empty library: {big / base:.2f}x")
     print(f"ratio {args.files:,} files / bare Qt: {big / bare:.2f}x")
     verdict = "OK" if big < TARGET_S else "TOO SLOW"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
@@ -23,16 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from mediadesk.services.views import MediaFileView
-from ui.dialogs.mastering_dialog import MasteringDialog
-from ui.dialogs.presets_dialog import PresetsDialog
-from ui.dialogs.settings_dialog import SettingsDialog
-from ui.importing.attach_dialog import AttachDialog
 from ui.importing.import_panel import ImportPanel
 from ui.importing.import_queue import ImportQueue, ImportRequest
 from ui.importing.paths import expand, local_paths
-from ui.importing.url_dialog import UrlImportDialog
 from ui.jobs.jobs_view import JobsView
-from ui.jobs.log_viewer import JobLogViewer
 from ui.library.library_view import LibraryView
 from ui.library.nodes import AttachHint, LibraryNode
 from ui.notifier import JobNotifier
@@ -41,6 +36,15 @@ from ui.shell import Shell
 from ui.status_bar import ActivityBar
 from ui.tasks import describe
 from ui.widgets import named
+
+if TYPE_CHECKING:
+    # Dialogs are imported when first opened: they are not needed for the first paint,
+    # and every module imported after Qt costs start-up time (see ui/__init__.py).
+    from ui.dialogs.mastering_dialog import MasteringDialog
+    from ui.dialogs.presets_dialog import PresetsDialog
+    from ui.dialogs.settings_dialog import SettingsDialog
+    from ui.importing.attach_dialog import AttachDialog
+    from ui.jobs.log_viewer import JobLogViewer
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +140,6 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         self.library.start()
-        self.jobs.reload()
         self.status.refresh()
         self.restore_state()
 
@@ -161,6 +164,8 @@ class MainWindow(QMainWindow):
         if not files:
             self.status.showMessage("Nothing to import: no files in what was dropped.", 8000)
             return None
+        from ui.importing.attach_dialog import AttachDialog
+
         hint = node.hint if node is not None else AttachHint()
         dialog = AttachDialog(files, hint, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -187,6 +192,8 @@ class MainWindow(QMainWindow):
             self.import_paths([Path(name)], self._current_node())
 
     def choose_url(self) -> None:
+        from ui.importing.url_dialog import UrlImportDialog
+
         dialog = UrlImportDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.submit_imports([dialog.request()]))
@@ -213,6 +220,8 @@ class MainWindow(QMainWindow):
         self.player.play_media(media)
 
     def open_job_log(self, job_id: str) -> JobLogViewer:
+        from ui.jobs.log_viewer import JobLogViewer
+
         viewer = self.log_viewers.get(job_id)
         if viewer is None:
             viewer = JobLogViewer(self.shell, job_id, self)
@@ -223,18 +232,24 @@ class MainWindow(QMainWindow):
         return viewer
 
     def open_mastering(self, media_id: str | None) -> MasteringDialog:
+        from ui.dialogs.mastering_dialog import MasteringDialog
+
         dialog = MasteringDialog(self.shell, media_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
     def open_settings(self) -> SettingsDialog:
+        from ui.dialogs.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.shell.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
     def open_presets(self) -> PresetsDialog:
+        from ui.dialogs.presets_dialog import PresetsDialog
+
         dialog = PresetsDialog(parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
@@ -259,6 +274,8 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "MediaDesk", f"MediaDesk {__version__}\n{self.shell.settings.home}")
 
     def _tab_changed(self, index: int) -> None:
+        if index == JOBS_TAB and not self.jobs.loaded:
+            self.jobs.reload()
         if index == PLAYER_TAB:
             self.player.setFocus()
 

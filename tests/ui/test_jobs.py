@@ -59,6 +59,7 @@ def test_cancel_a_running_job_from_the_jobs_view(window, qtbot) -> None:  # type
 
 
 def test_retry_replay_and_purge(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.tabs.setCurrentIndex(JOBS_TAB)
     jobs_view = window.jobs
     jobs_view.confirm_purge = False
     failing = window.shell.runtime.jobs.submit(JobSpec(type="test_fail", input=FailInput())).id

@@ -72,11 +72,11 @@ def test_drop_on_window_fills_library_with_poster_and_ready_state(
         "probe",
         "poster",
     }
-    kinds = {
-        detail.artifacts.topLevelItem(i).text(0)
-        for i in range(detail.artifacts.topLevelItemCount())
-    }
-    assert {"poster", "thumbnail"} <= kinds
+    def kinds() -> set[str]:
+        items = detail.artifacts
+        return {items.topLevelItem(i).text(0) for i in range(items.topLevelItemCount())}
+
+    qtbot.waitUntil(lambda: {"poster", "thumbnail"} <= kinds(), timeout=WAIT_MS)
 
     # The episode is in the catalogue and in the sidebar's series tree.
     (series,) = window.shell.runtime.library.series()

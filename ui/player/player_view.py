@@ -8,6 +8,7 @@ app. HLS plays from the built-in server once it exists; before that, the origina
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
@@ -28,9 +29,11 @@ from ui.player import sources
 from ui.player.engine import MpvEngine, PlayerState, PlayerUnavailable
 from ui.player.seek_bar import SeekBar
 from ui.player.trickplay import TrickplayPreviews
-from ui.player.video_surface import MpvVideoSurface, opengl_available
 from ui.shell import Shell
 from ui.widgets import label, named, tool_button
+
+if TYPE_CHECKING:
+    from ui.player.video_surface import MpvVideoSurface
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +135,9 @@ class PlayerView(QWidget):
     def ensure_engine(self) -> MpvEngine | None:
         if self.engine is not None or self.unavailable is not None:
             return self.engine
+        # OpenGL widgets load only with the player (not needed for the first paint).
+        from ui.player.video_surface import MpvVideoSurface, opengl_available
+
         try:
             render = opengl_available()
             self.engine = MpvEngine(render=render, parent=self)
