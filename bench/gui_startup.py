@@ -36,7 +36,7 @@ w = QMainWindow(); grid = QListView(); w.setCentralWidget(grid); w.resize(1280, 
 class F(QObject):
     def eventFilter(self, obj, ev):
         if ev.type() == QEvent.Type.Paint:
-            print(time.time(), flush=True); QTimer.singleShot(0, app.quit)
+            print(time.time(), time.process_time(), flush=True); QTimer.singleShot(0, app.quit)
         return False
 f = F(); grid.viewport().installEventFilter(f)
 w.show(); app.exec()
@@ -53,7 +53,7 @@ class F(QObject):
     def eventFilter(self, obj, ev):
         if ev.type() == QEvent.Type.Paint and not getattr(self, "done", False):
             self.done = True
-            print(time.time(), grid.model().rowCount(), flush=True)
+            print(time.time(), time.process_time(), grid.model().rowCount(), flush=True)
             QTimer.singleShot(0, launched.window.close)
         return False
 f = F(); grid.viewport().installEventFilter(f)
@@ -72,7 +72,8 @@ def seed(home: Path, files: int) -> None:
             seed_media(rt, files)
 
 
-def one_run(code: str, args: list[str], env: dict[str, str]) -> tuple[float, str]:
+def one_run(code: str, args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """(wall seconds from spawn to first paint, CPU seconds the child used, extra)."""
     start = time.time()
     out = subprocess.run(
         [sys.executable, "-c", code, *args],
@@ -84,27 +85,29 @@ def one_run(code: str, args: list[str], env: dict[str, str]) -> tuple[float, str
         check=True,
     )
     fields = out.stdout.strip().splitlines()[-1].split()
-    return float(fields[0]) - start, " ".join(fields[1:])
+    return float(fields[0]) - start, float(fields[1]), " ".join(fields[2:])
 
 
 def measure(cases: list[tuple[str, str, list[str]]], env: dict[str, str], runs: int) -> list[float]:
     """Median seconds per case; runs are interleaved so that load on a shared machine
     falls on every case alike."""
     times: dict[str, list[float]] = {label: [] for label, _c, _a in cases}
+    cpu: dict[str, list[float]] = {label: [] for label, _c, _a in cases}
     extra: dict[str, str] = {}
     for _label, code, args in cases:
         one_run(code, args, env)  # warm the page cache: "cold" is a new process, not disk
     for _ in range(runs):
         for label, code, args in cases:
-            t, extra[label] = one_run(code, args, env)
+            t, c, extra[label] = one_run(code, args, env)
             times[label].append(t)
+            cpu[label].append(c)
     medians = []
     for label, _c, _a in cases:
         ts = times[label]
         rows = f" ({extra[label]} rows in the first page)" if extra[label] else ""
         print(
             f"{label:<16} median {statistics.median(ts):.3f}s  min {min(ts):.3f}s"
-            f"  max {max(ts):.3f}s{rows}"
+            f"  max {max(ts):.3f}s  (CPU {statistics.median(cpu[label]):.3f}s){rows}"
         )
         medians.append(statistics.median(ts))
     return medians

@@ -89,6 +89,7 @@ def main() -> int:
     window.start()
     window.resize(*SIZE)
     window.show()
+    window.after_first_paint()
 
     def pump(seconds: float, until: object = None) -> None:
         deadline = time.monotonic() + seconds

@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from mediadesk.bundled import resources_dir
 from mediadesk.errors import MediaDeskError
@@ -54,15 +55,36 @@ class Launched:
     window: MainWindow
 
 
+class _FirstPaint(QObject):
+    """Runs ``then`` once, right after the first paint of ``widget``."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then: Callable[[], None] | None = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._then is not None:
+            then, self._then = self._then, None
+            QTimer.singleShot(0, then)
+        return False
+
+
 def launch(settings: Settings, background: bool = True) -> Launched:
-    """Open the library, build and show the window; start workers and server after."""
+    """Open the library, build and show the window; the rest after the first paint:
+    counts, activity, then workers and the built-in server."""
     app = application()
     shell = Shell.open(settings)
     window = MainWindow(shell, app_icon())
     window.start()
+
+    def after_first_paint() -> None:
+        window.after_first_paint()
+        if background:
+            shell.start_background()
+
+    _FirstPaint(window.library.grid.viewport(), after_first_paint)
     window.show()
-    if background:
-        QTimer.singleShot(0, shell.start_background)
     return Launched(app, shell, window)
 
 

@@ -139,9 +139,14 @@ class MainWindow(QMainWindow):
     # Start ------------------------------------------------------------------------
 
     def start(self) -> None:
+        """Load what the first paint shows; the rest waits for ``after_first_paint``."""
         self.library.start()
-        self.status.refresh()
         self.restore_state()
+
+    def after_first_paint(self) -> None:
+        """Background reads that would compete with the first paint for the GIL."""
+        self.library.sidebar.reload_counts()
+        self.status.refresh()
 
     # Importing --------------------------------------------------------------------
 

@@ -44,6 +44,7 @@ def window(shell, qtbot):  # type: ignore[no-untyped-def]
     win = MainWindow(shell)
     win.start()
     win.show()
+    win.after_first_paint()
     shell.start_background(server=True)
     qtbot.waitUntil(lambda: shell.runtime.workers_running, timeout=30_000)
     yield win
@@ -58,6 +59,7 @@ def idle_window(shell, qtbot):  # type: ignore[no-untyped-def]
     win = MainWindow(shell)
     win.start()
     win.show()
+    win.after_first_paint()
     yield win
     win.close()
 

@@ -132,3 +132,21 @@ def test_desktop_integration_files(qapp) -> None:  # type: ignore[no-untyped-def
     app = application()
     assert app.desktopFileName() == APP_ID
     assert not app_icon().pixmap(64, 64).isNull()  # the SVG icon renders
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_launch_paints_then_starts_workers(settings, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from ui.app import launch
+
+    launched = launch(settings)
+    window = launched.window
+    try:
+        assert window.isVisible()
+        # Workers, counts and activity start only once the first paint is done.
+        qtbot.waitUntil(lambda: launched.shell.runtime.workers_running, timeout=30_000)
+        qtbot.waitUntil(lambda: "Workers:" in window.status.workers.text(), timeout=10_000)
+        assert window.library.model.rowCount() == 0
+    finally:
+        window.close()
+    assert not launched.shell.runtime.workers_running

@@ -72,6 +72,7 @@ def test_drop_on_window_fills_library_with_poster_and_ready_state(
         "probe",
         "poster",
     }
+
     def kinds() -> set[str]:
         items = detail.artifacts
         return {items.topLevelItem(i).text(0) for i in range(items.topLevelItemCount())}

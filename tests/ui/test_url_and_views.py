@@ -26,6 +26,7 @@ def trusting_window(home: Path, qtbot):  # type: ignore[no-untyped-def]
     window = MainWindow(shell)
     window.start()
     window.show()
+    window.after_first_paint()
     yield window
     window.close()
 

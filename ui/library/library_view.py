@@ -77,7 +77,6 @@ class LibraryView(QSplitter):
         """First load (after the window is constructed, before it shows)."""
         self.model.set_filter(self._effective_filter())
         self.sidebar.select(nodes.ALL.key)
-        self.sidebar.reload_counts()
 
     # Filtering --------------------------------------------------------------------
 
