@@ -15,7 +15,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = (1440, 900)
@@ -48,13 +50,52 @@ def make_media(directory: Path) -> list[Path]:
         out.append(target)
     image = directory / "Poster artwork.jpg"
     subprocess.run(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-         "gradients=size=800x1200:duration=1", "-frames:v", "1", str(image)],
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "gradients=size=800x1200:duration=1",
+            "-frames:v",
+            "1",
+            str(image),
+        ],
         check=True,
         timeout=120,
     )
     out.append(image)
     return out
+
+
+def hover_seek_bar(seek_bar: Any, fraction: float, pump: Callable[[float], None]) -> None:
+    """Move the mouse over the seek bar as a user would, so the trickplay popup opens."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    x = int(seek_bar.width() * fraction)
+    local = QPointF(x, seek_bar.height() / 2)
+    for _ in range(10):  # the first move asks for the sheet; later ones show it
+        event = QMouseEvent(
+            QMouseEvent.Type.MouseMove,
+            local,
+            QPointF(seek_bar.mapToGlobal(QPoint(x, seek_bar.height() // 2))),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(seek_bar, event)
+        pump(0.3)
+
+
+def screen_grab(app: Any, window: Any) -> Any:
+    """The screen under the window (popups are windows of their own)."""
+    frame = window.frameGeometry()
+    return app.primaryScreen().grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
 
 
 def main() -> int:
@@ -120,21 +161,26 @@ def main() -> int:
     window.play_media(first.id)
     player = window.player
     pump(30, lambda: player.engine is not None and player.engine.state.position > 4)
-    player.engine.set_paused(True) if player.engine is not None else None
-    pump(1)
-    window.grab().save(str(target / "player.png"))
+    if player.engine is not None:
+        player.engine.set_paused(True)
+    pump(1, lambda: player.previews.index is not None)
+    hover_seek_bar(player.seek_bar, 0.62, pump)
+    screen_grab(app, window).save(str(target / "player.png"))  # with the trickplay popup
     print("saved", target / "player.png")
 
     hls_jobs = rt.jobs.list_jobs(job_type="hls", limit=1).items
     job = hls_jobs[0] if hls_jobs else rt.jobs.list_jobs(limit=1).items[0]
+    rt.jobs.replay(job.id)  # run it again, to show a log that is being followed
     window.tabs.setCurrentIndex(JOBS_TAB)
     viewer = window.open_job_log(job.id)
     viewer.resize(1100, 700)
-    pump(2)
+    pump(20, lambda: viewer.attempts.count() > 1 and len(viewer.stdout.toPlainText()) > 2000)
+    pump(0.5)
     viewer.grab().save(str(target / "job-log.png"))
     print("saved", target / "job-log.png")
     window.grab().save(str(target / "jobs.png"))
     print("saved", target / "jobs.png")
+    pump(60, all_done)
 
     window.close()
     return 0

@@ -109,7 +109,7 @@ class JobLogViewer(QDialog):
         split = QSplitter()
         split.addWidget(self.attempts)
         split.addWidget(right)
-        split.setSizes([240, 740])
+        split.setSizes([200, 780])
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(split, 1)

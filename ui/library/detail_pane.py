@@ -219,7 +219,8 @@ class DetailPane(QScrollArea):
             )
         else:
             self.waveform.setText("No waveform")
-        self.waveform_box.setVisible(m.kind != MediaKind.IMAGE)
+        # Audio always has the section (its waveform is on the way); video only if made.
+        self.waveform_box.setVisible(m.kind == MediaKind.AUDIO or detail.waveform is not None)
         self.artifacts.clear()
         for art in arts:
             QTreeWidgetItem(self.artifacts, [str(art.kind), art.storage_key, size(art.size_bytes)])
