@@ -174,8 +174,15 @@ def main() -> int:
     window.tabs.setCurrentIndex(JOBS_TAB)
     viewer = window.open_job_log(job.id)
     viewer.resize(1100, 700)
-    pump(20, lambda: viewer.attempts.count() > 1 and len(viewer.stdout.toPlainText()) > 2000)
-    pump(0.5)
+
+    def following() -> bool:
+        stdout = viewer.followers.get("stdout")
+        return (
+            stdout is not None and stdout.following and "out_time=" in viewer.stdout.toPlainText()
+        )
+
+    pump(30, following)
+    pump(0.8)
     viewer.grab().save(str(target / "job-log.png"))
     print("saved", target / "job-log.png")
     window.grab().save(str(target / "jobs.png"))

@@ -61,7 +61,7 @@ def attempt_label(a: AttemptView) -> str:
     if a.finished_at is not None:
         took = f" · {(a.finished_at - a.started_at).total_seconds():.1f}s"
     encoder = f" · {a.encoder}" if a.encoder else ""
-    return f"#{a.number} {a.outcome or 'RUNNING'} on {a.host}{encoder}{took}"
+    return f"#{a.number} {a.outcome or 'RUNNING'}{encoder}{took}"
 
 
 class JobLogViewer(QDialog):
@@ -135,8 +135,10 @@ class JobLogViewer(QDialog):
         for a in history:
             item = QListWidgetItem(attempt_label(a))
             item.setData(ATTEMPT_ROLE, a.number)
+            tip = f"{a.worker} on {a.host}, started {a.started_at.astimezone():%H:%M:%S}"
             if a.error_message:
-                item.setToolTip(f"{a.error_code}: {a.error_message}")
+                tip += f"\n{a.error_code}: {a.error_message}"
+            item.setToolTip(tip)
             self.attempts.addItem(item)
         target = latest if follow_latest else selected
         for row in range(self.attempts.count()):
