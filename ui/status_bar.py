@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QStatusBar, QWidget
 
 from mediadesk.domain.enums import JobStatus
+from mediadesk.events import JobProgress
 from mediadesk.services.job_views import JobView
 from ui.format import percent
 from ui.shell import Shell
@@ -32,12 +33,19 @@ class ActivityBar(QStatusBar):
         self.workers.setText("Workers: starting…")
         self.server.setText("")
         self._refresh = Throttle(500, self.refresh, self)
+        self._live: dict[str, float | None] = {}  # job id -> percent from progress events
         bridge = shell.bridge
-        for signal in (bridge.jobEnqueued, bridge.jobStateChanged, bridge.jobProgress):
+        for signal in (bridge.jobEnqueued, bridge.jobStateChanged):
             signal.connect(lambda _e: self.schedule())
+        bridge.jobProgress.connect(self._progress)
         shell.workersStarted.connect(self.refresh)
         shell.serverStarted.connect(lambda url: self.server.setText(f"Server: {url}"))
         shell.problem.connect(lambda text: self.showMessage(text, 15_000))
+
+    def _progress(self, event: JobProgress) -> None:
+        if event.percent is not None:
+            self._live[event.job_id] = event.percent
+        self.schedule()
 
     def schedule(self) -> None:
         self._refresh.poke()
@@ -66,5 +74,8 @@ class ActivityBar(QStatusBar):
         if c.get("FAILED") or c.get("DEAD"):
             parts.append(f"{c.get('FAILED', 0) + c.get('DEAD', 0)} failed")
         for job in activity.running[:3]:
-            parts.append(f"{job.type} {percent(job.progress)}".strip())
+            progress = self._live.get(job.id, job.progress)
+            parts.append(f"{job.type} {percent(progress)}".strip())
+        running = {j.id for j in activity.running}
+        self._live = {k: v for k, v in self._live.items() if k in running}
         self.workers.setText(" · ".join(parts))

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediadesk.events import JobStateChanged
+from mediadesk.events import JobProgress, JobStateChanged
 from mediadesk.services.job_views import AttemptView, JobView
 from ui.format import percent
 from ui.jobs.log_follower import LogFollower
@@ -78,6 +78,7 @@ class JobLogViewer(QDialog):
         self.followers: dict[str, LogFollower] = {}
         self._running_commands: list[str] = []
         self._opened = False
+        self.live_progress: float | None = None
 
         self.header = label(name="logHeader", wrap=True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -159,8 +160,10 @@ class JobLogViewer(QDialog):
         job = self.job
         assert job is not None
         parts = [f"<b>{job.type}</b> · {job.status}", f"attempts {job.attempts}/{job.max_attempts}"]
-        if job.progress is not None and not job.status.is_terminal:
-            parts.append(percent(job.progress))
+        # Events carry progress as it happens; the row only at each heartbeat.
+        progress = self.live_progress if self.live_progress is not None else job.progress
+        if progress is not None and job.status == "PROCESSING":
+            parts.append(percent(progress))
         if job.error_code:
             parts.append(
                 f"<span style='color:#eb5757'>{job.error_code}: {job.error_message}</span>"
@@ -261,11 +264,14 @@ class JobLogViewer(QDialog):
 
     def _job_state(self, event: JobStateChanged) -> None:
         if event.job_id == self.job_id:
+            self.live_progress = None
             self._refresh.poke()
 
-    def _job_progress(self, event: object) -> None:
-        if getattr(event, "job_id", None) == self.job_id:
-            self._refresh.poke()
+    def _job_progress(self, event: JobProgress) -> None:
+        if event.job_id == self.job_id and event.percent is not None:
+            self.live_progress = event.percent
+            if self.job is not None:
+                self._show_header()
 
     def done(self, result: int) -> None:
         for follower in self.followers.values():
