@@ -25,6 +25,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Python puts this script's directory first on sys.path, where bench/queue.py would
+# shadow the standard library's queue module (concurrent.futures imports it).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 TARGET_S = 1.5
 
 BARE = """
