@@ -27,11 +27,10 @@ from mediadesk.services.views import MediaFileView
 from ui.importing.import_panel import ImportPanel
 from ui.importing.import_queue import ImportQueue, ImportRequest
 from ui.importing.paths import expand, local_paths
-from ui.jobs.jobs_view import JobsView
+from ui.lazy_tab import LazyTab
 from ui.library.library_view import LibraryView
 from ui.library.nodes import AttachHint, LibraryNode
 from ui.notifier import JobNotifier
-from ui.player.player_view import PlayerView
 from ui.shell import Shell
 from ui.status_bar import ActivityBar
 from ui.tasks import describe
@@ -44,7 +43,9 @@ if TYPE_CHECKING:
     from ui.dialogs.presets_dialog import PresetsDialog
     from ui.dialogs.settings_dialog import SettingsDialog
     from ui.importing.attach_dialog import AttachDialog
+    from ui.jobs.jobs_view import JobsView
     from ui.jobs.log_viewer import JobLogViewer
+    from ui.player.player_view import PlayerView
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +69,12 @@ class MainWindow(QMainWindow):
 
         self.imports = ImportQueue(shell.runtime.ingest, self)
         self.library = LibraryView(shell)
-        self.player = PlayerView(shell)
-        self.jobs = JobsView(shell)
+        self.player_tab: LazyTab[PlayerView] = LazyTab(self._make_player, self._player_built)
+        self.jobs_tab: LazyTab[JobsView] = LazyTab(self._make_jobs, self._jobs_built)
         self.tabs = named(QTabWidget(), "mainTabs")
         self.tabs.addTab(self.library, "Library")
-        self.tabs.addTab(self.player, "Player")
-        self.tabs.addTab(self.jobs, "Jobs")
+        self.tabs.addTab(self.player_tab, "Player")
+        self.tabs.addTab(self.jobs_tab, "Jobs")
         self.setCentralWidget(self.tabs)
         self.import_panel = ImportPanel(self.imports)
         self.import_dock = named(QDockWidget("Imports", self), "importDock")
@@ -91,10 +92,35 @@ class MainWindow(QMainWindow):
         self.library.detail.jobLogRequested.connect(self.open_job_log)
         self.library.detail.masterRequested.connect(self.open_mastering)
         self.library.detail.deleteRequested.connect(self.delete_media)
-        self.jobs.logRequested.connect(self.open_job_log)
-        self.player.fullscreenToggled.connect(self._fullscreen)
         self.imports.imported.connect(self._imported)
         self.tabs.currentChanged.connect(self._tab_changed)
+
+    # The player and jobs tabs are built on first use ---------------------------------
+
+    @property
+    def player(self) -> PlayerView:
+        return self.player_tab.view
+
+    @property
+    def jobs(self) -> JobsView:
+        return self.jobs_tab.view
+
+    def _make_player(self) -> PlayerView:
+        from ui.player.player_view import PlayerView
+
+        return PlayerView(self.shell)
+
+    def _player_built(self, player: PlayerView) -> None:
+        player.fullscreenToggled.connect(self._fullscreen)
+
+    def _make_jobs(self) -> JobsView:
+        from ui.jobs.jobs_view import JobsView
+
+        return JobsView(self.shell)
+
+    def _jobs_built(self, jobs: JobsView) -> None:
+        jobs.logRequested.connect(self.open_job_log)
+        jobs.reload()
 
     def _menus(self) -> None:
         bar = self.menuBar()
@@ -279,8 +305,8 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "MediaDesk", f"MediaDesk {__version__}\n{self.shell.settings.home}")
 
     def _tab_changed(self, index: int) -> None:
-        if index == JOBS_TAB and not self.jobs.loaded:
-            self.jobs.reload()
+        if index == JOBS_TAB:
+            self.jobs.setFocus()
         if index == PLAYER_TAB:
             self.player.setFocus()
 
@@ -330,7 +356,7 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         self._closing = True
-        if self.player.fullscreen:
+        if self.player_tab.built and self.player.fullscreen:
             self.player.toggle_fullscreen()
         self.save_state()
         self.hide()
@@ -341,7 +367,8 @@ class MainWindow(QMainWindow):
         """Stop playback and imports, then the server and workers (jobs checkpoint)."""
         for viewer in list(self.log_viewers.values()):
             viewer.close()
-        self.player.close_player()
+        if self.player_tab.built:
+            self.player.close_player()
         self.imports.stop()
         self.shell.shutdown()
 

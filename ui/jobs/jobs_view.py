@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from mediadesk.domain.enums import JobStatus
-from mediadesk.events import JobEnqueued, JobProgress, JobStateChanged
+from mediadesk.events import JobEnqueued, JobStateChanged
 from mediadesk.services.job_views import JobView
 from ui.jobs.jobs_model import COL_PROGRESS, JOB_ROLE, JobsModel
 from ui.progress_delegate import ProgressDelegate
@@ -36,7 +36,6 @@ class JobsView(QWidget):
         self.setObjectName("jobsView")
         self.shell = shell
         self.confirm_purge = True
-        self.loaded = False  # filled when first shown: not needed for the first paint
         rt = shell.runtime
         self.model = JobsModel(rt.jobs, rt.library, self)
 
@@ -97,24 +96,17 @@ class JobsView(QWidget):
         self.model.modelReset.connect(self._update_buttons)
         self.model.dataChanged.connect(lambda *_a: self._update_buttons())
         bridge = shell.bridge
-        bridge.jobProgress.connect(self._job_progress)
+        bridge.jobProgress.connect(self.model.on_progress)
         bridge.jobEnqueued.connect(self._job_event)
         bridge.jobStateChanged.connect(self._job_event)
         self._update_buttons()
 
     def reload(self) -> None:
-        self.loaded = True
         self.model.set_filters(self.state_filter.currentData(), self.type_filter.currentData())
         self._update_counts()
         self._update_buttons()
 
-    def _job_progress(self, event: JobProgress) -> None:
-        if self.loaded:
-            self.model.on_progress(event)
-
     def _job_event(self, _event: JobEnqueued | JobStateChanged) -> None:
-        if not self.loaded:
-            return
         self.model.schedule_resync()
         self._update_counts()
 
