@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+
 SIZE = (1440, 900)
 
 SOURCES = [
@@ -48,25 +49,10 @@ def make_media(directory: Path) -> list[Path]:
         argv += ["-c:a", "aac", "-t", str(seconds), str(target)]
         subprocess.run(argv, check=True, timeout=300)
         out.append(target)
-    image = directory / "Poster artwork.jpg"
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "gradients=size=800x1200:duration=1",
-            "-frames:v",
-            "1",
-            str(image),
-        ],
-        check=True,
-        timeout=120,
-    )
+    from tests.media import make_image  # the suite's generator (the checkout is on sys.path)
+
+    image = make_image(directory, "800x1200", source="gradients")
+    image = image.rename(directory / "Poster artwork.jpg")
     out.append(image)
     return out
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
+# The CLI's wording, so a size or a duration reads the same in the terminal and the app.
+from mediadesk.cli.output import human_duration as duration
+from mediadesk.cli.output import human_size as size
 
-def duration(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    total = round(seconds)
-    h, rest = divmod(total, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+__all__ = ["clock", "duration", "eta", "percent", "resolution", "size", "took"]
 
 
 def clock(seconds: float | None) -> str:
@@ -19,17 +16,6 @@ def clock(seconds: float | None) -> str:
 
 def resolution(width: int | None, height: int | None) -> str:
     return f"{width}x{height}" if width and height else ""
-
-
-def size(n: int | None) -> str:
-    if n is None:
-        return ""
-    value = float(n)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if value < 1024 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{n} B"
 
 
 def eta(seconds: float | None) -> str:

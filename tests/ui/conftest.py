@@ -36,15 +36,21 @@ def shell(settings, qapp):  # type: ignore[no-untyped-def]
     sh.shutdown(grace=5)
 
 
-@pytest.fixture
-def window(shell, qtbot):  # type: ignore[no-untyped-def]
-    """The main window, shown, with workers running."""
+def shown_window(shell):  # type: ignore[no-untyped-def]
+    """A main window over ``shell``, shown the way ``ui.app.launch`` shows it."""
     from ui.main_window import MainWindow
 
     win = MainWindow(shell)
     win.start()
     win.show()
     win.after_first_paint()
+    return win
+
+
+@pytest.fixture
+def window(shell, qtbot):  # type: ignore[no-untyped-def]
+    """The main window, shown, with workers (and the server, when built) running."""
+    win = shown_window(shell)
     shell.start_background(server=True)
     qtbot.waitUntil(lambda: shell.runtime.workers_running, timeout=30_000)
     yield win
@@ -54,12 +60,7 @@ def window(shell, qtbot):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def idle_window(shell, qtbot):  # type: ignore[no-untyped-def]
     """The main window without workers: jobs stay PENDING."""
-    from ui.main_window import MainWindow
-
-    win = MainWindow(shell)
-    win.start()
-    win.show()
-    win.after_first_paint()
+    win = shown_window(shell)
     yield win
     win.close()
 

@@ -10,9 +10,9 @@ import pytest
 from tests.conftest import FAST
 from tests.httpfixtures import http_server
 from tests.media import Clip, make_clip
+from tests.ui.conftest import shown_window
 from ui.importing.import_queue import ItemState
 from ui.importing.url_dialog import UrlImportDialog
-from ui.main_window import MainWindow
 from ui.shell import Shell
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow, pytest.mark.integration]
@@ -22,11 +22,7 @@ pytestmark = [pytest.mark.ui, pytest.mark.slow, pytest.mark.integration]
 def trusting_window(home: Path, qtbot):  # type: ignore[no-untyped-def]
     from mediadesk.settings import load_settings
 
-    shell = Shell.open(load_settings({**FAST, "allow_private_urls": True}))
-    window = MainWindow(shell)
-    window.start()
-    window.show()
-    window.after_first_paint()
+    window = shown_window(Shell.open(load_settings({**FAST, "allow_private_urls": True})))
     yield window
     window.close()
 

@@ -60,6 +60,28 @@ class ModeDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentText())  # type: ignore[attr-defined]
 
 
+def make_target(
+    mode: str, title: str, season: object, episode: object, episode_title: str = ""
+) -> AttachTarget | None:
+    """What a row of choices means; ``ValueError`` says what is missing."""
+    title = title.strip()
+    if mode == MOVIE:
+        if not title:
+            raise ValueError("a movie needs a title")
+        return MovieTarget(title)
+    if mode != EPISODE:
+        return None
+    if not title:
+        raise ValueError("an episode needs a series title")
+    try:
+        season_n, episode_n = int(str(season)), int(str(episode))
+    except ValueError:
+        raise ValueError("season and episode are numbers") from None
+    if season_n < 0 or episode_n < 0:
+        raise ValueError("season and episode numbers must not be negative")
+    return EpisodeTarget(title, season_n, episode_n, episode_title.strip() or None)
+
+
 def initial_row(path: Path, hint: AttachHint, position: int, count: int) -> list[object]:
     """[mode, title, season, episode, episode title] for one file."""
     guess = guess_from_name(path)
@@ -164,28 +186,16 @@ class AttachDialog(QDialog):
         return self._item(row, col).data(Qt.ItemDataRole.EditRole)
 
     def target(self, row: int) -> AttachTarget | None:
-        mode = self._cell(row, COL_MODE)
-        title = str(self._cell(row, COL_TITLE) or "").strip()
-        name = self.paths[row].name
-        if mode == MOVIE:
-            if not title:
-                raise ValueError(f"{name}: a movie needs a title")
-            return MovieTarget(title)
-        if mode == EPISODE:
-            if not title:
-                raise ValueError(f"{name}: an episode needs a series title")
-            try:
-                season, episode = (
-                    int(str(self._cell(row, COL_SEASON))),
-                    int(str(self._cell(row, COL_EPISODE))),
-                )
-            except ValueError:
-                raise ValueError(f"{name}: season and episode are numbers") from None
-            if season < 0 or episode < 0:
-                raise ValueError(f"{name}: season and episode numbers must not be negative")
-            ep_title = str(self._cell(row, COL_EP_TITLE) or "").strip() or None
-            return EpisodeTarget(title, season, episode, ep_title)
-        return None
+        try:
+            return make_target(
+                str(self._cell(row, COL_MODE)),
+                str(self._cell(row, COL_TITLE) or ""),
+                self._cell(row, COL_SEASON),
+                self._cell(row, COL_EPISODE),
+                str(self._cell(row, COL_EP_TITLE) or ""),
+            )
+        except ValueError as exc:
+            raise ValueError(f"{self.paths[row].name}: {exc}") from None
 
     def requests(self) -> list[ImportRequest]:
         """The imports to run; ``ValueError`` names the first row that is not ready."""

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediadesk.services.catalogue import AttachTarget, EpisodeTarget, MovieTarget
+from mediadesk.services.catalogue import AttachTarget
 from mediadesk.services.naming import GuessKind, guess_from_name
-from ui.importing.attach_dialog import EPISODE, MODES, MOVIE
+from ui.importing.attach_dialog import EPISODE, MODES, MOVIE, make_target
 from ui.importing.import_queue import ImportRequest
 
 
@@ -68,16 +68,9 @@ class UrlImportDialog(QDialog):
             self.title.setText(guess.title)
 
     def target(self) -> AttachTarget | None:
-        title = self.title.text().strip()
-        if self.mode.currentText() == MOVIE:
-            if not title:
-                raise ValueError("a movie needs a title")
-            return MovieTarget(title)
-        if self.mode.currentText() == EPISODE:
-            if not title:
-                raise ValueError("an episode needs a series title")
-            return EpisodeTarget(title, self.season.value(), self.episode.value())
-        return None
+        return make_target(
+            self.mode.currentText(), self.title.text(), self.season.value(), self.episode.value()
+        )
 
     def request(self) -> ImportRequest:
         url = self.url.text().strip()

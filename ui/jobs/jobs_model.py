@@ -10,10 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtGui import QColor
@@ -24,7 +21,7 @@ from mediadesk.services.job_views import JobView
 from mediadesk.services.jobs import JobService
 from mediadesk.services.library import LibraryService
 from ui.format import eta, percent, took
-from ui.listsync import sync_ids
+from ui.listsync import AnyIndex, IdListModel
 from ui.progress_delegate import PROGRESS_ROLE
 from ui.throttle import Throttle
 
@@ -39,10 +36,11 @@ STATE_COLORS = {
     JobStatus.FAILED: QColor("#eb5757"),
     JobStatus.DEAD: QColor("#9b2c2c"),
 }
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class JobsModel(QAbstractTableModel):
+class JobsModel(IdListModel):
+    columns = COLUMNS
+
     def __init__(
         self, jobs: JobService, library: LibraryService, parent: QObject | None = None
     ) -> None:
@@ -51,48 +49,29 @@ class JobsModel(QAbstractTableModel):
         self.library = library
         self.status: JobStatus | None = None
         self.job_type: str | None = None
-        self._ids: list[str] = []
         self._views: dict[str, JobView] = {}
         self._live: dict[str, tuple[float | None, float | None]] = {}  # progress, eta
         self._names: dict[str, str] = {}
-        self._total = 0
         self._resync = Throttle(300, self.resync, self)
 
     # Filters and fetching -----------------------------------------------------------
 
     def set_filters(self, status: JobStatus | None, job_type: str | None) -> None:
-        self.beginResetModel()
         self.status, self.job_type = status, job_type
         page = self.jobs.list_jobs(status=status, job_type=job_type, limit=PAGE)
-        self._total = page.total
-        self._ids = [j.id for j in page.items]
         self._views = {j.id: j for j in page.items}
         self._live.clear()
         self._remember_names(page.items)
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def canFetchMore(self, parent: AnyIndex) -> bool:
-        return not parent.isValid() and len(self._ids) < self._total
+        self.reset_ids([j.id for j in page.items], page.total)
 
     def fetchMore(self, parent: AnyIndex) -> None:
         page = self.jobs.list_jobs(
             status=self.status, job_type=self.job_type, offset=len(self._ids), limit=PAGE
         )
         fresh = [j for j in page.items if j.id not in self._views]
-        if not fresh:
-            self._total = len(self._ids)
-            return
-        self.beginInsertRows(QModelIndex(), len(self._ids), len(self._ids) + len(fresh) - 1)
-        self._ids.extend(j.id for j in fresh)
         self._views.update({j.id: j for j in fresh})
         self._remember_names(fresh)
-        self.endInsertRows()
+        self.append_ids([j.id for j in fresh])
 
     def _remember_names(self, views: list[JobView]) -> None:
         wanted = list({v.media_file_id for v in views if v.media_file_id} - set(self._names))
@@ -102,13 +81,8 @@ class JobsModel(QAbstractTableModel):
     # Rows -------------------------------------------------------------------------
 
     def job(self, row: int) -> JobView | None:
-        return self._views.get(self._ids[row]) if 0 <= row < len(self._ids) else None
-
-    def row_of(self, job_id: str) -> int | None:
-        try:
-            return self._ids.index(job_id)
-        except ValueError:
-            return None
+        job_id = self.id_at(row)
+        return self._views.get(job_id) if job_id is not None else None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -152,11 +126,6 @@ class JobsModel(QAbstractTableModel):
             return job.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
         return f"{job.error_code}: {job.error_message}" if job.error_code else ""
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
     # Events -----------------------------------------------------------------------
 
     def on_progress(self, event: JobProgress) -> None:
@@ -176,7 +145,6 @@ class JobsModel(QAbstractTableModel):
     def resync(self) -> None:
         limit = max(len(self._ids) + 20, PAGE)
         page = self.jobs.list_jobs(status=self.status, job_type=self.job_type, limit=limit)
-        self._total = page.total
         fresh = {j.id: j for j in page.items}
         changed = [jid for jid, v in fresh.items() if jid in self._views and self._views[jid] != v]
         self._views.update(fresh)
@@ -184,16 +152,13 @@ class JobsModel(QAbstractTableModel):
             self._live.pop(jid, None)
         self._remember_names(page.items)
 
-        def reset(new: list[str]) -> None:
-            self._ids = list(new)
-
         new_ids = [j.id for j in page.items]
         if len(self._ids) > len(new_ids) and len(new_ids) == page.limit:
             # Rows past the last page the service hands out stay as they are.
             seen = set(new_ids)
             new_ids += [i for i in self._ids[len(new_ids) :] if i not in seen]
-        sync_ids(self, self._ids, new_ids, reset)
+        self.sync(new_ids, page.total)
         for jid in changed:
             row = self.row_of(jid)
             if row is not None:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+                self.emit_row_changed(row)

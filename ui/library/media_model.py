@@ -17,10 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtGui import QIcon, QPixmap
@@ -30,7 +27,7 @@ from mediadesk.services.library import LibraryService, MediaFilter
 from mediadesk.services.views import MediaFileView
 from ui.format import duration, resolution, size
 from ui.library.thumbnails import ThumbnailCache
-from ui.listsync import sync_ids
+from ui.listsync import AnyIndex, IdListModel
 from ui.throttle import Throttle
 
 CHUNK = 1000  # ids per fetchMore
@@ -43,10 +40,10 @@ POSTER_ROLE = Qt.ItemDataRole.UserRole + 3
 
 COLUMNS = ["Name", "Kind", "Status", "Duration", "Resolution", "Codecs", "Size", "Added"]
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 
+class MediaListModel(IdListModel):
+    columns = COLUMNS
 
-class MediaListModel(QAbstractTableModel):
     def __init__(
         self,
         library: LibraryService,
@@ -57,9 +54,6 @@ class MediaListModel(QAbstractTableModel):
         self.library = library
         self.thumbnails = thumbnails
         self.filter = MediaFilter()
-        self._ids: list[str] = []
-        self._row_of: dict[str, int] | None = None
-        self._total = 0
         self._views: OrderedDict[str, MediaFileView] = OrderedDict()
         self._placeholders: dict[str, QIcon] = {}
         self._resync = Throttle(250, self.resync, self)
@@ -68,53 +62,20 @@ class MediaListModel(QAbstractTableModel):
     # Filtering and fetching ---------------------------------------------------------
 
     def set_filter(self, flt: MediaFilter) -> None:
-        self.beginResetModel()
         self.filter = flt
-        self._total = self.library.count_media(flt)
-        self._ids = self.library.media_ids(flt, 0, CHUNK)
-        self._row_of = None
-        self.endResetModel()
+        self.reset_ids(self.library.media_ids(flt, 0, CHUNK), self.library.count_media(flt))
 
     def update_filter(self, **changes: Any) -> None:
         self.set_filter(replace(self.filter, **changes))
 
-    @property
-    def total(self) -> int:
-        return self._total
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def canFetchMore(self, parent: AnyIndex) -> bool:
-        return not parent.isValid() and len(self._ids) < self._total
-
     def fetchMore(self, parent: AnyIndex) -> None:
-        if parent.isValid():
-            return
-        more = self.library.media_ids(self.filter, len(self._ids), CHUNK)
-        known = set(self._ids)
-        fresh = [i for i in more if i not in known]
-        if not fresh:
-            self._total = len(self._ids)  # the list shrank under us; stop asking
-            return
-        start = len(self._ids)
-        self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
-        self._ids.extend(fresh)
-        self._row_of = None
-        self.endInsertRows()
+        if not parent.isValid():
+            self.append_ids(self.library.media_ids(self.filter, len(self._ids), CHUNK))
 
     # Rows -------------------------------------------------------------------------
 
     def media_id(self, row: int) -> str | None:
-        return self._ids[row] if 0 <= row < len(self._ids) else None
-
-    def row_of(self, media_id: str) -> int | None:
-        if self._row_of is None:
-            self._row_of = {m: r for r, m in enumerate(self._ids)}
-        return self._row_of.get(media_id)
+        return self.id_at(row)
 
     def view(self, row: int) -> MediaFileView | None:
         media_id = self.media_id(row)
@@ -159,13 +120,6 @@ class MediaListModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         base = super().flags(index)
         return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
@@ -185,7 +139,7 @@ class MediaListModel(QAbstractTableModel):
         self._views.pop(event.media_file_id, None)
         self.thumbnails.invalidate(event.media_file_id)
         if row is not None:
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            self.emit_row_changed(row)
         # New, deleted, or a status that moves it in or out of this filter.
         self._resync.poke()
 
@@ -195,18 +149,12 @@ class MediaListModel(QAbstractTableModel):
         self.thumbnails.invalidate(media_id)
         row = self.row_of(media_id)
         if row is not None:
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            self.emit_row_changed(row)
 
     def resync(self) -> None:
         limit = max(len(self._ids) + 50, CHUNK)
         fresh = self.library.media_ids(self.filter, 0, limit)
-        self._total = self.library.count_media(self.filter)
-
-        def reset(new: list[str]) -> None:
-            self._ids = list(new)
-
-        sync_ids(self, self._ids, fresh, reset)
-        self._row_of = None
+        self.sync(fresh, self.library.count_media(self.filter))
 
     def _thumbnail_ready(self, media_id: str) -> None:
         row = self.row_of(media_id)
