@@ -23,9 +23,15 @@ from PySide6.QtCore import (
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-def _same_order(old: list[str], new: list[str]) -> bool:
-    new_set, old_set = set(new), set(old)
-    return [i for i in old if i in new_set] == [i for i in new if i in old_set]
+def _blocks(rows: list[int]) -> list[tuple[int, int]]:
+    """Ascending row numbers grouped into (first, last) runs."""
+    out: list[tuple[int, int]] = []
+    for r in rows:
+        if out and out[-1][1] == r - 1:
+            out[-1] = (out[-1][0], r)
+        else:
+            out.append((r, r))
+    return out
 
 
 def sync_ids(
@@ -36,45 +42,34 @@ def sync_ids(
 ) -> tuple[list[str], list[str]]:
     """Mutate ``ids`` into ``new`` with row signals; returns (removed, inserted) ids.
 
-    ``reset(new)`` is called (between begin/endResetModel) when order changed.
+    ``reset(new)`` is called (between begin/endResetModel) when the order changed.
+    The work is a few passes of comprehensions, so 100,000 rows with one change cost
+    milliseconds, not a Python loop per row.
     """
     if ids == new:
         return [], []
-    if len(set(new)) != len(new) or not _same_order(ids, new):
+    old_set, new_set = set(ids), set(new)
+    same_order = [i for i in ids if i in new_set] == [i for i in new if i in old_set]
+    if len(new_set) != len(new) or not same_order:
         model.beginResetModel()
         reset(new)
         model.endResetModel()
         return [], list(new)
     root = QModelIndex()
-    keep = set(new)
     removed: list[str] = []
-    row = len(ids) - 1
-    while row >= 0:  # from the end, so earlier rows keep their numbers
-        if ids[row] in keep:
-            row -= 1
-            continue
-        end = row
-        while row >= 0 and ids[row] not in keep:
-            row -= 1
-        model.beginRemoveRows(root, row + 1, end)
-        removed.extend(ids[row + 1 : end + 1])
-        del ids[row + 1 : end + 1]
+    for first, last in reversed(_blocks([r for r, i in enumerate(ids) if i not in new_set])):
+        model.beginRemoveRows(root, first, last)
+        removed[:0] = ids[first : last + 1]
+        del ids[first : last + 1]
         model.endRemoveRows()
+    # What is left is a subsequence of ``new``: inserting each missing run at its
+    # final position, in ascending order, rebuilds ``new`` exactly.
     inserted: list[str] = []
-    pos = 0
-    while pos < len(new):
-        if pos < len(ids) and ids[pos] == new[pos]:
-            pos += 1
-            continue
-        start = pos
-        present = set(ids)
-        while pos < len(new) and new[pos] not in present:
-            pos += 1
-        block = new[start:pos]
-        model.beginInsertRows(root, start, pos - 1)
-        ids[start:start] = block
+    for first, last in _blocks([j for j, i in enumerate(new) if i not in old_set]):
+        model.beginInsertRows(root, first, last)
+        ids[first:first] = new[first : last + 1]
         model.endInsertRows()
-        inserted.extend(block)
+        inserted.extend(new[first : last + 1])
     return removed, inserted
 
 

@@ -46,6 +46,21 @@ class MediaFilter:
     series_id: str | None = None
     season_id: str | None = None
     episode_id: str | None = None
+    # Only these files (which of them still match the rest of the filter?).
+    ids: tuple[str, ...] | None = None
+
+    @property
+    def scoped(self) -> bool:
+        """Whether the catalogue (movies, series...) decides membership."""
+        return bool(
+            self.unattached
+            or self.in_movies
+            or self.in_series
+            or self.movie_id
+            or self.series_id
+            or self.season_id
+            or self.episode_id
+        )
 
 
 def _conditions(flt: MediaFilter) -> list[ColumnElement[bool]]:
@@ -71,6 +86,8 @@ def _conditions(flt: MediaFilter) -> list[ColumnElement[bool]]:
         cond.append(~exists().where(Movie.media_file_id == MediaFile.id))
         cond.append(~exists().where(Episode.media_file_id == MediaFile.id))
     cond.extend(_scope_conditions(flt))
+    if flt.ids is not None:
+        cond.append(MediaFile.id.in_(flt.ids))
     return cond
 
 

@@ -37,3 +37,19 @@ def test_scopes_select_attached_media(runtime, media_dir: Path) -> None:  # type
     assert ids(episode_id=e1.episode_id) == {e1.media.id}
     assert ids(unattached=True) == {loose.media.id}
     assert lib.count_media(MediaFilter(series_id=show.id)) == 2
+
+
+def test_ids_filter_checks_membership(runtime, media_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from mediadesk.domain.enums import MediaKind
+
+    video = runtime.ingest.import_path(make_clip(media_dir, Clip(duration=0.5, seed="v"))).media
+    audio = runtime.ingest.import_path(
+        make_clip(media_dir, Clip(duration=0.5, video=False, container="m4a"))
+    ).media
+    lib = runtime.library
+    both = (video.id, audio.id, "no-such-id")
+    assert set(lib.media_ids(MediaFilter(ids=both))) == {video.id, audio.id}
+    assert lib.media_ids(MediaFilter(ids=both, kind=MediaKind.AUDIO)) == [audio.id]
+    lib.delete_media(video.id)
+    assert lib.media_ids(MediaFilter(ids=both)) == [audio.id]
+    assert not MediaFilter(kind=MediaKind.AUDIO).scoped and MediaFilter(in_movies=True).scoped

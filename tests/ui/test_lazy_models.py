@@ -125,3 +125,62 @@ def test_sidebar_nodes_filter_the_list(shell, idle_window, qtbot, big) -> None: 
     view.filters.search.setText("seeded-0049")
     # Search and node combine: the failed ones (every tenth) among 4900-4999.
     qtbot.waitUntil(lambda: view.model.total == 10, timeout=5_000)
+
+
+def _set_status(shell, media_id: str, status: str) -> None:  # type: ignore[no-untyped-def]
+    """What the job store does when a pipeline changes a file's status."""
+    from sqlalchemy import update
+
+    from mediadesk.library.models import MediaFile
+
+    with shell.runtime.db.write() as s:
+        s.execute(update(MediaFile).where(MediaFile.id == media_id).values(status=status))
+    shell.runtime.bus.publish(MediaChanged(media_id, status))
+
+
+def test_resync_below_the_head_reads_only_what_changed(shell, qtbot, big, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from mediadesk.domain.enums import MediaStatus
+
+    library = shell.runtime.library
+    model = MediaListModel(library, shell.thumbnails)
+    model.update_filter(status=MediaStatus.READY)  # 4,000 of the 5,000
+    model.fetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 3_000 and model.total == 4_000
+    reads: list[int] = []
+    real = library.media_ids
+
+    def counting(flt, offset=0, limit=100):  # type: ignore[no-untyped-def]
+        reads.append(limit)
+        return real(flt, offset, limit)
+
+    monkeypatch.setattr(library, "media_ids", counting)
+    deep = model.media_id(2_500)
+    assert deep is not None
+    _set_status(shell, deep, "FAILED")  # leaves the READY list, far below the head
+    bridge_model_event(model, deep)
+    qtbot.waitUntil(lambda: model.row_of(deep) is None, timeout=5_000)
+    assert model.rowCount() == 2_999 and model.total == 3_999
+    assert max(reads) <= media_model.HEAD  # never the whole loaded range
+
+    # A file inside the loaded range that now matches lands in its place.
+    inside = next(
+        i for i in reversed(big[-2_000:-1_500]) if library.get_media(i).status == "FAILED"
+    )
+    _set_status(shell, inside, "READY")
+    bridge_model_event(model, inside)
+    qtbot.waitUntil(lambda: model.row_of(inside) is not None, timeout=5_000)
+    assert model.total == 4_000
+    ids = [model.media_id(r) for r in range(model.rowCount())]
+    assert ids == real(model.filter, 0, len(ids))  # exactly what a fresh read gives
+    # One that is older than the loaded range waits for fetchMore.
+    older = next(i for i in big[:500] if library.get_media(i).status == "FAILED")
+    _set_status(shell, older, "READY")
+    bridge_model_event(model, older)
+    qtbot.waitUntil(lambda: model.total == 4_001, timeout=5_000)
+    assert model.row_of(older) is None and model.canFetchMore(QModelIndex())
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+
+
+def bridge_model_event(model: MediaListModel, media_id: str) -> None:
+    model.on_media_changed(MediaChanged(media_id, None))

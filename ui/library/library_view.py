@@ -71,7 +71,7 @@ class LibraryView(QSplitter):
         bridge.mediaChanged.connect(self._media_changed)
         bridge.jobStateChanged.connect(self._job_state_changed)
         bridge.catalogueChanged.connect(self.sidebar.schedule_catalogue_reload)
-        bridge.catalogueChanged.connect(self.model.resync)
+        bridge.catalogueChanged.connect(self.model.on_catalogue_changed)
 
     def start(self) -> None:
         """First load (after the window is constructed, before it shows)."""

@@ -31,6 +31,7 @@ from ui.listsync import AnyIndex, IdListModel
 from ui.throttle import Throttle
 
 CHUNK = 1000  # ids per fetchMore
+HEAD = 1000  # rows read again from the top on each resync
 WINDOW = 100  # rows loaded together
 CACHE_ROWS = 5000
 
@@ -56,6 +57,8 @@ class MediaListModel(IdListModel):
         self.filter = MediaFilter()
         self._views: OrderedDict[str, MediaFileView] = OrderedDict()
         self._placeholders: dict[str, QIcon] = {}
+        self._changed: set[str] = set()  # files named by events since the last resync
+        self._full = False
         self._resync = Throttle(250, self.resync, self)
         thumbnails.ready.connect(self._thumbnail_ready)
 
@@ -141,7 +144,13 @@ class MediaListModel(IdListModel):
         if row is not None:
             self.emit_row_changed(row)
         # New, deleted, or a status that moves it in or out of this filter.
+        self._changed.add(event.media_file_id)
         self._resync.poke()
+
+    def on_catalogue_changed(self) -> None:
+        if self.filter.scoped:  # a movie or series node: attachments decide membership
+            self._full = True
+            self._resync.poke()
 
     def on_job_finished(self, media_id: str) -> None:
         """A job of this file completed: its poster or details may be new."""
@@ -152,9 +161,39 @@ class MediaListModel(IdListModel):
             self.emit_row_changed(row)
 
     def resync(self) -> None:
-        limit = max(len(self._ids) + 50, CHUNK)
-        fresh = self.library.media_ids(self.filter, 0, limit)
-        self.sync(fresh, self.library.count_media(self.filter))
+        """Bring the loaded rows up to date, in proportion to what changed.
+
+        New files are the newest, so they appear in the head, which is read again. Below
+        it, only files named by events are checked (``MediaFilter.ids``); a large
+        scrolled-through list is never re-read whole for one status change.
+        """
+        changed, self._changed = self._changed, set()
+        full, self._full = self._full, False
+        total = self.library.count_media(self.filter)
+        if full or len(self._ids) <= HEAD:
+            limit = max(len(self._ids) + 50, CHUNK)
+            self.sync(self.library.media_ids(self.filter, 0, limit), total)
+            return
+        head = self.library.media_ids(self.filter, 0, HEAD)
+        in_head = set(head)
+        # Rows that left the head (pushed down, or gone) and changed rows below it.
+        suspects = {i for i in self._ids[:HEAD] if i not in in_head}
+        suspects |= {i for i in changed if i not in in_head}
+        still = set(self._matching(suspects))
+        loaded = set(self._ids)
+        if any(i not in loaded for i in still):
+            # An older file now matches (a status filter): its place is somewhere in
+            # the loaded range; read the range again, once.
+            self._full = True
+            self._resync.poke()
+        tail = [i for i in self._ids if i not in in_head and (i not in suspects or i in still)]
+        self.sync(head + tail, total)
+
+    def _matching(self, ids: set[str]) -> list[str]:
+        if not ids:
+            return []
+        flt = replace(self.filter, ids=tuple(ids))
+        return self.library.media_ids(flt, 0, len(ids))
 
     def _thumbnail_ready(self, media_id: str) -> None:
         row = self.row_of(media_id)
