@@ -76,6 +76,7 @@ class SettingsDialog(QDialog):
         for name, widget in widgets.items():
             form.addRow(LABELS[name], widget)
             self._mark_override(self.fields[name], widget)
+        self.message.setText("Changes apply the next time MediaDesk starts.")
         form.addRow(self.message)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

@@ -134,6 +134,7 @@ class AttachDialog(QDialog):
                 item.setData(Qt.ItemDataRole.EditRole, value)
                 self.table.setItem(row, col, item)
         self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(COL_FILE, min(320, self.table.columnWidth(COL_FILE)))
 
         self.all_mode = QComboBox()
