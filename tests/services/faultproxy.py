@@ -23,6 +23,7 @@ class FaultProxy:
         self._budget: int | None = None
         self.cut_event = threading.Event()
         self.forwarded = 0
+        self.cuts = 0
         self.port = port
         self.restore()
 
@@ -59,6 +60,8 @@ class FaultProxy:
             with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
             conn.close()
+        if listener is not None:
+            self.cuts += 1
         self.cut_event.set()
 
     def close(self) -> None:
