@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     retry_max_delay: float = Field(default=900.0, ge=0)
     cancel_grace: float = Field(default=3.0, ge=0)
     scratch_max_age_hours: float = Field(default=24.0, gt=0)
+    shutdown_grace: float = Field(
+        default=30.0, ge=0, description="Seconds running jobs get to finish on SIGTERM"
+    )
 
     # Media engine.
     ffmpeg_path: str = "ffmpeg"

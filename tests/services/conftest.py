@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections.abc import Iterator
@@ -90,6 +91,7 @@ class S3Server:
 def s3_server() -> Iterator[S3Server]:
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request
     saved = {k: os.environ.get(k) for k in S3_ENV}
     os.environ.update(S3_ENV)
     port = free_port()

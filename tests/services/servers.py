@@ -103,8 +103,9 @@ def start_postgres() -> tuple[Postgres, subprocess.CompletedProcess[str]]:
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
     )
     started = subprocess.run(
-        _as_postgres([pg_ctl, "-D", str(data), "-o", options, "-l", str(root / "log"), "-w"])
-        + ["start"],
+        _as_postgres(
+            [pg_ctl, "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"]
+        ),
         capture_output=True,
         text=True,
         timeout=120,
