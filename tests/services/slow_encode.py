@@ -22,6 +22,8 @@ from mediadesk.jobs.spec import Outcome, PublishSpec
 class SlowEncodeInput(JobInput):
     seconds: float = Field(default=6.0, gt=0, le=60)
     size: str = "320x180"
+    realtime: bool = True  # -re: the encode takes as long as the clip
+    raw: bool = False  # rawvideo in NUT: a big output (2 MB a second at 320x180)
 
 
 class SlowEncodeJob(JobType[SlowEncodeInput]):
@@ -34,11 +36,13 @@ class SlowEncodeJob(JobType[SlowEncodeInput]):
         out = ctx.scratch / "out"
         out.mkdir(parents=True, exist_ok=True)
         source = f"testsrc2=size={inp.size}:rate=25:duration={inp.seconds}"
-        argv = [ctx.ffmpeg.ffmpeg, "-hide_banner", "-nostdin", "-y", "-re"]
-        argv += ["-f", "lavfi", "-i", source, "-c:v", "libx264", "-preset", "veryfast"]
-        argv += ["-pix_fmt", "yuv420p", str(out / "encode.mp4")]
-        ctx.run(argv, expected_duration=inp.seconds)
-        size = (out / "encode.mp4").stat().st_size
+        target = out / ("encode.nut" if inp.raw else "encode.mp4")
+        argv = [ctx.ffmpeg.ffmpeg, "-hide_banner", "-nostdin", "-y"]
+        argv += ["-re"] if inp.realtime else []
+        argv += ["-f", "lavfi", "-i", source, "-pix_fmt", "yuv420p"]
+        argv += ["-c:v", "rawvideo"] if inp.raw else ["-c:v", "libx264", "-preset", "veryfast"]
+        ctx.run([*argv, str(target)], expected_duration=inp.seconds)
+        size = target.stat().st_size
         if size == 0:
             raise RuntimeError("empty output")
         return Outcome(

@@ -99,9 +99,7 @@ def test_sigkill_mid_encode_another_worker_finishes(
 ) -> None:
     for name in ("a", "b"):
         workers.append(
-            Worker(
-                tmp_path / f"machine-{name}", shared, module="tests.services.slow_encode"
-            )
+            Worker(tmp_path / f"machine-{name}", shared, module="tests.services.slow_encode")
         )
     for worker in workers:
         worker.wait_ready()
