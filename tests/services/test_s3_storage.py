@@ -174,3 +174,22 @@ def test_housekeeping_aborts_uploads_of_dead_workers(
     storage = make_storage(s3_server.url, bucket, tmp_path, stale_uploads=timedelta(0))
     assert storage.housekeeping() == 1
     assert [u["Key"] for u in open_uploads(s3_server, bucket)] == ["elsewhere/not-ours.mp4"]
+
+
+def test_playback_serves_playlists_here_and_redirects_segments(
+    s3_server: S3Server, bucket: str, tmp_path: Path
+) -> None:
+    from mediadesk.storage.local import LocalStorage
+    from mediadesk.storage.playback import delivery_for
+
+    storage = make_storage(s3_server.url, bucket, tmp_path)
+    storage.put_bytes("hls/m/720p/index.m3u8", b"#EXTM3U\nseg_000.ts\n")
+    storage.put_bytes("hls/m/720p/seg_000.ts", b"ts bytes")
+    # The playlist stays on the server, so "seg_000.ts" resolves against the server.
+    assert delivery_for(storage, "hls/m/720p/index.m3u8").proxied
+    segment = delivery_for(storage, "hls/m/720p/seg_000.ts")
+    assert segment.redirect_to is not None
+    assert httpx.get(segment.redirect_to).content == b"ts bytes"
+    proxying = make_storage(s3_server.url, bucket, tmp_path, presign=False)
+    assert delivery_for(proxying, "hls/m/720p/seg_000.ts").proxied
+    assert delivery_for(LocalStorage(tmp_path / "local"), "hls/m/720p/seg_000.ts").proxied
