@@ -31,5 +31,10 @@ typecheck: setup-test
 
 check: lint typecheck test
 
+# A PyInstaller bundle in dist/mediadesk/, smoke-tested (--version, a fresh library)
+# by packaging/build.sh itself; kept out of `make test` because it takes minutes.
+package: setup-test
+	./packaging/build.sh
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
