@@ -4,7 +4,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast lint typecheck check bench screenshots package clean setup setup-test
+.PHONY: run test test-fast lint typecheck check lock package clean setup setup-test
 
 setup:
 	./scripts/bootstrap.sh run
@@ -35,6 +35,11 @@ check: lint typecheck test
 # by packaging/build.sh itself; kept out of `make test` because it takes minutes.
 package: setup-test
 	./packaging/build.sh
+
+# Re-pin every Python dependency (with hashes) after editing pyproject.toml.
+lock: setup-test
+	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --strip-extras --no-emit-index-url \
+		-o requirements.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
