@@ -106,6 +106,7 @@ class S3Storage(Storage):
 
     def adopt(self, staged: StagedFile, key: str, content_type: str | None = None) -> None:
         validate_key(key)
+        self.uploader.abort_orphans()
         with self._named(f"uploading {key}"):
             self.uploader.upload_file(staged.path, key, content_type, {"sha256": staged.sha256})
         staged.path.unlink(missing_ok=True)
@@ -132,6 +133,7 @@ class S3Storage(Storage):
         entries = [n for n in entry_last if n in files]
         rest = sorted((n for n in files if n not in entries), key=_playlists_last)
         top = {n.split("/")[0] for n in files}
+        self.uploader.abort_orphans()  # what an earlier failed attempt could not
         with self._named(f"publishing {prefix}"):
             old = {
                 obj.key

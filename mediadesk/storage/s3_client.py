@@ -32,6 +32,7 @@ from botocore.exceptions import (
 )
 
 from mediadesk.errors import ConfigError, ErrorCode, MediaDeskError, TransientError
+from mediadesk.fsutil import storage_error
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +137,9 @@ def s3_error(exc: BaseException, what: str, endpoint: str) -> MediaDeskError:
         return TransientError(
             f"{what}: S3 at {endpoint} answered {code}: {message}", code=ErrorCode.STORAGE_ERROR
         )
-    if isinstance(exc, BotoCoreError | OSError):
+    if isinstance(exc, OSError) and not isinstance(exc, BotoCoreError):
+        return storage_error(exc, what)  # our own disk (full?), not the network
+    if isinstance(exc, BotoCoreError):
         return TransientError(
             f"{what}: cannot reach S3 at {endpoint}: {exc}", code=ErrorCode.STORAGE_ERROR
         )
@@ -150,6 +153,8 @@ def with_retries(
     for attempt in range(1, attempts + 1):
         try:
             return fn()
+        except FileNotFoundError:
+            raise  # a missing object stays missing
         except STREAM_ERRORS as exc:
             if attempt >= attempts:
                 raise

@@ -4,7 +4,7 @@ A file above ``threshold`` goes up in ``part_size`` parts, one part in memory at
 time, each with its SHA-256 so S3 rejects a part damaged on the way. A failed
 multipart upload is aborted at once so no billed, invisible parts stay behind; when
 the abort itself cannot get through (the endpoint is down), the upload id is kept
-and aborted by the next upload or the reaper's :meth:`Uploader.housekeeping`, which
+and aborted before the next upload or by the reaper's :meth:`Uploader.housekeeping`, which
 also aborts uploads left by a worker that died mid-upload.
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from mediadesk.storage.base import CHUNK
-from mediadesk.storage.s3_client import S3Location, content_type_for, error_code
+from mediadesk.storage.s3_client import REFUSALS, S3Location, content_type_for, error_code
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,6 @@ class Uploader:
         metadata: dict[str, str] | None = None,
     ) -> None:
         """Upload ``path`` to ``key``; raises botocore errors (callers name them)."""
-        self.abort_orphans()
         full = self.loc.key(key)
         extra: dict[str, Any] = {
             "ContentType": content_type or content_type_for(key),
@@ -117,14 +116,24 @@ class Uploader:
         try:
             self.client.abort_multipart_upload(Bucket=self.loc.bucket, Key=full, UploadId=upload_id)
         except ClientError as exc:
-            if error_code(exc) == "NoSuchUpload":
-                return True
+            code = error_code(exc)
+            if code == "NoSuchUpload":
+                return self._forget(full, upload_id)
+            if code in REFUSALS:
+                # Not allowed to abort: retrying will not help; a bucket lifecycle rule
+                # (AbortIncompleteMultipartUpload) has to clean it up.
+                log.error("may not abort multipart upload of %s (%s)", full, code)
+                self._forget(full, upload_id)
+                return False
             self._remember(full, upload_id, exc)
             return False
         except Exception as exc:
             self._remember(full, upload_id, exc)
             return False
         log.info("aborted multipart upload of %s", full)
+        return self._forget(full, upload_id)
+
+    def _forget(self, full: str, upload_id: str) -> bool:
         with self._lock:
             self._orphans.discard((full, upload_id))
         return True

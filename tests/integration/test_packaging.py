@@ -108,9 +108,7 @@ def test_systemd_units_verify(unit: str, tmp_path: Path) -> None:
     target = tmp_path / unit.replace("@.", "@test.")
     target.write_text(text.replace("/opt/mediadesk/mediadesk", program))
     out = subprocess.run([analyze, "verify", str(target)], capture_output=True, text=True)
-    problems = [
-        ln for ln in out.stderr.splitlines() if unit.split("@")[0].split(".")[0] in ln
-    ]
+    problems = [ln for ln in out.stderr.splitlines() if unit.split("@")[0].split(".")[0] in ln]
     assert out.returncode == 0 and not problems, out.stderr
 
 
