@@ -7,7 +7,9 @@ separate machines would have, concurrency 1 each), waits until they are ready, t
 plans every clip's pipeline in one commit. Every clip runs the default video pipeline
 available in this build (probe, poster, and the HLS ladder and previews once those job
 types exist). Throughput is clips per minute between the first job starting and the
-last one finishing; ratios are against the 1-worker round of the same run.
+last one finishing, best of ``--repeat`` rounds (the machine is shared, so a slow round
+says more about the neighbours than about MediaDesk); ratios are against the 1-worker
+figure of the same run.
 
     .venv/bin/python bench/scale.py [--clips 24] [--workers 1,2,4] [--backend postgres]
 
@@ -120,6 +122,9 @@ def main() -> None:
     parser.add_argument("--clips", type=int, default=24)
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--backend", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument(
+        "--repeat", type=int, default=2, help="rounds per worker count; the best one counts"
+    )
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",")]
     out = ROOT / "bench" / "out"
@@ -131,7 +136,7 @@ def main() -> None:
         redis = start_redis()
     results: dict[int, float] = {}
     try:
-        for n in counts:
+        for n in [c for c in counts for _ in range(args.repeat)]:
             root = Path(tempfile.mkdtemp(prefix=f"mediadesk-scale-{n}-"))
             if pg is not None and redis is not None:
                 import redis as redis_client
@@ -152,10 +157,11 @@ def main() -> None:
                 seconds, jobs, types = run_round(n, clips, shared, root)
             finally:
                 shutil.rmtree(root, ignore_errors=True)
-            results[n] = len(clips) / seconds * 60
+            rate = len(clips) / seconds * 60
+            results[n] = max(results.get(n, 0.0), rate)  # the machine is shared: best of
             print(
                 f"{n} worker process(es): {len(clips)} clips, {jobs} jobs "
-                f"({', '.join(types)}) in {seconds:.1f}s = {results[n]:.1f} clips/min",
+                f"({', '.join(types)}) in {seconds:.1f}s = {rate:.1f} clips/min",
                 flush=True,
             )
     finally:

@@ -9,6 +9,7 @@ live viewers tail.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 from pathlib import Path
@@ -46,4 +47,6 @@ def archive_attempt_logs(
         log.warning("job %s attempt %d: logs not archived", job_id, attempt, exc_info=True)
         return stored
     shutil.rmtree(log_dir, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        log_dir.parent.rmdir()  # logs/{job}/ once its last attempt went to the store
     return stored
