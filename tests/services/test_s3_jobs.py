@@ -14,14 +14,14 @@ from mediadesk.jobs.spec import JobSpec
 from mediadesk.runtime import Runtime
 from mediadesk.settings import load_settings
 from tests.conftest import FAST
+from tests.jobtypes import EncodeInput, machinery_registry
 from tests.services.conftest import S3Server, open_uploads
 from tests.services.faultproxy import FaultProxy
-from tests.services.slow_encode import SlowEncodeInput, registry_with_slow_encode
 from tests.services.workers import wait_until
 
 MIB = 1024 * 1024
-# About 13 MB of raw video: three 5 MiB parts, so the cut lands mid-upload.
-BIG_OUTPUT = SlowEncodeInput(seconds=6, realtime=False, raw=True)
+# About 14 MB of raw video: three 5 MiB parts, so the cut lands mid-upload.
+BIG_OUTPUT = EncodeInput(seconds=26, realtime=False, raw=True)
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def make_runtime(
                 **extra,
             }
         )
-        rt = Runtime(settings, registry_with_slow_encode()).open()
+        rt = Runtime(settings, machinery_registry()).open()
         runtimes.append(rt)
         return rt
 
@@ -74,7 +74,7 @@ def test_endpoint_back_after_a_cut_the_job_retries_and_completes(
     rt = make_runtime(s3_max_attempts=2, retry_base_delay=4.0)
     rt.start_workers(workers=1)
     s3_proxy.cut_after(7 * MIB)
-    (job_id,) = rt.store.enqueue([JobSpec("slow_encode", BIG_OUTPUT)])
+    (job_id,) = rt.store.enqueue([JobSpec("test_encode", BIG_OUTPUT)])
 
     def failed_once() -> JobAttempt | None:
         attempt = first_attempt(rt, job_id)
@@ -84,12 +84,12 @@ def test_endpoint_back_after_a_cut_the_job_retries_and_completes(
     assert s3_proxy.cuts == 1
     assert (attempt.outcome, attempt.error_code) == ("FAILED", "STORAGE_ERROR")
     assert rt.jobs.get(job_id).status == JobStatus.PENDING  # a retry is scheduled
-    assert stored(s3_server, bucket, f"lib/encodes/{job_id}") == [], "nothing half-published"
+    assert stored(s3_server, bucket, f"lib/test/{job_id}") == [], "nothing half-published"
     s3_proxy.restore()
     (view,) = rt.jobs.wait([job_id], timeout=180)
     assert view.status == JobStatus.COMPLETED, view
     assert view.attempts == 2
-    assert rt.storage.size(f"encodes/{job_id}/encode.nut") == view.result["bytes"]  # type: ignore[index]
+    assert rt.storage.size(f"test/{job_id}/out.nut") == view.result["bytes"]  # type: ignore[index]
     assert open_uploads(s3_server, bucket) == [], "an orphan multipart upload was left"
 
 
@@ -99,7 +99,7 @@ def test_endpoint_gone_for_good_the_job_fails_clearly(
     rt = make_runtime(s3_max_attempts=1, retry_base_delay=0.2)
     rt.start_workers(workers=1)
     s3_proxy.cut_after(7 * MIB)
-    (job_id,) = rt.store.enqueue([JobSpec("slow_encode", BIG_OUTPUT)])
+    (job_id,) = rt.store.enqueue([JobSpec("test_encode", BIG_OUTPUT)])
     (view,) = rt.jobs.wait([job_id], timeout=240)
     assert view.status == JobStatus.DEAD, view
     assert view.error_code == "STORAGE_ERROR"
@@ -111,7 +111,7 @@ def test_endpoint_gone_for_good_the_job_fails_clearly(
     assert len(open_uploads(s3_server, bucket)) == 1
     assert rt.storage.housekeeping() == 1
     assert open_uploads(s3_server, bucket) == []
-    assert not rt.storage.exists(f"encodes/{job_id}/encode.nut")
+    assert not rt.storage.exists(f"test/{job_id}/out.nut")
     # The attempt logs could not be archived either; they stayed on the worker's disk.
     log = rt.jobs.log(job_id)
     assert log.exists and "STORAGE_ERROR" in log.data

@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import select
 
 from mediadesk.domain.enums import JobStatus
-from mediadesk.handlers import default_registry
 from mediadesk.handlers.noop import NoopInput
 from mediadesk.jobs.models import Job, JobAttempt
 from mediadesk.jobs.spec import JobSpec
@@ -20,9 +19,9 @@ from mediadesk.jobs.store import Wakeup
 from mediadesk.runtime import LibraryLock, Runtime
 from mediadesk.settings import load_settings
 from tests.conftest import FAST
+from tests.jobtypes import CountInput, EncodeInput, machinery_registry
 from tests.services.conftest import S3Server, open_uploads
-from tests.services.slow_encode import SlowEncodeInput, registry_with_slow_encode
-from tests.services.workers import Worker, kill_group, process_gone, wait_until
+from tests.services.workers import TEST_WORKER, Worker, kill_group, process_gone, wait_until
 
 
 @pytest.fixture
@@ -39,7 +38,7 @@ def shared(pg_url: str, redis_url: str, bucket: str, s3_server: S3Server) -> dic
 @pytest.fixture
 def client(home: Path, shared: dict[str, str]) -> Iterator[Runtime]:
     """The test's own view of the library: it enqueues and reads, it runs nothing."""
-    rt = Runtime(load_settings({**FAST, **shared}), registry_with_slow_encode()).open()
+    rt = Runtime(load_settings({**FAST, **shared}), machinery_registry()).open()
     yield rt
     rt.stop(grace=1)
 
@@ -72,19 +71,25 @@ def test_two_workers_share_fifty_jobs_and_run_each_once(
     client: Runtime, shared: dict[str, str], workers: list[Worker], tmp_path: Path
 ) -> None:
     for name in ("a", "b"):
-        workers.append(Worker(tmp_path / f"machine-{name}", shared, concurrency=2))
+        workers.append(
+            Worker(tmp_path / f"machine-{name}", shared, concurrency=2, module=TEST_WORKER)
+        )
     for worker in workers:
         worker.wait_ready()
+    # Each handler run appends its job id here: the ledger counts real executions.
+    ledger = tmp_path / "ledger.txt"
     ids = client.store.enqueue(
-        JobSpec("noop", NoopInput(sleep_s=0.1, tag=str(i))) for i in range(50)
+        JobSpec("test_count", CountInput(ledger=str(ledger), sleep_s=0.1)) for _ in range(50)
     )
     # Every message a second time: duplicates must be harmless.
     client.transport.send([Wakeup(i, "default", 0) for i in ids])
     views = client.jobs.wait(ids, timeout=240)
     assert {v.status for v in views} == {JobStatus.COMPLETED}
+    runs = ledger.read_text().split()
+    assert sorted(runs) == sorted(ids), "a job ran twice, or not at all"
     assert all(v.attempts == 1 for v in views)
     attempts = attempts_of(client, ids)
-    assert len(attempts) == 50, "a job ran twice"
+    assert len(attempts) == 50
     assert {a.outcome for a in attempts} == {"SUCCEEDED"}
     assert {pid_of(a.worker) for a in attempts} == {w.pid for w in workers}, "one worker idled"
 
@@ -98,15 +103,11 @@ def test_sigkill_mid_encode_another_worker_finishes(
     bucket: str,
 ) -> None:
     for name in ("a", "b"):
-        workers.append(
-            Worker(tmp_path / f"machine-{name}", shared, module="tests.services.slow_encode")
-        )
+        workers.append(Worker(tmp_path / f"machine-{name}", shared, module=TEST_WORKER))
     for worker in workers:
         worker.wait_ready()
-    # The hls ladder is the real long encode; until it is registered, slow_encode is.
-    if "hls" in default_registry().names():
-        pytest.fail("hls is available now: switch this test to import a clip and kill hls")
-    (job_id,) = client.store.enqueue([JobSpec("slow_encode", SlowEncodeInput(seconds=8))])
+    # A real libx264 encode paced at real time (-re), so it runs for eight seconds.
+    (job_id,) = client.store.enqueue([JobSpec("test_encode", EncodeInput(seconds=8))])
 
     def encoding() -> tuple[str, int] | None:
         with client.db.read() as s:
@@ -137,7 +138,7 @@ def test_sigkill_mid_encode_another_worker_finishes(
     # The survivor's reaper killed the orphaned ffmpeg the dead worker left running.
     wait_until(lambda: process_gone(ffmpeg_pgid), 30, "the orphaned ffmpeg to go")
     # Output and logs live in S3; the log is read back from there.
-    assert client.storage.exists(f"encodes/{job_id}/encode.mp4")
+    assert client.storage.exists(f"test/{job_id}/out.mp4")
     log = client.jobs.log(job_id, attempt=2)
     assert log.exists and "completed" in log.data
     assert open_uploads(s3_server, bucket) == []

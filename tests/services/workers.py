@@ -13,6 +13,8 @@ from pathlib import Path
 from tests.conftest import FAST
 
 ROOT = Path(__file__).resolve().parents[2]
+# `mediadesk worker` plus the machinery test job types (see cli_worker.py).
+TEST_WORKER = "tests.services.cli_worker"
 
 
 def worker_env(home: Path, shared: dict[str, str], **extra: object) -> dict[str, str]:
