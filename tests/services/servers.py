@@ -163,10 +163,17 @@ def start_redis() -> Redis:
     return Redis(port, process)
 
 
-def stop_redis(redis: Redis) -> None:
-    redis.process.terminate()
+def stop_process(process: subprocess.Popen[bytes], timeout: float = 10) -> None:
+    """SIGTERM, a grace period, then SIGKILL."""
+    if process.poll() is not None:
+        return
+    process.terminate()
     try:
-        redis.process.wait(10)
+        process.wait(timeout)
     except subprocess.TimeoutExpired:
-        redis.process.kill()
-        redis.process.wait()
+        process.kill()
+        process.wait()
+
+
+def stop_redis(redis: Redis) -> None:
+    stop_process(redis.process)

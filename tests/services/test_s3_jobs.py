@@ -68,13 +68,19 @@ def first_attempt(rt: Runtime, job_id: str) -> JobAttempt | None:
         return attempt
 
 
+def start_cut_job(rt: Runtime, proxy: FaultProxy) -> str:
+    """A job whose output upload loses the endpoint 7 MiB in (mid second part)."""
+    rt.start_workers(workers=1)
+    proxy.cut_after(7 * MIB)
+    (job_id,) = rt.store.enqueue([JobSpec("test_encode", BIG_OUTPUT)])
+    return job_id
+
+
 def test_endpoint_back_after_a_cut_the_job_retries_and_completes(
     make_runtime, s3_proxy: FaultProxy, s3_server: S3Server, bucket: str
 ) -> None:  # type: ignore[no-untyped-def]
     rt = make_runtime(s3_max_attempts=2, retry_base_delay=4.0)
-    rt.start_workers(workers=1)
-    s3_proxy.cut_after(7 * MIB)
-    (job_id,) = rt.store.enqueue([JobSpec("test_encode", BIG_OUTPUT)])
+    job_id = start_cut_job(rt, s3_proxy)
 
     def failed_once() -> JobAttempt | None:
         attempt = first_attempt(rt, job_id)
@@ -97,9 +103,7 @@ def test_endpoint_gone_for_good_the_job_fails_clearly(
     make_runtime, s3_proxy: FaultProxy, s3_server: S3Server, bucket: str
 ) -> None:  # type: ignore[no-untyped-def]
     rt = make_runtime(s3_max_attempts=1, retry_base_delay=0.2)
-    rt.start_workers(workers=1)
-    s3_proxy.cut_after(7 * MIB)
-    (job_id,) = rt.store.enqueue([JobSpec("test_encode", BIG_OUTPUT)])
+    job_id = start_cut_job(rt, s3_proxy)
     (view,) = rt.jobs.wait([job_id], timeout=240)
     assert view.status == JobStatus.DEAD, view
     assert view.error_code == "STORAGE_ERROR"

@@ -144,6 +144,16 @@ def test_sigkill_mid_encode_another_worker_finishes(
     assert open_uploads(s3_server, bucket) == []
 
 
+def sigterm_while_running(client: Runtime, worker: Worker, sleep_s: float) -> str:
+    """Start a job of ``sleep_s`` seconds on ``worker``, SIGTERM it mid-job, await exit 0."""
+    worker.wait_ready()
+    (job_id,) = client.store.enqueue([JobSpec("noop", NoopInput(sleep_s=sleep_s))])
+    wait_until(lambda: client.jobs.get(job_id).status == JobStatus.PROCESSING, 60, "start")
+    worker.signal(signal.SIGTERM)
+    assert worker.wait(90) == 0, worker.output()
+    return job_id
+
+
 def test_sigterm_lets_the_running_job_finish(
     client: Runtime, shared: dict[str, str], workers: list[Worker], tmp_path: Path
 ) -> None:
@@ -154,11 +164,7 @@ def test_sigterm_lets_the_running_job_finish(
     try:
         worker = Worker(machine, shared)
         workers.append(worker)
-        worker.wait_ready()
-        (job_id,) = client.store.enqueue([JobSpec("noop", NoopInput(sleep_s=3))])
-        wait_until(lambda: client.jobs.get(job_id).status == JobStatus.PROCESSING, 60, "start")
-        worker.signal(signal.SIGTERM)
-        assert worker.wait(90) == 0, worker.output()
+        job_id = sigterm_while_running(client, worker, sleep_s=3)
     finally:
         lock.release()
     view = client.jobs.get(job_id)
@@ -171,11 +177,7 @@ def test_sigterm_past_the_grace_hands_the_job_back(
 ) -> None:
     first = Worker(tmp_path / "machine-a", shared, shutdown_grace=0.5)
     workers.append(first)
-    first.wait_ready()
-    (job_id,) = client.store.enqueue([JobSpec("noop", NoopInput(sleep_s=6))])
-    wait_until(lambda: client.jobs.get(job_id).status == JobStatus.PROCESSING, 60, "start")
-    first.signal(signal.SIGTERM)
-    assert first.wait(60) == 0, first.output()
+    job_id = sigterm_while_running(client, first, sleep_s=6)
     view = client.jobs.get(job_id)
     assert view.status == JobStatus.PENDING, view
     second = Worker(tmp_path / "machine-b", shared)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from tests.conftest import FAST
+from tests.services.servers import stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 # `mediadesk worker` plus the machinery test job types (see cli_worker.py).
@@ -80,13 +81,7 @@ class Worker:
             self._out.close()
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, timeout=60)
         self._out.close()
 
 
