@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import update
 
 from mediadesk.base_types import utcnow
@@ -123,3 +124,27 @@ def test_reaper_resends_a_message_redis_lost(home: Path, pg_url: str, redis_url:
         assert view.status == JobStatus.COMPLETED
     finally:
         rt.stop(grace=5)
+
+
+def test_schedule_scores_do_not_depend_on_the_machine_time_zone(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers in different time zones share one schedule: scores are UTC epochs."""
+    import redis
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        transport = JobTransport(redis_url, ["default"])
+        eta = utcnow() + timedelta(minutes=10)
+        huey = transport._open("default")
+        task = transport._tasks["default"].s("tz-check")
+        huey.storage.add_to_schedule(huey.serialize_task(task), eta.replace(tzinfo=None))
+        ((_, score),) = redis.Redis.from_url(redis_url).zrange(
+            huey.storage.schedule_key, 0, -1, withscores=True
+        )
+        assert score == pytest.approx(eta.timestamp(), abs=0.01)
+        transport.close()
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
