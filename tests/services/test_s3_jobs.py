@@ -19,6 +19,8 @@ from tests.services.conftest import S3Server, open_uploads
 from tests.services.faultproxy import FaultProxy
 from tests.services.workers import wait_until
 
+pytestmark = pytest.mark.slow  # real ffmpeg encodes
+
 MIB = 1024 * 1024
 # About 14 MB of raw video: three 5 MiB parts, so the cut lands mid-upload.
 BIG_OUTPUT = EncodeInput(seconds=26, realtime=False, raw=True)

@@ -39,6 +39,7 @@ def keys_under(server: S3Server, bucket: str, prefix: str) -> list[str]:
     return sorted(o["Key"] for o in answer.get("Contents", []))
 
 
+@pytest.mark.slow
 def test_import_and_pipeline_on_s3(
     s3_runtime: Runtime, clip: Path, s3_server: S3Server, bucket: str
 ) -> None:

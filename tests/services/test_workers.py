@@ -94,6 +94,7 @@ def test_two_workers_share_fifty_jobs_and_run_each_once(
     assert {pid_of(a.worker) for a in attempts} == {w.pid for w in workers}, "one worker idled"
 
 
+@pytest.mark.slow
 def test_sigkill_mid_encode_another_worker_finishes(
     client: Runtime,
     shared: dict[str, str],
