@@ -31,8 +31,9 @@ typecheck: setup-test
 
 check: lint typecheck test
 
-# A PyInstaller bundle in dist/mediadesk/, smoke-tested (--version, a fresh library)
-# by packaging/build.sh itself; kept out of `make test` because it takes minutes.
+# A PyInstaller bundle in dist/mediadesk/, smoke-tested by packaging/build.sh itself
+# (--version, a fresh library, a worker on PostgreSQL + Redis + S3); kept out of
+# `make test` because it takes minutes.
 package: setup-test
 	./packaging/build.sh
 

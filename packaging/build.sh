@@ -2,7 +2,8 @@
 # Build the desktop/server bundle with PyInstaller and smoke-test it.
 #   packaging/build.sh            -> dist/mediadesk/ (program, data, .desktop, icon)
 # The smoke test runs the built program, not the source tree: --version, then a
-# fresh library (migrations from the bundle) and a look at the bundled data.
+# fresh library (migrations from the bundle), a look at the bundled data, and a worker
+# on real PostgreSQL + Redis + S3 servers (packaging/smoke_scaleout.py).
 set -eu
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -30,4 +31,6 @@ env -u DISPLAY -u WAYLAND_DISPLAY MEDIADESK_HOME="$SMOKE_HOME" "$OUT/mediadesk" 
 for dir in presets migrations resources; do
   [ -d "$OUT/_internal/$dir" ] || { echo "$dir is missing from the bundle" >&2; exit 1; }
 done
+# The drivers (psycopg, redis, botocore's data) only show up missing at run time.
+$BIN/python packaging/smoke_scaleout.py "$OUT/mediadesk"
 echo "package: ok: $version ($(du -sh "$OUT" | cut -f1))"

@@ -4,8 +4,9 @@ The compose file is parsed and every MEDIADESK_* variable it sets must be a real
 setting that loads with the value given; every file the Dockerfile copies must
 exist; the systemd units pass ``systemd-analyze verify`` and the .desktop file
 passes ``desktop-file-validate``. Building and running the PyInstaller bundle is
-``make package`` (it smoke-tests the binary itself); it is not part of the suite
-because it takes about a minute and ~200 MB.
+``make package`` (it smoke-tests the binary itself, including a worker on real
+PostgreSQL, Redis and S3 servers); it is not part of the suite because it takes one
+to three minutes and ~200 MB.
 """
 
 from __future__ import annotations
