@@ -15,6 +15,7 @@ from tests.media import Clip, make_clip
 from tests.ui.conftest import drop_files
 from ui.importing.attach_dialog import EPISODE, MOVIE, NOTHING
 from ui.importing.import_queue import ImportRequest, ItemState
+from ui.library.detail_pane import JOB_ID_ROLE
 from ui.library.media_model import POSTER_ROLE
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow, pytest.mark.integration]
@@ -78,6 +79,11 @@ def test_drop_on_window_fills_library_with_poster_and_ready_state(
         return {items.topLevelItem(i).text(0) for i in range(items.topLevelItemCount())}
 
     qtbot.waitUntil(lambda: {"poster", "thumbnail"} <= kinds(), timeout=WAIT_MS)
+    # Double-clicking a job in the history opens its log.
+    first_job = detail.jobs.topLevelItem(0)
+    detail.jobs.itemDoubleClicked.emit(first_job, 0)
+    job_id = first_job.data(0, JOB_ID_ROLE)
+    assert job_id in window.log_viewers and window.log_viewers[job_id].isVisible()
 
     # The episode is in the catalogue and in the sidebar's series tree.
     (series,) = window.shell.runtime.library.series()
