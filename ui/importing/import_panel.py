@@ -10,6 +10,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -27,6 +28,7 @@ from ui.importing.import_queue import ImportItem, ImportQueue, ItemState
 from ui.progress_delegate import PROGRESS_ROLE, ProgressDelegate
 
 COLUMNS = ["File", "Attach to", "Progress", "Result"]
+FAILED_COLOR = QColor("#eb5757")
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -83,9 +85,7 @@ class ImportModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return item.message or None
         if role == Qt.ItemDataRole.ForegroundRole and col == 3 and item.state == ItemState.FAILED:
-            from PySide6.QtGui import QColor
-
-            return QColor("#eb5757")
+            return FAILED_COLOR
         return None
 
     def _added(self, first: int, count: int) -> None:
