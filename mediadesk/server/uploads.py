@@ -1,0 +1,158 @@
+"""Streaming request bodies into the library's staging area.
+
+Bytes are gathered into 1 MiB batches; each batch is written and hashed in a worker
+thread while the event loop receives the next one (hashlib and file writes release
+the GIL), so an upload runs at disk speed with two batches in memory at most.
+:class:`~mediadesk.storage.base.StagingWriter` removes the partial file when anything
+goes wrong, including the client vanishing mid-body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import anyio
+from anyio.abc import TaskGroup
+
+from mediadesk.errors import ErrorCode, InvalidInput
+from mediadesk.server.multipart import MultipartParser, PartData, PartEnd, PartStart
+from mediadesk.storage.base import StagedFile, StagingWriter
+
+BATCH = 1024 * 1024
+MAX_FIELD_BYTES = 64 * 1024
+FILE_FIELDS = ("file", "media", "upload")
+
+
+class TooLarge(InvalidInput):
+    code = ErrorCode.TOO_LARGE
+
+
+class Sink(Protocol):
+    def write(self, data: bytes) -> None: ...
+
+
+class PipelinedWriter:
+    """Feeds a blocking sink from async code, one batch in flight at a time."""
+
+    def __init__(self, writer: Sink, limit: int | None) -> None:
+        self.writer = writer
+        self.limit = limit
+        self.received = 0
+        self._batch = bytearray()
+        self._inflight: anyio.Event | None = None
+        self._error: BaseException | None = None
+        self._tg: TaskGroup | None = None
+
+    async def write(self, data: bytes) -> None:
+        self.received += len(data)
+        if self.limit is not None and self.received > self.limit:
+            raise TooLarge(f"the upload is larger than the {self.limit}-byte limit")
+        self._batch += data
+        if len(self._batch) >= BATCH:
+            await self._submit()
+
+    async def _submit(self) -> None:
+        await self._wait()
+        batch, self._batch = bytes(self._batch), bytearray()
+        done = anyio.Event()
+        self._inflight = done
+        assert self._tg is not None
+        self._tg.start_soon(self._write_batch, batch, done)
+
+    async def _write_batch(self, batch: bytes, done: anyio.Event) -> None:
+        try:
+            await anyio.to_thread.run_sync(self.writer.write, batch)
+        except BaseException as exc:
+            self._error = exc
+        finally:
+            done.set()
+
+    async def _wait(self) -> None:
+        if self._inflight is not None:
+            await self._inflight.wait()
+            self._inflight = None
+        if self._error is not None:
+            raise self._error
+
+    async def flush(self) -> None:
+        if self._batch:
+            await self._submit()
+        await self._wait()
+
+    def bind(self, tg: TaskGroup) -> PipelinedWriter:
+        self._tg = tg
+        return self
+
+
+@dataclass
+class MultipartResult:
+    staged: StagedFile
+    filename: str
+    fields: dict[str, list[str]] = field(default_factory=dict)
+
+
+async def stage_stream(
+    chunks: AsyncIterator[bytes], writer: StagingWriter, limit: int | None
+) -> StagedFile:
+    """A raw body (PUT, tus PATCH) straight into ``writer``; returns the staged file."""
+    async with anyio.create_task_group() as tg:
+        pipe = PipelinedWriter(writer, limit).bind(tg)
+        async for chunk in chunks:
+            if chunk:
+                await pipe.write(chunk)
+        await pipe.flush()
+    return await anyio.to_thread.run_sync(writer.finish)
+
+
+async def stage_multipart(
+    chunks: AsyncIterator[bytes], boundary: bytes, writer: StagingWriter, limit: int | None
+) -> MultipartResult:
+    """Stream the first file part into ``writer``; small text fields are collected."""
+    parser = MultipartParser(boundary)
+    fields: dict[str, list[str]] = {}
+    filename: str | None = None
+    current: PartStart | None = None
+    text = bytearray()
+    got_file = False
+    async with anyio.create_task_group() as tg:
+        pipe = PipelinedWriter(writer, limit).bind(tg)
+        async for chunk in chunks:
+            for event in parser.feed(chunk):
+                if isinstance(event, PartStart):
+                    current, text = event, bytearray()
+                    if event.filename is not None and event.name in FILE_FIELDS and not got_file:
+                        filename = event.filename or "upload"
+                elif isinstance(event, PartData):
+                    assert current is not None
+                    if _is_file(current, filename, got_file):
+                        await pipe.write(event.data)
+                    elif current.filename is None:
+                        text += event.data
+                        if len(text) > MAX_FIELD_BYTES:
+                            raise InvalidInput(f"form field {current.name!r} is too long")
+                    # other file parts are read and dropped
+                elif isinstance(event, PartEnd):
+                    assert current is not None
+                    if _is_file(current, filename, got_file):
+                        got_file = True
+                    elif current.filename is None:
+                        value = text.decode("utf-8", "replace")
+                        fields.setdefault(current.name, []).append(value)
+                    current = None
+        parser.close()
+        await pipe.flush()
+    if not got_file or filename is None:
+        raise InvalidInput("the form has no file part (send it as field 'file')")
+    staged = await anyio.to_thread.run_sync(writer.finish)
+    return MultipartResult(staged, filename, fields)
+
+
+def _is_file(part: PartStart, filename: str | None, got_file: bool) -> bool:
+    return (
+        not got_file
+        and filename is not None
+        and part.filename is not None
+        and part.name in FILE_FIELDS
+    )
