@@ -31,9 +31,7 @@ def ensure_secrets(settings: Settings, headless: bool) -> ServerSecrets:
     if headless and not token:
         token = generated = secrets.token_urlsafe(32)
         updates["server_token"] = token
-    key = (
-        settings.server_signing_key.get_secret_value() if settings.server_signing_key else None
-    )
+    key = settings.server_signing_key.get_secret_value() if settings.server_signing_key else None
     if not key:
         key = secrets.token_urlsafe(32)
         if settings.server_signed_urls:

@@ -31,7 +31,8 @@ def check_token(request: Request, state: ServerState) -> None:
         if not state.limiter.allow("auth:" + client_address(request)):
             raise HTTPException(429, "too many requests", headers={"Retry-After": "5"})
         raise HTTPException(
-            401, "this server needs Authorization: Bearer <token>",
+            401,
+            "this server needs Authorization: Bearer <token>",
             headers={"WWW-Authenticate": "Bearer"},
         )
 
@@ -49,7 +50,8 @@ def require_write(request: Request, state: State) -> ServerState:
         raise HTTPException(503, "the server is shutting down", headers={"Retry-After": "30"})
     if not state.limiter.allow(client_address(request)):
         raise HTTPException(
-            429, "too many requests",
+            429,
+            "too many requests",
             headers={"Retry-After": str(state.limiter.retry_after())},
         )
     return state

@@ -8,7 +8,6 @@ servers without the extension read the file in chunks off the event loop.
 
 from __future__ import annotations
 
-import os
 import stat
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -123,7 +122,7 @@ async def send_simple(
 
 def local_file_info(path: Path) -> FileInfo | None:
     try:
-        st = os.stat(path)
+        st = path.stat()
     except (OSError, ValueError):
         return None
     if not stat.S_ISREG(st.st_mode):

@@ -103,7 +103,9 @@ class ServerHost:
             self.port = settings.server_port or free_port(host)
             self._failure = None
             self._thread = threading.Thread(
-                target=self._serve, args=(create_app(state), host, self.port), name="http-server",
+                target=self._serve,
+                args=(create_app(state), host, self.port),
+                name="http-server",
                 daemon=True,
             )
             self._thread.start()
@@ -158,11 +160,15 @@ class ServerHost:
         import uvicorn
 
         config = uvicorn.Config(
-            app, host=host, port=port, log_config=None, access_log=False, lifespan="on",
+            app,
+            host=host,
+            port=port,
+            log_config=None,
+            access_log=False,
+            lifespan="on",
             limit_concurrency=self.runtime.settings.server_max_connections,
         )
         server = uvicorn.Server(config)
-        server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         self._server = server
         await server.serve()
 

@@ -66,7 +66,9 @@ class UrlImports:
         try:
             result = self.ingest.import_url(url, target, tags, progress, self._cancel)
         except MediaDeskError as exc:
-            self._update(import_id, status="FAILED", error_code=str(exc.code), error_message=exc.message)
+            self._update(
+                import_id, status="FAILED", error_code=str(exc.code), error_message=exc.message
+            )
         except Exception as exc:  # a bug must still end the import visibly
             log.exception("URL import %s failed", import_id)
             self._update(import_id, status="FAILED", error_code="INTERNAL", error_message=str(exc))

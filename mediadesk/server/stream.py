@@ -112,7 +112,10 @@ class StreamApp:
             url = await anyio.to_thread.run_sync(storage.presigned_url, key)
             if url:
                 return await send_simple(
-                    send, 302, b"", extra=[(b"location", url.encode()), (b"cache-control", b"no-store")]
+                    send,
+                    302,
+                    b"",
+                    extra=[(b"location", url.encode()), (b"cache-control", b"no-store")],
                 )
         try:
             size = await anyio.to_thread.run_sync(storage.size, key)

@@ -69,7 +69,7 @@ class Appender:
     """Appends to a part file and keeps the running hash (blocking; used from a thread)."""
 
     def __init__(self, path: Path, hasher: Any) -> None:
-        self.fh = open(path, "ab")
+        self.fh = open(path, "ab")  # noqa: SIM115 - closed by close()
         self.hasher = hasher
 
     def write(self, data: bytes) -> None:
@@ -98,7 +98,7 @@ class TusStore:
         self.root.mkdir(parents=True, exist_ok=True)
         self.sweep()
         info = TusInfo(new_token(), length, metadata, time.time())
-        meta, part = self._paths(info.id)
+        _meta, part = self._paths(info.id)
         part.touch(exist_ok=False)
         self._save(info)
         return info
@@ -177,7 +177,9 @@ class TusStore:
             raise InvalidInput("upload state lost; send it again", code=ErrorCode.CONFLICT)
         return StagedFile(part, hasher.hexdigest(), size)
 
-    def finish(self, info: TusInfo, media_file_id: str | None, duplicate: bool, error: str | None) -> None:
+    def finish(
+        self, info: TusInfo, media_file_id: str | None, duplicate: bool, error: str | None
+    ) -> None:
         info.media_file_id, info.duplicate, info.error = media_file_id, duplicate, error
         _, part = self._paths(info.id)
         part.unlink(missing_ok=True)

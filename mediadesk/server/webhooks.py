@@ -111,7 +111,9 @@ class WebhookDispatcher:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._unsubscribe: Any = None
-        self._client = httpx.Client(timeout=httpx.Timeout(10.0), follow_redirects=False, trust_env=False)
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(10.0), follow_redirects=False, trust_env=False
+        )
 
     # Writing the outbox -------------------------------------------------------------
 
@@ -173,7 +175,9 @@ class WebhookDispatcher:
             rows = list(
                 s.scalars(
                     select(WebhookDelivery)
-                    .where(WebhookDelivery.status == "PENDING", WebhookDelivery.next_attempt_at <= now)
+                    .where(
+                        WebhookDelivery.status == "PENDING", WebhookDelivery.next_attempt_at <= now
+                    )
                     .order_by(WebhookDelivery.next_attempt_at)
                     .limit(BATCH)
                 )

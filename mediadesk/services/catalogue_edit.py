@@ -115,7 +115,9 @@ class CatalogueEditor:
             series = s.get(Series, series_id)
             if series is None:
                 raise NotFound(f"no series {series_id}")
-            if s.scalar(select(Season).where(Season.series_id == series_id, Season.number == number)):
+            if s.scalar(
+                select(Season).where(Season.series_id == series_id, Season.number == number)
+            ):
                 raise Conflict(f"{series.title} already has season {number}")
             season = Season(series_id=series_id, number=number, title=title)
             s.add(season)
@@ -135,7 +137,9 @@ class CatalogueEditor:
             season = s.get(Season, season_id)
             if season is None:
                 raise NotFound(f"no season {season_id}")
-            if s.scalar(select(Episode).where(Episode.season_id == season_id, Episode.number == number)):
+            if s.scalar(
+                select(Episode).where(Episode.season_id == season_id, Episode.number == number)
+            ):
                 raise Conflict(f"season {season.number} already has episode {number}")
             if media_file_id is not None:
                 catalogue.get_media_row(s, media_file_id)

@@ -8,7 +8,13 @@ from fastapi import APIRouter, Response
 
 from mediadesk.errors import InvalidInput
 from mediadesk.server.deps import Reader, Writer
-from mediadesk.server.schemas import AttachMedia, EpisodeCreate, MovieCreate, SeasonCreate, SeriesCreate
+from mediadesk.server.schemas import (
+    AttachMedia,
+    EpisodeCreate,
+    MovieCreate,
+    SeasonCreate,
+    SeriesCreate,
+)
 from mediadesk.server.state import ServerState
 from mediadesk.services.catalogue_edit import CatalogueEditor
 from mediadesk.services.views import EpisodeView, LibraryListing, MovieView, SeasonView, SeriesView

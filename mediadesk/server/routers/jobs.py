@@ -30,7 +30,7 @@ KEEPALIVE_S = 15.0
 def list_jobs(
     state: Reader,
     status: JobStatus | None = None,
-    type: str | None = Query(default=None, max_length=64),  # noqa: A002 - the API's word
+    type: str | None = Query(default=None, max_length=64),
     media_file_id: str | None = Query(default=None, alias="mediaFileId"),
     offset: int = Query(default=0, ge=0),
     limit: int = Query(default=50, ge=1, le=1000),
@@ -83,7 +83,9 @@ def purge(job_id: str, state: Writer, artifacts: bool = False) -> PurgeReport:
 
 
 @router.post("/purge", response_model=PurgeReport, summary="Purge jobs finished N days ago")
-def purge_old(state: Writer, older_than_days: float = Query(alias="olderThanDays", ge=0)) -> PurgeReport:
+def purge_old(
+    state: Writer, older_than_days: float = Query(alias="olderThanDays", ge=0)
+) -> PurgeReport:
     return state.runtime.jobs.purge_older_than(older_than_days)
 
 

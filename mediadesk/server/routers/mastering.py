@@ -29,6 +29,8 @@ def request_master(body: MasteringRequest, state: Writer) -> JobView:
 
 @router.get("", response_model=Page[JobView], summary="Mastering requests, newest first")
 def list_masters(
-    state: Reader, offset: int = Query(default=0, ge=0), limit: int = Query(default=50, ge=1, le=1000)
+    state: Reader,
+    offset: int = Query(default=0, ge=0),
+    limit: int = Query(default=50, ge=1, le=1000),
 ) -> Page[JobView]:
     return state.runtime.jobs.list_jobs(job_type=JOB_TYPE, offset=offset, limit=limit)

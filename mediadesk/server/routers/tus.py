@@ -57,7 +57,9 @@ def create(
 
 
 @router.head("/{upload_id}", summary="The upload's current offset")
-def offset(upload_id: str, state: Writer, tus_resumable: str | None = Header(default=None)) -> Response:
+def offset(
+    upload_id: str, state: Writer, tus_resumable: str | None = Header(default=None)
+) -> Response:
     _check_version(tus_resumable)
     info = state.tus.get(upload_id)
     done = info.media_file_id is not None
@@ -102,7 +104,9 @@ async def append(
     if upload_offset is None or not upload_offset.isdigit():
         raise InvalidInput("Upload-Offset is required")
     store = state.tus
-    info, appender = await anyio.to_thread.run_sync(store.begin_patch, upload_id, int(upload_offset))
+    info, appender = await anyio.to_thread.run_sync(
+        store.begin_patch, upload_id, int(upload_offset)
+    )
     room = info.length - int(upload_offset)
     disconnected = False
     try:
@@ -134,7 +138,9 @@ async def append(
 
 
 @router.delete("/{upload_id}", status_code=204, summary="Abandon an upload (tus termination)")
-def terminate(upload_id: str, state: Writer, tus_resumable: str | None = Header(default=None)) -> Response:
+def terminate(
+    upload_id: str, state: Writer, tus_resumable: str | None = Header(default=None)
+) -> Response:
     _check_version(tus_resumable)
     state.tus.get(upload_id)
     state.tus.delete(upload_id)

@@ -27,7 +27,8 @@ def index() -> HTMLResponse:
         headers={
             **NO_CACHE,
             "Content-Security-Policy": (
-                "default-src 'self'; img-src 'self' data: blob: https:; media-src 'self' blob: https:; "
+                "default-src 'self'; img-src 'self' data: blob: https:; "
+                "media-src 'self' blob: https:; "
                 "connect-src 'self' https:; worker-src 'self' blob:; style-src 'self'; "
                 "script-src 'self'; frame-ancestors 'none'"
             ),
