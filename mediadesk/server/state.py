@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from mediadesk.server.auth import ServerSecrets
 from mediadesk.server.metrics import ServerMetrics
+from mediadesk.server.paths import STREAM_AREAS
 from mediadesk.server.ratelimit import RateLimiter
 from mediadesk.server.signing import UrlSigner
 from mediadesk.storage import keys
@@ -57,6 +58,14 @@ class ServerState:
 
     def poster_path(self, media_id: str) -> str:
         return self.stream_path("thumbnails", media_id, "poster.jpg")
+
+    def key_path(self, key: str) -> str | None:
+        """The stream URL path of a derived file's storage key (``area/id/rest``)."""
+        area, _, tail = key.partition("/")
+        media_id, _, rest = tail.partition("/")
+        if area not in STREAM_AREAS or not media_id or not rest:
+            return None
+        return self.stream_path(area, media_id, rest)
 
     # The original's key, cached: range requests for one original come in the hundreds.
 

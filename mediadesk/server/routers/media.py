@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Response
 
-from mediadesk.domain.enums import MediaKind, MediaStatus
+from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
 from mediadesk.errors import NotFound
 from mediadesk.server.deps import Reader, Writer
 from mediadesk.server.schemas import Playback, TagsUpdate
@@ -57,14 +57,19 @@ def media_jobs(media_id: str, state: Reader) -> Page[JobView]:
     return state.runtime.jobs.list_jobs(media_file_id=media_id, limit=200)
 
 
+def _artifact_path(state: ServerState, media: MediaFileView, kind: ArtifactKind) -> str | None:
+    for artifact in media.artifacts or []:
+        if artifact.kind == kind:
+            return state.key_path(artifact.storage_key)
+    return None
+
+
 def playback_for(state: ServerState, media_id: str) -> Playback:
-    media = state.runtime.library.get_media(media_id, detail=False)
+    """The original is playable the moment it is stored; HLS joins once published."""
+    media = state.runtime.library.get_media(media_id, detail=True)
     if media.deleted:
         raise NotFound(f"no media file {media_id}")
-    storage = state.runtime.storage
-    hls = storage.exists(keys.hls_master(media.id))
-    poster = storage.exists(f"{keys.thumbnails_dir(media.id)}/poster.jpg")
-    waveform = storage.exists(f"{keys.waveform_dir(media.id)}/waveform.png")
+    hls = state.runtime.storage.exists(keys.hls_master(media.id))
     original = state.original_path(media.id)
     hls_url = state.manifest_path(media.id) if hls else None
     return Playback(
@@ -74,8 +79,8 @@ def playback_for(state: ServerState, media_id: str) -> Playback:
         original_url=original,
         original_mime=media.mime,
         hls_url=hls_url,
-        poster_url=state.poster_path(media.id) if poster else None,
-        waveform_url=state.stream_path("waveforms", media.id, "waveform.png") if waveform else None,
+        poster_url=_artifact_path(state, media, ArtifactKind.POSTER),
+        waveform_url=_artifact_path(state, media, ArtifactKind.WAVEFORM_PNG),
         preferred_url=hls_url or original,
     )
 
