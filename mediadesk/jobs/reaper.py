@@ -36,7 +36,6 @@ from mediadesk.storage.base import Storage
 
 log = logging.getLogger(__name__)
 
-REQUEUE_AFTER_S = 10.0
 STAGING_MAX_AGE_S = 6 * 3600
 ORPHAN_ORIGINAL_AGE_S = 3600
 
@@ -147,7 +146,7 @@ class Reaper:
 
     def requeue_missing(self) -> list[str]:
         now = utcnow()
-        quiet_since = now - timedelta(seconds=REQUEUE_AFTER_S)
+        quiet_since = now - timedelta(seconds=self.settings.requeue_after)
         with self.db.read() as s:
             rows = s.execute(
                 select(Job.id, Job.queue, Job.priority).where(
