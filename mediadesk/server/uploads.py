@@ -10,6 +10,7 @@ goes wrong, including the client vanishing mid-body.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -27,6 +28,23 @@ FILE_FIELDS = ("file", "media", "upload")
 
 class TooLarge(InvalidInput):
     code = ErrorCode.TOO_LARGE
+
+
+@asynccontextmanager
+async def task_group() -> AsyncIterator[TaskGroup]:
+    """An anyio task group that raises the first real error, not an ExceptionGroup.
+
+    The callers' error handling (client gone, bad multipart, too large) expects the
+    plain exception; the group only ever runs one batch write at a time.
+    """
+    try:
+        async with anyio.create_task_group() as tg:
+            yield tg
+    except BaseExceptionGroup as group:
+        first: BaseException = group
+        while isinstance(first, BaseExceptionGroup):
+            first = first.exceptions[0]
+        raise first from None
 
 
 class Sink(Protocol):
@@ -97,7 +115,7 @@ async def stage_stream(
     chunks: AsyncIterator[bytes], writer: StagingWriter, limit: int | None
 ) -> StagedFile:
     """A raw body (PUT, tus PATCH) straight into ``writer``; returns the staged file."""
-    async with anyio.create_task_group() as tg:
+    async with task_group() as tg:
         pipe = PipelinedWriter(writer, limit).bind(tg)
         async for chunk in chunks:
             if chunk:
@@ -116,7 +134,7 @@ async def stage_multipart(
     current: PartStart | None = None
     text = bytearray()
     got_file = False
-    async with anyio.create_task_group() as tg:
+    async with task_group() as tg:
         pipe = PipelinedWriter(writer, limit).bind(tg)
         async for chunk in chunks:
             for event in parser.feed(chunk):

@@ -131,7 +131,10 @@ async def log_stream(
     async def events() -> AsyncIterator[bytes]:
         position, quiet_since = offset, time.monotonic()
         yield b"retry: 2000\n\n"
-        while not await request.is_disconnected():
+        # No request.is_disconnected() here: StreamingResponse already listens for the
+        # disconnect and cancels this generator, and a second, cancelled receive() on
+        # granian can end the response early.
+        while True:
             chunk = await anyio.to_thread.run_sync(jobs.log, job_id, attempt, stream, position)
             if chunk.data:
                 position = chunk.next_offset

@@ -12,7 +12,7 @@ from mediadesk.errors import InvalidInput, MediaDeskError
 from mediadesk.server.deps import Writer
 from mediadesk.server.intake import import_upload
 from mediadesk.server.tus import EXTENSIONS, TUS_VERSION, parse_metadata
-from mediadesk.server.uploads import PipelinedWriter
+from mediadesk.server.uploads import PipelinedWriter, task_group
 
 router = APIRouter(prefix="/api/v1/uploads/tus", tags=["uploads"])
 BASE = {"Tus-Resumable": TUS_VERSION, "Cache-Control": "no-store"}
@@ -110,7 +110,7 @@ async def append(
     room = info.length - int(upload_offset)
     disconnected = False
     try:
-        async with anyio.create_task_group() as tg:
+        async with task_group() as tg:
             pipe = PipelinedWriter(appender, room).bind(tg)
             try:
                 async for chunk in request.stream():
