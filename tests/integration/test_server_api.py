@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.media import Clip, make_clip
-from tests.serverkit import auth, raw_request, serving, upload, wait_media
+from tests.serverkit import raw_request, serving, upload, wait_media
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
