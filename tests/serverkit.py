@@ -111,10 +111,10 @@ def make_hls(out: Path, source: Path) -> Path:
         "-sc_threshold", "0", "-c:a", "aac", "-b:a", "64k",
         "-b:v:0", "400k", "-b:v:1", "150k",
         "-f", "hls", "-hls_time", "1", "-hls_playlist_type", "vod",
-        "-hls_segment_filename", str(out / "v%v/seg_%03d.ts"),
+        "-hls_segment_filename", str(out / "%v/seg_%03d.ts"),
         "-master_pl_name", "master.m3u8",
         "-var_stream_map", "v:0,a:0,name:r0 v:1,a:1,name:r1",
-        str(out / "v%v/index.m3u8"),
+        str(out / "%v/index.m3u8"),
     ]  # fmt: skip
     subprocess.run(argv, check=True, timeout=300)
     return out / "master.m3u8"

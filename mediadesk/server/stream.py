@@ -66,20 +66,24 @@ class StreamApp:
             if len(parts) < 2:
                 raise UnsafePath("short path")
             area, media_id, rest = parts[0], parts[1], "/".join(parts[2:])
-            if signed and not self.state.signer.verify(area, media_id, expires, sig):
-                return await send_simple(send, 403, b"link expired or invalid\n")
-            if not signed and self.state.signed_urls:
-                return await send_simple(send, 403, b"this server needs signed links\n")
+            # The path is checked before the signature: an unsafe path is a 404 always.
             if area == "original":
-                return await self._original(scope, send, media_id, rest)
-            key = stream_key(area, media_id, rest)
+                if rest or not media_id_ok(media_id):
+                    raise UnsafePath(rest)
+                key = None
+            else:
+                key = stream_key(area, media_id, rest)
         except UnsafePath:
             return await send_simple(send, 404, b"not found\n")
+        if signed and not self.state.signer.verify(area, media_id, expires, sig):
+            return await send_simple(send, 403, b"link expired or invalid\n")
+        if not signed and self.state.signed_urls:
+            return await send_simple(send, 403, b"this server needs signed links\n")
+        if key is None:
+            return await self._original(scope, send, media_id)
         return await self.send_key(scope, send, key, immutable=area == "hls")
 
-    async def _original(self, scope: Scope, send: Send, media_id: str, rest: str) -> Sent:
-        if rest or not media_id_ok(media_id):
-            raise UnsafePath(rest)
+    async def _original(self, scope: Scope, send: Send, media_id: str) -> Sent:
         key = await anyio.to_thread.run_sync(self.state.original_key, media_id)
         if key is None:
             return await send_simple(send, 404, b"not found\n")
