@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_max_attempts: int = Field(default=8, ge=1, le=50)
     log_format: Literal["text", "json"] = "text"
+    shutdown_grace: float = Field(
+        default=30.0, ge=0, description="Seconds running jobs get to finish on SIGTERM"
+    )
 
     # Workers.
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)

@@ -73,7 +73,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     """Headless: workers plus the HTTP server until SIGTERM/SIGINT.
 
     On the signal the server stops accepting (in-flight requests finish), then the
-    workers stop taking jobs and running ones get ``SHUTDOWN_GRACE_S`` to finish; a job
+    workers stop taking jobs and running ones get ``shutdown_grace`` seconds to finish; a job
     still running after that is interrupted and goes back to PENDING for the next start.
     """
     if settings.log_format == "json":
@@ -90,7 +90,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         if server is not None:
             server.stop()
-        runtime.stop(grace=SHUTDOWN_GRACE_S)
+        runtime.stop(grace=settings.shutdown_grace)
         log.info("stopped")
     return EXIT_OK
 

@@ -21,6 +21,7 @@ import logging
 import random
 import threading
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -64,6 +65,15 @@ def verify_signature(
     if not timestamp.isdigit() or abs((now or time.time()) - int(timestamp)) > max_skew_s:
         return False
     return hmac.compare_digest(sign(secret, delivery_id, int(timestamp), body), signature)
+
+
+@dataclass(frozen=True)
+class Due:
+    id: int
+    url: str
+    event_type: str
+    event_id: str
+    payload: dict[str, Any]
 
 
 def event_type(status: str) -> str:
@@ -171,24 +181,24 @@ class WebhookDispatcher:
 
     def deliver_due(self) -> int:
         now = utcnow()
+        due = (WebhookDelivery.status == "PENDING") & (WebhookDelivery.next_attempt_at <= now)
         with self.db.read() as s:
-            rows = list(
-                s.scalars(
+            rows = [
+                Due(r.id, r.url, r.event_type, r.event_id, r.payload)
+                for r in s.scalars(
                     select(WebhookDelivery)
-                    .where(
-                        WebhookDelivery.status == "PENDING", WebhookDelivery.next_attempt_at <= now
-                    )
+                    .where(due)
                     .order_by(WebhookDelivery.next_attempt_at)
                     .limit(BATCH)
                 )
-            )
+            ]
         for row in rows:
             if self._stop.is_set():
                 break
             self._deliver(row)
         return len(rows)
 
-    def _deliver(self, row: WebhookDelivery) -> None:
+    def _deliver(self, row: Due) -> None:
         body = json.dumps(row.payload, separators=(",", ":"), sort_keys=True).encode()
         ts = int(time.time())
         delivery_id = str(row.id)
