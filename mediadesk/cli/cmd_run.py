@@ -18,7 +18,6 @@ from mediadesk.settings import Settings
 
 log = logging.getLogger(__name__)
 
-SHUTDOWN_GRACE_S = 30.0
 
 
 def register(sub: Any) -> None:
@@ -105,7 +104,7 @@ def worker(args: argparse.Namespace, settings: Settings) -> int:
         )
         wait_for_signal()
     finally:
-        runtime.stop(grace=SHUTDOWN_GRACE_S)
+        runtime.stop(grace=settings.shutdown_grace)
     return EXIT_OK
 
 
