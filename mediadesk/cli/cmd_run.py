@@ -19,7 +19,6 @@ from mediadesk.settings import Settings
 log = logging.getLogger(__name__)
 
 
-
 def register(sub: Any) -> None:
     p = sub.add_parser("serve", help="run headless: workers and the HTTP server")
     p.add_argument("--host", dest="server_host", help="address to bind (default 127.0.0.1)")
