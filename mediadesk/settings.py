@@ -80,6 +80,9 @@ class Settings(BaseSettings):
         default=20.0, gt=0, description="Writes per second per client address (burst 4x)"
     )
     server_max_connections: int = Field(default=1024, ge=16)
+    server_backend: Literal["granian", "uvicorn"] = Field(
+        default="granian", description="granian (zero-copy file sends) or uvicorn"
+    )
     webhook_urls: list[str] = Field(default_factory=list)
     webhook_secret: SecretStr | None = None
     webhook_max_attempts: int = Field(default=8, ge=1, le=50)

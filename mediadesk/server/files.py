@@ -130,6 +130,32 @@ def local_file_info(path: Path) -> FileInfo | None:
     return FileInfo(st.st_size, st.st_mtime, make_etag(st.st_size, st.st_mtime_ns))
 
 
+def base_headers(
+    name: str, info: FileInfo, content_type: str | None, immutable: bool
+) -> list[tuple[bytes, bytes]]:
+    headers = [
+        (b"content-type", (content_type or content_type_for(name)).encode()),
+        (b"accept-ranges", b"bytes"),
+        (b"cache-control", cache_control_for(name, immutable).encode()),
+        (b"last-modified", http_date(info.mtime).encode()),
+        (b"x-content-type-options", b"nosniff"),
+        *CORS_HEADERS,
+    ]
+    if info.etag:
+        headers.append((b"etag", info.etag.encode()))
+    return headers
+
+
+CONDITIONAL = frozenset({b"range", b"if-none-match", b"if-modified-since", b"if-range"})
+
+
+def is_plain(scope: Scope) -> bool:
+    """A GET with no range or validators: the answer depends on the file alone."""
+    return scope.get("method") == "GET" and not any(
+        key in CONDITIONAL for key, _ in scope.get("headers", ())
+    )
+
+
 async def send_file(
     scope: Scope,
     send: Send,
@@ -142,16 +168,8 @@ async def send_file(
 ) -> Sent:
     """Answer GET/HEAD for one file with validators, ranges and the right headers."""
     method = scope.get("method", "GET")
-    base: list[tuple[bytes, bytes]] = [
-        (b"content-type", (content_type or content_type_for(name)).encode()),
-        (b"accept-ranges", b"bytes"),
-        (b"cache-control", cache_control_for(name, immutable).encode()),
-        (b"last-modified", http_date(info.mtime).encode()),
-        (b"x-content-type-options", b"nosniff"),
-        *CORS_HEADERS,
-    ]
+    base = base_headers(name, info, content_type, immutable)
     if info.etag:
-        base.append((b"etag", info.etag.encode()))
         inm = header(scope, b"if-none-match")
         ims = header(scope, b"if-modified-since")
         if not_modified(inm, ims, info.etag, info.mtime):

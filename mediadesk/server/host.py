@@ -52,10 +52,10 @@ def _url_host(host: str) -> str:
 
 
 class ServerHost:
-    def __init__(self, runtime: Runtime, headless: bool, backend: Backend = "granian") -> None:
+    def __init__(self, runtime: Runtime, headless: bool, backend: Backend | None = None) -> None:
         self.runtime = runtime.open()
         self.headless = headless
-        self.backend = backend
+        self.backend: Backend = backend or runtime.settings.server_backend
         self.state: ServerState | None = None
         self.port: int | None = None
         self._thread: threading.Thread | None = None

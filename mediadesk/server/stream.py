@@ -24,10 +24,13 @@ from mediadesk.server.files import (
     Scope,
     Send,
     Sent,
+    base_headers,
+    is_plain,
     local_file_info,
     send_file,
     send_simple,
 )
+from mediadesk.server.hotfiles import HotEntry, HotFiles, file_ident
 from mediadesk.server.paths import UnsafePath, check_raw_path, media_id_ok, stream_key
 from mediadesk.server.state import ServerState
 
@@ -42,12 +45,23 @@ PREFLIGHT_HEADERS = [
 class StreamApp:
     def __init__(self, state: ServerState) -> None:
         self.state = state
+        self.hot = HotFiles()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         sent = await self.handle(scope, send)
         self.state.metrics.record_request("stream", sent.status, sent.body_bytes)
 
     async def handle(self, scope: Scope, send: Send) -> Sent:
+        if is_plain(scope) and "http.response.pathsend" in (scope.get("extensions") or {}):
+            try:
+                check_raw_path(scope.get("raw_path"))
+            except UnsafePath:
+                return await send_simple(send, 404, b"not found\n")
+            hot = self.hot.get(scope["path"])
+            if hot is not None:
+                await send({"type": "http.response.start", "status": 200, "headers": hot.headers})
+                await send({"type": "http.response.pathsend", "path": hot.path})
+                return Sent(200, hot.size)
         method = scope.get("method", "GET")
         if method == "OPTIONS":
             await send({"type": "http.response.start", "status": 204, "headers": PREFLIGHT_HEADERS})
@@ -87,9 +101,12 @@ class StreamApp:
         key = await anyio.to_thread.run_sync(self.state.original_key, media_id)
         if key is None:
             return await send_simple(send, 404, b"not found\n")
-        return await self.send_key(scope, send, key, immutable=False)
+        # Originals are never cached: a soft-deleted file must stop playing at once.
+        return await self.send_key(scope, send, key, immutable=False, cacheable=False)
 
-    async def send_key(self, scope: Scope, send: Send, key: str, immutable: bool) -> Sent:
+    async def send_key(
+        self, scope: Scope, send: Send, key: str, immutable: bool, cacheable: bool = True
+    ) -> Sent:
         storage = self.state.runtime.storage
         name = key.rsplit("/", 1)[-1]
         try:
@@ -101,10 +118,33 @@ class StreamApp:
             if info is None:
                 return await send_simple(send, 404, b"not found\n")
             path: Path = local
+            request_path = str(scope["path"])
+            if (
+                cacheable
+                and is_plain(scope)
+                and not self.state.signed_urls
+                and not request_path.startswith("/stream/s/")
+            ):
+                self._remember(request_path, local, name, info, immutable)
             return await send_file(
                 scope, send, name, info, lambda: open(path, "rb"), local, immutable=immutable
             )
         return await self._remote(scope, send, key, name, immutable)
+
+    def _remember(
+        self, request_path: str, local: Path, name: str, info: FileInfo, immutable: bool
+    ) -> None:
+        try:
+            ident = file_ident(local.stat())
+        except OSError:
+            return
+        if ident[1] != info.size:
+            return  # changed between the two stats: do not cache
+        headers = [
+            *base_headers(name, info, None, immutable),
+            (b"content-length", str(info.size).encode()),
+        ]
+        self.hot.put(request_path, HotEntry(str(local), ident, info.size, headers))
 
     async def _remote(self, scope: Scope, send: Send, key: str, name: str, immutable: bool) -> Sent:
         """Objects in a remote backend: segments redirect to a presigned URL when the

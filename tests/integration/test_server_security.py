@@ -55,6 +55,20 @@ def test_no_byte_outside_the_root(home: Path, clip: Path, tmp_path: Path) -> Non
         # The library database and the original are never reachable by a stream path.
         assert raw_get(host, "/stream/hls/" + media_id + "/../../library.db") == 404
 
+        # A file served (and remembered by the fast path) and then swapped for a
+        # symlink pointing out is refused; a file replaced in place is served anew.
+        segment = hls / "seg.ts"
+        segment.write_bytes(b"G" * 1000)
+        url = f"{host.url}/stream/hls/{media_id}/seg.ts"
+        assert httpx.get(url).content == b"G" * 1000
+        assert httpx.get(url).content == b"G" * 1000
+        segment.unlink()
+        os.symlink(outside / "secret.txt", segment)
+        assert httpx.get(url).status_code == 404
+        segment.unlink()
+        segment.write_bytes(b"H" * 500)
+        assert httpx.get(url).content == b"H" * 500
+
 
 def test_headless_needs_the_token(home: Path, clip: Path) -> None:
     with serving(headless=True, workers=False) as host:
