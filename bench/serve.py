@@ -208,7 +208,8 @@ def main() -> int:
             base = wrk(nginx_port, paths, conns, args.seconds, work)
             ours = wrk(port, paths, conns, args.seconds, work)
             print(
-                f"{conns:>5} {'nginx':>9} {base['rps']:>9.0f} {base['p99_ms']:>8.1f} {base['errors']:>6.0f}"
+                f"{conns:>5} {'nginx':>9} {base['rps']:>9.0f} {base['p99_ms']:>8.1f} "
+                f"{base['errors']:>6.0f}"
             )
             print(
                 f"{conns:>5} {args.backend:>9} {ours['rps']:>9.0f} {ours['p99_ms']:>8.1f} "
