@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from typing import Any
@@ -164,13 +165,60 @@ class AccessLog:
             )
 
 
+MAX_BODY = 1024 * 1024
+UPLOAD_PREFIXES = ("/media/upload", "/api/v1/uploads")
+
+
+class BodyLimit:
+    """Caps request bodies outside the upload endpoints (JSON stays small)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if scope["type"] != "http" or path.startswith(UPLOAD_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        for key, value in scope.get("headers", ()):
+            if key == b"content-length" and value.isdigit() and int(value) > MAX_BODY:
+                await _too_large(send)
+                return
+        seen = 0
+
+        async def limited() -> Any:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > MAX_BODY:
+                raise HTTPException(413, f"request body over {MAX_BODY} bytes")
+            return message
+
+        await self.app(scope, limited, send)
+
+
+async def _too_large(send: Send) -> None:
+    body = json.dumps(error_body("TOO_LARGE", f"request body over {MAX_BODY} bytes")).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 class Front:
     """Routes ``/stream/`` to the lean file app and everything else to the API."""
 
     def __init__(self, state: ServerState) -> None:
         self.state = state
         self.api = build_api(state)
-        self.logged_api = AccessLog(self.api, state)
+        self.logged_api = AccessLog(BodyLimit(self.api), state)
         self.stream = StreamApp(state)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

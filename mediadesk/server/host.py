@@ -58,6 +58,7 @@ class ServerHost:
         self.backend: Backend = backend or runtime.settings.server_backend
         self.state: ServerState | None = None
         self.port: int | None = None
+        self.bind_host = "127.0.0.1"
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: Any = None
@@ -96,7 +97,9 @@ class ServerHost:
             )
             state.webhooks.start()
         self.state = state
-        host = settings.server_host
+        # The desktop app's server needs no token, so it never leaves loopback.
+        host = settings.server_host if self.headless else "127.0.0.1"
+        self.bind_host = host
         for attempt in range(5):
             # granian binds by address and port; with port 0 we pick a free one first
             # and try again in the rare case another process takes it in between.
@@ -224,7 +227,7 @@ class ServerHost:
     def url(self) -> str:
         if self.port is None:
             raise RuntimeError("the server is not started")
-        return f"http://{_url_host(self.runtime.settings.server_host)}:{self.port}"
+        return f"http://{_url_host(self.bind_host)}:{self.port}"
 
     @property
     def generated_token(self) -> str | None:

@@ -96,11 +96,34 @@ def test_headless_needs_the_token(home: Path, clip: Path) -> None:
         assert httpx.get(f"{host.url}/stream/original/{media_id}").status_code == 200
 
 
-def test_desktop_mode_needs_no_token(home: Path) -> None:
-    with serving(workers=False, server_token="set-but-not-needed-on-desktop") as host:
+def test_desktop_mode_needs_no_token_and_stays_on_loopback(home: Path) -> None:
+    with serving(
+        workers=False, server_token="set-but-not-needed-on-desktop", server_host="0.0.0.0"
+    ) as host:
         assert host.token is None
         assert httpx.get(host.url + "/api/v1/media").status_code == 200
         assert host.url.startswith("http://127.0.0.1:")
+        assert host.bind_host == "127.0.0.1"
+
+
+def test_json_bodies_are_capped(home: Path) -> None:
+    with serving(workers=False) as host:
+        big = b'{"title": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+        r = httpx.post(
+            host.url + "/api/v1/series", content=big, headers={"Content-Type": "application/json"}
+        )
+        assert r.status_code == 413
+
+        def chunks():  # type: ignore[no-untyped-def]
+            yield big[:1000]
+            yield big[1000:]
+
+        r = httpx.post(
+            host.url + "/api/v1/movies",
+            content=chunks(),
+            headers={"Content-Type": "application/json"},
+        )
+        assert r.status_code == 413
 
 
 def test_signed_urls(home: Path, clip: Path) -> None:
