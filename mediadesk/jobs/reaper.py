@@ -119,7 +119,6 @@ class Reaper:
 
     def recover(self) -> list[str]:
         stale_before = utcnow() - timedelta(seconds=self.settings.stale_after)
-        running_here = set(self.monitor.running_ids()) if self.monitor else set()
         with self.db.read() as s:
             rows = s.execute(
                 select(Job.id, Job.locked_by, Job.heartbeat_at, JobAttempt.process_group)
@@ -129,6 +128,9 @@ class Reaper:
                 )
                 .where(Job.status == JobStatus.PROCESSING)
             ).all()
+        # Taken after the read: a job this process claimed before the read is
+        # registered (or still reserved) by now, so it is never mistaken for an orphan.
+        running_here = set(self.monitor.running_ids()) if self.monitor else set()
         reclaimed = []
         for job_id, owner, beat, pgid in rows:
             owner = owner or ""

@@ -72,14 +72,18 @@ class JobRunner:
 
     def run(self, job_id: str) -> None:
         worker = worker_identity()
-        claim = self.store.claim(job_id, worker, self._attempt_paths)
-        if claim is None:
-            later = self.store.deferred(job_id)
-            if later is not None:
-                self.store.send([later])
-            return
-        ctx = self._context(claim)
-        self.monitor.register(claim.job_id, worker, ctx.cancel, ctx.deadline)
+        self.monitor.reserve(job_id)
+        try:
+            claim = self.store.claim(job_id, worker, self._attempt_paths)
+            if claim is None:
+                later = self.store.deferred(job_id)
+                if later is not None:
+                    self.store.send([later])
+                return
+            ctx = self._context(claim)
+            self.monitor.register(claim.job_id, worker, ctx.cancel, ctx.deadline)
+        finally:
+            self.monitor.release(job_id)
         try:
             self._execute(claim, ctx)
         finally:
