@@ -7,10 +7,11 @@ a movie or a series -> season -> episode, then point it at a media file or detac
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from mediadesk.errors import Conflict, InvalidInput, NotFound
 from mediadesk.events import CatalogueChanged, EventBus
@@ -18,6 +19,15 @@ from mediadesk.library.db import Database
 from mediadesk.library.models import Episode, Movie, Season, Series
 from mediadesk.services import catalogue
 from mediadesk.services.views import EpisodeView, MovieView, SeasonView, SeriesView
+
+Row = TypeVar("Row", Movie, Series, Season, Episode)
+
+
+def _get(session: Session, model: type[Row], row_id: str) -> Row:
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound(f"no {model.__name__.lower()} {row_id}")
+    return row
 
 
 class CatalogueEditor:
@@ -56,30 +66,26 @@ class CatalogueEditor:
 
     def get_movie(self, movie_id: str) -> MovieView:
         with self.db.read() as s:
-            movie = s.get(Movie, movie_id)
-            if movie is None:
-                raise NotFound(f"no movie {movie_id}")
-            return MovieView.of(movie)
+            return MovieView.of(_get(s, Movie, movie_id))
 
     def set_movie_media(self, movie_id: str, media_file_id: str | None) -> MovieView:
-        with self.db.write() as s:
-            movie = s.get(Movie, movie_id)
-            if movie is None:
-                raise NotFound(f"no movie {movie_id}")
-            if media_file_id is not None:
-                catalogue.get_media_row(s, media_file_id)
-            movie.media_file_id = media_file_id
-            view = MovieView.of(movie)
-        self._changed()
-        return view
+        return MovieView.of(self._link(Movie, movie_id, media_file_id))
 
     def delete_movie(self, movie_id: str) -> None:
         with self.db.write() as s:
-            movie = s.get(Movie, movie_id)
-            if movie is None:
-                raise NotFound(f"no movie {movie_id}")
-            s.delete(movie)
+            s.delete(_get(s, Movie, movie_id))
         self._changed()
+
+    def _link(self, model: type[Row], row_id: str, media_file_id: str | None) -> Row:
+        """Point a movie or an episode at a media file (``None`` detaches it)."""
+        with self.db.write() as s:
+            row = _get(s, model, row_id)
+            if media_file_id is not None:
+                catalogue.get_media_row(s, media_file_id)
+            assert isinstance(row, Movie | Episode)
+            row.media_file_id = media_file_id
+        self._changed()
+        return row
 
     # Series, seasons, episodes ------------------------------------------------------
 
@@ -112,9 +118,7 @@ class CatalogueEditor:
 
     def create_season(self, series_id: str, number: int, title: str | None = None) -> SeasonView:
         with self.db.write() as s:
-            series = s.get(Series, series_id)
-            if series is None:
-                raise NotFound(f"no series {series_id}")
+            series = _get(s, Series, series_id)
             if s.scalar(
                 select(Season).where(Season.series_id == series_id, Season.number == number)
             ):
@@ -134,9 +138,7 @@ class CatalogueEditor:
         media_file_id: str | None = None,
     ) -> EpisodeView:
         with self.db.write() as s:
-            season = s.get(Season, season_id)
-            if season is None:
-                raise NotFound(f"no season {season_id}")
+            season = _get(s, Season, season_id)
             if s.scalar(
                 select(Episode).where(Episode.season_id == season_id, Episode.number == number)
             ):
@@ -153,13 +155,4 @@ class CatalogueEditor:
         return view
 
     def set_episode_media(self, episode_id: str, media_file_id: str | None) -> EpisodeView:
-        with self.db.write() as s:
-            episode = s.get(Episode, episode_id)
-            if episode is None:
-                raise NotFound(f"no episode {episode_id}")
-            if media_file_id is not None:
-                catalogue.get_media_row(s, media_file_id)
-            episode.media_file_id = media_file_id
-            view = EpisodeView.of(episode)
-        self._changed()
-        return view
+        return EpisodeView.of(self._link(Episode, episode_id, media_file_id))

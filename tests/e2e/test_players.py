@@ -10,9 +10,10 @@ import os
 import re
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -79,12 +80,20 @@ def test_ffprobe_lists_every_variant(served: tuple[ServerHost, str]) -> None:
         assert program["tags"]["variant_bitrate"]
 
 
-def test_mpv_plays_and_seeks(served: tuple[ServerHost, str]) -> None:
+@contextmanager
+def mpv_player() -> Iterator[Any]:
     import mpv
 
-    host, media_id = served
     player = mpv.MPV(vo="null", ao="null", ytdl=False, input_default_bindings=False)
     try:
+        yield player
+    finally:
+        player.terminate()
+
+
+def test_mpv_plays_and_seeks(served: tuple[ServerHost, str]) -> None:
+    host, media_id = served
+    with mpv_player() as player:
         player.play(host.stream_url(media_id))
         player.wait_for_property("time-pos", lambda t: t is not None and t > 5.0, timeout=90)
         duration = player.duration
@@ -95,8 +104,6 @@ def test_mpv_plays_and_seeks(served: tuple[ServerHost, str]) -> None:
             "time-pos", lambda t: t is not None and abs(t - middle) < 2.0, timeout=60
         )
         assert player.video_params is not None  # a video stream was decoded
-    finally:
-        player.terminate()
 
 
 def test_vlc_plays_to_the_end(served: tuple[ServerHost, str], tmp_path: Path) -> None:
@@ -171,14 +178,23 @@ def test_hlsjs_in_chromium_lists_levels_plays_and_switches(
             context.close()
 
 
-def test_original_plays_before_hls(served: tuple[ServerHost, str]) -> None:
+def test_original_plays_over_http(served: tuple[ServerHost, str]) -> None:
     host, media_id = served
-    import mpv
-
-    player = mpv.MPV(vo="null", ao="null", ytdl=False, input_default_bindings=False)
-    try:
+    with mpv_player() as player:
         player.play(host.original_url(media_id))
         player.wait_for_property("time-pos", lambda t: t is not None and t > 1.0, timeout=60)
-    finally:
-        player.terminate()
-    time.sleep(0)  # keep the module's server for the other tests
+
+
+def test_contract_points_at_the_manifest(served: tuple[ServerHost, str]) -> None:
+    host, media_id = served
+    status = httpx.get(f"{host.url}/media-files/{media_id}").json()
+    assert status == {
+        "id": media_id,
+        "status": "READY",
+        "manifestUrl": f"/stream/hls/{media_id}/master.m3u8",
+        "errorMessage": None,
+    }
+    playback = httpx.get(f"{host.url}/api/v1/media/{media_id}/playback").json()
+    assert playback["hlsUrl"] == status["manifestUrl"]
+    assert playback["preferredUrl"] == status["manifestUrl"]
+    assert playback["posterUrl"] and httpx.get(host.url + playback["posterUrl"]).status_code == 200
