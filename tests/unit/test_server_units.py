@@ -227,3 +227,25 @@ def test_json_log_lines_carry_extra_fields() -> None:
     assert doc["msg"] == "GET / 200"
     assert doc["http_status"] == 200
     assert doc["level"] == "INFO"
+
+
+def test_tus_store_survives_a_restart(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    from mediadesk.server.tus import TusStore
+
+    data = bytes(range(256)) * 400
+    store = TusStore(tmp_path)
+    info = store.create(len(data), {"filename": "x.bin"})
+    _, appender = store.begin_patch(info.id, 0)
+    appender.write(data[:30000])
+    assert store.end_patch(info.id, appender) == 30000
+
+    restarted = TusStore(tmp_path)  # a new process: no running hash in memory
+    assert restarted.offset(info.id) == 30000
+    _, appender = restarted.begin_patch(info.id, 30000)
+    appender.write(data[30000:])
+    restarted.end_patch(info.id, appender)
+    staged = restarted.staged(info.id)
+    assert staged.size == len(data)
+    assert staged.sha256 == hashlib.sha256(data).hexdigest()
