@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from mediadesk.server.host import ServerHost
+from mediadesk.storage.local import LocalStorage
 from tests.serverkit import make_hls, serving, upload
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -110,3 +111,44 @@ def test_original_supports_ranges_for_seeking(hosted: tuple[ServerHost, str], cl
     r = httpx.get(f"{host.url}/stream/original/{media_id}", headers={"Range": "bytes=1000-1999"})
     assert r.status_code == 206 and r.content == data[1000:2000]
     assert "immutable" not in r.headers["cache-control"]
+
+
+class RemoteLikeStorage(LocalStorage):
+    """Local bytes behind the remote half of the Storage contract (no local_path), as
+    the S3 backend presents them: proxied through open_read, or presigned."""
+
+    presign_base: str | None = None
+
+    def local_path(self, key: str) -> Path | None:
+        return None
+
+    def presigned_url(self, key: str, expires_s: int = 3600) -> str | None:
+        return f"{self.presign_base}/{key}" if self.presign_base else None
+
+
+def test_remote_storage_is_proxied_or_redirected(home: Path, clip: Path, tmp_path: Path) -> None:
+    with serving(workers=False) as host:
+        media_id = upload(host, clip)["mediaFileId"]
+        state = host.state
+        assert state is not None
+        tree = make_hls(tmp_path / "hls", clip)
+        state.runtime.storage.publish_tree(tree.parent, f"hls/{media_id}", ("master.m3u8",))
+        remote = RemoteLikeStorage(Path(state.runtime.settings.resolved_storage))
+        state.runtime.storage = remote
+        seg_url = first_segment(host, media_id)
+        root = Path(state.runtime.settings.resolved_storage)
+        whole = (root / "hls" / media_id / "r0" / seg_url.rsplit("/", 1)[1]).read_bytes()
+        proxied = httpx.get(seg_url)
+        assert proxied.status_code == 200 and proxied.content == whole
+        part = httpx.get(seg_url, headers={"Range": "bytes=-100"})
+        assert part.status_code == 206 and part.content == whole[-100:]
+        original = httpx.get(f"{host.url}/stream/original/{media_id}")
+        assert original.content == clip.read_bytes()
+
+        remote.presign_base = "https://bucket.example/signed"
+        redirected = httpx.get(seg_url, follow_redirects=False)
+        assert redirected.status_code == 302
+        assert redirected.headers["location"].startswith("https://bucket.example/signed/hls/")
+        # Playlists stay on the server so their relative URIs keep resolving here.
+        playlist = httpx.get(f"{host.url}/stream/hls/{media_id}/master.m3u8")
+        assert playlist.status_code == 200 and playlist.text.startswith("#EXTM3U")
