@@ -186,6 +186,7 @@ def main() -> int:
     parser.add_argument("--upload-gb", type=float, default=5.0)
     parser.add_argument("--backend", choices=["granian", "uvicorn"], default="granian")
     parser.add_argument("--skip-upload", action="store_true")
+    parser.add_argument("--skip-segments", action="store_true")
     parser.add_argument("--dir", type=Path, default=None, help="work directory (default: tmp)")
     args = parser.parse_args()
 
@@ -204,7 +205,7 @@ def main() -> int:
         procs.append(server)
         print(f"segments: {SEGMENTS} x {segment_bytes / 1e6:.2f} MB, wrk -t2 {args.seconds}s each")
         print(f"{'conns':>5} {'server':>9} {'req/s':>9} {'p99 ms':>8} {'errors':>6}  ratio")
-        for conns in (64, 200):
+        for conns in () if args.skip_segments else (64, 200):
             base = wrk(nginx_port, paths, conns, args.seconds, work)
             ours = wrk(port, paths, conns, args.seconds, work)
             print(

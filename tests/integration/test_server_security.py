@@ -171,3 +171,31 @@ def test_upload_size_limit(home: Path, clip: Path) -> None:
         assert r.status_code == 413 and r.json()["error"]["code"] == "TOO_LARGE"
         staging = host.state.runtime.storage.staging_dir()  # type: ignore[union-attr]
         assert [p for p in staging.rglob("*") if p.is_file()] == []
+
+
+def test_embedded_server_stops_cleanly(home: Path) -> None:
+    import socket
+    import threading
+
+    from mediadesk.runtime import Runtime
+    from mediadesk.server.host import ServerHost
+
+    before = {t.name for t in threading.enumerate()}
+    runtime = Runtime(load_settings({**FAST, "server_port": 0})).open()
+    try:
+        for _ in range(2):  # start and stop twice in one process, as the GUI may
+            host = ServerHost(runtime, headless=False).start()
+            port = host.port
+            assert port is not None
+            assert httpx.get(host.url + "/api/v1/health").status_code == 200
+            assert host.stream_url("abc").endswith("/stream/hls/abc/master.m3u8")
+            assert host.original_url("abc").endswith("/stream/original/abc")
+            assert host.poster_url("abc").endswith("/stream/thumbnails/abc/poster.jpg")
+            host.stop()
+            host.stop()  # idempotent
+            with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                pass
+    finally:
+        runtime.stop()
+    leftover = {t.name for t in threading.enumerate()} - before
+    assert not {n for n in leftover if n in ("http-server", "webhooks")}

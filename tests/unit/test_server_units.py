@@ -238,13 +238,15 @@ def test_tus_store_survives_a_restart(tmp_path) -> None:  # type: ignore[no-unty
     store = TusStore(tmp_path)
     info = store.create(len(data), {"filename": "x.bin"})
     _, appender = store.begin_patch(info.id, 0)
-    appender.write(data[:30000])
+    appender.write_unhashed(data[:30000])
+    appender.hash_update(data[:30000])
     assert store.end_patch(info.id, appender) == 30000
 
     restarted = TusStore(tmp_path)  # a new process: no running hash in memory
     assert restarted.offset(info.id) == 30000
     _, appender = restarted.begin_patch(info.id, 30000)
-    appender.write(data[30000:])
+    appender.write_unhashed(data[30000:])
+    appender.hash_update(data[30000:])
     restarted.end_patch(info.id, appender)
     staged = restarted.staged(info.id)
     assert staged.size == len(data)
