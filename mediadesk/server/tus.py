@@ -72,10 +72,10 @@ class Appender:
         self.fh = open(path, "ab")  # noqa: SIM115 - closed by close()
         self.hasher = hasher
 
-    def write_unhashed(self, data: bytes) -> None:
+    def write_unhashed(self, data: bytes | bytearray) -> None:
         self.fh.write(data)
 
-    def hash_update(self, data: bytes) -> None:
+    def hash_update(self, data: bytes | bytearray) -> None:
         self.hasher.update(data)
 
     def close(self) -> None:

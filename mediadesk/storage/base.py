@@ -63,12 +63,12 @@ class StagingWriter:
 
     # The two halves of ``write``, for callers that overlap disk and CPU by running
     # them in two threads; both must see every chunk, each in order.
-    def write_unhashed(self, data: bytes | memoryview) -> None:
+    def write_unhashed(self, data: bytes | bytearray | memoryview) -> None:
         assert self._fh is not None
         self._fh.write(data)
         self.size += len(data)
 
-    def hash_update(self, data: bytes | memoryview) -> None:
+    def hash_update(self, data: bytes | bytearray | memoryview) -> None:
         self._hash.update(data)
 
     def copy_from(self, source: BinaryIO, limit: int | None = None) -> None:
