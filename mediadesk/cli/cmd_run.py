@@ -112,6 +112,8 @@ def _banner(runtime: Runtime, server: ServerHost | None) -> str:
     lines = [f"MediaDesk serving library {s.home}", f"  workers: {s.workers}"]
     if server is not None:
         lines.append(f"  http: {server.url}  (API docs: {server.url}/docs)")
+        if server.bind_host not in ("127.0.0.1", "::1", "localhost"):
+            lines.append(f"  listening on {server.bind_host}:{server.port} (the LAN can reach it)")
         if server.generated_token:
             lines.append(f"  token (new, saved to {s.settings_file}): {server.generated_token}")
         else:
