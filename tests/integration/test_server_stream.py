@@ -152,3 +152,20 @@ def test_remote_storage_is_proxied_or_redirected(home: Path, clip: Path, tmp_pat
         # Playlists stay on the server so their relative URIs keep resolving here.
         playlist = httpx.get(f"{host.url}/stream/hls/{media_id}/master.m3u8")
         assert playlist.status_code == 200 and playlist.text.startswith("#EXTM3U")
+
+
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
+def test_fastapi_routes_serve_streams_without_the_front(hosted: tuple[ServerHost, str]) -> None:
+    from fastapi.testclient import TestClient
+
+    from mediadesk.server.app import build_api
+
+    host, media_id = hosted
+    assert host.state is not None
+    with TestClient(build_api(host.state)) as client:
+        master = client.get(f"/stream/hls/{media_id}/master.m3u8")
+        assert master.status_code == 200 and master.text.startswith("#EXTM3U")
+        assert client.get(f"/stream/original/{media_id}").status_code == 200
+        assert client.get(f"/stream/hls/{media_id}/..%2f..%2flibrary.db").status_code == 404
+        spec = client.get("/openapi.json").json()
+        assert "/stream/original/{media_id}" in spec["paths"]
