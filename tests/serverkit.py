@@ -140,7 +140,8 @@ def pipeline_has_hls(host: ServerHost) -> bool:
 
 
 def ready_video(host: ServerHost, media_dir: Path, scratch: Path, seconds: float = 12.0) -> str:
-    clip = make_clip(media_dir, Clip(duration=seconds, size="320x180", seed="serve"))
+    # 480p, so that a real ladder (no upscaling) still has two rungs: 480p and 360p.
+    clip = make_clip(media_dir, Clip(duration=seconds, size="854x480", seed="serve"))
     media_id = str(upload(host, clip)["mediaFileId"])
     status = wait_media(host, media_id)
     assert status["status"] == "READY", status

@@ -21,7 +21,7 @@ import pytest
 from mediadesk.server.host import ServerHost
 from tests.conftest import FAST
 from tests.media import ffmpeg_available
-from tests.serverkit import ready_video, serving
+from tests.serverkit import pipeline_has_hls, ready_video, serving
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -143,6 +143,7 @@ def test_hlsjs_in_chromium_lists_levels_plays_and_switches(
     host, media_id = served
     assert Path(CHROMIUM).exists(), "Debian chromium is missing (make setup-test installs it)"
     levels = len(variants(host, media_id))
+    assert levels >= 2  # something to switch between
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
             str(tmp_path / "profile"),
@@ -196,5 +197,8 @@ def test_contract_points_at_the_manifest(served: tuple[ServerHost, str]) -> None
     }
     playback = httpx.get(f"{host.url}/api/v1/media/{media_id}/playback").json()
     assert playback["hlsUrl"] == status["manifestUrl"]
+    if pipeline_has_hls(host):  # then what the players played is MediaDesk's own output
+        media = httpx.get(f"{host.url}/api/v1/media/{media_id}").json()
+        assert "hls_master" in {a["kind"] for a in media["artifacts"]}
     assert playback["preferredUrl"] == status["manifestUrl"]
     assert playback["posterUrl"] and httpx.get(host.url + playback["posterUrl"]).status_code == 200
