@@ -131,6 +131,7 @@ async function play(id) {
   const video = document.getElementById("video");
   state.video = video;
   state.playback = info;
+  video.classList.toggle("audio", info.kind === "audio");
   if (info.posterUrl) video.poster = info.posterUrl;
   const wave = document.getElementById("waveform");
   if (info.waveformUrl) { wave.src = info.waveformUrl; wave.hidden = false; }
