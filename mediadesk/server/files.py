@@ -9,10 +9,10 @@ servers without the extension read the file in chunks off the event loop.
 from __future__ import annotations
 
 import stat
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Generator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import anyio
 
@@ -80,6 +80,21 @@ def cache_control_for(name: str, immutable: bool) -> str:
     if immutable and suffix in SEGMENT_SUFFIXES:
         return SEGMENT_CACHE
     return OTHER_CACHE
+
+
+# (start, length) -> the bytes in pieces; blocking, run a piece at a time in a thread.
+RangeReader = Callable[[int, int], Generator[bytes, None, None]]
+
+
+def file_pieces(path: Path) -> RangeReader:
+    def read(start: int, length: int) -> Generator[bytes, None, None]:
+        with path.open("rb") as fh:
+            fh.seek(start)
+            while length > 0 and (chunk := fh.read(min(CHUNK, length))):
+                length -= len(chunk)
+                yield chunk
+
+    return read
 
 
 @dataclass(frozen=True)
@@ -161,7 +176,7 @@ async def send_file(
     send: Send,
     name: str,
     info: FileInfo,
-    open_file: Callable[[], BinaryIO],
+    read_range: RangeReader,
     local_path: Path | None = None,
     content_type: str | None = None,
     immutable: bool = True,
@@ -210,19 +225,18 @@ async def send_file(
         await send({"type": "http.response.pathsend", "path": str(local_path)})
         return Sent(status, length)
 
-    fh = await anyio.to_thread.run_sync(open_file)
+    pieces = read_range(start, length)
+    remaining = length
     try:
-        if start:
-            await anyio.to_thread.run_sync(fh.seek, start)
-        remaining = length
         while remaining > 0:
-            chunk = await anyio.to_thread.run_sync(fh.read, min(CHUNK, remaining))
+            chunk = await anyio.to_thread.run_sync(next, pieces, b"")
             if not chunk:
-                break  # the file shrank under us; the client sees a short body
+                break  # the object shrank under us; the client sees a short body
+            chunk = chunk[:remaining]
             remaining -= len(chunk)
             await send({"type": "http.response.body", "body": chunk, "more_body": remaining > 0})
         if remaining > 0:
             await send({"type": "http.response.body", "body": b""})
     finally:
-        await anyio.to_thread.run_sync(fh.close)
+        await anyio.to_thread.run_sync(pieces.close)
     return Sent(status, length - remaining)

@@ -12,19 +12,23 @@ Anything that could name a file outside the storage root is a 404, whatever the 
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from pathlib import Path
 
 import anyio
 
 from mediadesk.errors import InvalidInput
 from mediadesk.server.files import (
+    CHUNK,
     CORS_HEADERS,
     FileInfo,
+    RangeReader,
     Receive,
     Scope,
     Send,
     Sent,
     base_headers,
+    file_pieces,
     is_plain,
     local_file_info,
     send_file,
@@ -33,6 +37,10 @@ from mediadesk.server.files import (
 from mediadesk.server.hotfiles import HotEntry, HotFiles, file_ident
 from mediadesk.server.paths import UnsafePath, check_raw_path, media_id_ok, stream_key
 from mediadesk.server.state import ServerState
+from mediadesk.storage.base import Storage
+from mediadesk.storage.playback import delivery_for
+
+REMOTE_PIECE = 4 * 1024 * 1024
 
 PREFLIGHT_HEADERS = [
     *CORS_HEADERS,
@@ -127,7 +135,7 @@ class StreamApp:
             ):
                 self._remember(request_path, local, name, info, immutable)
             return await send_file(
-                scope, send, name, info, lambda: open(path, "rb"), local, immutable=immutable
+                scope, send, name, info, file_pieces(path), local, immutable=immutable
             )
         return await self._remote(scope, send, key, name, immutable)
 
@@ -147,25 +155,39 @@ class StreamApp:
         self.hot.put(request_path, HotEntry(str(local), ident, info.size, headers))
 
     async def _remote(self, scope: Scope, send: Send, key: str, name: str, immutable: bool) -> Sent:
-        """Objects in a remote backend: segments redirect to a presigned URL when the
-        backend offers one; playlists are proxied, so their relative URIs keep pointing
-        at us (and through us at presigned URLs)."""
+        """A remote backend (S3): segments redirect to a presigned URL when the backend
+        gives one (``storage.playback``); playlists are proxied, so their relative URIs
+        keep pointing at us, and through us at presigned URLs."""
         storage = self.state.runtime.storage
-        settings = self.state.runtime.settings
-        if not name.endswith(".m3u8") and settings.s3_presign_playback:
-            url = await anyio.to_thread.run_sync(storage.presigned_url, key)
-            if url:
-                return await send_simple(
-                    send,
-                    302,
-                    b"",
-                    extra=[(b"location", url.encode()), (b"cache-control", b"no-store")],
-                )
+        delivery = await anyio.to_thread.run_sync(delivery_for, storage, key)
+        if delivery.redirect_to:
+            extra = [(b"location", delivery.redirect_to.encode()), (b"cache-control", b"no-store")]
+            return await send_simple(send, 302, b"", extra=extra)
         try:
             size = await anyio.to_thread.run_sync(storage.size, key)
         except (FileNotFoundError, KeyError, OSError, InvalidInput):
             return await send_simple(send, 404, b"not found\n")
         info = FileInfo(size=size, mtime=0.0, etag=None)
         return await send_file(
-            scope, send, name, info, lambda: storage.open_read(key), None, immutable=immutable
+            scope, send, name, info, remote_pieces(storage, key, size), None, immutable=immutable
         )
+
+
+def remote_pieces(storage: Storage, key: str, size: int) -> RangeReader:
+    """The whole object as one stream; a range as ranged reads of a few MiB each."""
+
+    def read(start: int, length: int) -> Generator[bytes, None, None]:
+        if start == 0 and length == size:
+            with storage.open_read(key) as body:
+                while chunk := body.read(CHUNK):
+                    yield chunk
+            return
+        end = start + length
+        while start < end:
+            data, _ = storage.read_range(key, start, min(REMOTE_PIECE, end - start))
+            if not data:
+                return
+            start += len(data)
+            yield data
+
+    return read
