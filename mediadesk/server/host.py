@@ -17,6 +17,9 @@ import threading
 import time
 from typing import Any, Literal
 
+from granian.constants import HTTPModes, Interfaces
+from granian.server.embed import Server as GranianServer
+
 from mediadesk.errors import ConfigError
 from mediadesk.runtime import Runtime
 from mediadesk.server.app import create_app
@@ -142,10 +145,7 @@ class ServerHost:
             loop.close()
 
     async def _serve_granian(self, app: Any, host: str, port: int) -> None:
-        from granian.constants import HTTPModes, Interfaces
-        from granian.server.embed import Server
-
-        server = Server(
+        server = GranianServer(
             app,
             address=host,
             port=port,
