@@ -25,6 +25,7 @@ from mediadesk.server.ranges import (
     not_modified,
     parse_range,
 )
+from mediadesk.storage.mediatypes import content_type_for
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -36,28 +37,6 @@ PLAYLIST_CACHE = "public, max-age=2"
 SEGMENT_CACHE = "public, max-age=31536000, immutable"
 OTHER_CACHE = "public, max-age=300"
 
-CONTENT_TYPES = {
-    ".m3u8": "application/vnd.apple.mpegurl",
-    ".ts": "video/mp2t",
-    ".m4s": "video/iso.segment",
-    ".mp4": "video/mp4",
-    ".m4a": "audio/mp4",
-    ".m4v": "video/mp4",
-    ".aac": "audio/aac",
-    ".mp3": "audio/mpeg",
-    ".vtt": "text/vtt; charset=utf-8",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".webp": "image/webp",
-    ".json": "application/json",
-    ".mkv": "video/x-matroska",
-    ".webm": "video/webm",
-    ".mov": "video/quicktime",
-    ".wav": "audio/wav",
-    ".flac": "audio/flac",
-    ".ogg": "audio/ogg",
-}
 SEGMENT_SUFFIXES = frozenset({".ts", ".m4s", ".aac", ".mp4", ".m4a", ".vtt", ".jpg", ".webp"})
 
 CORS_HEADERS = [
@@ -67,10 +46,6 @@ CORS_HEADERS = [
         b"Content-Length, Content-Range, Accept-Ranges, ETag, Last-Modified",
     ),
 ]
-
-
-def content_type_for(name: str, default: str = "application/octet-stream") -> str:
-    return CONTENT_TYPES.get(Path(name).suffix.lower(), default)
 
 
 def cache_control_for(name: str, immutable: bool) -> str:
