@@ -26,14 +26,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from mediadesk.server.host import free_port as host_free_port
-
 SEGMENTS = 16
 MEDIA_ID = "00000000-0000-4000-8000-00000000beef"
 
 
 def free_port() -> int:
-    return host_free_port("127.0.0.1")
+    # Not imported from mediadesk: run as a script, bench/ is first on sys.path and
+    # bench/queue.py would shadow the standard library's queue for anything importing it.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def wait_port(port: int, timeout: float = 30.0) -> None:
