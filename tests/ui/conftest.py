@@ -25,6 +25,15 @@ def _isolated_qsettings(tmp_path: Path, qapp: QApplication) -> None:
 
 
 @pytest.fixture
+def settings(home: Path):  # type: ignore[no-untyped-def]
+    """Fast settings, and an ephemeral port for the app's server (tests run in parallel)."""
+    from mediadesk.settings import load_settings
+    from tests.conftest import FAST
+
+    return load_settings({**FAST, "server_port": 0})
+
+
+@pytest.fixture
 def shell(settings, qapp):  # type: ignore[no-untyped-def]
     """A shell over a real runtime that also knows the machinery test job types."""
     from ui.shell import Shell

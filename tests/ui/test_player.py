@@ -81,3 +81,19 @@ def test_missing_libmpv_is_explained_and_the_app_runs(
     # The rest of the app is unaffected.
     idle_window.tabs.setCurrentIndex(0)
     qtbot.waitUntil(lambda: idle_window.library.model.rowCount() == 1, timeout=5_000)
+
+
+def test_with_the_server_the_original_streams_over_http(window, qtbot, media_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    shell = window.shell
+    qtbot.waitUntil(lambda: shell.server is not None, timeout=30_000)
+    assert window.status.server.text() == f"Server: {shell.server.url}"
+    assert shell.server.url.startswith("http://127.0.0.1:")  # loopback only, for the app
+    media = shell.runtime.ingest.import_path(make_clip(media_dir, Clip(duration=6, seed="http")))
+    window.play_media(media.media.id)
+    player = window.player
+    qtbot.waitUntil(
+        lambda: player.engine is not None and player.engine.state.loaded, timeout=60_000
+    )
+    assert player.choice is not None and player.choice.url.startswith(shell.server.url)
+    start = player.engine.state.position
+    qtbot.waitUntil(lambda: player.engine.state.position > start + 1.0, timeout=30_000)
