@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from mediadesk.services.views import MediaFileView
 from ui.importing.import_panel import ImportPanel
 from ui.importing.import_queue import ImportQueue, ImportRequest
-from ui.importing.paths import expand, local_paths
+from ui.importing.paths import expand, local_paths, web_urls
 from ui.lazy_tab import LazyTab
 from ui.library.library_view import LibraryView
 from ui.library.nodes import AttachHint, LibraryNode
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from ui.dialogs.presets_dialog import PresetsDialog
     from ui.dialogs.settings_dialog import SettingsDialog
     from ui.importing.attach_dialog import AttachDialog
+    from ui.importing.url_dialog import UrlImportDialog
     from ui.jobs.jobs_view import JobsView
     from ui.jobs.log_viewer import JobLogViewer
     from ui.player.player_view import PlayerView
@@ -127,7 +128,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         self._action(file_menu, "&Import files…", self.choose_files, QKeySequence.StandardKey.Open)
         self._action(file_menu, "Import &folder…", self.choose_folder)
-        self._action(file_menu, "Import from &URL…", self.choose_url, "Ctrl+U")
+        self._action(file_menu, "Import from &URL…", lambda: self.choose_url(), "Ctrl+U")
         file_menu.addSeparator()
         self._action(
             file_menu, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences
@@ -177,15 +178,20 @@ class MainWindow(QMainWindow):
     # Importing --------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if local_paths(event.mimeData()):
+        mime = event.mimeData()
+        if local_paths(mime) or web_urls(mime):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = local_paths(event.mimeData())
+        mime = event.mimeData()
+        paths = local_paths(mime)
         if paths:
             event.acceptProposedAction()
             node = self.library.node if self.tabs.currentIndex() == LIBRARY_TAB else None
             self.import_paths(paths, node)
+        elif urls := web_urls(mime):
+            event.acceptProposedAction()  # a link dragged from a browser
+            self.choose_url(urls[0])
 
     def import_paths(
         self, paths: list[Path], node: LibraryNode | None = None
@@ -222,13 +228,14 @@ class MainWindow(QMainWindow):
         if name:
             self.import_paths([Path(name)], self._current_node())
 
-    def choose_url(self) -> None:
+    def choose_url(self, url: str = "") -> UrlImportDialog:
         from ui.importing.url_dialog import UrlImportDialog
 
-        dialog = UrlImportDialog(self)
+        dialog = UrlImportDialog(self, url)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.submit_imports([dialog.request()]))
         dialog.open()
+        return dialog
 
     def _current_node(self) -> LibraryNode | None:
         return self.library.node if self.tabs.currentIndex() == LIBRARY_TAB else None

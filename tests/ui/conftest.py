@@ -78,6 +78,10 @@ def drop_files(target: QWidget, paths: list[Path], pos: QPoint | None = None) ->
     """A real drag-enter and drop event with file URLs, as a file manager sends them."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    return drop_mime(target, mime, pos)
+
+
+def drop_mime(target: QWidget, mime: QMimeData, pos: QPoint | None = None) -> bool:
     point = QPointF(pos if pos is not None else target.rect().center())
     actions = Qt.DropAction.CopyAction
     with warnings.catch_warnings():  # Qt 6 offers only this (integer point) constructor

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import FAST
 from tests.httpfixtures import http_server
 from tests.media import Clip, make_clip
-from tests.ui.conftest import shown_window
+from tests.ui.conftest import drop_mime, shown_window
 from ui.importing.import_queue import ItemState
 from ui.importing.url_dialog import UrlImportDialog
 from ui.shell import Shell
@@ -62,3 +62,15 @@ def test_grid_and_table_share_the_selection(idle_window, qtbot, shell, media_dir
     assert view.table.currentIndex().row() == 1
     assert view.table.model().index(1, 1).data() == "video"
     qtbot.waitUntil(lambda: view.detail.media_id == view.model.media_id(1), timeout=5_000)
+
+
+def test_a_link_dropped_from_a_browser_opens_the_url_dialog(idle_window) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QMimeData, QUrl
+
+    mime = QMimeData()
+    mime.setUrls([QUrl("https://example.com/films/Arrival.2016.mp4")])
+    assert drop_mime(idle_window, mime)
+    (dialog,) = [d for d in idle_window.findChildren(UrlImportDialog) if d.isVisible()]
+    assert dialog.url.text() == "https://example.com/films/Arrival.2016.mp4"
+    assert (dialog.mode.currentText(), dialog.title.text()) == ("Movie", "Arrival")
+    dialog.reject()

@@ -18,6 +18,15 @@ def local_paths(mime: QMimeData) -> list[Path]:
     return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
 
 
+def web_urls(mime: QMimeData) -> list[str]:
+    """http(s) links in a drag (from a browser): imported through the URL dialog."""
+    urls = [u.toString() for u in mime.urls() if u.scheme() in ("http", "https")]
+    if not urls and mime.hasText():
+        text = mime.text().strip()
+        urls = [text] if text.startswith(("http://", "https://")) and " " not in text else []
+    return urls
+
+
 def expand(paths: Iterable[Path], limit: int = MAX_FILES) -> list[Path]:
     """Files as given, folders walked (hidden entries skipped), sorted, deduplicated."""
     seen: set[Path] = set()

@@ -22,7 +22,7 @@ from ui.importing.import_queue import ImportRequest
 
 
 class UrlImportDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, url: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("urlImportDialog")
         self.setWindowTitle("Import from URL")
@@ -50,6 +50,9 @@ class UrlImportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.url.editingFinished.connect(self._guess)
+        if url:
+            self.url.setText(url)
+            self._guess()
 
     def _guess(self) -> None:
         if self.title.text():
