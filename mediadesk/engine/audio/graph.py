@@ -291,9 +291,9 @@ def render_argv(
 ) -> list[str]:
     """Pass 1: the mix to ``mix_wav`` (float WAV) and, raw, to the loudness meter's FIFO."""
     mix, _ = mix_stream(preset, sources)
-    split = mix.filter("aformat", sample_fmts="flt", channel_layouts=WORK_LAYOUT).filter_multi_output(
-        "asplit", 2
-    )
+    split = mix.filter(
+        "aformat", sample_fmts="flt", channel_layouts=WORK_LAYOUT
+    ).filter_multi_output("asplit", 2)
     graph = compile_graph([("@wav", split[0]), ("@meter", split[1])])
     argv = _head(ffmpeg_bin)
     for placeholder in graph.inputs:

@@ -85,7 +85,9 @@ def parse_summary(stderr: str) -> Measurement:
     if start < 0:
         raise ProcessFailed("ffmpeg printed no ebur128 summary; the measurement is missing")
     text = stderr[start:]
-    integrated = re.search(rf"Integrated loudness:\s+I:\s+{_NUMBER} LUFS\s+Threshold:\s+{_NUMBER}", text)
+    integrated = re.search(
+        rf"Integrated loudness:\s+I:\s+{_NUMBER} LUFS\s+Threshold:\s+{_NUMBER}", text
+    )
     lra = re.search(rf"Loudness range:\s+LRA:\s+{_NUMBER} LU", text)
     peak = re.search(rf"(True|Sample) peak:\s+Peak:\s+{_NUMBER} dBFS", text)
     if integrated is None or lra is None:
@@ -164,7 +166,9 @@ def correct(previous: LoudnessPlan, result: Measurement, norm: Normalization) ->
     peak_over = max(0.0, result.peak_db - norm.true_peak_db)
     if previous.mode == GainMode.DYNAMIC:
         target = min(-5.0, max(-70.0, (previous.target_lufs or norm.target_lufs) + error))
-        tp = max(-9.0, (previous.true_peak_db or norm.true_peak_db) - peak_over - 0.2 * bool(peak_over))
+        tp = max(
+            -9.0, (previous.true_peak_db or norm.true_peak_db) - peak_over - 0.2 * bool(peak_over)
+        )
         return LoudnessPlan(
             GainMode.DYNAMIC, target_lufs=round(target, 2), true_peak_db=tp, lra=previous.lra
         )

@@ -128,16 +128,24 @@ def _render(
     if not make_fifo(fifo):
         # No FIFOs here: write the raw copy to a file and measure it afterwards.
         raw = workdir / "render.f32"
-        run(graph.render_argv(ffmpeg_bin, preset, sources, mix_wav, raw),
-            expected_duration=duration, progress_range=(0.0, RENDER_SHARE), what="mix")
-        measured = measure(run, ffmpeg_bin, pcm_input_args(raw, graph.WORK_RATE, graph.WORK_CHANNELS))
+        run(
+            graph.render_argv(ffmpeg_bin, preset, sources, mix_wav, raw),
+            expected_duration=duration,
+            progress_range=(0.0, RENDER_SHARE),
+            what="mix",
+        )
+        measured = measure(
+            run, ffmpeg_bin, pcm_input_args(raw, graph.WORK_RATE, graph.WORK_CHANNELS)
+        )
         raw.unlink(missing_ok=True)
         return measured
     try:
         tandem = run_tandem(
             run,
             graph.render_argv(ffmpeg_bin, preset, sources, mix_wav, fifo),
-            graph.meter_argv(ffmpeg_bin, pcm_input_args(fifo, graph.WORK_RATE, graph.WORK_CHANNELS)),
+            graph.meter_argv(
+                ffmpeg_bin, pcm_input_args(fifo, graph.WORK_RATE, graph.WORK_CHANNELS)
+            ),
             fifo,
             expected_duration=duration,
             progress_range=(0.0, RENDER_SHARE),
@@ -200,7 +208,9 @@ def measure(run: Runner, ffmpeg_bin: str, source: list[str]) -> Measurement:
     return parse_summary(result.stderr_tail)
 
 
-def measure_file(run: Runner, ffmpeg_bin: str, path: Path, container: Container | None = None) -> Measurement:
+def measure_file(
+    run: Runner, ffmpeg_bin: str, path: Path, container: Container | None = None
+) -> Measurement:
     """EBU R128 of a file's first audio stream: integrated, true peak, range."""
     return measure(run, ffmpeg_bin, input_args(path, container or sniff(path)))
 
@@ -210,7 +220,9 @@ def measure_file(run: Runner, ffmpeg_bin: str, path: Path, container: Container 
 DURATION_SLACK_S = 0.1
 
 
-def check_output(path: Path, container: Container, ffprobe_bin: str, sources: MasterSources) -> MediaInfo:
+def check_output(
+    path: Path, container: Container, ffprobe_bin: str, sources: MasterSources
+) -> MediaInfo:
     """The master is readable, has its streams, and lasts as long as the programme."""
     info = probe_file(path, ffprobe_bin, container)
     if info.audio is None:
@@ -224,4 +236,3 @@ def check_output(path: Path, container: Container, ffprobe_bin: str, sources: Ma
             f"{path.name}: the master lasts {got:.3f} s, the programme {expected:.3f} s"
         )
     return info
-

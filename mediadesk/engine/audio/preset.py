@@ -8,13 +8,13 @@ result must measure at. The graph compiler and the loudness stage turn it into a
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mediadesk.presets import PresetBase
 
-KIND = "audio_master"
+KIND: Final = "audio_master"
 
 
 class _Strict(BaseModel):
