@@ -91,7 +91,9 @@ class AudioMasterPreset(PresetBase):
 
     @property
     def needs_music(self) -> bool:
-        return self.mode == MixMode.REPLACE or self.ducking.mode != DuckingMode.NONE
+        # In mix mode the music is optional: without it a preset masters the
+        # programme's own audio (ducking then has nothing to duck).
+        return self.mode == MixMode.REPLACE
 
     @property
     def uses_programme_audio(self) -> bool:
