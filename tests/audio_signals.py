@@ -69,7 +69,7 @@ def make_programme(directory: Path, p: Programme = Programme()) -> Path:
     return out
 
 
-def make_music(directory: Path, duration: float = 5.0, rate: int = 44100) -> Path:
+def make_music(directory: Path, duration: float = 7.0, rate: int = 44100) -> Path:
     """A chord that loops seamlessly (whole cycles in ``duration``), at 44.1 kHz."""
     directory.mkdir(parents=True, exist_ok=True)
     out = directory / f"music-{duration:g}-{rate}.m4a"
@@ -108,7 +108,9 @@ def tone_db(x: np.ndarray, start: float, end: float, freqs: tuple[float, ...] = 
     return float(10 * np.log10(power + 1e-20))
 
 
-def band_db(x: np.ndarray, start: float, end: float, band: tuple[float, float] = SPEECH_BAND) -> float:
+def band_db(
+    x: np.ndarray, start: float, end: float, band: tuple[float, float] = SPEECH_BAND
+) -> float:
     """Energy in a frequency band in a window (dB re full scale)."""
     seg = _window(x, start, end)
     spec = np.abs(np.fft.rfft(seg)) * 2 / len(seg)

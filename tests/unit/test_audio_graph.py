@@ -158,7 +158,9 @@ def test_music_is_looped_only_when_short() -> None:
         ),
         long_music.music,
     )
-    assert "-stream_loop" not in graph.render_argv("ffmpeg", duck, short_prog, Path("/a"), Path("/b"))
+    assert "-stream_loop" not in graph.render_argv(
+        "ffmpeg", duck, short_prog, Path("/a"), Path("/b")
+    )
 
 
 def test_tee_refuses_paths_it_would_misread() -> None:

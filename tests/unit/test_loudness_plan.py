@@ -100,7 +100,9 @@ def test_verify_enforces_the_contract() -> None:
     verify(Measurement(-16.4, -26.0, 5.0, -1.6), NORM)
     with pytest.raises(MediaDeskError) as off:
         verify(Measurement(-16.6, -26.0, 5.0, -1.6), NORM)
-    assert off.value.code == ErrorCode.LOUDNESS_OFF_TARGET and "below the target" in off.value.message
+    assert (
+        off.value.code == ErrorCode.LOUDNESS_OFF_TARGET and "below the target" in off.value.message
+    )
     with pytest.raises(MediaDeskError) as peak:
         verify(Measurement(-16.0, -26.0, 5.0, -1.4), NORM)
     assert "true peak" in peak.value.message

@@ -52,9 +52,11 @@ class DuckTiming:
 
 
 DUCK_TIMING = {
-    # The gate holds through the gaps between syllables; the compressor glides.
+    # In both the gate holds through the dips between syllables. Rolling: the
+    # compressor glides down in about 0.25 s and back up in about 1.5 s. Abrupt: it
+    # switches within milliseconds.
     DuckingMode.ROLLING: DuckTiming(gate_attack=10, gate_release=600, attack=250, release=1600),
-    DuckingMode.ABRUPT: DuckTiming(gate_attack=1, gate_release=40, attack=1, release=10),
+    DuckingMode.ABRUPT: DuckTiming(gate_attack=1, gate_release=250, attack=1, release=10),
 }
 COMPRESSOR_RATIO = 20.0  # the most sidechaincompress allows
 FADE_S = 2.0  # music fade length, at most a quarter of the music's span
