@@ -75,10 +75,11 @@ def make_music(directory: Path, duration: float = 7.0, rate: int = 44100) -> Pat
     out = directory / f"music-{duration:g}-{rate}.m4a"
     if not out.exists():
         a, b = MUSIC_HZ
+        chord = "[0][1]amix=inputs=2:normalize=0,volume=0.5,aformat=channel_layouts=stereo"
         _ffmpeg(
             "-f", "lavfi", "-i", f"sine=frequency={a}:sample_rate={rate}:duration={duration}",
             "-f", "lavfi", "-i", f"sine=frequency={b}:sample_rate={rate}:duration={duration}",
-            "-filter_complex", "[0][1]amix=inputs=2:normalize=0,volume=0.5,aformat=channel_layouts=stereo",
+            "-filter_complex", chord,
             "-c:a", "aac", "-b:a", "192k", str(out),
         )  # fmt: skip
     return out
