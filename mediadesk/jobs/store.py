@@ -256,11 +256,12 @@ class JobStore:
                 apply(s)
             # A replayed job does not start its follow-ups twice; one whose media file
             # is new (e.g. a master re-created after a purge) is started all the same.
-            started = set(
-                s.execute(select(Job.type, Job.media_file_id).where(Job.parent_id == job.id))
-                .tuples()
-                .all()
-            )
+            started = {
+                (kind, media)
+                for kind, media in s.execute(
+                    select(Job.type, Job.media_file_id).where(Job.parent_id == job.id)
+                )
+            }
             for spec in outcome.follow_ups:
                 if (spec.type, spec.media_file_id) not in started:
                     self.add(s, spec, after, parent_id=job.id)
