@@ -4,7 +4,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast lint typecheck check bench screenshots package clean setup setup-test
+.PHONY: run test test-fast lint typecheck check lock clean setup setup-test
 
 setup:
 	./scripts/bootstrap.sh run
@@ -30,6 +30,11 @@ typecheck: setup-test
 	$(BIN)/mypy
 
 check: lint typecheck test
+
+# Re-pin every Python dependency (with hashes) after editing pyproject.toml.
+lock: setup-test
+	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --strip-extras --no-emit-index-url \
+		-o requirements.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

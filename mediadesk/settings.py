@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     heartbeat_interval: float = Field(default=2.0, gt=0)
     stale_after: float = Field(default=30.0, gt=0)
     reaper_interval: float = Field(default=15.0, gt=0)
+    requeue_after: float = Field(
+        default=30.0, gt=0, description="re-send a PENDING job's message after this quiet time"
+    )
     retry_base_delay: float = Field(default=10.0, ge=0)
     retry_max_delay: float = Field(default=900.0, ge=0)
     cancel_grace: float = Field(default=3.0, ge=0)

@@ -20,6 +20,7 @@ FAST = {
     "heartbeat_interval": 0.5,
     "stale_after": 5.0,
     "reaper_interval": 1.0,
+    "requeue_after": 2.0,
     "cancel_grace": 2.0,
 }
 
@@ -83,3 +84,15 @@ def running(runtime):  # type: ignore[no-untyped-def]
     """A runtime whose embedded workers are consuming."""
     runtime.start_workers()
     return runtime
+
+
+@pytest.fixture
+def jobs_runtime(settings) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A consuming runtime that also knows the machinery test job types."""
+    from mediadesk.runtime import Runtime
+    from tests.jobtypes import machinery_registry
+
+    rt = Runtime(settings, registry=machinery_registry()).open()
+    rt.start_workers()
+    yield rt
+    rt.stop(grace=5)

@@ -36,7 +36,6 @@ from mediadesk.storage.base import Storage
 
 log = logging.getLogger(__name__)
 
-REQUEUE_AFTER_S = 10.0
 STAGING_MAX_AGE_S = 6 * 3600
 ORPHAN_ORIGINAL_AGE_S = 3600
 
@@ -120,7 +119,6 @@ class Reaper:
 
     def recover(self) -> list[str]:
         stale_before = utcnow() - timedelta(seconds=self.settings.stale_after)
-        running_here = set(self.monitor.running_ids()) if self.monitor else set()
         with self.db.read() as s:
             rows = s.execute(
                 select(Job.id, Job.locked_by, Job.heartbeat_at, JobAttempt.process_group)
@@ -130,6 +128,9 @@ class Reaper:
                 )
                 .where(Job.status == JobStatus.PROCESSING)
             ).all()
+        # Taken after the read: a job this process claimed before the read is
+        # registered (or still reserved) by now, so it is never mistaken for an orphan.
+        running_here = set(self.monitor.running_ids()) if self.monitor else set()
         reclaimed = []
         for job_id, owner, beat, pgid in rows:
             owner = owner or ""
@@ -147,7 +148,7 @@ class Reaper:
 
     def requeue_missing(self) -> list[str]:
         now = utcnow()
-        quiet_since = now - timedelta(seconds=REQUEUE_AFTER_S)
+        quiet_since = now - timedelta(seconds=self.settings.requeue_after)
         with self.db.read() as s:
             rows = s.execute(
                 select(Job.id, Job.queue, Job.priority).where(

@@ -72,21 +72,36 @@ class JobRunner:
 
     def run(self, job_id: str) -> None:
         worker = worker_identity()
-        claim = self.store.claim(job_id, worker)
-        if claim is None:
-            later = self.store.deferred(job_id)
-            if later is not None:
-                self.store.send([later])
-            return
-        ctx = self._context(claim)
-        self.monitor.register(claim.job_id, worker, ctx.cancel, ctx.deadline)
+        self.monitor.reserve(job_id)
+        try:
+            claim = self.store.claim(job_id, worker, self._attempt_paths)
+            if claim is None:
+                later = self.store.deferred(job_id)
+                if later is not None:
+                    self.store.send([later])
+                return
+            ctx = self._context(claim)
+            self.monitor.register(claim.job_id, worker, ctx.cancel, ctx.deadline)
+        finally:
+            self.monitor.release(job_id)
         try:
             self._execute(claim, ctx)
         finally:
             self.monitor.unregister(claim.job_id)
 
+    def _scratch(self, job_id: str, attempt: int) -> Path:
+        return self.settings.scratch_dir / f"{job_id}-{attempt}"
+
+    def _attempt_paths(self, job_id: str, attempt: int) -> dict[str, Any]:
+        log_dir = attempt_log_dir(self.settings, job_id, attempt)
+        return {
+            "scratch_dir": str(self._scratch(job_id, attempt)),
+            "stderr_log": str(log_dir / "attempt.stderr.log"),
+            "stdout_log": str(log_dir / "attempt.stdout.log"),
+        }
+
     def _context(self, claim: Claim) -> JobContext:
-        scratch = self.settings.scratch_dir / f"{claim.job_id}-{claim.attempt}"
+        scratch = self._scratch(claim.job_id, claim.attempt)
         log_dir = attempt_log_dir(self.settings, claim.job_id, claim.attempt)
         media = self._media(claim.media_file_id)
         job_type = self.registry.get(claim.job_type)
@@ -133,12 +148,6 @@ class JobRunner:
     def _execute(self, claim: Claim, ctx: JobContext) -> None:
         job_type = self.registry.get(claim.job_type)
         ctx.scratch.mkdir(parents=True, exist_ok=True)
-        self.store.set_attempt_fields(
-            claim.attempt_id,
-            scratch_dir=str(ctx.scratch),
-            stderr_log=str(ctx.stderr_log),
-            stdout_log=str(ctx.stdout_log),
-        )
         ctx.note(
             f"attempt {claim.attempt} of {claim.job_type} job {claim.job_id} on {claim.worker}"
         )

@@ -127,7 +127,16 @@ class JobStore:
 
     # Running ----------------------------------------------------------------------
 
-    def claim(self, job_id: str, worker: str) -> Claim | None:
+    def claim(
+        self,
+        job_id: str,
+        worker: str,
+        attempt_fields: Callable[[str, int], dict[str, Any]] | None = None,
+    ) -> Claim | None:
+        """Take the job if it is still PENDING and due; ``None`` if someone else has it.
+
+        ``attempt_fields(job_id, number)`` fills the new attempt row in the same write.
+        """
         now = utcnow()
         with self.db.write() as s:
             won = cast(
@@ -159,7 +168,12 @@ class JobStore:
             if job.started_at is None:
                 job.started_at = now
             attempt = JobAttempt(
-                job_id=job.id, number=job.attempts, worker=worker, host=HOSTNAME, started_at=now
+                job_id=job.id,
+                number=job.attempts,
+                worker=worker,
+                host=HOSTNAME,
+                started_at=now,
+                **(attempt_fields(job.id, job.attempts) if attempt_fields else {}),
             )
             s.add(attempt)
             s.flush()

@@ -77,3 +77,22 @@ def test_missing_media_exits_3(home: Path) -> None:
 def test_version_and_module_entry(home: Path) -> None:
     out = run(home, "--version")
     assert out.returncode == 0 and out.stdout.startswith("mediadesk ")
+
+
+def test_import_wait_draws_a_progress_bar_on_a_terminal(home: Path, clip: Path) -> None:
+    import shlex
+    import shutil
+
+    if shutil.which("script") is None:
+        pytest.fail("util-linux `script` is needed to give the CLI a terminal")
+    cmd = shlex.join([sys.executable, "-m", "mediadesk", "import", str(clip), "--wait"])
+    out = subprocess.run(
+        ["script", "-qec", cmd, "/dev/null"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MEDIADESK_HOME": str(home), "COLUMNS": "100"},
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stdout
+    assert "probe" in out.stdout and "poster" in out.stdout
+    assert "100.0%" in out.stdout and "━" in out.stdout  # rich's bar, drawn on the tty

@@ -1,0 +1,42 @@
+"""The JSON shapes printed by ``--json``, as JSON Schema (docs/schemas/ holds them).
+
+``python -m mediadesk.cli.schemas docs/schemas`` regenerates the files; a test fails
+when a shape changes without its documented schema changing with it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from mediadesk.services.job_views import JobView, PurgeReport
+from mediadesk.services.views import ImportResult, LibraryListing, MediaFileView, Page
+
+SHAPES: dict[str, type[BaseModel]] = {
+    "import": ImportResult,
+    "library-list": LibraryListing,
+    "media-show": MediaFileView,
+    "media-list": Page[MediaFileView],
+    "jobs-list": Page[JobView],
+    "jobs-show": JobView,
+    "jobs-purge": PurgeReport,
+}
+
+
+def schema_of(name: str) -> dict[str, Any]:
+    return SHAPES[name].model_json_schema(mode="serialization")
+
+
+def write_all(target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for name in SHAPES:
+        text = json.dumps(schema_of(name), indent=2, sort_keys=True) + "\n"
+        (target / f"{name}.schema.json").write_text(text)
+
+
+if __name__ == "__main__":
+    write_all(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/schemas"))

@@ -1,0 +1,45 @@
+"""`mediadesk jobs ...` through a subprocess against a real library."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.integration.test_cli import run
+
+pytestmark = pytest.mark.integration
+
+
+def test_jobs_commands(home: Path, clip: Path) -> None:
+    imported = json.loads(run(home, "import", str(clip), "--wait", "--json").stdout)
+    media_id = imported["media"]["id"]
+    listing = json.loads(run(home, "jobs", "list", "--json").stdout)
+    types = {j["type"] for j in listing["items"] if j["media_file_id"] == media_id}
+    assert {"probe", "poster"} <= types
+    poster = next(j for j in listing["items"] if j["type"] == "poster")
+
+    shown = json.loads(run(home, "jobs", "show", poster["id"], "--json").stdout)
+    (attempt,) = shown["attempt_history"]
+    assert attempt["outcome"] == "SUCCEEDED"
+    argv = attempt["commands"][0]["argv"]
+    assert argv[0].endswith("ffmpeg") and "-protocol_whitelist" in argv
+    assert any(a.startswith("file:/") for a in argv)
+
+    log = run(home, "jobs", "log", poster["id"])
+    assert log.returncode == 0 and "$ " in log.stdout and "[exit code 0]" in log.stdout
+    human = run(home, "jobs", "show", poster["id"]).stdout
+    assert "attempt 1: SUCCEEDED" in human and "$ " in human
+
+    replay = json.loads(run(home, "jobs", "replay", poster["id"], "--json").stdout)
+    assert replay["status"] == "PENDING"
+    waited = run(home, "jobs", "wait", poster["id"], "--json", "--timeout", "60")
+    assert waited.returncode == 0 and json.loads(waited.stdout)[0]["attempts"] == 2
+
+    assert run(home, "jobs", "retry", poster["id"]).returncode == 3  # COMPLETED: conflict
+    assert run(home, "jobs", "cancel", poster["id"]).returncode == 3  # already finished
+    assert run(home, "jobs", "show", "no-such-job").returncode == 3
+
+    purge = json.loads(run(home, "jobs", "purge", "--older-than-days", "0", "--json").stdout)
+    assert purge["jobs"] >= 2
+    assert json.loads(run(home, "jobs", "list", "--json").stdout)["total"] == 0
+    assert run(home, "jobs", "purge").returncode == 3
