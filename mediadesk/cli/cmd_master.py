@@ -9,7 +9,7 @@ from mediadesk.cli.output import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, error, 
 from mediadesk.cli.waiting import wait_for_derived, wait_for_jobs
 from mediadesk.domain.enums import JobStatus, MediaStatus
 from mediadesk.runtime import Runtime
-from mediadesk.services.job_views import JobView
+from mediadesk.services.job_views import DerivedReport, JobView
 from mediadesk.settings import Settings
 
 
@@ -46,13 +46,13 @@ def cmd_master(args: argparse.Namespace, settings: Settings) -> int:
         job = rt.mastering.master(args.media_id, args.preset, args.music)
         if not args.wait:
             if args.json:
-                print_json({"job": job, "media": None})
+                print_json(DerivedReport(job=job, media=None))
             else:
                 print(f"{job.id}  {job.type}  {job.status}")
             return EXIT_OK
         job, media = wait_for_derived(rt, job.id, args.timeout, show_progress=not args.json)
     if args.json:
-        print_json({"job": job, "media": media})
+        print_json(DerivedReport(job=job, media=media))
     else:
         print(f"{job.id}  {job.type}  {job.status}")
         if media is not None:
