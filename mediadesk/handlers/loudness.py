@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from mediadesk.engine.audio.graph import filter_safe
 from mediadesk.engine.audio.loudness import Measurement
 from mediadesk.engine.audio.master import measure_file
 from mediadesk.errors import ErrorCode, InvalidInput
@@ -42,7 +43,10 @@ class LoudnessJob(JobType[MediaStepInput]):
                 code=ErrorCode.NO_AUDIO_STREAM,
             )
         path, container = open_original(ctx)
-        measured = measure_file(ctx.run, ctx.ffmpeg.ffmpeg, path, container)
+        log = ctx.scratch / "loudness.r128"
+        measured = measure_file(
+            ctx.run, ctx.ffmpeg.ffmpeg, path, container, log if filter_safe(log) else None
+        )
         ctx.details["loudness"] = measured.as_json()
         ctx.report(100.0, 0.0)
         return Outcome(result=measured.as_json(), apply=[store_loudness(media.id, measured)])

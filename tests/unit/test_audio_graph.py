@@ -16,7 +16,8 @@ from mediadesk.engine.audio import graph
 from mediadesk.engine.audio.loudness import GainMode, LoudnessPlan
 from mediadesk.engine.audio.preset import AudioMasterPreset, Timing
 from mediadesk.engine.audio.sources import MasterSources, Source
-from mediadesk.engine.sniff import M4A, MKV, MP4, WAV
+from mediadesk.engine.inputs import input_args
+from mediadesk.engine.sniff import AAC, M4A, MKV, MP4, WAV
 from mediadesk.presets import load_typed
 
 GOLDEN = Path(__file__).parent / "golden" / "audio_master_argv.json"
@@ -97,6 +98,18 @@ def cases() -> dict[str, list[str]]:
     short = duck.model_copy(update={"timing": Timing(duration_seconds=30, fade_enabled=True)})
     out["music-for-30s/render"] = graph.render_argv(
         "ffmpeg", short, sources(VIDEO, True), scratch / "mix.wav", scratch / "r.fifo"
+    )
+    for plan_name in ("linear", "limited"):
+        for seconds in (60.0, 3600.0):
+            out[f"excerpt/{plan_name}/{seconds:g}s"] = graph.excerpt_argv(
+                "ffmpeg", duck, scratch / "mix.wav", PLANS[plan_name], seconds,
+                scratch / "pcm.r128", scratch / "excerpt.fifo",
+            )  # fmt: skip
+    out["meter/aac"] = graph.meter_argv(
+        "ffmpeg",
+        input_args(scratch / "v.fifo", AAC),
+        metadata_log=scratch / "m.r128",
+        skip_samples=1024,
     )
     for plan_name, loud in PLANS.items():
         for prog_name, prog in (("video", VIDEO), ("speech", SPEECH), ("prores", PRORES)):

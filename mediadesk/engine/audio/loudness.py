@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from mediadesk.domain.loudness import LoudnessMeasurement
@@ -33,6 +34,9 @@ LINEAR_HEADROOM_DB = 0.5
 MAX_GAIN_DB = 40.0
 # ebur128 reports silence as -70 LUFS and -inf dBFS; JSON has no infinities.
 FLOOR_DB = -120.0
+# The summary prints peaks to one decimal: a printed -1.5 may be -1.45. Ceiling checks
+# take the worst case.
+PEAK_ROUNDING_DB = 0.05
 
 _NUMBER = r"(-?inf|-?\d+(?:\.\d+)?)"
 
@@ -107,12 +111,38 @@ def ebur128_filter(true_peak: bool = True) -> str:
     return f"ebur128=peak={'true' if true_peak else 'sample'}:framelog=verbose"
 
 
+def precise_integrated(metadata_log: Path | None) -> float | None:
+    """The last ``lavfi.r128.I`` an ``ametadata`` print wrote: three decimals, not one.
+
+    The summary's one decimal costs up to 0.05 LU of aim; the metadata carries the
+    meter's own value.
+    """
+    if metadata_log is None or not metadata_log.is_file():
+        return None
+    with metadata_log.open("rb") as fh:
+        fh.seek(max(0, metadata_log.stat().st_size - 512))
+        tail = fh.read().decode("ascii", "replace")
+    found = re.findall(r"lavfi\.r128\.I=(-?[\d.]+|-?inf)", tail)
+    return _number(found[-1]) if found else None
+
+
+def read_meter(stderr: str, metadata_log: Path | None) -> Measurement:
+    """The summary, with the integrated loudness from the metadata log when there is one."""
+    summary = parse_summary(stderr)
+    precise = precise_integrated(metadata_log)
+    if precise is None or abs(precise - summary.integrated_lufs) > 0.051:
+        return summary
+    return replace(summary, integrated_lufs=round(precise, 3))
+
+
 @dataclass(frozen=True)
 class LoudnessPlan:
     """How the loudness stage changes the mix; recorded on the attempt."""
 
     mode: GainMode
     gain_db: float = 0.0
+    # Added to the gain: what the AAC encoder is predicted to take away (see master.py).
+    aac_compensation_db: float = 0.0
     limit_db: float | None = None  # alimiter ceiling in dBFS (sample peak)
     target_lufs: float | None = None  # what loudnorm is asked for (dynamic mode)
     true_peak_db: float | None = None
@@ -121,7 +151,8 @@ class LoudnessPlan:
     def as_json(self) -> dict[str, Any]:
         return {
             "mode": str(self.mode),
-            "gain_db": round(self.gain_db, 2),
+            "gain_db": round(self.gain_db, 3),
+            "aac_compensation_db": round(self.aac_compensation_db, 3),
             "limit_db": None if self.limit_db is None else round(self.limit_db, 2),
             "target_lufs": self.target_lufs,
         }
@@ -163,29 +194,31 @@ def plan(measured: Measurement, norm: Normalization) -> LoudnessPlan:
 def correct(previous: LoudnessPlan, result: Measurement, norm: Normalization) -> LoudnessPlan:
     """A second plan that compensates what the first one missed (limiter loss, AAC shift)."""
     error = norm.target_lufs - result.integrated_lufs
-    peak_over = max(0.0, result.peak_db - norm.true_peak_db)
+    over = max(0.0, result.peak_db + PEAK_ROUNDING_DB - norm.true_peak_db)
     if previous.mode == GainMode.DYNAMIC:
         target = min(-5.0, max(-70.0, (previous.target_lufs or norm.target_lufs) + error))
-        tp = max(
-            -9.0, (previous.true_peak_db or norm.true_peak_db) - peak_over - 0.2 * bool(peak_over)
-        )
+        tp = max(-9.0, (previous.true_peak_db or norm.true_peak_db) - over - 0.2 * bool(over))
         return LoudnessPlan(
             GainMode.DYNAMIC, target_lufs=round(target, 2), true_peak_db=tp, lra=previous.lra
         )
-    gain = previous.gain_db + error
+    gain = previous.gain_db + previous.aac_compensation_db + error
     limit = previous.limit_db
-    if peak_over > 0 or (limit is None and result.peak_db + error > norm.true_peak_db - 0.1):
+    if over > 0 or (limit is None and result.peak_db + error > norm.true_peak_db - 0.1):
         base = limit if limit is not None else norm.true_peak_db - LIMITER_MARGIN_DB
-        limit = base - peak_over - (0.3 if peak_over else 0.0)
+        limit = base - over - (0.3 if over else 0.0)
     mode = GainMode.LINEAR if limit is None else GainMode.LINEAR_LIMITED
     return LoudnessPlan(mode, gain_db=gain, limit_db=limit)
+
+
+def peak_over(result: Measurement, norm: Normalization) -> bool:
+    return result.peak_db + PEAK_ROUNDING_DB > norm.true_peak_db
 
 
 def needs_correction(result: Measurement, norm: Normalization) -> bool:
     if not norm.enabled:
         return False
     off = abs(result.integrated_lufs - norm.target_lufs)
-    return off > CORRECT_ABOVE_LU or result.peak_db > norm.true_peak_db
+    return off > CORRECT_ABOVE_LU or peak_over(result, norm)
 
 
 def verify(result: Measurement, norm: Normalization) -> None:
@@ -200,7 +233,7 @@ def verify(result: Measurement, norm: Normalization) -> None:
             f"{norm.target_lufs} LUFS (tolerance {TOLERANCE_LU} LU)",
             code=ErrorCode.LOUDNESS_OFF_TARGET,
         )
-    if result.peak_db > norm.true_peak_db:
+    if peak_over(result, norm):
         raise MediaDeskError(
             f"the mastered output's true peak is {result.peak_db} dBTP, above the "
             f"ceiling of {norm.true_peak_db} dBTP",
