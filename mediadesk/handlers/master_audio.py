@@ -61,6 +61,22 @@ class MasterAudioInput(JobInput):
     preset: AudioMasterPreset
 
 
+def master_spec(
+    programme_id: str, preset_id: str, preset: AudioMasterPreset, music_id: str | None = None
+) -> JobSpec:
+    """The job that masters ``programme_id``; it is listed with the programme's jobs."""
+    return JobSpec(
+        type="master_audio",
+        input=MasterAudioInput(
+            media_file_id=programme_id,
+            music_media_file_id=music_id,
+            preset_id=preset_id,
+            preset=preset,
+        ),
+        media_file_id=programme_id,
+    )
+
+
 class MasterAudioJob(JobType[MasterAudioInput]):
     name = "master_audio"
     input_model = MasterAudioInput

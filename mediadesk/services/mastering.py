@@ -10,7 +10,7 @@ from mediadesk.engine.audio.preset import AudioMasterPreset
 from mediadesk.engine.audio.sources import check_sources
 from mediadesk.errors import ErrorCode, InvalidInput
 from mediadesk.handlers.inputs import MediaStepInput
-from mediadesk.handlers.master_audio import MasterAudioInput
+from mediadesk.handlers.master_audio import master_spec
 from mediadesk.jobs.spec import JobSpec
 from mediadesk.presets import load_typed
 from mediadesk.services.job_views import JobView
@@ -38,16 +38,7 @@ class MasteringService:
             music.probe if music else None,
             music.original_filename if music else None,
         )
-        spec = JobSpec(
-            type="master_audio",
-            input=MasterAudioInput(
-                media_file_id=programme.id,
-                music_media_file_id=music.id if music else None,
-                preset_id=preset_id,
-                preset=preset,
-            ),
-            media_file_id=programme.id,
-        )
+        spec = master_spec(programme.id, preset_id, preset, music.id if music else None)
         return self.jobs.submit(spec)
 
     def measure(self, media_id: str) -> JobView:

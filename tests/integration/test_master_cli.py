@@ -1,28 +1,15 @@
 """``mediadesk master``, ``loudness`` and ``presets`` through a subprocess, as users run them."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.audio_signals import Programme, make_music, make_programme
+from tests.integration.test_cli import run
 from tests.media import make_image
 
 pytestmark = pytest.mark.integration
-
-
-def run(home: Path, *args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "MEDIADESK_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "mediadesk", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-    )
 
 
 def imported(home: Path, path: Path) -> str:
@@ -60,7 +47,7 @@ def test_master_wait_json(ffmpeg: None, home: Path, media_dir: Path) -> None:
     music = imported(home, make_music(media_dir))
     out = run(
         home, "master", programme, "--preset", "audio/music_mix_roll_duck_v1",
-        "--music", music, "--wait", "--json",
+        "--music", music, "--wait", "--json", timeout=300,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
@@ -70,7 +57,7 @@ def test_master_wait_json(ffmpeg: None, home: Path, media_dir: Path) -> None:
     assert media["loudness"]["integrated_lufs"] == pytest.approx(-16.0, abs=0.5)
     assert {s["role"] for s in media["sources"]} == {"programme", "music"}
 
-    loud = run(home, "loudness", media["id"], "--wait", "--json")
+    loud = run(home, "loudness", media["id"], "--wait", "--json", timeout=300)
     assert loud.returncode == 0, loud.stderr
     assert json.loads(loud.stdout)["result"]["integrated_lufs"] == pytest.approx(-16.0, abs=0.5)
 

@@ -10,9 +10,8 @@ from sqlalchemy import func, select
 from mediadesk.domain.enums import JobStatus, MediaKind, MediaStatus
 from mediadesk.engine.audio.preset import AudioMasterPreset
 from mediadesk.errors import ErrorCode, InvalidInput
-from mediadesk.handlers.master_audio import MasterAudioInput, derived_id
+from mediadesk.handlers.master_audio import derived_id, master_spec
 from mediadesk.jobs.models import Job
-from mediadesk.jobs.spec import JobSpec
 from mediadesk.library.models import MediaFile, MediaFileSource
 from mediadesk.presets import load_typed
 from tests.audio_signals import Programme, make_music, make_programme
@@ -181,16 +180,8 @@ def test_bad_inputs_fail_the_job_cleanly(ffmpeg: None, running, signals: Path, c
         )
     wait_ready(rt, programme.id)
     before = originals(rt)
-    spec = JobSpec(
-        type="master_audio",
-        input=MasterAudioInput(
-            media_file_id=programme.id,
-            music_media_file_id=music.id if music else None,
-            preset_id=preset_id,
-            preset=load_typed(preset_id, AudioMasterPreset),
-        ),
-        media_file_id=programme.id,
-    )
+    preset = load_typed(preset_id, AudioMasterPreset)
+    spec = master_spec(programme.id, preset_id, preset, music.id if music else None)
     job = finished(rt, rt.jobs.submit(spec).id)
     assert job.status == JobStatus.FAILED  # not retried: the input cannot change
     assert job.error_code == ErrorCode.NO_AUDIO_STREAM

@@ -208,6 +208,16 @@ def _tandem(
         fifo.unlink(missing_ok=True)
 
 
+def _aac_meter(job: _Job, fifo: Path, log: Path | None) -> list[str]:
+    """A meter for the raw AAC (ADTS) an encoder writes into ``fifo``, priming skipped."""
+    return graph.meter_argv(
+        job.ffmpeg,
+        input_args(fifo, AAC),
+        metadata_log=log,
+        skip_samples=graph.AAC_PRIMING_SAMPLES,
+    )
+
+
 def _aac_shift(job: _Job, loudness: LoudnessPlan) -> float | None:
     """How much the encoder moves integrated loudness, from an encoded excerpt.
 
@@ -224,12 +234,7 @@ def _aac_shift(job: _Job, loudness: LoudnessPlan) -> float | None:
         graph.excerpt_argv(
             job.ffmpeg, job.preset, job.mix_wav, loudness, job.duration, pcm_log, fifo
         ),
-        graph.meter_argv(
-            job.ffmpeg,
-            input_args(fifo, AAC),
-            metadata_log=aac_log,
-            skip_samples=graph.AAC_PRIMING_SAMPLES,
-        ),
+        _aac_meter(job, fifo, aac_log),
         fifo,
         (RENDER_SHARE, RENDER_SHARE),
         "excerpt",
@@ -252,12 +257,7 @@ def _encode(job: _Job, loudness: LoudnessPlan, output: Path) -> tuple[Measuremen
         tandem = _tandem(
             job,
             graph.encode_argv(*argv, fifo),
-            graph.meter_argv(
-                job.ffmpeg,
-                input_args(fifo, AAC),
-                metadata_log=log,
-                skip_samples=graph.AAC_PRIMING_SAMPLES,
-            ),
+            _aac_meter(job, fifo, log),
             fifo,
             (RENDER_SHARE, 100.0),
             "encode",
