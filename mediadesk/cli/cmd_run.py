@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from mediadesk.cli.output import EXIT_OK
@@ -15,8 +16,6 @@ from mediadesk.runtime import Runtime
 from mediadesk.settings import Settings
 
 log = logging.getLogger(__name__)
-
-SHUTDOWN_GRACE_S = 30.0
 
 
 def register(sub: Any) -> None:
@@ -50,20 +49,37 @@ def default_app(args: argparse.Namespace, settings: Settings) -> int:
     return serve(args, settings)
 
 
-def wait_for_signal() -> None:
+def wait_for_signal(on_second: Callable[[], None] | None = None) -> Callable[[], None]:
+    """Block until SIGTERM or SIGINT; returns a function that restores the handlers.
+
+    The handlers stay installed until that function is called, so a second signal
+    during a graceful stop calls ``on_second`` (interrupt the running jobs now)
+    instead of killing the process with its jobs half-recorded.
+    """
     stop = threading.Event()
 
     def handle(signum: int, _frame: object) -> None:
+        if stop.is_set():
+            log.warning("received %s again, interrupting running jobs", signal.Signals(signum).name)
+            if on_second is not None:
+                on_second()
+            return
         log.info("received %s, stopping", signal.Signals(signum).name)
         stop.set()
 
     previous = {s: signal.signal(s, handle) for s in (signal.SIGTERM, signal.SIGINT)}
+
+    def restore() -> None:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
     try:
         while not stop.wait(1.0):
             pass
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
+    except BaseException:
+        restore()
+        raise
+    return restore
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -75,25 +91,43 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         if not getattr(args, "no_server", False):
             server = _start_server(runtime)
         print(_banner(runtime, server), flush=True)
-        wait_for_signal()
+        restore = wait_for_signal(runtime.interrupt_running)
     finally:
         if server is not None:
             server.stop()
-        runtime.stop(grace=SHUTDOWN_GRACE_S)
+        runtime.stop(grace=settings.shutdown_grace)
+    restore()
     return EXIT_OK
 
 
 def worker(args: argparse.Namespace, settings: Settings) -> int:
+    """A headless consumer: no HTTP server and no library lock, so any number of them,
+    on any machines, can share one library (PostgreSQL, Redis and S3 when scaled out).
+
+    SIGTERM (or Ctrl-C) stops taking messages and gives running jobs
+    ``shutdown_grace`` seconds; jobs still running then are interrupted and go back
+    to PENDING for another worker. A second signal interrupts them at once.
+    """
     runtime = Runtime(settings).open()
+    restore: Callable[[], None] | None = None
     try:
         runtime.start_workers()
         print(
-            f"MediaDesk worker: {settings.workers} on queues {','.join(settings.queues)}",
+            f"MediaDesk worker pid {os.getpid()}: {settings.workers} on queues "
+            f"{','.join(settings.queues)}",
             flush=True,
         )
-        wait_for_signal()
+        restore = wait_for_signal(runtime.interrupt_running)
+        running = len(runtime.monitor.running_ids()) if runtime.monitor else 0
+        print(
+            f"stopping: {running} running jobs get up to {settings.shutdown_grace:g}s",
+            flush=True,
+        )
     finally:
-        runtime.stop(grace=SHUTDOWN_GRACE_S)
+        runtime.stop(grace=settings.shutdown_grace)
+        if restore is not None:
+            restore()
+    print("worker stopped", flush=True)
     return EXIT_OK
 
 

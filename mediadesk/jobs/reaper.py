@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 
 STAGING_MAX_AGE_S = 6 * 3600
 ORPHAN_ORIGINAL_AGE_S = 3600
+# Listing a remote bucket costs requests and money; every worker runs a reaper.
+REMOTE_SWEEP_INTERVAL_S = 300.0
 
 
 def pid_alive(pid: int) -> bool:
@@ -95,6 +97,7 @@ class Reaper:
         self.monitor = monitor
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._last_remote_sweep: float | None = None
 
     def start(self) -> None:
         self.run_once()
@@ -174,6 +177,16 @@ class Reaper:
     def sweep(self) -> None:
         self._sweep_scratch()
         self._sweep_staging()
+        if self.storage.is_remote:
+            now = time.monotonic()
+            if self._last_remote_sweep is not None and (
+                now - self._last_remote_sweep < REMOTE_SWEEP_INTERVAL_S
+            ):
+                return
+            self._last_remote_sweep = now
+            aborted = self.storage.housekeeping()
+            if aborted:
+                log.warning("aborted %d unfinished multipart uploads", aborted)
         self._sweep_orphan_originals()
 
     def _sweep_scratch(self) -> None:
