@@ -231,7 +231,8 @@ def long_programme(files: dict[str, Path], work: Path, minutes: float) -> None:
         ("audio/dialogue_mix_v1", False),
     ):
         p = preset(preset_id)
-        took, result = ours(p, MasterSources(prog, music if with_music else None), work / "long")
+        sources = MasterSources(prog, music if with_music else None)
+        took, result = ours(p, sources, work / "long", show_steps=True)
         d = prog.duration
         verdict = "under" if took < 60 else "OVER"
         level = f"{result.final.integrated_lufs} LUFS, mode {result.plans[-1].mode}"

@@ -191,3 +191,24 @@ def test_music_that_is_not_audio_is_refused(ffmpeg: None, signals: Path, tmp_pat
         run_master(tmp_path, preset("audio/music_replace_v1"), make_programme(signals), image)
     assert err.value.code == ErrorCode.NO_AUDIO_STREAM
     assert image.name in err.value.message and "not audio" in err.value.message
+
+
+def test_audio_that_starts_late_stays_in_sync(ffmpeg: None, tmp_path: Path) -> None:
+    """A programme whose audio starts 1 s after its video keeps that offset in the master."""
+    import subprocess
+
+    def ff(*args: str) -> None:
+        subprocess.run(["ffmpeg", "-v", "error", "-y", *args], check=True, timeout=120)
+
+    ff("-f", "lavfi", "-i", "testsrc2=size=160x90:rate=10:duration=6", "-c:v", "libx264",
+       "-preset", "ultrafast", str(tmp_path / "v.mp4"))  # fmt: skip
+    ff("-f", "lavfi", "-i", "sine=f=1000:d=5:sample_rate=48000", "-c:a", "aac",
+       str(tmp_path / "a.m4a"))  # fmt: skip
+    late = tmp_path / "late.mp4"
+    ff("-i", str(tmp_path / "v.mp4"), "-itsoffset", "1", "-i", str(tmp_path / "a.m4a"),
+       "-map", "0:v", "-map", "1:a", "-c", "copy", str(late))  # fmt: skip
+    result = run_master(tmp_path, preset("audio/dialogue_mix_v1"), late)
+    x = decode(result.output)
+    onset = int((abs(x) > 0.01).argmax()) / 48000
+    assert onset == pytest.approx(1.0, abs=0.05)
+    assert duration_of(result.output) == pytest.approx(6.0, abs=0.1)

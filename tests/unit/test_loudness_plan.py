@@ -106,3 +106,11 @@ def test_verify_enforces_the_contract() -> None:
     with pytest.raises(MediaDeskError) as peak:
         verify(Measurement(-16.0, -26.0, 5.0, -1.4), NORM)
     assert "true peak" in peak.value.message
+
+
+def test_a_sample_peak_gets_more_headroom_than_a_true_peak() -> None:
+    # Gain 14 dB puts the peak at -2.2 dBFS: 0.7 dB under the -1.5 ceiling.
+    true_peak = Measurement(-30.0, -40.0, 5.0, -16.2, "true")
+    sample_peak = Measurement(-30.0, -40.0, 5.0, -16.2, "sample")
+    assert plan(true_peak, NORM).mode == GainMode.LINEAR
+    assert plan(sample_peak, NORM).mode == GainMode.LINEAR_LIMITED

@@ -130,7 +130,13 @@ def _normalized(stream: Any) -> Any:
 
 def _programme_audio(sources: MasterSources) -> Any:
     duration = _secs(sources.duration)
-    audio = _normalized(ffmpeg.input(_PROGRAMME)["a:0"])
+    # The audio must stay where the copied video expects it: first_pts=0 pads a stream
+    # that starts after the video with silence, async=1 fills gaps in its timestamps.
+    audio = (
+        ffmpeg.input(_PROGRAMME)["a:0"]
+        .filter("aresample", WORK_RATE, first_pts=0, **{"async": 1})
+        .filter("aformat", sample_fmts="fltp", channel_layouts=WORK_LAYOUT)
+    )
     # Exactly the programme's length, whatever its audio stream's own length is.
     return audio.filter("apad", whole_dur=duration).filter("atrim", end=duration)
 

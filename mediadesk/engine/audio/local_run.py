@@ -18,6 +18,7 @@ class LocalRunner:
         self.log_dir = log_dir
         self.timeout = timeout
         self.commands: list[ProcessResult] = []
+        self.steps: list[tuple[str, float]] = []  # (what, seconds) per process
 
     def __call__(
         self,
@@ -37,6 +38,7 @@ class LocalRunner:
             capture_stdout=capture_stdout,
         )
         self.commands.append(result)
+        self.steps.append((what, result.duration_s))
         if check and not result.ok:
             raise ProcessFailed(f"{what} failed: {result.last_error_line()}")
         return result

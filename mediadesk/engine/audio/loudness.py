@@ -28,8 +28,10 @@ CORRECT_ABOVE_LU = 0.25
 # alimiter limits sample peaks; inter-sample peaks and the AAC encoder's overshoot can
 # land above them, so the limit sits this far under the true-peak ceiling.
 LIMITER_MARGIN_DB = 1.0
-# Plain gain is kept only when the predicted true peak stays this far under the ceiling.
+# Plain gain is kept only when the predicted true peak stays this far under the ceiling;
+# from a sample peak, further (inter-sample peaks run up to ~0.5 dB over on music).
 LINEAR_HEADROOM_DB = 0.5
+SAMPLE_PEAK_HEADROOM_DB = 1.0
 # More gain than this would only amplify noise: such a mix is refused, not mastered.
 MAX_GAIN_DB = 40.0
 # ebur128 reports silence as -70 LUFS and -inf dBFS; JSON has no infinities.
@@ -184,7 +186,8 @@ def plan(measured: Measurement, norm: Normalization) -> LoudnessPlan:
             lra=norm.lra,
         )
     predicted_peak = measured.peak_db + gain
-    if predicted_peak <= norm.true_peak_db - LINEAR_HEADROOM_DB:
+    headroom = LINEAR_HEADROOM_DB if measured.peak_kind == "true" else SAMPLE_PEAK_HEADROOM_DB
+    if predicted_peak <= norm.true_peak_db - headroom:
         return LoudnessPlan(GainMode.LINEAR, gain_db=gain)
     return LoudnessPlan(
         GainMode.LINEAR_LIMITED, gain_db=gain, limit_db=norm.true_peak_db - LIMITER_MARGIN_DB
