@@ -93,13 +93,17 @@ def preset(preset_id: str, coder: str | None = None) -> AudioMasterPreset:
     return p
 
 
-def ours(p: AudioMasterPreset, sources: MasterSources, work: Path) -> tuple[float, MasterResult]:
+def ours(
+    p: AudioMasterPreset, sources: MasterSources, work: Path, show_steps: bool = False
+) -> tuple[float, MasterResult]:
     shutil.rmtree(work, ignore_errors=True)
+    runner = LocalRunner(work / "logs")
     start = time.perf_counter()
-    result = master(
-        LocalRunner(work / "logs"), "ffmpeg", "ffprobe", p, "bench", sources, work, "out"
-    )
-    return time.perf_counter() - start, result
+    result = master(runner, "ffmpeg", "ffprobe", p, "bench", sources, work, "out")
+    took = time.perf_counter() - start
+    if show_steps:  # processes that ran side by side are listed one after the other
+        print("    " + ", ".join(f"{what} {secs:.1f} s" for what, secs in runner.steps))
+    return took, result
 
 
 def venv_with_ffmpeg_normalize(root: Path) -> Path:

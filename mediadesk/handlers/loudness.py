@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from mediadesk.engine.audio.graph import filter_safe
 from mediadesk.engine.audio.loudness import Measurement
 from mediadesk.engine.audio.master import measure_file
+from mediadesk.engine.audio.meters import filter_safe
 from mediadesk.errors import ErrorCode, InvalidInput
 from mediadesk.handlers.common import media_of, open_original
 from mediadesk.handlers.inputs import MediaStepInput

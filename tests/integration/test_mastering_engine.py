@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from mediadesk.engine.audio.graph import DUCK_TIMING
+from mediadesk.engine.audio.ducking import DUCK_TIMING
 from mediadesk.engine.audio.local_run import LocalRunner
 from mediadesk.engine.audio.master import MasterResult, master
 from mediadesk.engine.audio.preset import AudioMasterPreset, DuckingMode, Timing

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mediadesk.domain.mediainfo import MediaInfo, StreamInfo
-from mediadesk.engine.audio import graph
+from mediadesk.engine.audio import ducking, graph, meters
 from mediadesk.engine.audio.loudness import GainMode, LoudnessPlan
 from mediadesk.engine.audio.preset import AudioMasterPreset, Timing
 from mediadesk.engine.audio.sources import MasterSources, Source
@@ -101,11 +101,11 @@ def cases() -> dict[str, list[str]]:
     )
     for plan_name in ("linear", "limited"):
         for seconds in (60.0, 3600.0):
-            out[f"excerpt/{plan_name}/{seconds:g}s"] = graph.excerpt_argv(
+            out[f"excerpt/{plan_name}/{seconds:g}s"] = meters.excerpt_argv(
                 "ffmpeg", duck, scratch / "mix.wav", PLANS[plan_name], seconds,
                 scratch / "pcm.r128", scratch / "excerpt.fifo",
             )  # fmt: skip
-    out["meter/aac"] = graph.meter_argv(
+    out["meter/aac"] = meters.meter_argv(
         "ffmpeg",
         input_args(scratch / "v.fifo", AAC),
         metadata_log=scratch / "m.r128",
@@ -156,8 +156,8 @@ def test_replace_never_reads_the_programme_audio() -> None:
 @pytest.mark.parametrize("amount", [3.0, 12.0, 20.0, 40.0])
 def test_duck_threshold_gives_the_amount(amount: float) -> None:
     # The compressor's gain for a key at 1.0: exp(t * (1 - 1/R)), t = ln(threshold).
-    t = math.log(graph.duck_threshold(amount))
-    reduction_db = -20 * math.log10(math.exp(t * (1 - 1 / graph.COMPRESSOR_RATIO)))
+    t = math.log(ducking.duck_threshold(amount))
+    reduction_db = -20 * math.log10(math.exp(t * (1 - 1 / ducking.COMPRESSOR_RATIO)))
     assert reduction_db == pytest.approx(amount, abs=0.01)
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mediadesk.domain.mediainfo import MediaInfo
-from mediadesk.engine.audio import graph
+from mediadesk.engine.audio import graph, meters
 from mediadesk.engine.audio.loudness import (
     GainMode,
     LoudnessPlan,
@@ -94,7 +94,7 @@ class _Job:
         """A metadata log for precise loudness, when the path can sit in a filter graph."""
         path = self.workdir / f"{name}.r128"
         path.unlink(missing_ok=True)
-        return path if graph.filter_safe(path) else None
+        return path if meters.filter_safe(path) else None
 
 
 def master(
@@ -164,7 +164,7 @@ def _render(job: _Job) -> Measurement:
             what="mix",
         )
         result = job.run(
-            graph.meter_argv(job.ffmpeg, pcm_input_args(raw, *pcm), False, log),
+            meters.meter_argv(job.ffmpeg, pcm_input_args(raw, *pcm), False, log),
             capture_stdout=True,
             what="loudness meter",
         )
@@ -175,7 +175,7 @@ def _render(job: _Job) -> Measurement:
         graph.render_argv(job.ffmpeg, job.preset, job.sources, job.mix_wav, fifo),
         # Sample peak here: true peak (4x oversampling) would make this meter, not the
         # mix, the slow half of pass 1; the output's true peak is what gets verified.
-        graph.meter_argv(job.ffmpeg, pcm_input_args(fifo, *pcm), False, log),
+        meters.meter_argv(job.ffmpeg, pcm_input_args(fifo, *pcm), False, log),
         fifo,
         (0.0, RENDER_SHARE),
         "mix",
@@ -212,11 +212,11 @@ def _tandem(
 
 def _aac_meter(job: _Job, fifo: Path, log: Path | None) -> list[str]:
     """A meter for the raw AAC (ADTS) an encoder writes into ``fifo``, priming skipped."""
-    return graph.meter_argv(
+    return meters.meter_argv(
         job.ffmpeg,
         input_args(fifo, AAC),
         metadata_log=log,
-        skip_samples=graph.AAC_PRIMING_SAMPLES,
+        skip_samples=meters.AAC_PRIMING_SAMPLES,
     )
 
 
@@ -233,7 +233,7 @@ def _aac_shift(job: _Job, loudness: LoudnessPlan) -> float | None:
         return None
     tandem = _tandem(
         job,
-        graph.excerpt_argv(
+        meters.excerpt_argv(
             job.ffmpeg, job.preset, job.mix_wav, loudness, job.duration, pcm_log, fifo
         ),
         _aac_meter(job, fifo, aac_log),
@@ -290,7 +290,7 @@ def measure_file(
     """EBU R128 of a file's first audio stream: integrated, true peak, range."""
     source = input_args(path, container or sniff(path))
     result = run(
-        graph.meter_argv(ffmpeg_bin, source, metadata_log=metadata_log),
+        meters.meter_argv(ffmpeg_bin, source, metadata_log=metadata_log),
         capture_stdout=True,
         what="loudness meter",
     )
