@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from mediadesk.bundled import presets_dir
 from tests.audio_signals import Programme, make_music, make_programme
 from tests.integration.test_cli import run
 from tests.media import make_image
@@ -27,7 +28,7 @@ def test_presets_list_show_validate(home: Path, tmp_path: Path) -> None:
     assert run(home, "presets", "show", "audio/nope").returncode == 3
 
     good = tmp_path / "mine.json"
-    good.write_text(Path("presets/audio/podcast_v1.json").read_text())
+    good.write_text((presets_dir() / "audio" / "podcast_v1.json").read_text())
     ok = run(home, "presets", "validate", str(good))
     assert ok.returncode == 0 and "valid audio_master preset" in ok.stdout
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from mediadesk.bundled import presets_dir
 from mediadesk.engine.audio.preset import AudioMasterPreset, DuckingMode, MixMode
 from mediadesk.errors import ErrorCode, InvalidInput
 from mediadesk.presets import list_presets, load_file, load_typed, parse_preset
@@ -19,7 +20,7 @@ SHIPPED = [
 
 
 def base() -> dict:  # type: ignore[type-arg]
-    return json.loads(Path("presets/audio/music_mix_roll_duck_v1.json").read_text())
+    return json.loads((presets_dir() / "audio" / "music_mix_roll_duck_v1.json").read_text())
 
 
 @pytest.mark.parametrize("preset_id", SHIPPED)
