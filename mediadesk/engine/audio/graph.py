@@ -71,10 +71,12 @@ def output_container(sources: MasterSources) -> Container:
 
 
 def muxer(container: Container) -> tuple[str, dict[str, str]]:
+    # faststart rewrites the whole file to move its index to the front: cheap for an
+    # M4A, a second copy of every video byte for an MP4 (whose playback is HLS anyway).
     if container.extension == "m4a":
         return "ipod", {"movflags": "+faststart"}
     if container.extension == "mp4":
-        return "mp4", {"movflags": "+faststart"}
+        return "mp4", {}
     return "matroska", {}
 
 
