@@ -79,6 +79,24 @@ class Settings(BaseSettings):
     server_token: SecretStr | None = None
     server_signed_urls: bool = False
     public_base_url: str | None = None
+    server_signing_key: SecretStr | None = Field(
+        default=None, description="HMAC key for signed stream URLs (generated when unset)"
+    )
+    server_signed_url_ttl: int = Field(default=6 * 3600, ge=60)
+    server_max_upload_bytes: int | None = Field(
+        default=None, gt=0, description="Largest accepted upload; unset means 'the disk'"
+    )
+    server_rate_limit: float = Field(
+        default=20.0, gt=0, description="Writes per second per client address (burst 4x)"
+    )
+    server_max_connections: int = Field(default=1024, ge=16)
+    server_backend: Literal["granian", "uvicorn"] = Field(
+        default="granian", description="granian (zero-copy file sends) or uvicorn"
+    )
+    webhook_urls: list[str] = Field(default_factory=list)
+    webhook_secret: SecretStr | None = None
+    webhook_max_attempts: int = Field(default=8, ge=1, le=50)
+    log_format: Literal["text", "json"] = "text"
 
     # Workers.
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)

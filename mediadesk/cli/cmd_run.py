@@ -12,7 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from mediadesk.cli.output import EXIT_OK
+from mediadesk.logs import configure_structured_logging
 from mediadesk.runtime import Runtime
+from mediadesk.server.host import ServerHost
 from mediadesk.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,7 @@ def register(sub: Any) -> None:
     p.add_argument("--token", dest="server_token", help="bearer token for writes")
     p.add_argument("--workers", type=int, help="worker threads (default: CPU count)")
     p.add_argument("--no-server", action="store_true", help="workers only, no HTTP server")
+    p.add_argument("--log-format", dest="log_format", choices=["text", "json"], help="log lines")
     p.set_defaults(handler=serve)
 
     w = sub.add_parser("worker", help="a headless consumer with no HTTP server")
@@ -83,19 +86,28 @@ def wait_for_signal(on_second: Callable[[], None] | None = None) -> Callable[[],
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Headless: workers plus the HTTP server until SIGTERM/SIGINT.
+
+    On the signal the server stops accepting (in-flight requests finish), then the
+    workers stop taking jobs and running ones get ``shutdown_grace`` seconds to finish; a job
+    still running after that is interrupted and goes back to PENDING for the next start.
+    """
+    if settings.log_format == "json":
+        configure_structured_logging()
     runtime = Runtime(settings).open()
     runtime.acquire_app_lock()
-    server = None
+    server: ServerHost | None = None
     try:
         runtime.start_workers()
         if not getattr(args, "no_server", False):
-            server = _start_server(runtime)
+            server = ServerHost(runtime, headless=True).start()
         print(_banner(runtime, server), flush=True)
         restore = wait_for_signal(runtime.interrupt_running)
     finally:
         if server is not None:
             server.stop()
         runtime.stop(grace=settings.shutdown_grace)
+        log.info("stopped")
     restore()
     return EXIT_OK
 
@@ -131,18 +143,15 @@ def worker(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _start_server(runtime: Runtime) -> Any:
-    if importlib.util.find_spec("mediadesk.server") is None:
-        return None
-    server_host = importlib.import_module("mediadesk.server.host")
-    host = server_host.ServerHost(runtime, headless=True)
-    host.start()
-    return host
-
-
-def _banner(runtime: Runtime, server: Any) -> str:
+def _banner(runtime: Runtime, server: ServerHost | None) -> str:
     s = runtime.settings
     lines = [f"MediaDesk serving library {s.home}", f"  workers: {s.workers}"]
     if server is not None:
-        lines.append(f"  http: {server.url}")
+        lines.append(f"  http: {server.url}  (API docs: {server.url}/docs)")
+        if server.bind_host not in ("127.0.0.1", "::1", "localhost"):
+            lines.append(f"  listening on {server.bind_host}:{server.port} (the LAN can reach it)")
+        if server.generated_token:
+            lines.append(f"  token (new, saved to {s.settings_file}): {server.generated_token}")
+        else:
+            lines.append(f"  token: from settings ({s.settings_file} or MEDIADESK_SERVER_TOKEN)")
     return "\n".join(lines)

@@ -61,6 +61,16 @@ class StagingWriter:
         self._hash.update(data)
         self.size += len(data)
 
+    # The two halves of ``write``, for callers that overlap disk and CPU by running
+    # them in two threads; both must see every chunk, each in order.
+    def write_unhashed(self, data: bytes | bytearray | memoryview) -> None:
+        assert self._fh is not None
+        self._fh.write(data)
+        self.size += len(data)
+
+    def hash_update(self, data: bytes | bytearray | memoryview) -> None:
+        self._hash.update(data)
+
     def copy_from(self, source: BinaryIO, limit: int | None = None) -> None:
         while chunk := source.read(CHUNK):
             self.write(chunk)

@@ -9,7 +9,6 @@ request botocore can retry, so downloads use :func:`with_retries` on top.
 from __future__ import annotations
 
 import logging
-import mimetypes
 import random
 import time
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from botocore.exceptions import (
 
 from mediadesk.errors import ConfigError, ErrorCode, MediaDeskError, TransientError
 from mediadesk.fsutil import storage_error
+from mediadesk.storage.mediatypes import content_type_for as content_type_for  # re-export
 
 log = logging.getLogger(__name__)
 
@@ -53,20 +53,6 @@ REFUSALS = frozenset(
 MISSING = frozenset({"NoSuchKey", "404", "NotFound"})
 CREDENTIAL_ERRORS = (NoCredentialsError, PartialCredentialsError, CredentialRetrievalError)
 STREAM_ERRORS = (BotoConnectionError, IncompleteReadError, ResponseStreamingError, OSError)
-
-CONTENT_TYPES = {
-    ".m3u8": "application/vnd.apple.mpegurl",
-    ".ts": "video/mp2t",
-    ".m4s": "video/iso.segment",
-    ".mp4": "video/mp4",
-    ".m4a": "audio/mp4",
-    ".aac": "audio/aac",
-    ".vtt": "text/vtt",
-    ".log": "text/plain; charset=utf-8",
-    ".json": "application/json",
-    ".webp": "image/webp",
-    ".jpg": "image/jpeg",
-}
 
 
 @dataclass(frozen=True)
@@ -103,12 +89,6 @@ def make_client(
     )
     session = boto3.session.Session()
     return session.client("s3", endpoint_url=endpoint_url, region_name=region, config=config)
-
-
-def content_type_for(name: str) -> str:
-    dot = name.rfind(".")
-    ext = name[dot:].lower() if dot >= 0 else ""
-    return CONTENT_TYPES.get(ext) or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 def error_code(exc: ClientError) -> str:
