@@ -62,7 +62,11 @@ class MasterAudioInput(JobInput):
 
 
 def master_spec(
-    programme_id: str, preset_id: str, preset: AudioMasterPreset, music_id: str | None = None
+    programme_id: str,
+    preset_id: str,
+    preset: AudioMasterPreset,
+    music_id: str | None = None,
+    priority: int = 0,
 ) -> JobSpec:
     """The job that masters ``programme_id``; it is listed with the programme's jobs."""
     return JobSpec(
@@ -74,6 +78,7 @@ def master_spec(
             preset=preset,
         ),
         media_file_id=programme_id,
+        priority=priority,
     )
 
 

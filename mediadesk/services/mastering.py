@@ -24,7 +24,13 @@ class MasteringService:
         self.library = library
         self.jobs = jobs
 
-    def master(self, programme_id: str, preset_id: str, music_id: str | None = None) -> JobView:
+    def master(
+        self,
+        programme_id: str,
+        preset_id: str,
+        music_id: str | None = None,
+        priority: int = 0,
+    ) -> JobView:
         preset = load_typed(preset_id, AudioMasterPreset)
         programme = self._live(programme_id)
         music = self._live(music_id) if music_id else None
@@ -38,7 +44,7 @@ class MasteringService:
             music.probe if music else None,
             music.original_filename if music else None,
         )
-        spec = master_spec(programme.id, preset_id, preset, music.id if music else None)
+        spec = master_spec(programme.id, preset_id, preset, music.id if music else None, priority)
         return self.jobs.submit(spec)
 
     def measure(self, media_id: str) -> JobView:

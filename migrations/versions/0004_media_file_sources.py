@@ -1,7 +1,7 @@
 """media file sources: lineage of derived files (a master -> its programme and music)
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0005 (re-chained after main's 0005 webhook outbox)
 Create Date: 2026-11-23 10:37:02.077651
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | Sequence[str] | None = "0002"
+down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
