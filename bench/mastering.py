@@ -43,9 +43,15 @@ TARGET, CEILING, LRA, BITRATE = -16.0, -1.5, 11.0, 192000
 SPEECH = (
     "anoisesrc=color=pink:amplitude=0.5:sample_rate=48000:duration={d}:seed=11,"
     "highpass=f=120,lowpass=f=5000,"
-    # syllables at ~4 Hz, phrases every ~7 s with pauses between them
-    "volume='(0.35+0.65*gt(sin(2*PI*3.7*t),0))*gt(sin(2*PI*0.14*t),-0.5)':eval=frame,"
-    "aformat=channel_layouts=stereo"
+    # syllables at ~4 Hz, phrases every ~7 s with pauses between them (room tone at
+    # -40 dB there, not digital silence: no real recording has that)
+    "volume='(0.35+0.65*gt(sin(2*PI*3.7*t),0))*max(gt(sin(2*PI*0.14*t),-0.5),0.01)'"
+    ":eval=frame,aformat=channel_layouts=stereo"
+)
+# A bed under it: a chord and some brushed noise, about 20 dB under the speech.
+BED = (
+    "[1]volume=0.04[c];[2]volume=0.03[n];[c][n]amix=inputs=2:normalize=0,"
+    "aformat=channel_layouts=stereo[bed];[0][bed]amix=inputs=2:normalize=0"
 )
 
 
@@ -57,15 +63,16 @@ def ffmpeg(*args: str) -> None:
 def make_inputs(work: Path, minutes: float, long_minutes: float) -> dict[str, Path]:
     d, long_d = minutes * 60, long_minutes * 60
     files = {
-        "ten": work / f"speech-{minutes:g}min.wav",
+        "ten": work / f"programme-{minutes:g}min.wav",
         "music": work / "music-3min.m4a",
         "long": work / f"programme-{long_minutes:g}min.mp4",
     }
     if not files["ten"].exists():
-        bed = "[1]volume=0.05,aformat=channel_layouts=stereo[bed];[0][bed]amix=inputs=2:normalize=0"
-        ffmpeg("-f", "lavfi", "-i", SPEECH.format(d=d), "-f", "lavfi",
-               "-i", f"sine=frequency=196:sample_rate=48000:duration={d}",
-               "-filter_complex", bed, "-c:a", "pcm_s16le", str(files["ten"]))  # fmt: skip
+        chord = f"aevalsrc=sin(2*PI*196*t)+sin(2*PI*247*t)+sin(2*PI*294*t):s=48000:d={d}"
+        brush = f"anoisesrc=color=pink:amplitude=0.5:sample_rate=48000:duration={d}:seed=3"
+        ffmpeg("-f", "lavfi", "-i", SPEECH.format(d=d), "-f", "lavfi", "-i", chord,
+               "-f", "lavfi", "-i", brush, "-filter_complex", BED,
+               "-c:a", "pcm_s16le", str(files["ten"]))  # fmt: skip
     if not files["music"].exists():
         noise = "anoisesrc=color=brown:amplitude=0.2:duration=180:sample_rate=44100"
         ffmpeg("-f", "lavfi", "-i", "sine=frequency=220:sample_rate=44100:duration=180",
