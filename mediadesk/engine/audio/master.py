@@ -4,7 +4,7 @@
 2. Plan the loudness: linear gain, a limiter if the peaks need one, loudnorm's dynamic
    mode only where the loudness range demands it.
 3. Predict the AAC encoder's own effect on loudness (it moves it by up to 1.4 LU): the
-   planned gain is applied to a 60-second excerpt, which is measured before and after
+   planned gain is applied to a 30-second excerpt, which is measured before and after
    encoding; the difference is added to the gain.
 4. Encode AAC with the video stream-copied, and measure the *encoded* audio as it is
    written (tee -> FIFO -> meter on the other core).
