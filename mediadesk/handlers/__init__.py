@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mediadesk.handlers.loudness import LoudnessJob
+from mediadesk.handlers.master_audio import MasterAudioJob
 from mediadesk.handlers.noop import NoopJob
 from mediadesk.handlers.poster import PosterJob
 from mediadesk.handlers.probe import ProbeJob
@@ -10,6 +12,7 @@ from mediadesk.jobs.registry import JobRegistry
 
 def default_registry() -> JobRegistry:
     registry = JobRegistry()
-    for job_type in (ProbeJob(), PosterJob(), NoopJob()):
+    for job_type in (ProbeJob(), PosterJob(), NoopJob(), LoudnessJob()):
         registry.register(job_type)
+    registry.register(MasterAudioJob(registry))
     return registry
