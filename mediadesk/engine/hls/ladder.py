@@ -1,0 +1,114 @@
+"""After the encode: patch playlists, verify every rendition, write the master playlist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from mediadesk.engine.hls.compile import PLAYLIST
+from mediadesk.engine.hls.master import (
+    MASTER,
+    AudioEntry,
+    VariantEntry,
+    audio_only_variant,
+    ladder_variants,
+    master_playlist,
+)
+from mediadesk.engine.hls.plan import AudioPlan, LadderPlan
+from mediadesk.engine.hls.playlist import with_independent_segments
+from mediadesk.engine.hls.presets import SegmentFormat
+from mediadesk.engine.hls.verify import ProbeRunner, Rendition, check_aligned, verify_rendition
+
+
+@dataclass(frozen=True)
+class HlsOutput:
+    out_dir: Path
+    rungs: list[Rendition]
+    audio: Rendition | None
+    variants: list[VariantEntry]
+
+    @property
+    def master(self) -> Path:
+        return self.out_dir / MASTER
+
+    @property
+    def entries(self) -> list[str]:
+        """Top-level names to publish: rendition directories, then the master last."""
+        names = [r.name for r in self.rungs] + ([self.audio.name] if self.audio else [])
+        return [*names, MASTER]
+
+
+def patch_playlist(directory: Path) -> None:
+    path = directory / PLAYLIST
+    if path.is_file():
+        text = path.read_text("utf-8")
+        patched = with_independent_segments(text)
+        if patched != text:
+            path.write_text(patched, "utf-8")
+
+
+def _version(renditions: list[Rendition]) -> int:
+    return max((r.playlist.version or 3) for r in renditions)
+
+
+def finish_ladder(
+    out_dir: Path, plan: LadderPlan, ffprobe: str, run: ProbeRunner, work: Path
+) -> HlsOutput:
+    def check(name: str, video: bool) -> Rendition:
+        directory = out_dir / name
+        patch_playlist(directory)
+        return verify_rendition(
+            directory,
+            expected_duration=plan.duration,
+            tolerance=plan.segment_seconds,
+            segment_format=plan.segment_format,
+            video=video,
+            ffprobe=ffprobe,
+            run=run,
+            work=work,
+        )
+
+    rungs = [check(r.name, video=True) for r in plan.rungs]
+    check_aligned(rungs, 1 / float(plan.frame_rate))
+    audio = check(plan.audio.name, video=False) if plan.audio else None
+    group = plan.audio.group_id if plan.audio else None
+    variants = ladder_variants(rungs, audio, group, plan.frame_rate)
+    entry = None
+    if plan.audio is not None and audio is not None:
+        entry = AudioEntry(
+            group_id=plan.audio.group_id,
+            name=plan.audio.name,
+            uri=f"{audio.name}/{PLAYLIST}",
+            channels=audio.first.channels or plan.audio.channels,
+            language=plan.audio.language,
+        )
+    text = master_playlist(variants, entry, _version(rungs + ([audio] if audio else [])))
+    (out_dir / MASTER).write_text(text, "utf-8")
+    return HlsOutput(out_dir, rungs, audio, variants)
+
+
+def finish_audio(
+    out_dir: Path,
+    plan: AudioPlan,
+    duration: float,
+    segment_seconds: float,
+    segment_format: SegmentFormat,
+    ffprobe: str,
+    run: ProbeRunner,
+    work: Path,
+) -> HlsOutput:
+    directory = out_dir / plan.name
+    patch_playlist(directory)
+    audio = verify_rendition(
+        directory,
+        expected_duration=duration,
+        tolerance=segment_seconds,
+        segment_format=segment_format,
+        video=False,
+        ffprobe=ffprobe,
+        run=run,
+        work=work,
+    )
+    variants = [audio_only_variant(audio)]
+    (out_dir / MASTER).write_text(master_playlist(variants, None, _version([audio])), "utf-8")
+    return HlsOutput(out_dir, [], audio, variants)
