@@ -1,5 +1,5 @@
 """Helpers for the media pipeline tests: waiting, reading outputs with real ffprobe,
-and tripwires that notice when ffmpeg opens a file or a URL it must not."""
+and a tripwire that notices when ffmpeg opens a file it must not."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -140,30 +139,3 @@ class FifoTripwire:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
-
-
-class _Counting(BaseHTTPRequestHandler):
-    hits: list[str]
-
-    def do_GET(self) -> None:
-        self.hits.append(self.path)
-        self.send_response(404)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def counting_server() -> Iterator[tuple[str, list[str]]]:
-    """A loopback HTTP server that records every request path."""
-    hits: list[str] = []
-    handler = type("H", (_Counting,), {"hits": hits})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -149,10 +149,9 @@ def choose_frame_rate(video: StreamInfo, max_rate: float) -> Fraction:
         rate = FALLBACK_RATE
     else:
         rate = Fraction(measured).limit_denominator(1001)
-        for standard in STANDARD_RATES:
-            if abs(rate - standard) / standard < Fraction(1, 100):
-                rate = standard
-                break
+        nearest = min(STANDARD_RATES, key=lambda s: abs(rate - s))
+        if abs(rate - nearest) / nearest < Fraction(1, 100):
+            rate = nearest
         else:
             rate = Fraction(round(measured * 1000), 1000).limit_denominator(1001)
     # 120 fps becomes 60 and 119.88 becomes 59.94: halving keeps the cadence smooth.
