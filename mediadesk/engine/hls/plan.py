@@ -146,18 +146,15 @@ def _rung(spec: RungSpec, width: int, height: int) -> RungPlan:
 def choose_frame_rate(video: StreamInfo, max_rate: float) -> Fraction:
     measured = parse_rate(video.avg_frame_rate) or parse_rate(video.r_frame_rate)
     if measured is None or not 1.0 <= measured <= 1000.0:
-        rate = FALLBACK_RATE
-    else:
-        rate = Fraction(measured).limit_denominator(1001)
-        nearest = min(STANDARD_RATES, key=lambda s: abs(rate - s))
-        if abs(rate - nearest) / nearest < Fraction(1, 100):
-            rate = nearest
-        else:
-            rate = Fraction(round(measured * 1000), 1000).limit_denominator(1001)
+        return FALLBACK_RATE
+    rate = Fraction(measured).limit_denominator(1001)
     # 120 fps becomes 60 and 119.88 becomes 59.94: halving keeps the cadence smooth.
     while rate > Fraction(max_rate).limit_denominator(1001) + Fraction(1, 1000):
         rate /= 2
-    return rate
+    nearest = min(STANDARD_RATES, key=lambda s: abs(rate - s))
+    if abs(rate - nearest) / nearest < Fraction(1, 100):
+        return nearest
+    return Fraction(round(float(rate) * 1000), 1000).limit_denominator(1001)
 
 
 def plan_audio(info: MediaInfo, preset: AudioHlsPreset) -> AudioPlan | None:
