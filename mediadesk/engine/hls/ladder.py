@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,9 +70,14 @@ def finish_ladder(
             work=work,
         )
 
-    rungs = [check(r.name, video=True) for r in plan.rungs]
+    todo = [(r.name, True) for r in plan.rungs] + ([(plan.audio.name, False)] if plan.audio else [])
+    # The encode is over and the cores are idle: decode the first segments side by side.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(todo), os.cpu_count() or 1))) as pool:
+        futures = [pool.submit(check, name, video) for name, video in todo]
+    done = [f.result() for f in futures]  # the first failure in rung order is raised
+    rungs = done[: len(plan.rungs)]
+    audio = done[len(plan.rungs)] if plan.audio else None
     check_aligned(rungs, 1 / float(plan.frame_rate))
-    audio = check(plan.audio.name, video=False) if plan.audio else None
     group = plan.audio.group_id if plan.audio else None
     variants = ladder_variants(rungs, audio, group, plan.frame_rate)
     entry = None
