@@ -10,7 +10,13 @@ from typing import Any, TypeVar
 
 from mediadesk.domain.enums import ArtifactKind
 from mediadesk.domain.mediainfo import MediaInfo
-from mediadesk.engine.encoders import VideoEncoder, candidates, hardware_session
+from mediadesk.engine.encoders import (
+    CODEC_OF,
+    VideoEncoder,
+    candidates,
+    hardware_session,
+    working_hardware,
+)
 from mediadesk.engine.hls.verify import ProbeRunner
 from mediadesk.engine.process import ProcessResult
 from mediadesk.errors import ErrorCode, InvalidInput, ProcessFailed
@@ -60,6 +66,9 @@ def encode_with_fallback(
     tries: list[dict[str, Any]] = []
     ctx.details["encoders"] = tries
     order = candidates(ctx.settings.encoder, ctx.ffmpeg)
+    if ctx.settings.encoder == "auto":
+        found = [CODEC_OF[f] for f in working_hardware(ctx.ffmpeg)]
+        ctx.note(f"hardware encoders that passed a trial encode: {', '.join(found) or 'none'}")
     for n, encoder in enumerate(order):
         shutil.rmtree(out_dir, ignore_errors=True)
         out_dir.mkdir(parents=True)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from mediadesk.domain.enums import ArtifactKind, MediaStatus
+from mediadesk.events import MediaChanged
 from tests.conftest import FAST
 from tests.media import Clip, make_clip
 from tests.pipeline_support import (
@@ -62,8 +63,13 @@ def hls_dir(rt: Any, media: Any) -> Path:
 
 def test_1080p_clip_gets_the_whole_pipeline(pipeline, hd_clip: Path) -> None:  # type: ignore[no-untyped-def]
     rt = pipeline()
+    seen: list[str] = []
+    rt.bus.subscribe(lambda e: seen.append(e.status), MediaChanged)
     media = import_and_wait(rt, hd_clip)
     assert media.status == MediaStatus.READY, (media.error_code, media.error_message)
+    # The status moved only as the job system derived it from the pipeline jobs.
+    changes = [s for i, s in enumerate(seen) if i == 0 or s != seen[i - 1]]
+    assert changes == ["UPLOADED", "PROCESSING", "READY"], seen
     jobs = jobs_by_type(rt, media.id)
     assert set(jobs) == {"probe", "poster", "hls", "preview", "trickplay"}
     assert all(j.status == "COMPLETED" for j in jobs.values())
