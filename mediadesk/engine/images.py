@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 from pydantic import Field, field_validator
 
 from mediadesk.engine.sniff import Container
@@ -33,6 +33,23 @@ PILLOW_FORMATS = {
 
 
 RESAMPLE = {"bicubic": Image.Resampling.BICUBIC, "lanczos": Image.Resampling.LANCZOS}
+EXIF_ORIENTATION = 0x0112
+# EXIF orientation -> the transpose that shows the picture upright (as exif_transpose).
+ORIENTATION_FIX = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+QUARTER_TURNS = {
+    Image.Transpose.TRANSPOSE,
+    Image.Transpose.ROTATE_270,
+    Image.Transpose.TRANSVERSE,
+    Image.Transpose.ROTATE_90,
+}
 
 
 class ImageVariantsPreset(PresetBase):
@@ -102,7 +119,8 @@ def _displayable(img: Image.Image) -> Image.Image:
         scaled = array / 256.0 if bits else array * 255.0
         return Image.fromarray(np.clip(scaled, 0, 255).astype(np.uint8), "L").convert("RGB")
     alpha = img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info
-    return img.convert("RGBA" if alpha else "RGB")
+    mode = "RGBA" if alpha else "RGB"
+    return img if img.mode == mode else img.convert(mode)
 
 
 def make_variants(
@@ -115,20 +133,31 @@ def make_variants(
         if img.format == "JPEG" and scale < 1:
             # Decode at the smallest DCT scale that still covers the largest variant.
             img.draft("RGB", (math.ceil(img.width * scale), math.ceil(img.height * scale)))
+        turn = ORIENTATION_FIX.get(img.getexif().get(EXIF_ORIENTATION, 1))
+        # Keep an RGB colour profile (Display P3 from phones); a CMYK or grey one would
+        # not describe the RGB pixels written.
+        icc = img.info.get("icc_profile") if img.mode in ("RGB", "RGBA") else None
         try:
-            current = _displayable(ImageOps.exif_transpose(img))
+            img.load()
+            current = _displayable(img)
         except (OSError, ValueError) as exc:
             raise InvalidInput(
                 f"the image does not decode: {exc}", code=ErrorCode.INVALID_MEDIA
             ) from exc
-    # A draft decode is never smaller than the largest variant, so fitting against the
+    # The picture is turned upright after the first resize, where it is smallest. A
+    # draft decode is never smaller than the largest variant, so fitting against the
     # decoded size gives the same dimensions as fitting against the original.
+    sideways = turn in QUARTER_TURNS
     variants = []
     for size in preset.sizes:
-        width, height = fit(current.width, current.height, size)
-        if (width, height) != current.size:
-            current = current.resize((width, height), RESAMPLE[preset.resample], reducing_gap=3.0)
+        shown = (current.height, current.width) if sideways else current.size
+        width, height = fit(shown[0], shown[1], size)
+        stored = (height, width) if sideways else (width, height)
+        if stored != current.size:
+            current = current.resize(stored, RESAMPLE[preset.resample], reducing_gap=3.0)
+        if turn is not None:
+            current, turn, sideways = current.transpose(turn), None, False
         target = out_dir / variant_name(size)
-        current.save(target, "WEBP", quality=preset.quality, method=preset.method)
+        current.save(target, "WEBP", quality=preset.quality, method=preset.method, icc_profile=icc)
         variants.append(Variant(size, width, height, target))
     return variants

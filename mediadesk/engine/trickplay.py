@@ -20,7 +20,7 @@ from pydantic import Field
 
 from mediadesk.domain.mediainfo import MediaInfo
 from mediadesk.engine.graph import compile_graph, source
-from mediadesk.engine.hls.plan import display_size, even
+from mediadesk.engine.hls.plan import display_size, even, expected_duration
 from mediadesk.engine.sniff import Container
 from mediadesk.engine.verify_image import image_size
 from mediadesk.errors import ErrorCode, InvalidInput, VerificationFailed
@@ -63,8 +63,7 @@ def plan_trickplay(info: MediaInfo, preset: TrickplayPreset) -> TrickplayPlan:
     video = info.video
     if video is None:
         raise InvalidInput("no video stream for trickplay", code=ErrorCode.NO_VIDEO_STREAM)
-    if not info.duration or info.duration <= 0:
-        raise InvalidInput("the source has no known duration", code=ErrorCode.INVALID_MEDIA)
+    duration = expected_duration(info, None)
     width, height = display_size(video)
     # Fit a square box of tile_width: landscape tiles are tile_width wide, portrait
     # ones tile_width tall; never larger than the source.
@@ -74,7 +73,7 @@ def plan_trickplay(info: MediaInfo, preset: TrickplayPreset) -> TrickplayPlan:
         interval_s=preset.interval_s,
         width=even(width * scale, width),
         height=even(height * scale, height),
-        duration=info.duration,
+        duration=duration,
     )
 
 

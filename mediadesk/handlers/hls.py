@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from mediadesk.domain.enums import ArtifactKind
@@ -28,16 +29,14 @@ from mediadesk.services.views import MediaFileView
 from mediadesk.storage import keys
 
 
+@dataclass(frozen=True)
 class LadderResult:
     """One finished, verified ladder and how it was made."""
 
-    def __init__(
-        self, preset_id: str, preset: LadderPreset, plan: LadderPlan, output: HlsOutput
-    ) -> None:
-        self.preset_id = preset_id
-        self.preset = preset
-        self.plan = plan
-        self.output = output
+    preset_id: str
+    preset: LadderPreset
+    plan: LadderPlan
+    output: HlsOutput
 
     def artifact(
         self, kind: ArtifactKind, key: str, name: str, params: dict[str, Any]

@@ -3,7 +3,6 @@ same attempt finishes on libx264 with both runs recorded."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,30 +11,17 @@ import pytest
 from mediadesk.domain.enums import MediaStatus
 from mediadesk.engine.binaries import ffmpeg_info
 from mediadesk.engine.encoders import CODEC_OF, Family, working_hardware
-from tests.conftest import FAST
 from tests.pipeline_support import import_and_wait, jobs_by_type, stream_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 
 @pytest.fixture
-def runtime_with(home: Path) -> Iterator[Any]:
-    from mediadesk.runtime import Runtime
-    from mediadesk.settings import load_settings
-
-    made: list[Any] = []
-
+def runtime_with(runtime_factory):  # type: ignore[no-untyped-def]
     def make(encoder: str) -> Any:
-        rt = Runtime(
-            load_settings({**FAST, "pipeline_video": ["probe", "hls"], "encoder": encoder})
-        ).open()
-        rt.start_workers()
-        made.append(rt)
-        return rt
+        return runtime_factory(pipeline_video=["probe", "hls"], encoder=encoder)
 
-    yield make
-    for rt in made:
-        rt.stop(grace=5)
+    return make
 
 
 @pytest.mark.parametrize("family", [Family.NVENC, Family.VAAPI, Family.QSV])

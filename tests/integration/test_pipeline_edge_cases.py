@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import json
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,6 @@ from mediadesk.domain.enums import ArtifactKind, MediaStatus
 from mediadesk.errors import ErrorCode
 from mediadesk.handlers.inputs import PresetInput
 from mediadesk.jobs.spec import JobSpec
-from tests.conftest import FAST
 from tests.media import Clip, make_clip, make_image
 from tests.pipeline_support import (
     ffprobe,
@@ -31,15 +29,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 
 @pytest.fixture
-def ladder_rt(home: Path) -> Iterator[Any]:
+def ladder_rt(runtime_factory):  # type: ignore[no-untyped-def]
     """Video files get probe + hls only; audio and images their full default pipeline."""
-    from mediadesk.runtime import Runtime
-    from mediadesk.settings import load_settings
-
-    rt = Runtime(load_settings({**FAST, "pipeline_video": ["probe", "hls"]})).open()
-    rt.start_workers()
-    yield rt
-    rt.stop(grace=5)
+    return runtime_factory(pipeline_video=["probe", "hls"])
 
 
 def ready(rt: Any, path: Path) -> tuple[Any, Path]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,6 @@ import pytest
 
 from mediadesk.domain.enums import ArtifactKind, MediaStatus
 from mediadesk.events import MediaChanged
-from tests.conftest import FAST
 from tests.media import Clip, make_clip
 from tests.pipeline_support import (
     ffprobe,
@@ -39,22 +37,8 @@ def hd_clip(ffmpeg: None, media_dir: Path) -> Path:
 
 
 @pytest.fixture
-def pipeline(home: Path) -> Iterator[Any]:
-    """Build consuming runtimes with extra settings (the library's configuration)."""
-    from mediadesk.runtime import Runtime
-    from mediadesk.settings import load_settings
-
-    made: list[Any] = []
-
-    def make(**overrides: Any) -> Any:
-        rt = Runtime(load_settings({**FAST, **overrides})).open()
-        rt.start_workers()
-        made.append(rt)
-        return rt
-
-    yield make
-    for rt in made:
-        rt.stop(grace=5)
+def pipeline(runtime_factory):  # type: ignore[no-untyped-def]
+    return runtime_factory
 
 
 def hls_dir(rt: Any, media: Any) -> Path:

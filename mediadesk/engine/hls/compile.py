@@ -61,20 +61,22 @@ def audio_options(plan: AudioPlan) -> dict[str, str]:
 
 
 def _video_branches(src: Any, plan: LadderPlan, encoder: VideoEncoder) -> list[Any]:
-    video = src[str(plan.video_stream_index)].filter("fps", fps=str(plan.frame_rate))
-    count = len(plan.rungs)
-    if count == 1:
-        heads = [video]
-    else:
-        split = video.filter_multi_output("split", count)
-        heads = [split[i] for i in range(count)]
+    """fps -> scale(rung 0) -> split -> scale(rung 1) -> split -> ...
+
+    Each rung is scaled from the one above it, not from the full picture: 720p to
+    480p reads 44% of the pixels 1080p to 480p would. Rungs are at most 1.5x apart,
+    where bicubic loses nothing visible.
+    """
+    current = src[str(plan.video_stream_index)].filter("fps", fps=str(plan.frame_rate))
     branches = []
-    for head, rung in zip(heads, plan.rungs, strict=True):
-        branch = (
-            head.filter("scale", w=str(rung.width), h=str(rung.height))
-            .filter("setsar", "1")
-            .filter("format", pix_fmts=encoder.pix_fmt)
-        )
+    for i, rung in enumerate(plan.rungs):
+        current = current.filter("scale", w=str(rung.width), h=str(rung.height))
+        if i + 1 < len(plan.rungs):
+            split = current.filter_multi_output("split", 2)
+            head, current = split[0], split[1]
+        else:
+            head = current
+        branch = head.filter("setsar", "1").filter("format", pix_fmts=encoder.pix_fmt)
         for name, opts in encoder.upload_filters():
             branch = branch.filter(name, **opts)
         branches.append(branch)
