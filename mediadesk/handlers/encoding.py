@@ -19,7 +19,7 @@ from mediadesk.engine.encoders import (
 )
 from mediadesk.engine.hls.verify import ProbeRunner
 from mediadesk.engine.process import ProcessResult
-from mediadesk.errors import ErrorCode, InvalidInput, ProcessFailed
+from mediadesk.errors import ErrorCode, InvalidInput, ProcessFailed, VerificationFailed
 from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.spec import ArtifactSpec
 from mediadesk.presets import PresetBase, load_typed
@@ -27,6 +27,7 @@ from mediadesk.services.views import MediaFileView
 from mediadesk.storage.base import walk_files
 
 P = TypeVar("P", bound=PresetBase)
+T = TypeVar("T")
 
 
 def load_step_preset(
@@ -55,10 +56,12 @@ def encode_with_fallback(
     build: Callable[[VideoEncoder], list[str]],
     out_dir: Path,
     expected_duration: float,
+    finish: Callable[[], T],
     progress_range: tuple[float, float] = (0.0, 90.0),
-) -> VideoEncoder:
-    """Encode with the configured encoder; a failed hardware run is retried on libx264.
+) -> T:
+    """Encode with the configured encoder, then ``finish`` (verify) the outputs.
 
+    A hardware try that fails, in ffmpeg or in verification, is retried on libx264.
     Each try starts from an empty ``out_dir``. ``ctx.encoder`` ends as the encoder
     that produced the outputs and ``ctx.details["encoders"]`` lists every try, so the
     attempt row shows a fallback and why it happened.
@@ -82,14 +85,15 @@ def encode_with_fallback(
                     progress_range=progress_range,
                     what=encoder.codec,
                 )
-        except ProcessFailed as exc:
+            result = finish()
+        except (ProcessFailed, VerificationFailed) as exc:
             tries.append({"encoder": encoder.codec, "ok": False, "error": exc.message})
             if not encoder.hardware or n == len(order) - 1:
                 raise
             ctx.note(f"{encoder.codec} failed ({exc.message}); falling back to libx264")
             continue
         tries.append({"encoder": encoder.codec, "ok": True})
-        return encoder
+        return result
     raise AssertionError("candidates() always ends with libx264")
 
 

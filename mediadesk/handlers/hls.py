@@ -99,15 +99,13 @@ class LadderJob(JobType[PresetInput]):
             + ("; shared audio rendition" if plan.audio else "; no audio")
         )
         source, container = open_original(ctx)
-        out = ctx.scratch / "out"
-        encode_with_fallback(
+        out, work = ctx.scratch / "out", ctx.scratch / "verify"
+        output = encode_with_fallback(
             ctx,
             lambda enc: ladder_argv(ctx.ffmpeg.ffmpeg, source, container, plan, out, enc),
             out,
             plan.duration,
-        )
-        output = finish_ladder(
-            out, plan, ctx.ffmpeg.ffprobe, probe_runner(ctx), ctx.scratch / "verify"
+            lambda: finish_ladder(out, plan, ctx.ffmpeg.ffprobe, probe_runner(ctx), work),
         )
         ctx.report(100.0, 0.0)
         return self.outcome(media, LadderResult(preset_id, preset, plan, output))

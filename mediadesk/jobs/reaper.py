@@ -50,8 +50,14 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def owner_is_dead(owner: str, running_here: set[str], job_id: str) -> bool:
-    """True when ``owner`` (host:pid:token:thread) is provably gone."""
+def owner_is_dead(
+    owner: str, running_here: set[str], job_id: str, just_claimed: bool = False
+) -> bool:
+    """True when ``owner`` (host:pid:token:thread) is provably gone.
+
+    ``just_claimed``: the job was claimed (or beat) moments ago; in this process it may
+    not be registered with the monitor yet, so "not running here" proves nothing.
+    """
     parts = owner.split(":")
     if len(parts) < 3 or parts[0] != HOSTNAME:
         return False
@@ -60,7 +66,7 @@ def owner_is_dead(owner: str, running_here: set[str], job_id: str) -> bool:
     except ValueError:
         return False
     if pid == os.getpid():
-        return parts[2] != PROCESS_TOKEN or job_id not in running_here
+        return parts[2] != PROCESS_TOKEN or (job_id not in running_here and not just_claimed)
     return not pid_alive(pid)
 
 
@@ -118,8 +124,10 @@ class Reaper:
                 log.exception("reaper step %s failed", step.__name__)
 
     def recover(self) -> list[str]:
-        stale_before = utcnow() - timedelta(seconds=self.settings.stale_after)
-        running_here = set(self.monitor.running_ids()) if self.monitor else set()
+        now = utcnow()
+        stale_before = now - timedelta(seconds=self.settings.stale_after)
+        # A worker registers with the monitor a few statements after its claim commits.
+        just_after = now - timedelta(seconds=2 * self.settings.heartbeat_interval)
         with self.db.read() as s:
             rows = s.execute(
                 select(Job.id, Job.locked_by, Job.heartbeat_at, JobAttempt.process_group)
@@ -129,10 +137,13 @@ class Reaper:
                 )
                 .where(Job.status == JobStatus.PROCESSING)
             ).all()
+        # Taken after the rows: a job claimed in between is registered by now or recent.
+        running_here = set(self.monitor.running_ids()) if self.monitor else set()
         reclaimed = []
         for job_id, owner, beat, pgid in rows:
             owner = owner or ""
-            if owner_is_dead(owner, running_here, job_id):
+            recent = beat is not None and beat > just_after
+            if owner_is_dead(owner, running_here, job_id, recent):
                 reason = f"worker {owner} is no longer running"
             elif beat is None or beat < stale_before:
                 reason = f"no heartbeat from {owner} since {beat}"
