@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from mediadesk.domain.enums import ArtifactKind
+from mediadesk.domain.enums import ArtifactKind, MediaKind
 from mediadesk.engine.hls.compile import PLAYLIST, audio_argv
-from mediadesk.engine.hls.ladder import finish_audio
+from mediadesk.engine.hls.ladder import Checker, finish_audio
 from mediadesk.engine.hls.master import MASTER
 from mediadesk.engine.hls.plan import expected_duration, plan_audio
 from mediadesk.engine.hls.presets import AudioHlsPreset
@@ -27,6 +27,12 @@ class AudioHlsJob(JobType[PresetInput]):
 
     def run(self, ctx: JobContext, inp: PresetInput) -> Outcome:
         media = media_of(ctx)
+        if media.kind == MediaKind.VIDEO:
+            # Both would own hls/{id}/master.m3u8; a video's audio is the ladder's group.
+            raise InvalidInput(
+                "audio_hls is for audio files; a video's audio is part of its hls ladder",
+                code=ErrorCode.INVALID_INPUT,
+            )
         info = probe_of(media)
         preset_id, preset = load_step_preset(ctx, inp.preset, "hls/audio_v1", AudioHlsPreset)
         plan = plan_audio(info, preset)
@@ -47,9 +53,7 @@ class AudioHlsJob(JobType[PresetInput]):
             preset.segment_format,
         )
         ctx.run(argv, expected_duration=duration, progress_range=(0.0, 95.0))
-        output = finish_audio(
-            out,
-            plan,
+        check = Checker(
             duration,
             preset.segment_seconds,
             preset.segment_format,
@@ -57,6 +61,7 @@ class AudioHlsJob(JobType[PresetInput]):
             probe_runner(ctx),
             ctx.scratch / "verify",
         )
+        output = finish_audio(out, plan, check)
         assert output.audio is not None
         audio, variant = output.audio, output.variants[0]
         ctx.report(100.0, 0.0)

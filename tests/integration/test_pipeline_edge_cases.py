@@ -63,6 +63,13 @@ def test_video_without_audio_has_no_audio_group(ladder_rt, media_dir: Path) -> N
     assert variant["CODECS"].startswith("avc1.") and "mp4a" not in variant["CODECS"]
     assert not (out / "audio").exists()
     assert ArtifactKind.AUDIO_HLS not in {a.kind for a in media.artifacts}
+    # An audio-only HLS of a video would take over its master playlist: refused.
+    job = ladder_rt.jobs.submit(
+        JobSpec(type="audio_hls", input=PresetInput(media_file_id=media.id), media_file_id=media.id)
+    )
+    (done,) = ladder_rt.jobs.wait([job.id], timeout=120)
+    assert (done.status, done.error_code) == ("FAILED", ErrorCode.INVALID_INPUT)
+    assert (out / "master.m3u8").read_text() == master
 
 
 def test_audio_only_file_gets_audio_hls_and_waveform(ladder_rt, media_dir: Path) -> None:  # type: ignore[no-untyped-def]

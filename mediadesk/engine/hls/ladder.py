@@ -33,12 +33,6 @@ class HlsOutput:
     def master(self) -> Path:
         return self.out_dir / MASTER
 
-    @property
-    def entries(self) -> list[str]:
-        """Top-level names to publish: rendition directories, then the master last."""
-        names = [r.name for r in self.rungs] + ([self.audio.name] if self.audio else [])
-        return [*names, MASTER]
-
 
 def patch_playlist(directory: Path) -> None:
     path = directory / PLAYLIST
@@ -53,27 +47,39 @@ def _version(renditions: list[Rendition]) -> int:
     return max((r.playlist.version or 3) for r in renditions)
 
 
-def finish_ladder(
-    out_dir: Path, plan: LadderPlan, ffprobe: str, run: ProbeRunner, work: Path
-) -> HlsOutput:
-    def check(name: str, video: bool) -> Rendition:
-        directory = out_dir / name
+@dataclass(frozen=True)
+class Checker:
+    """Patches and verifies one rendition directory against the source."""
+
+    duration: float
+    tolerance: float  # one segment
+    segment_format: SegmentFormat
+    ffprobe: str
+    run: ProbeRunner
+    work: Path
+
+    def __call__(self, directory: Path, video: bool) -> Rendition:
         patch_playlist(directory)
         return verify_rendition(
             directory,
-            expected_duration=plan.duration,
-            tolerance=plan.segment_seconds,
-            segment_format=plan.segment_format,
+            expected_duration=self.duration,
+            tolerance=self.tolerance,
+            segment_format=self.segment_format,
             video=video,
-            ffprobe=ffprobe,
-            run=run,
-            work=work,
+            ffprobe=self.ffprobe,
+            run=self.run,
+            work=self.work,
         )
 
+
+def finish_ladder(
+    out_dir: Path, plan: LadderPlan, ffprobe: str, run: ProbeRunner, work: Path
+) -> HlsOutput:
+    check = Checker(plan.duration, plan.segment_seconds, plan.segment_format, ffprobe, run, work)
     todo = [(r.name, True) for r in plan.rungs] + ([(plan.audio.name, False)] if plan.audio else [])
     # The encode is over and the cores are idle: decode the first segments side by side.
     with ThreadPoolExecutor(max_workers=max(1, min(len(todo), os.cpu_count() or 1))) as pool:
-        futures = [pool.submit(check, name, video) for name, video in todo]
+        futures = [pool.submit(check, out_dir / name, video) for name, video in todo]
     done = [f.result() for f in futures]  # the first failure in rung order is raised
     rungs = done[: len(plan.rungs)]
     audio = done[len(plan.rungs)] if plan.audio else None
@@ -94,28 +100,8 @@ def finish_ladder(
     return HlsOutput(out_dir, rungs, audio, variants)
 
 
-def finish_audio(
-    out_dir: Path,
-    plan: AudioPlan,
-    duration: float,
-    segment_seconds: float,
-    segment_format: SegmentFormat,
-    ffprobe: str,
-    run: ProbeRunner,
-    work: Path,
-) -> HlsOutput:
-    directory = out_dir / plan.name
-    patch_playlist(directory)
-    audio = verify_rendition(
-        directory,
-        expected_duration=duration,
-        tolerance=segment_seconds,
-        segment_format=segment_format,
-        video=False,
-        ffprobe=ffprobe,
-        run=run,
-        work=work,
-    )
+def finish_audio(out_dir: Path, plan: AudioPlan, check: Checker) -> HlsOutput:
+    audio = check(out_dir / plan.name, video=False)
     variants = [audio_only_variant(audio)]
     (out_dir / MASTER).write_text(master_playlist(variants, None, _version([audio])), "utf-8")
     return HlsOutput(out_dir, [], audio, variants)
