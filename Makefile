@@ -4,7 +4,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast lint typecheck check lock clean setup setup-test
+.PHONY: run test test-fast lint typecheck check lock package clean setup setup-test
 
 setup:
 	./scripts/bootstrap.sh run
@@ -30,6 +30,12 @@ typecheck: setup-test
 	$(BIN)/mypy
 
 check: lint typecheck test
+
+# A PyInstaller bundle in dist/mediadesk/, smoke-tested by packaging/build.sh itself
+# (--version, a fresh library, a worker on PostgreSQL + Redis + S3); kept out of
+# `make test` because it takes minutes.
+package: setup-test
+	./packaging/build.sh
 
 # Re-pin every Python dependency (with hashes) after editing pyproject.toml.
 lock: setup-test

@@ -160,6 +160,11 @@ class Runtime:
             ",".join(queues or self.settings.queues),
         )
 
+    def interrupt_running(self) -> None:
+        """Interrupt every job running here now; they go back to PENDING for others."""
+        if self.monitor is not None:
+            self.monitor.cancel_all()
+
     def stop(self, grace: float = 10.0) -> None:
         """Stop taking work; give running jobs ``grace`` seconds, then interrupt them.
 

@@ -62,6 +62,16 @@ class Settings(BaseSettings):
         default=True,
         description="Redirect HLS reads to presigned S3 URLs (else proxy the bytes)",
     )
+    s3_presign_expiry: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
+    # S3 refuses parts under 5 MiB (except the last), so neither may go below it.
+    s3_part_size: int = Field(default=16 * 1024**2, ge=5 * 1024**2, le=5 * 1024**3)
+    s3_multipart_threshold: int = Field(default=16 * 1024**2, ge=5 * 1024**2)
+    s3_max_attempts: int = Field(
+        default=6, ge=1, le=20, description="Tries per S3 request (throttling, lost connections)"
+    )
+    s3_stale_upload_hours: float = Field(
+        default=24.0, gt=0, description="Abort multipart uploads left unfinished this long"
+    )
 
     # HTTP server.
     server_host: str = "127.0.0.1"
@@ -69,10 +79,30 @@ class Settings(BaseSettings):
     server_token: SecretStr | None = None
     server_signed_urls: bool = False
     public_base_url: str | None = None
+    server_signing_key: SecretStr | None = Field(
+        default=None, description="HMAC key for signed stream URLs (generated when unset)"
+    )
+    server_signed_url_ttl: int = Field(default=6 * 3600, ge=60)
+    server_max_upload_bytes: int | None = Field(
+        default=None, gt=0, description="Largest accepted upload; unset means 'the disk'"
+    )
+    server_rate_limit: float = Field(
+        default=20.0, gt=0, description="Writes per second per client address (burst 4x)"
+    )
+    server_max_connections: int = Field(default=1024, ge=16)
+    server_backend: Literal["granian", "uvicorn"] = Field(
+        default="granian", description="granian (zero-copy file sends) or uvicorn"
+    )
+    webhook_urls: list[str] = Field(default_factory=list)
+    webhook_secret: SecretStr | None = None
+    webhook_max_attempts: int = Field(default=8, ge=1, le=50)
+    log_format: Literal["text", "json"] = "text"
 
     # Workers.
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
     queues: list[str] = Field(default_factory=lambda: ["default"])
+    # Job type -> queue, e.g. {"hls" = "gpu"} so only GPU boxes take encodes.
+    queue_routes: dict[str, str] = Field(default_factory=dict)
     heartbeat_interval: float = Field(default=2.0, gt=0)
     stale_after: float = Field(default=30.0, gt=0)
     reaper_interval: float = Field(default=15.0, gt=0)
@@ -83,6 +113,9 @@ class Settings(BaseSettings):
     retry_max_delay: float = Field(default=900.0, ge=0)
     cancel_grace: float = Field(default=3.0, ge=0)
     scratch_max_age_hours: float = Field(default=24.0, gt=0)
+    shutdown_grace: float = Field(
+        default=30.0, ge=0, description="Seconds running jobs get to finish on SIGTERM"
+    )
 
     # Media engine.
     ffmpeg_path: str = "ffmpeg"

@@ -17,9 +17,10 @@ RUN_PACKAGES="ffmpeg libmpv2 libgl1 libegl1 libglib2.0-0 libxkbcommon0 libxkbcom
   libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-randr0 libxcb-xkb1
   fonts-dejavu-core ca-certificates"
 # Real servers and real players for the tests: Xvfb for screenshots, Redis and
-# PostgreSQL for scale-out, Chromium for hls.js, VLC, and nginx + wrk for benchmarks.
+# PostgreSQL for scale-out, Chromium for hls.js, VLC, and nginx + wrk for benchmarks;
+# systemd-analyze and desktop-file-validate check the packaging files.
 TEST_PACKAGES="xvfb xauth redis-server postgresql chromium vlc-bin vlc-plugin-base
-  nginx-light wrk procps"
+  nginx-light wrk procps systemd desktop-file-utils"
 
 case "$PURPOSE" in
   run) WANT="$RUN_PACKAGES" ;;

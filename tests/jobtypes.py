@@ -23,6 +23,8 @@ from mediadesk.jobs.spec import ArtifactSpec, Outcome, PublishSpec
 class EncodeInput(JobInput):
     seconds: float = Field(default=4.0, gt=0)
     label: str = "x"
+    realtime: bool = True  # -re: the encode takes as long as the clip
+    raw: bool = False  # rawvideo in NUT: a big output (about 0.5 MB a second)
 
 
 class EncodeTestJob(JobType[EncodeInput]):
@@ -36,34 +38,35 @@ class EncodeTestJob(JobType[EncodeInput]):
     def run(self, ctx: JobContext, inp: EncodeInput) -> Outcome:
         out_dir = ctx.scratch / "out"
         out_dir.mkdir(parents=True, exist_ok=True)
-        target = out_dir / "out.mp4"
+        target = out_dir / ("out.nut" if inp.raw else "out.mp4")
+        source = f"testsrc2=size=160x90:rate=25:duration={inp.seconds}"
+        codec = ["-c:v", "rawvideo", "-pix_fmt", "yuv420p"] if inp.raw else [
+            "-c:v", "libx264", "-preset", "ultrafast", "-g", "25"
+        ]  # fmt: skip
         ctx.run(
             [
                 ctx.ffmpeg.ffmpeg,
                 "-hide_banner",
                 "-nostdin",
                 "-y",
-                "-re",
+                *(["-re"] if inp.realtime else []),
                 "-f",
                 "lavfi",
                 "-i",
-                f"testsrc2=size=160x90:rate=25:duration={inp.seconds}",
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-g",
-                "25",
+                source,
+                *codec,
                 str(target),
             ],
             expected_duration=inp.seconds,
         )
         prefix = f"test/{ctx.job_id}"
         return Outcome(
-            result={"label": inp.label},
+            result={"label": inp.label, "bytes": target.stat().st_size},
             publish=[PublishSpec(out_dir, prefix)],
             artifacts=[
-                ArtifactSpec(ArtifactKind.MEZZANINE, f"{prefix}/out.mp4", target.stat().st_size)
+                ArtifactSpec(
+                    ArtifactKind.MEZZANINE, f"{prefix}/{target.name}", target.stat().st_size
+                )
             ]
             if ctx.media
             else [],

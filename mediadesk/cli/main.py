@@ -43,7 +43,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def settings_overrides(args: argparse.Namespace) -> dict[str, Any]:
     """Command-line flags that map onto settings (highest precedence)."""
-    names = ["home", "server_host", "server_port", "server_token", "workers", "queues"]
+    names = [
+        "home",
+        "server_host",
+        "server_port",
+        "server_token",
+        "workers",
+        "queues",
+        "log_format",
+    ]
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
 

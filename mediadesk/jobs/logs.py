@@ -36,8 +36,18 @@ def read_log(path: Path | None, offset: int = 0, limit: int = MAX_CHUNK) -> LogC
     with path.open("rb") as fh:
         fh.seek(offset)
         raw = fh.read(max(0, min(limit, MAX_CHUNK)))
+    return chunk_of(raw, offset, size)
+
+
+def chunk_of(raw: bytes, offset: int, size: int) -> LogChunk:
+    """A chunk from bytes read at ``offset`` of a log of ``size`` bytes (local or stored)."""
     raw = _whole_characters(raw)
     return LogChunk(raw.decode("utf-8", "replace"), offset, offset + len(raw), size, True)
+
+
+def is_stored_pointer(pointer: str) -> bool:
+    """Attempt rows point at local files (absolute paths) or storage keys (relative)."""
+    return not pointer.startswith("/")
 
 
 def _whole_characters(raw: bytes) -> bytes:

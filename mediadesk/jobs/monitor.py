@@ -40,6 +40,9 @@ class JobMonitor:
         self.bus = bus
         self.heartbeat_interval = heartbeat_interval
         self._running: dict[str, _Running] = {}
+        # Jobs this process is claiming right now: the claim commits before the job is
+        # registered, and the reaper must not take a job back in between.
+        self._claiming: set[str] = set()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -53,17 +56,28 @@ class JobMonitor:
         if self._thread is not None:
             self._thread.join(5)
 
+    def reserve(self, job_id: str) -> None:
+        """Mark a job as being claimed by this process (call before the claim)."""
+        with self._lock:
+            self._claiming.add(job_id)
+
+    def release(self, job_id: str) -> None:
+        with self._lock:
+            self._claiming.discard(job_id)
+
     def register(self, job_id: str, worker: str, cancel: CancelToken, deadline: float) -> None:
         with self._lock:
             self._running[job_id] = _Running(worker, cancel, deadline)
+            self._claiming.discard(job_id)
 
     def unregister(self, job_id: str) -> None:
         with self._lock:
             self._running.pop(job_id, None)
 
     def running_ids(self) -> list[str]:
+        """Jobs running in this process, and those it is claiming right now."""
         with self._lock:
-            return list(self._running)
+            return [*self._running, *self._claiming]
 
     def progress(
         self, job_id: str, percent: float | None, eta_s: float | None, speed: float | None

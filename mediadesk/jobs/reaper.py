@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 
 STAGING_MAX_AGE_S = 6 * 3600
 ORPHAN_ORIGINAL_AGE_S = 3600
+# Listing a remote bucket costs requests and money; every worker runs a reaper.
+REMOTE_SWEEP_INTERVAL_S = 300.0
 
 
 def pid_alive(pid: int) -> bool:
@@ -50,14 +52,8 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def owner_is_dead(
-    owner: str, running_here: set[str], job_id: str, just_claimed: bool = False
-) -> bool:
-    """True when ``owner`` (host:pid:token:thread) is provably gone.
-
-    ``just_claimed``: the job was claimed (or beat) moments ago; in this process it may
-    not be registered with the monitor yet, so "not running here" proves nothing.
-    """
+def owner_is_dead(owner: str, running_here: set[str], job_id: str) -> bool:
+    """True when ``owner`` (host:pid:token:thread) is provably gone."""
     parts = owner.split(":")
     if len(parts) < 3 or parts[0] != HOSTNAME:
         return False
@@ -66,7 +62,7 @@ def owner_is_dead(
     except ValueError:
         return False
     if pid == os.getpid():
-        return parts[2] != PROCESS_TOKEN or (job_id not in running_here and not just_claimed)
+        return parts[2] != PROCESS_TOKEN or job_id not in running_here
     return not pid_alive(pid)
 
 
@@ -101,6 +97,7 @@ class Reaper:
         self.monitor = monitor
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._last_remote_sweep: float | None = None
 
     def start(self) -> None:
         self.run_once()
@@ -124,10 +121,7 @@ class Reaper:
                 log.exception("reaper step %s failed", step.__name__)
 
     def recover(self) -> list[str]:
-        now = utcnow()
-        stale_before = now - timedelta(seconds=self.settings.stale_after)
-        # A worker registers with the monitor a few statements after its claim commits.
-        just_after = now - timedelta(seconds=2 * self.settings.heartbeat_interval)
+        stale_before = utcnow() - timedelta(seconds=self.settings.stale_after)
         with self.db.read() as s:
             rows = s.execute(
                 select(Job.id, Job.locked_by, Job.heartbeat_at, JobAttempt.process_group)
@@ -137,13 +131,13 @@ class Reaper:
                 )
                 .where(Job.status == JobStatus.PROCESSING)
             ).all()
-        # Taken after the rows: a job claimed in between is registered by now or recent.
+        # Taken after the read: a job this process claimed before the read is
+        # registered (or still reserved) by now, so it is never mistaken for an orphan.
         running_here = set(self.monitor.running_ids()) if self.monitor else set()
         reclaimed = []
         for job_id, owner, beat, pgid in rows:
             owner = owner or ""
-            recent = beat is not None and beat > just_after
-            if owner_is_dead(owner, running_here, job_id, recent):
+            if owner_is_dead(owner, running_here, job_id):
                 reason = f"worker {owner} is no longer running"
             elif beat is None or beat < stale_before:
                 reason = f"no heartbeat from {owner} since {beat}"
@@ -183,6 +177,16 @@ class Reaper:
     def sweep(self) -> None:
         self._sweep_scratch()
         self._sweep_staging()
+        if self.storage.is_remote:
+            now = time.monotonic()
+            if self._last_remote_sweep is not None and (
+                now - self._last_remote_sweep < REMOTE_SWEEP_INTERVAL_S
+            ):
+                return
+            self._last_remote_sweep = now
+            aborted = self.storage.housekeeping()
+            if aborted:
+                log.warning("aborted %d unfinished multipart uploads", aborted)
         self._sweep_orphan_originals()
 
     def _sweep_scratch(self) -> None:

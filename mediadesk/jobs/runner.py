@@ -18,6 +18,7 @@ from mediadesk.engine.process import CancelToken
 from mediadesk.errors import ErrorCode, InvalidInput, MediaDeskError, TransientError
 from mediadesk.events import EventBus
 from mediadesk.jobs.context import JobContext
+from mediadesk.jobs.log_archive import archive_attempt_logs
 from mediadesk.jobs.logs import attempt_log_dir
 from mediadesk.jobs.monitor import JobMonitor
 from mediadesk.jobs.registry import JobRegistry
@@ -72,18 +73,25 @@ class JobRunner:
 
     def run(self, job_id: str) -> None:
         worker = worker_identity()
-        claim = self.store.claim(job_id, worker, self._attempt_paths)
-        if claim is None:
-            later = self.store.deferred(job_id)
-            if later is not None:
-                self.store.send([later])
-            return
-        ctx = self._context(claim)
-        self.monitor.register(claim.job_id, worker, ctx.cancel, ctx.deadline)
+        self.monitor.reserve(job_id)
+        try:
+            claim = self.store.claim(job_id, worker, self._attempt_paths)
+            if claim is None:
+                later = self.store.deferred(job_id)
+                if later is not None:
+                    self.store.send([later])
+                return
+            ctx = self._context(claim)
+            self.monitor.register(claim.job_id, worker, ctx.cancel, ctx.deadline)
+        finally:
+            self.monitor.release(job_id)
         try:
             self._execute(claim, ctx)
         finally:
             self.monitor.unregister(claim.job_id)
+            archive_attempt_logs(
+                self.storage, self.store, claim.job_id, claim.attempt, claim.attempt_id, ctx.log_dir
+            )
 
     def _scratch(self, job_id: str, attempt: int) -> Path:
         return self.settings.scratch_dir / f"{job_id}-{attempt}"

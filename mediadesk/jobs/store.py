@@ -109,6 +109,14 @@ class JobStore:
         return job
 
     def queue_for(self, job_type: str) -> str:
+        """The queue a new job goes to: a configured route, else the type's own queue.
+
+        A route wins even when this process does not consume that queue: the point of
+        routing is that other machines (say, the GPU boxes) take those jobs.
+        """
+        routed = self.settings.queue_routes.get(job_type)
+        if routed:
+            return routed
         default = self.registry.get(job_type).queue
         return default if default in self.settings.queues else self.settings.queues[0]
 

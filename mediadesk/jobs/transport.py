@@ -9,16 +9,19 @@ workers on other machines.
 
 from __future__ import annotations
 
+import calendar
 import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from huey import PriorityRedisHuey, SqliteHuey
 from huey.api import Huey
 from huey.consumer import Consumer, Worker
+from huey.storage import PriorityRedisStorage
 
 from mediadesk.errors import ConfigError
 from mediadesk.jobs.store import Wakeup
@@ -96,8 +99,28 @@ def _make_huey(url: str, name: str) -> Huey:
         path.parent.mkdir(parents=True, exist_ok=True)
         return SqliteHuey(name=name, filename=str(path), results=False, utc=True, timeout=30)
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return PriorityRedisHuey(name=name, url=url, results=False, utc=True, blocking=True)
+        return PriorityRedisHuey(
+            name=name,
+            url=url,
+            results=False,
+            utc=True,
+            blocking=True,
+            storage_class=_UTCPriorityRedisStorage,
+        )
     raise ConfigError(f"unsupported queue_url {url!r}: use sqlite:///path or redis://host")
+
+
+class _UTCPriorityRedisStorage(PriorityRedisStorage):  # type: ignore[misc]
+    """Huey's Redis storage with schedule scores in true UTC epoch seconds.
+
+    Huey turns the (naive, UTC) eta into a score with ``time.mktime``, which reads it
+    as *local* time: two machines in different time zones would then fire each other's
+    scheduled retries hours early or late. ``calendar.timegm`` makes the score the
+    same on every machine.
+    """
+
+    def convert_ts(self, ts: datetime) -> float:
+        return calendar.timegm(ts.timetuple()) + ts.microsecond * 1e-6
 
 
 class _WakeableWorker(Worker):  # type: ignore[misc]

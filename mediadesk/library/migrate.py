@@ -12,11 +12,15 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 
 from mediadesk.bundled import migrations_dir
 from mediadesk.library.db import Database
 
 log = logging.getLogger(__name__)
+
+# Any constant shared by every MediaDesk process; PostgreSQL advisory locks are per database.
+MIGRATION_LOCK_ID = 0x4D454449  # "MEDI"
 
 
 @dataclass(frozen=True)
@@ -74,9 +78,12 @@ def upgrade_to_head(db: Database, backups_dir: Path, db_path: Path | None) -> Mi
         backup = backup_sqlite(db_path, backups_dir, before)
         log.info("database backed up to %s before upgrading from %s", backup, before)
     cfg = alembic_config(db.url)
-    # The writer engine starts with BEGIN IMMEDIATE, so two processes starting at once
-    # upgrade one after the other and the second finds nothing to do.
+    # The writer engine starts with BEGIN IMMEDIATE on SQLite and PostgreSQL takes an
+    # advisory lock, so processes starting at once (a fleet of workers) upgrade one
+    # after the other and the later ones find nothing to do.
     with db.writer_engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         conn.commit()

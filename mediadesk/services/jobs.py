@@ -15,7 +15,14 @@ from mediadesk.base_types import utcnow
 from mediadesk.domain.enums import JobStatus
 from mediadesk.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from mediadesk.events import JobStateChanged
-from mediadesk.jobs.logs import LogChunk, job_log_root, read_log
+from mediadesk.jobs.logs import (
+    MAX_CHUNK,
+    LogChunk,
+    chunk_of,
+    is_stored_pointer,
+    job_log_root,
+    read_log,
+)
 from mediadesk.jobs.models import Job, JobAttempt
 from mediadesk.jobs.monitor import JobMonitor
 from mediadesk.jobs.spec import JobSpec
@@ -25,6 +32,7 @@ from mediadesk.library.models import Artifact
 from mediadesk.services.job_views import JobView, PurgeReport
 from mediadesk.services.views import Page
 from mediadesk.settings import Settings
+from mediadesk.storage import keys
 from mediadesk.storage.base import Storage
 
 TERMINAL = (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.DEAD)
@@ -109,7 +117,17 @@ class JobService:
                     raise NotFound(f"no job {job_id}")
                 return read_log(None, offset)
             pointer = row.stderr_log if stream == "stderr" else row.stdout_log
+        if pointer and is_stored_pointer(pointer):
+            return self._stored_log(pointer, offset)
         return read_log(Path(pointer) if pointer else None, offset)
+
+    def _stored_log(self, key: str, offset: int) -> LogChunk:
+        """A finished attempt's log, archived in the store by its worker."""
+        try:
+            raw, size = self.storage.read_range(key, offset, MAX_CHUNK)
+        except FileNotFoundError:
+            return read_log(None, offset)
+        return chunk_of(raw, max(0, min(offset, size)), size)
 
     def wait(
         self,
@@ -243,11 +261,13 @@ class JobService:
         return PurgeReport(jobs=len(ids), log_dirs=logs, artifacts=0, storage_objects=0)
 
     def _remove_files(self, job_id: str) -> int:
-        removed = 0
         root = job_log_root(self.settings, job_id)
-        if root.exists():
+        had_local = root.exists()
+        if had_local:
             shutil.rmtree(root, ignore_errors=True)
-            removed += 1
+        # Archived logs of finished attempts live in the store (see jobs/log_archive.py).
+        stored = self.storage.is_remote and self.storage.delete_prefix(keys.job_logs_root(job_id))
+        removed = 1 if had_local or stored else 0
         if self.settings.scratch_dir.is_dir():
             for scratch in self.settings.scratch_dir.glob(f"{job_id}-*"):
                 shutil.rmtree(scratch, ignore_errors=True)

@@ -61,6 +61,16 @@ class StagingWriter:
         self._hash.update(data)
         self.size += len(data)
 
+    # The two halves of ``write``, for callers that overlap disk and CPU by running
+    # them in two threads; both must see every chunk, each in order.
+    def write_unhashed(self, data: bytes | bytearray | memoryview) -> None:
+        assert self._fh is not None
+        self._fh.write(data)
+        self.size += len(data)
+
+    def hash_update(self, data: bytes | bytearray | memoryview) -> None:
+        self._hash.update(data)
+
     def copy_from(self, source: BinaryIO, limit: int | None = None) -> None:
         while chunk := source.read(CHUNK):
             self.write(chunk)
@@ -90,6 +100,9 @@ class Storage(ABC):
     """Keys are relative, '/'-separated and validated by ``storage.keys``."""
 
     scheme: str = ""
+    # True when objects live on another machine (S3): attempt logs are then copied
+    # into the store, since the worker that wrote them may be gone when they are read.
+    is_remote: bool = False
 
     @abstractmethod
     def staging_dir(self) -> Path:
@@ -143,6 +156,25 @@ class Storage(ABC):
             writer.write(data)
             staged = writer.finish()
         self.adopt(staged, key, content_type)
+
+    def put_copy(self, path: Path, key: str, content_type: str | None = None) -> None:
+        """Store a copy of a local file under ``key``, leaving the file where it is."""
+        with StagingWriter(self.staging_dir()) as writer, path.open("rb") as source:
+            writer.copy_from(source)
+            staged = writer.finish()
+        self.adopt(staged, key, content_type)
+
+    def read_range(self, key: str, offset: int, limit: int) -> tuple[bytes, int]:
+        """Up to ``limit`` bytes of ``key`` from ``offset``, and the object's size."""
+        size = self.size(key)
+        offset = max(0, min(offset, size))
+        with self.open_read(key) as fh:
+            fh.seek(offset)
+            return fh.read(max(0, limit)), size
+
+    def housekeeping(self) -> int:
+        """Backend-specific clean-up the reaper runs now and then; returns a count."""
+        return 0
 
 
 def walk_files(root: Path) -> Iterator[Path]:

@@ -13,7 +13,9 @@ from mediadesk.storage.local import LocalStorage
 def create_storage(settings: Settings) -> Storage:
     spec = settings.resolved_storage
     if spec.startswith("s3://"):
-        raise ConfigError("S3 storage is not available in this build")
+        from mediadesk.storage.s3 import S3Storage  # boto3 loads only when S3 is used
+
+        return S3Storage.from_settings(settings)
     if spec.startswith("file://"):
         spec = spec.removeprefix("file://")
     if "://" in spec:

@@ -62,8 +62,12 @@ def images_dir(media_id: str) -> str:
     return f"images/{media_id}"
 
 
+def job_logs_root(job_id: str) -> str:
+    return f"logs/{job_id}"
+
+
 def job_logs_prefix(job_id: str, attempt: int) -> str:
-    return f"logs/{job_id}/{attempt}"
+    return f"{job_logs_root(job_id)}/{attempt}"
 
 
 def media_prefixes(media_id: str) -> list[str]:

@@ -1,0 +1,264 @@
+"""Serving and upload benchmarks for the built-in server, against baselines run here.
+
+1. Segments: wrk fetches 1.5 MB HLS segments over loopback at 64 and 200 connections
+   from ``mediadesk serve`` and from nginx (Debian's nginx-light, started by this script)
+   serving the same files. Prints requests/s, p99 latency and errors, and our/nginx.
+2. Upload: a large MPEG-TS file (made by concatenating a real segment, so the import
+   accepts it) is PUT through the API with curl, and compared with a local copy of the
+   same file (copy + fsync, which is what an upload must do too). Reports the server's
+   peak RSS (VmHWM) before and after.
+
+    .venv/bin/python bench/serve.py [--seconds 10] [--upload-gb 5] [--backend granian]
+    .venv/bin/python bench/serve.py --skip-upload --backend uvicorn   # the alternative
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SEGMENTS = 16
+MEDIA_ID = "00000000-0000-4000-8000-00000000beef"
+
+
+def free_port() -> int:
+    # Not imported from mediadesk: run as a script, bench/ is first on sys.path and
+    # bench/queue.py would shadow the standard library's queue for anything importing it.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"nothing listens on {port}")
+
+
+def make_segments(storage: Path, size: int) -> list[str]:
+    """Real MPEG-TS bytes, ``size`` each (repeated packets of one short encode)."""
+    seed = storage.parent / "seed.ts"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25",
+         "-t", "4", "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "3M", "-f", "mpegts",
+         str(seed)],
+        check=True,
+    )  # fmt: skip
+    data = seed.read_bytes()
+    data = (data * (size // len(data) + 1))[: size - size % 188]
+    rung = storage / "hls" / MEDIA_ID / "r0"
+    rung.mkdir(parents=True)
+    names = []
+    for i in range(SEGMENTS):
+        (rung / f"seg_{i:03d}.ts").write_bytes(data)
+        names.append(f"/stream/hls/{MEDIA_ID}/r0/seg_{i:03d}.ts")
+    return names
+
+
+def wrk(
+    port: int, paths: list[str], connections: int, seconds: int, work: Path
+) -> dict[str, float]:
+    script = work / "paths.lua"
+    listed = ", ".join(f'"{p}"' for p in paths)
+    script.write_text(
+        f"local paths = {{{listed}}}\nlocal i = 0\n"
+        "request = function()\n  i = i % #paths + 1\n"
+        "  return wrk.format('GET', paths[i])\nend\n"
+    )
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
+         f"http://127.0.0.1:{port}/"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
+    assert p99 is not None, out
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    errors = 0
+    if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
+        errors += sum(int(x) for x in m.groups())
+    if m := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        errors += int(m.group(1))
+    return {"rps": rps, "p99_ms": float(p99.group(1)) * scale, "errors": errors}
+
+
+def start_nginx(root: Path, work: Path) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    prefix = work / "nginx"
+    prefix.mkdir()
+    conf = prefix / "nginx.conf"
+    conf.write_text(
+        f"""worker_processes auto;
+daemon off;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 100000;
+  client_body_temp_path {prefix}/body;
+  proxy_temp_path {prefix}/proxy;
+  fastcgi_temp_path {prefix}/fastcgi;
+  uwsgi_temp_path {prefix}/uwsgi;
+  scgi_temp_path {prefix}/scgi;
+  types {{ video/mp2t ts; application/vnd.apple.mpegurl m3u8; }}
+  server {{
+    listen 127.0.0.1:{port};
+    location /stream/hls/ {{ alias {root}/hls/; }}
+  }}
+}}
+"""
+    )
+    proc = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(prefix)])
+    wait_port(port)
+    return proc, port
+
+
+def start_mediadesk(home: Path, backend: str) -> tuple[subprocess.Popen[str], int, str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "MEDIADESK_HOME": str(home),
+        "MEDIADESK_SERVER_BACKEND": backend,
+        "MEDIADESK_LOG_LEVEL": "WARNING",
+        "MEDIADESK_SERVER_RATE_LIMIT": "1000",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mediadesk", "serve", "--port", str(port), "--workers", "1"],
+        env=env, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    token = ""
+    deadline = time.monotonic() + 60
+    while not token and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if m := re.search(r"token \(new[^)]*\): (\S+)", line):
+            token = m.group(1)
+    wait_port(port)
+    return proc, port, token
+
+
+def vm_hwm_mib(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    kib = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))  # type: ignore[union-attr]
+    return kib / 1024
+
+
+def make_big_ts(path: Path, gib: float, segment: Path) -> None:
+    chunk = segment.read_bytes() * 32
+    target = int(gib * 1024**3)
+    with path.open("wb") as fh:
+        written = 0
+        while written < target:
+            fh.write(chunk)
+            written += len(chunk)
+
+
+def timed_copy(src: Path, dst: Path) -> float:
+    started = time.perf_counter()
+    shutil.copyfile(src, dst)
+    fd = os.open(dst, os.O_RDONLY)
+    os.fsync(fd)
+    os.close(fd)
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument(
+        "--segment-kb", type=int, default=1500, help="segment size (1500: a 2 Mbit/s 6 s one)"
+    )
+    parser.add_argument("--upload-gb", type=float, default=5.0)
+    parser.add_argument("--backend", choices=["granian", "uvicorn"], default="granian")
+    parser.add_argument("--skip-upload", action="store_true")
+    parser.add_argument("--skip-segments", action="store_true")
+    parser.add_argument("--dir", type=Path, default=None, help="work directory (default: tmp)")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="mediadesk-bench-", dir=args.dir))
+    work.chmod(0o755)  # nginx's workers run as another user when started by root
+    home = work / "home"
+    storage = home / "media"
+    storage.mkdir(parents=True)
+    segment_bytes = args.segment_kb * 1000
+    paths = make_segments(storage, segment_bytes)
+    procs: list[subprocess.Popen[bytes] | subprocess.Popen[str]] = []
+    try:
+        nginx, nginx_port = start_nginx(storage, work)
+        procs.append(nginx)
+        server, port, token = start_mediadesk(home, args.backend)
+        procs.append(server)
+        print(f"segments: {SEGMENTS} x {segment_bytes / 1e6:.2f} MB, wrk -t2 {args.seconds}s each")
+        print(f"{'conns':>5} {'server':>9} {'req/s':>9} {'p99 ms':>8} {'errors':>6}  ratio")
+        for conns in () if args.skip_segments else (64, 200):
+            base = wrk(nginx_port, paths, conns, args.seconds, work)
+            ours = wrk(port, paths, conns, args.seconds, work)
+            print(
+                f"{conns:>5} {'nginx':>9} {base['rps']:>9.0f} {base['p99_ms']:>8.1f} "
+                f"{base['errors']:>6.0f}"
+            )
+            print(
+                f"{conns:>5} {args.backend:>9} {ours['rps']:>9.0f} {ours['p99_ms']:>8.1f} "
+                f"{ours['errors']:>6.0f}  {ours['rps'] / base['rps']:.2f}x nginx"
+            )
+        if not args.skip_upload:
+            big = work / "big.ts"
+            make_big_ts(big, args.upload_gb, storage / "hls" / MEDIA_ID / "r0" / "seg_000.ts")
+            size = big.stat().st_size
+            rss_before = vm_hwm_mib(server.pid)
+            # The disk is shared and noisy: alternate copy and upload, keep the best of each.
+            copies, uploads = [], []
+            for _round in range(2):
+                copies.append(timed_copy(big, work / "copy.ts"))
+                (work / "copy.ts").unlink()
+                started = time.perf_counter()
+                done = subprocess.run(
+                    ["curl", "-sS", "-f", "-T", str(big), "-H", f"Authorization: Bearer {token}",
+                     "-o", "/dev/null", f"http://127.0.0.1:{port}/api/v1/uploads/big{_round}.ts"],
+                    check=False,
+                )  # fmt: skip
+                uploads.append(time.perf_counter() - started)
+                if done.returncode != 0:
+                    raise SystemExit(f"upload failed: curl exit {done.returncode}")
+                # The import is a duplicate the second time: same bytes, same work on the wire.
+            rss_after = vm_hwm_mib(server.pid)
+            copy_s, upload_s = min(copies), min(uploads)
+            gib = size / 1024**3
+            print(f"upload: {gib:.2f} GiB, best of 2 each")
+            print(f"  local copy+fsync {copy_s:6.1f} s  {size / copy_s / 1e6:7.0f} MB/s")
+            print(
+                f"  API PUT upload   {upload_s:6.1f} s  {size / upload_s / 1e6:7.0f} MB/s"
+                f"  ({copy_s / upload_s:.2f}x the copy's throughput)"
+            )
+            print(f"  server peak RSS  {rss_before:.0f} MiB before, {rss_after:.0f} MiB after")
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

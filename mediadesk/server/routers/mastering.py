@@ -1,0 +1,36 @@
+"""``/api/v1/mastering``: ask for an audio master (a ``master_audio`` job)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+
+from mediadesk.errors import ErrorCode, InvalidInput
+from mediadesk.server.deps import Reader, Writer
+from mediadesk.server.routers.jobs import submit_job
+from mediadesk.server.schemas import MasteringRequest
+from mediadesk.services.job_views import JobView
+from mediadesk.services.views import Page
+
+router = APIRouter(prefix="/api/v1/mastering", tags=["mastering"])
+JOB_TYPE = "master_audio"
+
+
+@router.post("", response_model=JobView, status_code=201, summary="Request a mastered version")
+def request_master(body: MasteringRequest, state: Writer) -> JobView:
+    if JOB_TYPE not in state.runtime.registry.names():
+        raise InvalidInput(
+            "audio mastering is not available in this build", code=ErrorCode.INVALID_PRESET
+        )
+    data = {"media_file_id": body.media_file_id, "preset": body.preset, **body.input}
+    if body.music_media_file_id:
+        data["music_media_file_id"] = body.music_media_file_id
+    return submit_job(state, JOB_TYPE, data, body.media_file_id, body.priority)
+
+
+@router.get("", response_model=Page[JobView], summary="Mastering requests, newest first")
+def list_masters(
+    state: Reader,
+    offset: int = Query(default=0, ge=0),
+    limit: int = Query(default=50, ge=1, le=1000),
+) -> Page[JobView]:
+    return state.runtime.jobs.list_jobs(job_type=JOB_TYPE, offset=offset, limit=limit)

@@ -1,0 +1,95 @@
+"""``/api/v1/media``: list, get, delete, tags, jobs, and immediate playback URLs."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Response
+
+from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
+from mediadesk.errors import NotFound
+from mediadesk.server.deps import Reader, Writer
+from mediadesk.server.schemas import Playback, TagsUpdate
+from mediadesk.server.state import ServerState
+from mediadesk.services.job_views import JobView
+from mediadesk.services.library import MediaFilter
+from mediadesk.services.views import MediaFileView, Page
+from mediadesk.storage import keys
+
+router = APIRouter(prefix="/api/v1/media", tags=["media"])
+
+
+@router.get("", response_model=Page[MediaFileView], summary="Media files, newest first")
+def list_media(
+    state: Reader,
+    kind: MediaKind | None = None,
+    status: MediaStatus | None = None,
+    search: str | None = Query(default=None, max_length=200),
+    tag: str | None = Query(default=None, max_length=128),
+    unattached: bool = False,
+    offset: int = Query(default=0, ge=0),
+    limit: int = Query(default=50, ge=1, le=1000),
+) -> Page[MediaFileView]:
+    flt = MediaFilter(kind=kind, status=status, search=search, tag=tag, unattached=unattached)
+    return state.runtime.library.list_media(flt, offset=offset, limit=limit)
+
+
+@router.get("/{media_id}", response_model=MediaFileView, summary="One media file in detail")
+def get_media(media_id: str, state: Reader) -> MediaFileView:
+    media = state.runtime.library.get_media(media_id, detail=True)
+    if media.deleted:
+        raise NotFound(f"no media file {media_id}")
+    return media
+
+
+@router.delete("/{media_id}", status_code=204, summary="Delete (soft, or purge=true for files too)")
+def delete_media(media_id: str, state: Writer, purge: bool = False) -> Response:
+    state.runtime.library.delete_media(media_id, purge=purge)
+    state.forget_original(media_id)
+    return Response(status_code=204)
+
+
+@router.put("/{media_id}/tags", response_model=MediaFileView, summary="Replace the tags")
+def set_tags(media_id: str, body: TagsUpdate, state: Writer) -> MediaFileView:
+    return state.runtime.library.set_tags(media_id, body.tags)
+
+
+@router.get("/{media_id}/jobs", response_model=Page[JobView], summary="The media file's jobs")
+def media_jobs(media_id: str, state: Reader) -> Page[JobView]:
+    return state.runtime.jobs.list_jobs(media_file_id=media_id, limit=200)
+
+
+def _artifact_path(state: ServerState, media: MediaFileView, kind: ArtifactKind) -> str | None:
+    for artifact in media.artifacts or []:
+        if artifact.kind == kind:
+            return state.key_path(artifact.storage_key)
+    return None
+
+
+def playback_for(state: ServerState, media_id: str) -> Playback:
+    """The original is playable the moment it is stored; HLS joins once published."""
+    media = state.runtime.library.get_media(media_id, detail=True)
+    if media.deleted:
+        raise NotFound(f"no media file {media_id}")
+    hls = state.runtime.storage.exists(keys.hls_master(media.id))
+    original = state.original_path(media.id)
+    hls_url = state.manifest_path(media.id) if hls else None
+    return Playback(
+        media_file_id=media.id,
+        status=media.status,
+        kind=str(media.kind),
+        original_url=original,
+        original_mime=media.mime,
+        hls_url=hls_url,
+        poster_url=_artifact_path(state, media, ArtifactKind.POSTER),
+        waveform_url=_artifact_path(state, media, ArtifactKind.WAVEFORM_PNG),
+        preferred_url=hls_url or original,
+    )
+
+
+@router.get(
+    "/{media_id}/playback",
+    response_model=Playback,
+    response_model_by_alias=True,
+    summary="Where to play it now: the original at once, HLS once it is ready",
+)
+def playback(media_id: str, state: Reader) -> Playback:
+    return playback_for(state, media_id)

@@ -1,0 +1,98 @@
+"""What every request handler shares: the runtime, secrets, limits and counters."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from mediadesk.server.auth import ServerSecrets
+from mediadesk.server.metrics import ServerMetrics
+from mediadesk.server.paths import STREAM_AREAS
+from mediadesk.server.ratelimit import RateLimiter
+from mediadesk.server.signing import UrlSigner
+from mediadesk.storage import keys
+
+if TYPE_CHECKING:
+    from mediadesk.runtime import Runtime
+    from mediadesk.server.imports import UrlImports
+    from mediadesk.server.tus import TusStore
+    from mediadesk.server.webhooks import WebhookDispatcher
+
+ORIGINALS_CACHE = 4096
+
+
+@dataclass
+class ServerState:
+    runtime: Runtime
+    headless: bool
+    secrets: ServerSecrets
+    metrics: ServerMetrics
+    limiter: RateLimiter
+    signer: UrlSigner
+    tus: TusStore
+    imports: UrlImports
+    webhooks: WebhookDispatcher | None = None
+    accepting: bool = True
+    _originals: dict[str, str] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def signed_urls(self) -> bool:
+        return self.runtime.settings.server_signed_urls
+
+    # URLs the API hands out (paths; ServerHost adds the base) -------------------------
+
+    def stream_path(self, area: str, media_id: str, rest: str) -> str:
+        if self.signed_urls:
+            return self.signer.sign(area, media_id, rest)
+        return f"/stream/{area}/{media_id}/{rest}"
+
+    def manifest_path(self, media_id: str) -> str:
+        return self.stream_path("hls", media_id, "master.m3u8")
+
+    def original_path(self, media_id: str) -> str:
+        if self.signed_urls:
+            return self.signer.sign("original", media_id, "")
+        return f"/stream/original/{media_id}"
+
+    def poster_path(self, media_id: str) -> str:
+        return self.stream_path("thumbnails", media_id, "poster.jpg")
+
+    def key_path(self, key: str) -> str | None:
+        """The stream URL path of a derived file's storage key (``area/id/rest``)."""
+        area, _, tail = key.partition("/")
+        media_id, _, rest = tail.partition("/")
+        if area not in STREAM_AREAS or not media_id or not rest:
+            return None
+        return self.stream_path(area, media_id, rest)
+
+    # The original's key, cached: range requests for one original come in the hundreds.
+
+    def original_key(self, media_id: str) -> str | None:
+        with self._lock:
+            cached = self._originals.get(media_id)
+        if cached is not None:
+            return cached
+        from mediadesk.errors import NotFound
+
+        try:
+            media = self.runtime.library.get_media(media_id, detail=False)
+        except NotFound:
+            return None
+        if media.deleted:
+            return None
+        key = media.original_key
+        with self._lock:
+            if len(self._originals) >= ORIGINALS_CACHE:
+                self._originals.clear()
+            self._originals[media_id] = key
+        return key
+
+    def forget_original(self, media_id: str) -> None:
+        with self._lock:
+            self._originals.pop(media_id, None)
+
+
+def hls_prefix(media_id: str) -> str:
+    return keys.hls_dir(media_id) + "/"

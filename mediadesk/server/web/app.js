@@ -1,0 +1,205 @@
+// MediaDesk web player: library, media page with hls.js, quality menu, job status.
+// Plain script, no build step. The API token (serve mode) lives in localStorage.
+"use strict";
+
+const TERMINAL = new Set(["COMPLETED", "FAILED", "DEAD"]);
+const state = { hls: null, video: null, timer: null, page: 0 };
+window.mediadesk = state; // for debugging and for the end-to-end tests
+
+function token() { return localStorage.getItem("mediadesk.token") || ""; }
+
+async function api(path, options = {}) {
+  const headers = Object.assign({}, options.headers || {});
+  if (token()) headers.Authorization = "Bearer " + token();
+  const response = await fetch(path, Object.assign({}, options, { headers }));
+  if (response.status === 401) { askForToken(); throw new Error("token required"); }
+  if (!response.ok) {
+    let message = response.statusText;
+    try { message = (await response.json()).error.message; } catch (e) { /* not JSON */ }
+    throw new Error(message);
+  }
+  return response.status === 204 ? null : response.json();
+}
+
+function askForToken() {
+  const form = document.getElementById("token-form");
+  form.hidden = false;
+  form.onsubmit = (event) => {
+    event.preventDefault();
+    localStorage.setItem("mediadesk.token", document.getElementById("token-input").value.trim());
+    form.hidden = true;
+    route();
+  };
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === "class") node.className = value; else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function fmtDuration(s) {
+  if (s == null) return "";
+  const m = Math.floor(s / 60), sec = Math.round(s % 60);
+  return `${m}:${String(sec).padStart(2, "0")}`;
+}
+
+function fmtSize(n) {
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  return `${n.toFixed(i ? 1 : 0)} ${units[i]}`;
+}
+
+function stopTimers() {
+  if (state.timer) { clearInterval(state.timer); state.timer = null; }
+  if (state.hls) { state.hls.destroy(); state.hls = null; }
+}
+
+// Library --------------------------------------------------------------------------
+
+async function showLibrary() {
+  const view = document.getElementById("view");
+  view.replaceChildren(document.getElementById("library-tpl").content.cloneNode(true));
+  const search = document.getElementById("search");
+  search.oninput = () => { state.page = 0; loadList(search.value); };
+  document.getElementById("upload-input").onchange = (e) => upload(e.target.files[0]);
+  await loadList("");
+  state.timer = setInterval(() => loadList(search.value), 5000);
+}
+
+async function loadList(query) {
+  const limit = 48;
+  const params = new URLSearchParams({ limit, offset: state.page * limit });
+  if (query) params.set("search", query);
+  const page = await api("/api/v1/media?" + params);
+  const list = document.getElementById("media-list");
+  if (!list) return;
+  list.replaceChildren(...page.items.map((m) => {
+    const thumb = el("img", { class: "thumb", alt: "", loading: "lazy", src: `/stream/thumbnails/${m.id}/thumb.jpg` });
+    thumb.onerror = () => { thumb.removeAttribute("src"); };
+    return el("li", { class: "card", "data-id": m.id },
+      el("a", { href: `#/media/${m.id}` }, thumb,
+        el("div", { class: "meta" },
+          el("div", { class: "name", title: m.original_filename }, m.original_filename),
+          el("span", { class: `badge ${m.status}` }, m.status), " ",
+          el("span", { class: "muted" }, `${m.kind} ${fmtDuration(m.duration_seconds)}`))));
+  }));
+  document.getElementById("paging").textContent = `${page.total} media file(s)`;
+}
+
+function upload(file) {
+  if (!file) return;
+  const bar = document.getElementById("upload-progress");
+  const form = new FormData();
+  form.append("file", file, file.name);
+  const xhr = new XMLHttpRequest();
+  xhr.open("POST", "/media/upload");
+  if (token()) xhr.setRequestHeader("Authorization", "Bearer " + token());
+  bar.hidden = false;
+  xhr.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = e.loaded / e.total; };
+  xhr.onload = () => {
+    bar.hidden = true;
+    if (xhr.status === 201) location.hash = `#/media/${JSON.parse(xhr.responseText).mediaFileId}`;
+    else alert("Upload failed: " + xhr.responseText);
+  };
+  xhr.send(form);
+}
+
+// One media file ---------------------------------------------------------------------
+
+async function showMedia(id) {
+  const view = document.getElementById("view");
+  view.replaceChildren(document.getElementById("media-tpl").content.cloneNode(true));
+  const media = await api(`/api/v1/media/${id}`);
+  document.getElementById("media-title").textContent = media.original_filename;
+  const details = document.getElementById("details");
+  const rows = [["Status", media.status], ["Kind", media.kind], ["Duration", fmtDuration(media.duration_seconds)],
+    ["Size", fmtSize(media.size_bytes)], ["Video", media.video_codec ? `${media.video_codec} ${media.width}×${media.height}` : "—"],
+    ["Audio", media.audio_codec || "—"], ["Error", media.error_message || "—"]];
+  details.replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v ?? ""))]));
+  await play(id);
+  await loadJobs(id);
+  state.timer = setInterval(() => loadJobs(id), 2000);
+}
+
+async function play(id) {
+  const info = await api(`/api/v1/media/${id}/playback`);
+  const video = document.getElementById("video");
+  state.video = video;
+  state.playback = info;
+  video.classList.toggle("audio", info.kind === "audio");
+  if (info.posterUrl) video.poster = info.posterUrl;
+  const wave = document.getElementById("waveform");
+  if (info.waveformUrl) { wave.src = info.waveformUrl; wave.hidden = false; }
+  const quality = document.getElementById("quality");
+  const source = document.getElementById("source");
+  if (info.hlsUrl && window.Hls && Hls.isSupported()) {
+    const hls = new Hls({ capLevelToPlayerSize: false });
+    state.hls = hls;
+    hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
+      quality.replaceChildren(el("option", { value: "-1" }, "Auto"),
+        ...data.levels.map((level, i) => el("option", { value: String(i) },
+          `${level.height ? level.height + "p" : "audio"} · ${Math.round(level.bitrate / 1000)} kbps`)));
+      quality.dataset.levels = String(data.levels.length);
+    });
+    hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => {
+      source.textContent = `HLS · playing level ${data.level}`;
+      source.dataset.level = String(data.level);
+    });
+    hls.on(Hls.Events.ERROR, (_e, data) => { if (data.fatal) source.textContent = "Playback error: " + data.details; });
+    quality.onchange = () => { hls.currentLevel = Number(quality.value); };
+    hls.loadSource(info.hlsUrl);
+    hls.attachMedia(video);
+    source.textContent = "HLS";
+  } else if (info.hlsUrl && video.canPlayType("application/vnd.apple.mpegurl")) {
+    video.src = info.hlsUrl;
+    source.textContent = "HLS (native)";
+  } else {
+    video.src = info.originalUrl;
+    quality.disabled = true;
+    source.textContent = "Original file (HLS not ready yet)";
+  }
+}
+
+async function loadJobs(id) {
+  const page = await api(`/api/v1/media/${id}/jobs`);
+  const body = document.querySelector("#jobs tbody");
+  if (!body) return;
+  body.replaceChildren(...page.items.map((j) => el("tr", {},
+    el("td", {}, j.type), el("td", {}, el("span", { class: `badge ${j.status}` }, j.status)),
+    el("td", {}, j.progress == null ? "" : `${Math.round(j.progress)}%`),
+    el("td", {}, j.error_message || ""))));
+  const done = page.items.every((j) => TERMINAL.has(j.status));
+  if (done && state.timer) { clearInterval(state.timer); state.timer = null; }
+  if (done && state.playback && !state.playback.hlsUrl && !state.hls) {
+    const info = await api(`/api/v1/media/${id}/playback`);
+    if (info.hlsUrl) { state.video.pause(); await play(id); }
+  }
+}
+
+// Routing --------------------------------------------------------------------------
+
+async function route() {
+  stopTimers();
+  const match = location.hash.match(/^#\/media\/([A-Za-z0-9-]+)$/);
+  try {
+    if (match) await showMedia(match[1]); else await showLibrary();
+  } catch (error) {
+    document.getElementById("view").replaceChildren(el("p", { class: "muted" }, String(error.message || error)));
+  }
+}
+
+async function showHealth() {
+  try {
+    const health = await fetch("/api/v1/health").then((r) => r.json());
+    document.getElementById("server-status").textContent =
+      `${health.status} · v${health.version} · workers ${health.workers ? "on" : "off"}`;
+  } catch (e) { /* offline */ }
+}
+
+window.addEventListener("hashchange", route);
+window.addEventListener("DOMContentLoaded", () => { showHealth(); route(); });

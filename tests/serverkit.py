@@ -1,0 +1,149 @@
+"""Helpers for server tests: a running ServerHost on loopback, raw HTTP, HLS media.
+
+``ready_video`` uploads a clip through the real API and waits for the pipeline. When
+this build's pipeline has the ``hls`` job type, the HLS is MediaDesk's own output;
+until then (the pipeline lands separately) a small two-rung HLS made with one plain
+ffmpeg command is published into storage for the media file instead.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from mediadesk.runtime import Runtime
+from mediadesk.server.host import ServerHost
+from mediadesk.settings import Settings, load_settings
+from tests.conftest import FAST
+from tests.media import Clip, make_clip
+
+TERMINAL = {"COMPLETED", "FAILED", "DEAD"}
+
+
+@contextmanager
+def serving(
+    settings: Settings | None = None,
+    headless: bool = False,
+    workers: bool = True,
+    registry: Any = None,
+    **overrides: Any,
+) -> Iterator[ServerHost]:
+    settings = settings or load_settings({**FAST, "server_port": 0, **overrides})
+    runtime = Runtime(settings, registry=registry).open()
+    if workers:
+        runtime.start_workers()
+    host = ServerHost(runtime, headless=headless).start()
+    try:
+        yield host
+    finally:
+        host.stop()
+        runtime.stop(grace=5)
+
+
+def auth(host: ServerHost) -> dict[str, str]:
+    return {"Authorization": f"Bearer {host.token}"} if host.token else {}
+
+
+def raw_request(host: ServerHost, request: bytes, timeout: float = 10.0) -> tuple[int, bytes]:
+    """Send bytes exactly as given (no client-side path normalisation); status, body."""
+    port = host.port
+    assert port is not None
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(request)
+        chunks = []
+        while True:
+            try:
+                data = sock.recv(65536)
+            except TimeoutError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+    response = b"".join(chunks)
+    status = int(response.split(b" ", 2)[1]) if response.startswith(b"HTTP/") else 0
+    return status, response
+
+
+def raw_get(host: ServerHost, path: str) -> int:
+    req = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode("latin-1")
+    return raw_request(host, req)[0]
+
+
+def upload(host: ServerHost, path: Path, **fields: str) -> dict[str, Any]:
+    with path.open("rb") as fh:
+        r = httpx.post(
+            host.url + "/media/upload",
+            files={"file": (path.name, fh, "application/octet-stream")},
+            data=fields,
+            headers=auth(host),
+            timeout=120,
+        )
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def wait_media(host: ServerHost, media_id: str, timeout: float = 240.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        r = httpx.get(f"{host.url}/media-files/{media_id}", headers=auth(host), timeout=30)
+        body = dict(r.json())
+        if body["status"] in ("READY", "FAILED") or time.monotonic() > deadline:
+            return body
+        time.sleep(0.3)
+
+
+def make_hls(out: Path, source: Path) -> Path:
+    """Two H.264 rungs plus a master playlist, 1-second segments, one ffmpeg process."""
+    out.mkdir(parents=True, exist_ok=True)
+    argv = [
+        "ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+        "-i", str(source),
+        "-filter_complex", "[0:v]split=2[a][b];[a]scale=320:180[v0];[b]scale=160:90[v1]",
+        "-map", "[v0]", "-map", "0:a", "-map", "[v1]", "-map", "0:a",
+        "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-keyint_min", "25",
+        "-sc_threshold", "0", "-c:a", "aac", "-b:a", "64k",
+        "-b:v:0", "400k", "-b:v:1", "150k",
+        "-f", "hls", "-hls_time", "1", "-hls_playlist_type", "vod",
+        "-hls_segment_filename", str(out / "%v/seg_%03d.ts"),
+        "-master_pl_name", "master.m3u8",
+        "-var_stream_map", "v:0,a:0,name:r0 v:1,a:1,name:r1",
+        str(out / "%v/index.m3u8"),
+    ]  # fmt: skip
+    subprocess.run(argv, check=True, timeout=300)
+    return out / "master.m3u8"
+
+
+def ensure_hls(host: ServerHost, media_id: str, source: Path, scratch: Path) -> None:
+    """Publish fallback HLS unless the pipeline already produced it."""
+    state = host.state
+    assert state is not None
+    storage = state.runtime.storage
+    key = f"hls/{media_id}/master.m3u8"
+    if storage.exists(key):
+        return
+    tree = scratch / f"hls-{media_id}"
+    make_hls(tree, source)
+    storage.publish_tree(tree, f"hls/{media_id}", entry_last=("master.m3u8",))
+
+
+def pipeline_has_hls(host: ServerHost) -> bool:
+    state = host.state
+    assert state is not None
+    return "hls" in state.runtime.registry.names()
+
+
+def ready_video(host: ServerHost, media_dir: Path, scratch: Path, seconds: float = 12.0) -> str:
+    # 480p, so that a real ladder (no upscaling) still has two rungs: 480p and 360p.
+    clip = make_clip(media_dir, Clip(duration=seconds, size="854x480", seed="serve"))
+    media_id = str(upload(host, clip)["mediaFileId"])
+    status = wait_media(host, media_id)
+    assert status["status"] == "READY", status
+    ensure_hls(host, media_id, clip, scratch)
+    return media_id
