@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 from pathlib import Path
 
@@ -30,3 +31,14 @@ def storage_error(exc: OSError, what: str) -> TransientError:
     if exc.errno == errno.ENOSPC:
         return TransientError(f"disk full while {what}", code=ErrorCode.DISK_FULL)
     return TransientError(f"{what}: {exc.strerror or exc}", code=ErrorCode.STORAGE_ERROR)
+
+
+def sha256_file(path: Path, chunk: int = 1024 * 1024) -> tuple[str, int]:
+    """The file's SHA-256 (hex) and size, read in constant memory."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size

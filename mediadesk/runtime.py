@@ -30,6 +30,7 @@ from mediadesk.services.fetch import FetchLimits
 from mediadesk.services.ingest import IngestService
 from mediadesk.services.jobs import JobService
 from mediadesk.services.library import LibraryService
+from mediadesk.services.mastering import MasteringService
 from mediadesk.settings import Settings
 from mediadesk.storage.base import Storage
 from mediadesk.storage.factory import create_storage
@@ -112,6 +113,7 @@ class Runtime:
         self.ingest.hook = self.pipeline
         self.jobs = JobService(self.db, self.store, s, self.storage)
         self.library.before_delete = self.jobs.cancel_for_media
+        self.mastering = MasteringService(self.library, self.jobs)
         self._opened = True
         return self
 

@@ -127,6 +127,10 @@ class Settings(BaseSettings):
     )
     pipeline_audio: list[str] = Field(default_factory=lambda: ["probe", "audio_hls", "waveform"])
     pipeline_image: list[str] = Field(default_factory=lambda: ["probe", "image_variants"])
+    step_presets: dict[str, str] = Field(
+        default_factory=dict,
+        description='Preset per pipeline step, e.g. {hls = "hls/ladder_cmaf_v1"}',
+    )
 
     # Imports from URLs.
     url_max_bytes: int = Field(default=50 * 1024**3, gt=0)

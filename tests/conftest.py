@@ -96,3 +96,22 @@ def jobs_runtime(settings) -> Iterator[object]:  # type: ignore[no-untyped-def]
     rt.start_workers()
     yield rt
     rt.stop(grace=5)
+
+
+@pytest.fixture
+def runtime_factory(home: Path) -> Iterator[object]:
+    """Build consuming runtimes with extra settings (a library's own configuration)."""
+    from mediadesk.runtime import Runtime
+    from mediadesk.settings import load_settings
+
+    made: list[Runtime] = []
+
+    def make(**overrides: object) -> Runtime:
+        rt = Runtime(load_settings({**FAST, **overrides})).open()
+        rt.start_workers()
+        made.append(rt)
+        return rt
+
+    yield make
+    for rt in made:
+        rt.stop(grace=5)

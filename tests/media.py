@@ -63,12 +63,31 @@ def make_clip(directory: Path, clip: Clip = Clip(), name: str | None = None) -> 
             argv += ["-preset", "ultrafast", "-x265-params", "log-level=error"]
     if clip.audio:
         argv += ["-c:a", clip.acodec, "-ac", str(clip.channels)]
-    if clip.rotate is not None:
-        argv += ["-metadata:s:v:0", f"rotate={clip.rotate}"]
     if clip.seed:
         argv += ["-metadata", f"comment={clip.seed}"]
-    argv += [*clip.extra, "-t", str(clip.duration), str(out)]
+    encoded = out if clip.rotate is None else out.with_name(f"unrotated-{out.name}")
+    argv += [*clip.extra, "-t", str(clip.duration), str(encoded)]
     subprocess.run(argv, check=True, timeout=300)
+    if clip.rotate is not None:
+        # ffmpeg 5.1 writes a display matrix from the rotate tag only when stream
+        # copying; tagging while encoding is silently ignored.
+        subprocess.run(
+            [
+                *argv[:6],
+                "-i",
+                str(encoded),
+                "-map",
+                "0",
+                "-c",
+                "copy",
+                "-metadata:s:v:0",
+                f"rotate={clip.rotate}",
+                str(out),
+            ],
+            check=True,
+            timeout=300,
+        )
+        encoded.unlink()
     return out
 
 

@@ -120,30 +120,14 @@ def make_hls(out: Path, source: Path) -> Path:
     return out / "master.m3u8"
 
 
-def ensure_hls(host: ServerHost, media_id: str, source: Path, scratch: Path) -> None:
-    """Publish fallback HLS unless the pipeline already produced it."""
-    state = host.state
-    assert state is not None
-    storage = state.runtime.storage
-    key = f"hls/{media_id}/master.m3u8"
-    if storage.exists(key):
-        return
-    tree = scratch / f"hls-{media_id}"
-    make_hls(tree, source)
-    storage.publish_tree(tree, f"hls/{media_id}", entry_last=("master.m3u8",))
-
-
-def pipeline_has_hls(host: ServerHost) -> bool:
-    state = host.state
-    assert state is not None
-    return "hls" in state.runtime.registry.names()
-
-
-def ready_video(host: ServerHost, media_dir: Path, scratch: Path, seconds: float = 12.0) -> str:
+def ready_video(host: ServerHost, media_dir: Path, seconds: float = 12.0) -> str:
     # 480p, so that a real ladder (no upscaling) still has two rungs: 480p and 360p.
     clip = make_clip(media_dir, Clip(duration=seconds, size="854x480", seed="serve"))
     media_id = str(upload(host, clip)["mediaFileId"])
     status = wait_media(host, media_id)
     assert status["status"] == "READY", status
-    ensure_hls(host, media_id, clip, scratch)
+    state = host.state
+    assert state is not None
+    # The players must play what MediaDesk's own pipeline published, nothing hand-made.
+    assert state.runtime.storage.exists(f"hls/{media_id}/master.m3u8")
     return media_id

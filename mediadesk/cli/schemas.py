@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from mediadesk.services.job_views import JobView, PurgeReport
+from mediadesk.services.job_views import DerivedReport, JobView, PurgeReport
 from mediadesk.services.views import ImportResult, LibraryListing, MediaFileView, Page
 
 SHAPES: dict[str, type[BaseModel]] = {
@@ -24,6 +24,7 @@ SHAPES: dict[str, type[BaseModel]] = {
     "jobs-list": Page[JobView],
     "jobs-show": JobView,
     "jobs-purge": PurgeReport,
+    "master": DerivedReport,
 }
 
 

@@ -87,3 +87,31 @@ def wait_for_jobs(
     tasks: dict[str, TaskID] = {}
     with consuming(rt), _bar(show_progress and sys.stderr.isatty()) as progress:
         return rt.jobs.wait(job_ids, timeout, on_tick=lambda js: _tick(progress, tasks, js))
+
+
+def wait_for_derived(
+    rt: Runtime, job_id: str, timeout: float | None, show_progress: bool
+) -> tuple[JobView, MediaFileView | None]:
+    """Wait for a job that makes a new media file, then for that file's own pipeline."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    tasks: dict[str, TaskID] = {}
+    with consuming(rt), _bar(show_progress and sys.stderr.isatty()) as progress:
+        while True:
+            job = rt.jobs.get(job_id)
+            _tick(progress, tasks, [job])
+            if job.status.is_terminal:
+                break
+            if deadline is not None and time.monotonic() > deadline:
+                raise MediaDeskError(f"gave up waiting for job {job_id}", code=ErrorCode.TIMEOUT)
+            time.sleep(POLL_S)
+        media_id = (job.result or {}).get("media_file_id")
+        if job.status != JobStatus.COMPLETED or not media_id:
+            return job, None
+        while True:
+            media = rt.library.get_media(media_id, detail=False)
+            _tick(progress, tasks, rt.jobs.list_jobs(media_file_id=media_id, limit=1000).items)
+            if media.status in (MediaStatus.READY, MediaStatus.FAILED):
+                return job, rt.library.get_media(media_id)
+            if deadline is not None and time.monotonic() > deadline:
+                raise MediaDeskError(f"gave up waiting for {media_id}", code=ErrorCode.TIMEOUT)
+            time.sleep(POLL_S)

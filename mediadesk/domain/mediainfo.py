@@ -51,6 +51,7 @@ class StreamInfo(BaseModel):
     width: int | None = None
     height: int | None = None
     pix_fmt: str | None = None
+    sample_aspect_ratio: str | None = None  # "4:3" for anamorphic pixels; None or "1:1" square
     bit_depth: int | None = None
     frame_rate: float | None = None
     avg_frame_rate: str | None = None

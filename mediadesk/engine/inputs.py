@@ -35,3 +35,21 @@ def input_args(path: Path, container: Container) -> list[str]:
 def safe_input(path: Path) -> list[str]:
     """Sniff ``path`` and return the argv fragment that opens it safely."""
     return input_args(path, sniff(path))
+
+
+def pcm_input_args(path: Path, sample_rate: int, channels: int) -> list[str]:
+    """Raw 32-bit float PCM that we wrote ourselves (a FIFO between two ffmpegs)."""
+    return [
+        "-protocol_whitelist",
+        "file",
+        "-format_whitelist",
+        "f32le",
+        "-f",
+        "f32le",
+        "-ar",
+        str(sample_rate),
+        "-ac",
+        str(channels),
+        "-i",
+        file_url(path),
+    ]

@@ -92,6 +92,7 @@ def _stream(raw: dict[str, Any]) -> StreamInfo:
         width=_int(raw.get("width")),
         height=_int(raw.get("height")),
         pix_fmt=raw.get("pix_fmt"),
+        sample_aspect_ratio=raw.get("sample_aspect_ratio"),
         bit_depth=_bit_depth(raw),
         frame_rate=(parse_rate(avg) or parse_rate(real)) if kind == "video" else None,
         avg_frame_rate=avg,

@@ -19,9 +19,13 @@ def media_of(ctx: JobContext) -> MediaFileView:
 
 def open_original(ctx: JobContext) -> tuple[Path, Container]:
     """The original as a local file, identified and checked again (it may have changed)."""
-    media = media_of(ctx)
+    return open_stored(ctx, media_of(ctx), ctx.scratch / "input")
+
+
+def open_stored(ctx: JobContext, media: MediaFileView, dest: Path) -> tuple[Path, Container]:
+    """Any media file's original as a local file (``dest`` holds a copy if remote)."""
     try:
-        path = ctx.storage.materialize(media.original_key, ctx.scratch / "input")
+        path = ctx.storage.materialize(media.original_key, dest)
     except FileNotFoundError as exc:
         raise InvalidInput(
             f"the original {media.original_key} is missing from storage",

@@ -9,3 +9,10 @@ class MediaStepInput(JobInput):
     """A step that needs only the media file id; steps with options extend this."""
 
     media_file_id: str
+
+
+class PresetInput(MediaStepInput):
+    """A step driven by a preset: None means the library's ``step_presets`` setting for
+    the step, else the step's default preset."""
+
+    preset: str | None = None

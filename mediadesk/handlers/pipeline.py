@@ -19,6 +19,21 @@ from mediadesk.settings import Settings
 log = logging.getLogger(__name__)
 
 
+def pipeline_steps(settings: Settings, registry: JobRegistry, kind: MediaKind) -> list[str]:
+    """The configured steps for a kind of media, less those this build does not have."""
+    configured = {
+        MediaKind.VIDEO: settings.pipeline_video,
+        MediaKind.AUDIO: settings.pipeline_audio,
+        MediaKind.IMAGE: settings.pipeline_image,
+    }[kind]
+    known = set(registry.names())
+    steps = [s for s in configured if s in known]
+    skipped = [s for s in configured if s not in known]
+    if skipped:
+        log.warning("pipeline steps not available in this build: %s", ", ".join(skipped))
+    return steps
+
+
 class PipelinePlanner:
     """Implements the ingest hook: plans jobs in the import's own transaction."""
 
@@ -28,17 +43,7 @@ class PipelinePlanner:
         self.settings = settings
 
     def steps_for(self, kind: MediaKind) -> list[str]:
-        configured = {
-            MediaKind.VIDEO: self.settings.pipeline_video,
-            MediaKind.AUDIO: self.settings.pipeline_audio,
-            MediaKind.IMAGE: self.settings.pipeline_image,
-        }[kind]
-        known = set(self.registry.names())
-        steps = [s for s in configured if s in known]
-        skipped = [s for s in configured if s not in known]
-        if skipped:
-            log.warning("pipeline steps not available in this build: %s", ", ".join(skipped))
-        return steps
+        return pipeline_steps(self.settings, self.registry, kind)
 
     def on_media_created(self, session: Session, media: MediaFile) -> list[str]:
         steps = [s for s in self.steps_for(media.kind) if s != "probe"]

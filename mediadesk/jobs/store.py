@@ -276,9 +276,16 @@ class JobStore:
             self._record_artifacts(s, job, outcome)
             for apply in outcome.apply:
                 apply(s)
-            has_children = s.scalar(select(Job.id).where(Job.parent_id == job.id).limit(1))
-            if not has_children:
-                for spec in outcome.follow_ups:
+            # A replayed job does not start its follow-ups twice; one whose media file
+            # is new (e.g. a master re-created after a purge) is started all the same.
+            started = {
+                (kind, media)
+                for kind, media in s.execute(
+                    select(Job.type, Job.media_file_id).where(Job.parent_id == job.id)
+                )
+            }
+            for spec in outcome.follow_ups:
+                if (spec.type, spec.media_file_id) not in started:
                     self.add(s, spec, after, parent_id=job.id)
             job.status = JobStatus.COMPLETED
             job.result_json = outcome.result

@@ -107,6 +107,13 @@ class MediaFile(TimestampMixin, Base):
     tags: Mapped[list[MediaTag]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"
     )
+    # What this file was derived from (a master's programme and music), if anything.
+    sources: Mapped[list[MediaFileSource]] = relationship(
+        foreign_keys="MediaFileSource.media_file_id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="MediaFileSource.role",
+    )
 
     def apply_probe(self, info: MediaInfo) -> None:
         self.probe = info
@@ -128,6 +135,25 @@ class MediaTag(Base):
         ForeignKey("media_files.id", ondelete="CASCADE"), primary_key=True
     )
     name: Mapped[str] = mapped_column(String(128), primary_key=True)
+
+
+class MediaFileSource(Base):
+    """Lineage: ``media_file_id`` was made from ``source_media_file_id`` in ``role``.
+
+    Purging a source removes the link, not the derived file (it stands on its own).
+    """
+
+    __tablename__ = "media_file_sources"
+
+    media_file_id: Mapped[str] = mapped_column(
+        ForeignKey("media_files.id", ondelete="CASCADE"), primary_key=True
+    )
+    source_media_file_id: Mapped[str] = mapped_column(
+        ForeignKey("media_files.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)  # programme, music
+    job_id: Mapped[str | None] = mapped_column(ID, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Artifact(Base):

@@ -7,7 +7,7 @@ from typing import Any
 
 from mediadesk.domain.enums import JobStatus
 from mediadesk.jobs.models import Job, JobAttempt
-from mediadesk.services.views import View
+from mediadesk.services.views import MediaFileView, View
 
 
 class CommandView(View):
@@ -126,3 +126,10 @@ class PurgeReport(View):
     log_dirs: int
     artifacts: int
     storage_objects: int
+
+
+class DerivedReport(View):
+    """A job that makes a new media file (``master``), and that file once it exists."""
+
+    job: JobView
+    media: MediaFileView | None

@@ -108,6 +108,19 @@ class JobService:
     ) -> LogChunk:
         if stream not in ("stderr", "stdout"):
             raise InvalidInput("stream must be stderr or stdout")
+        pointer = self._log_pointer(job_id, attempt, stream)
+        if pointer and is_stored_pointer(pointer):
+            return self._stored_log(pointer, offset)
+        chunk = read_log(Path(pointer) if pointer else None, offset)
+        if pointer and not chunk.exists:
+            # The worker may have archived the log to the store (and removed the local
+            # file) between our reading the pointer and the file: follow the new pointer.
+            moved = self._log_pointer(job_id, attempt, stream)
+            if moved and moved != pointer and is_stored_pointer(moved):
+                return self._stored_log(moved, offset)
+        return chunk
+
+    def _log_pointer(self, job_id: str, attempt: int | None, stream: str) -> str | None:
         with self.db.read() as s:
             q = select(JobAttempt).where(JobAttempt.job_id == job_id)
             q = q.where(JobAttempt.number == attempt) if attempt else q
@@ -115,11 +128,8 @@ class JobService:
             if row is None:
                 if s.get(Job, job_id) is None:
                     raise NotFound(f"no job {job_id}")
-                return read_log(None, offset)
-            pointer = row.stderr_log if stream == "stderr" else row.stdout_log
-        if pointer and is_stored_pointer(pointer):
-            return self._stored_log(pointer, offset)
-        return read_log(Path(pointer) if pointer else None, offset)
+                return None
+            return row.stderr_log if stream == "stderr" else row.stdout_log
 
     def _stored_log(self, key: str, offset: int) -> LogChunk:
         """A finished attempt's log, archived in the store by its worker."""

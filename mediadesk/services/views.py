@@ -14,7 +14,15 @@ from pydantic import BaseModel, ConfigDict
 from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
 from mediadesk.domain.loudness import LoudnessMeasurement
 from mediadesk.domain.mediainfo import MediaInfo
-from mediadesk.library.models import Artifact, Episode, MediaFile, Movie, Season, Series
+from mediadesk.library.models import (
+    Artifact,
+    Episode,
+    MediaFile,
+    MediaFileSource,
+    Movie,
+    Season,
+    Series,
+)
 
 
 class View(BaseModel):
@@ -45,6 +53,18 @@ class ArtifactView(View):
         )
 
 
+class MediaSourceView(View):
+    """One file a derived media file was made from (e.g. a master's programme, music)."""
+
+    media_file_id: str
+    role: str
+    job_id: str | None
+
+    @classmethod
+    def of(cls, row: MediaFileSource) -> MediaSourceView:
+        return cls(media_file_id=row.source_media_file_id, role=row.role, job_id=row.job_id)
+
+
 class MediaFileView(View):
     id: str
     kind: MediaKind
@@ -72,6 +92,7 @@ class MediaFileView(View):
     updated_at: datetime
     probe: MediaInfo | None = None
     artifacts: list[ArtifactView] | None = None
+    sources: list[MediaSourceView] | None = None
 
     @classmethod
     def of(cls, row: MediaFile, detail: bool = False) -> MediaFileView:
@@ -109,6 +130,7 @@ class MediaFileView(View):
             updated_at=row.updated_at,
             probe=row.probe if detail else None,
             artifacts=[ArtifactView.of(a) for a in row.artifacts] if detail else None,
+            sources=[MediaSourceView.of(x) for x in row.sources] if detail else None,
         )
 
 

@@ -118,6 +118,7 @@ def test_endpoint_gone_for_good_the_job_fails_clearly(
     assert rt.storage.housekeeping() == 1
     assert open_uploads(s3_server, bucket) == []
     assert not rt.storage.exists(f"test/{job_id}/out.nut")
-    # The attempt logs could not be archived either; they stayed on the worker's disk.
+    # The attempt logs either stayed on the worker's disk (S3 was cut when the attempt
+    # ended) or reached the store once it came back: they read back either way.
     log = rt.jobs.log(job_id)
     assert log.exists and "STORAGE_ERROR" in log.data

@@ -6,7 +6,6 @@ from fastapi import APIRouter, Query
 
 from mediadesk.errors import ErrorCode, InvalidInput
 from mediadesk.server.deps import Reader, Writer
-from mediadesk.server.routers.jobs import submit_job
 from mediadesk.server.schemas import MasteringRequest
 from mediadesk.services.job_views import JobView
 from mediadesk.services.views import Page
@@ -21,10 +20,16 @@ def request_master(body: MasteringRequest, state: Writer) -> JobView:
         raise InvalidInput(
             "audio mastering is not available in this build", code=ErrorCode.INVALID_PRESET
         )
-    data = {"media_file_id": body.media_file_id, "preset": body.preset, **body.input}
-    if body.music_media_file_id:
-        data["music_media_file_id"] = body.music_media_file_id
-    return submit_job(state, JOB_TYPE, data, body.media_file_id, body.priority)
+    if body.input:
+        # The preset states the whole intent (and is stored with the job for replay).
+        raise InvalidInput(
+            f"input: mastering takes no fields beyond the preset ({', '.join(sorted(body.input))})"
+        )
+    # The mastering service checks the files against the preset (no audio, music that
+    # is not audio) and stores the preset itself in the job, as the CLI does.
+    return state.runtime.mastering.master(
+        body.media_file_id, body.preset, body.music_media_file_id, priority=body.priority
+    )
 
 
 @router.get("", response_model=Page[JobView], summary="Mastering requests, newest first")

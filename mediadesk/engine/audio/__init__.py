@@ -1,0 +1,1 @@
+"""Audio mastering by intent: preset model, graph compiler, loudness measure/apply/verify."""

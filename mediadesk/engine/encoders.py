@@ -1,0 +1,214 @@
+"""H.264 encoders: what each needs on the command line, which ones work here, and a cap
+on concurrent hardware sessions.
+
+Whether a hardware encoder works is a capability probe, not a guess: ffmpeg lists
+``h264_nvenc`` on a machine without an NVIDIA driver, and ``h264_vaapi`` without a
+render node. A one-second trial encode per candidate decides, once per ffmpeg binary.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from mediadesk.engine.binaries import FFmpegInfo
+from mediadesk.engine.process import run_process
+
+log = logging.getLogger(__name__)
+
+TRIAL_TIMEOUT_S = 20.0
+DEFAULT_RENDER_NODE = "/dev/dri/renderD128"
+
+
+class Family(StrEnum):
+    CPU = "cpu"
+    NVENC = "nvenc"
+    VAAPI = "vaapi"
+    QSV = "qsv"
+
+
+CODEC_OF = {
+    Family.CPU: "libx264",
+    Family.NVENC: "h264_nvenc",
+    Family.VAAPI: "h264_vaapi",
+    Family.QSV: "h264_qsv",
+}
+# Preference when the setting is ``auto`` and several work.
+HW_ORDER = (Family.NVENC, Family.QSV, Family.VAAPI)
+
+
+@dataclass(frozen=True)
+class VideoEncoder:
+    family: Family
+    device: str | None = None  # VAAPI render node
+
+    @property
+    def codec(self) -> str:
+        return CODEC_OF[self.family]
+
+    @property
+    def hardware(self) -> bool:
+        return self.family != Family.CPU
+
+    def global_args(self) -> list[str]:
+        """Device set-up; must precede the inputs."""
+        if self.family == Family.VAAPI:
+            return ["-vaapi_device", self.device or DEFAULT_RENDER_NODE]
+        if self.family == Family.QSV:
+            return ["-init_hw_device", "qsv=hw", "-filter_hw_device", "hw"]
+        return []
+
+    @property
+    def pix_fmt(self) -> str:
+        """The software pixel format the scaler hands over (8-bit 4:2:0 either way)."""
+        return "nv12" if self.family in (Family.VAAPI, Family.QSV) else "yuv420p"
+
+    def upload_filters(self) -> list[tuple[str, dict[str, str]]]:
+        """Filters that end each rung's chain: frames go to the device after scaling."""
+        if self.family == Family.VAAPI:
+            return [("hwupload", {})]
+        if self.family == Family.QSV:
+            return [("hwupload", {"extra_hw_frames": "64"}), ("format", {"pix_fmts": "qsv"})]
+        return []
+
+    def options(self, x264_preset: str, gop: int, keyframe_expr: str) -> dict[str, str]:
+        """Options shared by every video stream of one output.
+
+        The GOP is fixed and scene-cut keyframes are off, so every rung cuts segments at
+        the same frames; forced keyframes on a time grid keep that true for odd rates.
+        """
+        common = {"c:v": self.codec, "g": str(gop), "force_key_frames": keyframe_expr}
+        if self.family == Family.CPU:
+            return {
+                **common,
+                "preset": x264_preset,
+                "keyint_min": str(gop),
+                "sc_threshold": "0",
+            }
+        if self.family == Family.NVENC:
+            return {**common, "preset": "p4", "rc": "vbr", "forced-idr": "1", "no-scenecut": "1"}
+        if self.family == Family.QSV:
+            return {**common, "preset": "veryfast", "forced_idr": "1"}
+        return {**common, "rc_mode": "VBR"}
+
+    def describe(self) -> str:
+        return self.codec if not self.device else f"{self.codec} ({self.device})"
+
+
+CPU_ENCODER = VideoEncoder(Family.CPU)
+
+
+def render_node() -> str:
+    nodes = sorted(Path("/dev/dri").glob("renderD*"))
+    return str(nodes[0]) if nodes else DEFAULT_RENDER_NODE
+
+
+def encoder_for(family: Family) -> VideoEncoder:
+    if family == Family.VAAPI:
+        return VideoEncoder(family, render_node())
+    return VideoEncoder(family)
+
+
+def trial_argv(ffmpeg: str, encoder: VideoEncoder) -> list[str]:
+    """One second of a synthetic picture through ``encoder``, discarded."""
+    chain = f"format={encoder.pix_fmt}"
+    for name, opts in encoder.upload_filters():
+        args = ":".join(f"{k}={v}" for k, v in opts.items())
+        chain += f",{name}" + (f"={args}" if args else "")
+    return [
+        ffmpeg,
+        "-hide_banner",
+        "-nostdin",
+        "-v",
+        "error",
+        *encoder.global_args(),
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=320x240:rate=25:duration=1",
+        "-vf",
+        chain,
+        "-c:v",
+        encoder.codec,
+        "-frames:v",
+        "25",
+        "-f",
+        "null",
+        "-",
+    ]
+
+
+@functools.lru_cache(maxsize=4)
+def _working(ffmpeg: str, listed: frozenset[str]) -> tuple[Family, ...]:
+    working = []
+    for family in HW_ORDER:
+        encoder = encoder_for(family)
+        if encoder.codec not in listed:
+            continue
+        result = run_process(trial_argv(ffmpeg, encoder), timeout=TRIAL_TIMEOUT_S)
+        if result.ok:
+            working.append(family)
+        else:
+            log.info("hardware encoder %s unavailable: %s", encoder.codec, result.last_error_line())
+    return tuple(working)
+
+
+def working_hardware(info: FFmpegInfo) -> tuple[Family, ...]:
+    """Hardware encoder families that completed a trial encode (cached per binary)."""
+    listed = frozenset(c for c in (CODEC_OF[f] for f in HW_ORDER) if info.has_encoder(c))
+    return _working(info.ffmpeg, listed)
+
+
+def candidates(setting: str, info: FFmpegInfo) -> list[VideoEncoder]:
+    """Encoders to try, in order; libx264 is always the last resort.
+
+    ``cpu`` never touches hardware. ``auto`` uses the best hardware encoder that passed
+    its trial. A named family is tried even when its trial failed (the operator asked
+    for it), and falls back to libx264 like any failed hardware attempt.
+    """
+    if setting == "cpu":
+        return [CPU_ENCODER]
+    if setting == "auto":
+        found = working_hardware(info)
+        return [encoder_for(found[0]), CPU_ENCODER] if found else [CPU_ENCODER]
+    return [encoder_for(Family(setting)), CPU_ENCODER]
+
+
+# Process-wide semaphores, one per configured limit (tests may use several settings).
+_sessions: dict[int, threading.BoundedSemaphore] = {}
+_sessions_lock = threading.Lock()
+
+
+def _semaphore(limit: int) -> threading.BoundedSemaphore:
+    with _sessions_lock:
+        if limit not in _sessions:
+            _sessions[limit] = threading.BoundedSemaphore(limit)
+        return _sessions[limit]
+
+
+@contextlib.contextmanager
+def hardware_session(
+    encoder: VideoEncoder, limit: int, check_cancelled: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """Hold one of ``limit`` hardware sessions while encoding (no-op for the CPU).
+
+    Consumer GPUs cap concurrent encode sessions; past the cap the driver fails the
+    open, so jobs queue here instead.
+    """
+    if not encoder.hardware:
+        yield
+        return
+    semaphore = _semaphore(limit)
+    while not semaphore.acquire(timeout=0.5):
+        if check_cancelled is not None:
+            check_cancelled()
+    try:
+        yield
+    finally:
+        semaphore.release()

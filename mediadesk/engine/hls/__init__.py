@@ -1,0 +1,1 @@
+"""HLS: preset models, the ladder plan, argv compilers, playlists and verification."""

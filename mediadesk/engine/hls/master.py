@@ -1,0 +1,135 @@
+"""The master playlist, written from what was produced rather than what was asked for.
+
+ffmpeg 5.1's own master lacks AVERAGE-BANDWIDTH, FRAME-RATE and
+``#EXT-X-INDEPENDENT-SEGMENTS``, and derives BANDWIDTH from the requested bitrates.
+Here BANDWIDTH is the measured peak segment bitrate of the rung plus that of the
+audio rendition (RFC 8216 4.3.4.2), AVERAGE-BANDWIDTH the measured averages, and
+CODECS comes from the encoded streams' profile and level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from mediadesk.engine.hls.compile import PLAYLIST
+from mediadesk.engine.hls.playlist import INDEPENDENT
+from mediadesk.engine.hls.verify import FirstSegment, Rendition
+
+MASTER = "master.m3u8"
+
+# profile_idc and the constraint flags x264 writes for each profile.
+_AVC_PROFILES = {
+    "constrained baseline": "42C0",
+    "baseline": "4200",
+    "main": "4D40",
+    "extended": "5800",
+    "high": "6400",
+    "high 10": "6E00",
+    "high 4:2:2": "7A00",
+    "high 4:4:4 predictive": "F400",
+}
+_AAC = {"he-aac": "mp4a.40.5", "he-aacv2": "mp4a.40.29"}
+
+
+@dataclass(frozen=True)
+class AudioEntry:
+    group_id: str
+    name: str
+    uri: str
+    channels: int
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class VariantEntry:
+    uri: str
+    bandwidth: int
+    average_bandwidth: int
+    codecs: str
+    width: int | None = None
+    height: int | None = None
+    frame_rate: Fraction | None = None
+    audio_group: str | None = None
+
+
+def avc_codec(first: FirstSegment) -> str:
+    profile = _AVC_PROFILES.get((first.profile or "").lower(), "6400")
+    level = first.level if first.level and first.level > 0 else 40
+    return f"avc1.{profile}{level:02X}"
+
+
+def aac_codec(first: FirstSegment) -> str:
+    return _AAC.get((first.profile or "").lower(), "mp4a.40.2")
+
+
+def ladder_variants(
+    rungs: Sequence[Rendition], audio: Rendition | None, audio_group: str | None, rate: Fraction
+) -> list[VariantEntry]:
+    entries = []
+    for rung in rungs:
+        codecs = avc_codec(rung.first)
+        peak, average = rung.peak_bps, rung.average_bps
+        if audio is not None:
+            codecs += "," + aac_codec(audio.first)
+            peak += audio.peak_bps
+            average += audio.average_bps
+        entries.append(
+            VariantEntry(
+                uri=f"{rung.name}/{PLAYLIST}",
+                bandwidth=peak,
+                average_bandwidth=average,
+                codecs=codecs,
+                width=rung.first.width,
+                height=rung.first.height,
+                frame_rate=rate,
+                audio_group=audio_group if audio is not None else None,
+            )
+        )
+    return entries
+
+
+def audio_only_variant(audio: Rendition) -> VariantEntry:
+    return VariantEntry(
+        uri=f"{audio.name}/{PLAYLIST}",
+        bandwidth=audio.peak_bps,
+        average_bandwidth=audio.average_bps,
+        codecs=aac_codec(audio.first),
+    )
+
+
+def _quote(value: str) -> str:
+    return '"' + value.replace('"', "'") + '"'
+
+
+def master_playlist(
+    variants: Sequence[VariantEntry], audio: AudioEntry | None = None, version: int = 6
+) -> str:
+    lines = ["#EXTM3U", f"#EXT-X-VERSION:{version}", INDEPENDENT]
+    if audio is not None:
+        media = [
+            "TYPE=AUDIO",
+            f"GROUP-ID={_quote(audio.group_id)}",
+            f"NAME={_quote(audio.name)}",
+        ]
+        if audio.language:
+            media.append(f"LANGUAGE={_quote(audio.language)}")
+        media += [
+            "AUTOSELECT=YES",
+            "DEFAULT=YES",
+            f"CHANNELS={_quote(str(audio.channels))}",
+            f"URI={_quote(audio.uri)}",
+        ]
+        lines.append("#EXT-X-MEDIA:" + ",".join(media))
+    for v in variants:
+        attrs = [f"BANDWIDTH={v.bandwidth}", f"AVERAGE-BANDWIDTH={v.average_bandwidth}"]
+        if v.width and v.height:
+            attrs.append(f"RESOLUTION={v.width}x{v.height}")
+        if v.frame_rate:
+            attrs.append(f"FRAME-RATE={float(v.frame_rate):.3f}")
+        attrs.append(f"CODECS={_quote(v.codecs)}")
+        if v.audio_group:
+            attrs.append(f"AUDIO={_quote(v.audio_group)}")
+        lines += ["#EXT-X-STREAM-INF:" + ",".join(attrs), v.uri]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,204 @@
+"""From a preset and a probed source to the exact renditions to make (pure).
+
+Rules: no upscaling (a rung whose box is larger than the source is dropped, but at
+least one rung is always kept, at the source size); the source's display aspect ratio
+is kept (rotation and non-square pixels included) with even dimensions; one constant
+output frame rate, so a fixed GOP means the same keyframes on every rung.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+from mediadesk.domain.mediainfo import MediaInfo, StreamInfo, parse_rate
+from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset, RungSpec, SegmentFormat
+from mediadesk.errors import ErrorCode, InvalidInput
+
+# Rates a probed average is snapped to when within 1% (VFR phone clips average 29.87).
+STANDARD_RATES = (
+    Fraction(24000, 1001),
+    Fraction(24),
+    Fraction(25),
+    Fraction(30000, 1001),
+    Fraction(30),
+    Fraction(48),
+    Fraction(50),
+    Fraction(60000, 1001),
+    Fraction(60),
+)
+FALLBACK_RATE = Fraction(25)
+UPSCALE_TOLERANCE = 1.005  # rounding noise, not a real upscale
+
+
+@dataclass(frozen=True)
+class RungPlan:
+    name: str
+    width: int
+    height: int
+    video_bitrate_k: int
+    maxrate_k: int
+    bufsize_k: int
+    profile: str
+
+
+@dataclass(frozen=True)
+class AudioPlan:
+    stream_index: int
+    bitrate_k: int
+    channels: int
+    sample_rate: int
+    group_id: str
+    name: str
+    language: str | None
+
+
+@dataclass(frozen=True)
+class LadderPlan:
+    video_stream_index: int
+    rungs: tuple[RungPlan, ...]
+    frame_rate: Fraction
+    gop_frames: int
+    keyframe_interval_s: float
+    segment_seconds: float
+    segment_format: SegmentFormat
+    x264_preset: str
+    audio: AudioPlan | None
+    duration: float  # what the renditions must last
+    max_duration_s: float | None
+
+    @property
+    def keyframe_expr(self) -> str:
+        return f"expr:gte(t,n_forced*{_num(self.keyframe_interval_s)})"
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def even(value: float, limit: int) -> int:
+    """Nearest even integer, never above ``limit`` rounded down to even, at least 2."""
+    cap = max(2, limit - limit % 2)
+    return max(2, min(cap, round(value / 2) * 2))
+
+
+def display_size(video: StreamInfo) -> tuple[int, int]:
+    """What a player shows: rotation applied, non-square pixels stretched to square."""
+    size = video.display_size
+    if size is None or size[0] <= 0 or size[1] <= 0:
+        raise InvalidInput(
+            "the video stream has no usable dimensions", code=ErrorCode.INVALID_MEDIA
+        )
+    width, height = size
+    sar = _sar(video.sample_aspect_ratio)
+    if sar != 1:
+        if video.rotation % 180 == 90:
+            height = round(height * sar)
+        else:
+            width = round(width * sar)
+    return width, height
+
+
+def _sar(text: str | None) -> Fraction:
+    if not text or ":" not in text:
+        return Fraction(1)
+    num, _, den = text.partition(":")
+    try:
+        value = Fraction(int(num), int(den))
+    except (ValueError, ZeroDivisionError):
+        return Fraction(1)
+    return value if Fraction(1, 4) <= value <= 4 else Fraction(1)
+
+
+def choose_rungs(rungs: list[RungSpec], width: int, height: int) -> list[RungPlan]:
+    portrait = height > width
+    kept: list[RungPlan] = []
+    for rung in rungs:
+        box_w, box_h = (rung.height, rung.width) if portrait else (rung.width, rung.height)
+        scale = min(box_w / width, box_h / height)
+        if scale > UPSCALE_TOLERANCE:
+            continue
+        scale = min(scale, 1.0)
+        kept.append(_rung(rung, even(width * scale, width), even(height * scale, height)))
+    if not kept:
+        # A source smaller than every box still needs one rendition: the smallest rung's
+        # settings at the source's own size.
+        kept.append(_rung(rungs[-1], even(width, width), even(height, height)))
+    unique: dict[tuple[int, int], RungPlan] = {}
+    for plan in kept:
+        unique.setdefault((plan.width, plan.height), plan)
+    return list(unique.values())
+
+
+def _rung(spec: RungSpec, width: int, height: int) -> RungPlan:
+    return RungPlan(
+        name=spec.name,
+        width=width,
+        height=height,
+        video_bitrate_k=spec.video_bitrate_k,
+        maxrate_k=spec.maxrate,
+        bufsize_k=spec.bufsize,
+        profile=spec.profile,
+    )
+
+
+def choose_frame_rate(video: StreamInfo, max_rate: float) -> Fraction:
+    measured = parse_rate(video.avg_frame_rate) or parse_rate(video.r_frame_rate)
+    if measured is None or not 1.0 <= measured <= 1000.0:
+        return FALLBACK_RATE
+    rate = Fraction(measured).limit_denominator(1001)
+    # 120 fps becomes 60 and 119.88 becomes 59.94: halving keeps the cadence smooth.
+    while rate > Fraction(max_rate).limit_denominator(1001) + Fraction(1, 1000):
+        rate /= 2
+    nearest = min(STANDARD_RATES, key=lambda s: abs(rate - s))
+    if abs(rate - nearest) / nearest < Fraction(1, 100):
+        return nearest
+    return Fraction(round(float(rate) * 1000), 1000).limit_denominator(1001)
+
+
+def plan_audio(info: MediaInfo, preset: AudioHlsPreset) -> AudioPlan | None:
+    audio = info.audio
+    if audio is None:
+        return None
+    language = audio.language if audio.language and audio.language != "und" else None
+    return AudioPlan(
+        stream_index=audio.index,
+        bitrate_k=preset.bitrate_k,
+        channels=min(preset.channels, audio.channels or preset.channels),
+        sample_rate=preset.sample_rate,
+        group_id=preset.group_id,
+        name=preset.name,
+        language=language,
+    )
+
+
+def expected_duration(info: MediaInfo, max_duration_s: float | None) -> float:
+    duration = info.duration or 0.0
+    if duration <= 0:
+        raise InvalidInput("the source has no known duration", code=ErrorCode.INVALID_MEDIA)
+    return min(duration, max_duration_s) if max_duration_s else duration
+
+
+def plan_ladder(
+    preset: LadderPreset, audio_preset: AudioHlsPreset | None, info: MediaInfo
+) -> LadderPlan:
+    video = info.video
+    if video is None:
+        raise InvalidInput("no video stream to make a ladder from", code=ErrorCode.NO_VIDEO_STREAM)
+    width, height = display_size(video)
+    rate = choose_frame_rate(video, preset.max_frame_rate)
+    gop = max(1, math.ceil(float(rate) * preset.keyframe_interval_s - 1e-6))
+    return LadderPlan(
+        video_stream_index=video.index,
+        rungs=tuple(choose_rungs(preset.rungs, width, height)),
+        frame_rate=rate,
+        gop_frames=gop,
+        keyframe_interval_s=preset.keyframe_interval_s,
+        segment_seconds=preset.segment_seconds,
+        segment_format=preset.segment_format,
+        x264_preset=preset.x264_preset,
+        audio=plan_audio(info, audio_preset) if audio_preset else None,
+        duration=expected_duration(info, preset.max_duration_s),
+        max_duration_s=preset.max_duration_s,
+    )

@@ -1,0 +1,88 @@
+"""Preset models for HLS outputs (``presets/hls/*.json``)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from mediadesk.presets import PresetBase
+
+SegmentFormat = Literal["mpegts", "fmp4"]
+X264Preset = Literal[
+    "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower"
+]
+# Directory names the ladder must leave alone (the preview and the audio group).
+RESERVED_NAMES = frozenset({"preview", "audio"})
+
+
+class RungSpec(BaseModel):
+    """One video rendition, described for a landscape source.
+
+    ``width`` x ``height`` is the box the picture must fit in; portrait sources use
+    the box turned on its side, so "1080p" means 1080 pixels on the short side.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z0-9_]{1,16}$")
+    width: int = Field(ge=64, le=7680)
+    height: int = Field(ge=64, le=4320)
+    video_bitrate_k: int = Field(ge=50, le=100_000)
+    maxrate_k: int | None = Field(default=None, ge=50, le=200_000)
+    bufsize_k: int | None = Field(default=None, ge=50, le=400_000)
+    profile: Literal["baseline", "main", "high"] = "high"
+
+    @property
+    def maxrate(self) -> int:
+        # A 7% ceiling over the target keeps peaks (and BANDWIDTH) close to the label.
+        return self.maxrate_k or round(self.video_bitrate_k * 1.07)
+
+    @property
+    def bufsize(self) -> int:
+        return self.bufsize_k or round(self.video_bitrate_k * 1.5)
+
+
+class AudioHlsPreset(PresetBase):
+    """AAC for audio-only HLS and for the shared audio group of a ladder."""
+
+    kind: Literal["audio_hls"] = "audio_hls"
+    codec: Literal["aac"] = "aac"
+    bitrate_k: int = Field(default=128, ge=32, le=512)
+    channels: int = Field(default=2, ge=1, le=2)
+    sample_rate: int = Field(default=48_000, ge=8_000, le=96_000)
+    segment_seconds: float = Field(default=6.0, ge=1.0, le=30.0)
+    segment_format: SegmentFormat = "mpegts"
+    group_id: str = Field(default="aud", pattern=r"^[a-z0-9_]{1,32}$")
+    name: str = Field(default="audio", pattern=r"^[a-z0-9_]{1,32}$")
+
+
+class LadderPreset(PresetBase):
+    """An adaptive ladder: H.264 rungs plus one shared audio rendition."""
+
+    kind: Literal["hls_ladder"] = "hls_ladder"
+    rungs: list[RungSpec] = Field(min_length=1, max_length=12)
+    # An ``audio_hls`` preset id for the audio group, or None for video only.
+    audio: str | None = "hls/audio_v1"
+    segment_seconds: float = Field(default=6.0, ge=1.0, le=30.0)
+    keyframe_interval_s: float = Field(default=2.0, ge=0.5, le=10.0)
+    segment_format: SegmentFormat = "mpegts"
+    x264_preset: X264Preset = "veryfast"
+    max_frame_rate: float = Field(default=60.0, ge=10.0, le=120.0)
+    # Encode only the first N seconds (the preview); None encodes everything.
+    max_duration_s: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> LadderPreset:
+        names = [r.name for r in self.rungs]
+        if len(set(names)) != len(names):
+            raise ValueError("rung names must be unique")
+        if RESERVED_NAMES & set(names):
+            raise ValueError(f"rung names may not be {sorted(RESERVED_NAMES)}")
+        heights = [r.height for r in self.rungs]
+        if heights != sorted(heights, reverse=True) or len(set(heights)) != len(heights):
+            raise ValueError("rungs must be listed from the tallest down, heights distinct")
+        ratio = self.segment_seconds / self.keyframe_interval_s
+        if abs(ratio - round(ratio)) > 1e-6:
+            raise ValueError("segment_seconds must be a multiple of keyframe_interval_s")
+        return self

@@ -1,0 +1,207 @@
+"""``hls`` (the adaptive ladder) and ``preview`` (its first 30 seconds as a small HLS)."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from mediadesk.domain.enums import ArtifactKind
+from mediadesk.engine.hls.compile import PLAYLIST, ladder_argv
+from mediadesk.engine.hls.ladder import HlsOutput, finish_ladder
+from mediadesk.engine.hls.master import MASTER
+from mediadesk.engine.hls.plan import LadderPlan, plan_ladder
+from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset
+from mediadesk.handlers.common import media_of, open_original
+from mediadesk.handlers.encoding import (
+    encode_with_fallback,
+    load_step_preset,
+    preset_artifact,
+    probe_of,
+    probe_runner,
+)
+from mediadesk.handlers.inputs import PresetInput
+from mediadesk.jobs.context import JobContext
+from mediadesk.jobs.registry import JobType
+from mediadesk.jobs.spec import ArtifactSpec, Outcome, PublishSpec
+from mediadesk.presets import load_typed
+from mediadesk.services.views import MediaFileView
+from mediadesk.storage import keys
+
+
+@dataclass(frozen=True)
+class LadderResult:
+    """One finished, verified ladder and how it was made."""
+
+    preset_id: str
+    preset: LadderPreset
+    plan: LadderPlan
+    output: HlsOutput
+
+    def artifact(
+        self, kind: ArtifactKind, key: str, name: str, params: dict[str, Any]
+    ) -> ArtifactSpec:
+        path = self.output.out_dir / name
+        return preset_artifact(kind, key, path, params, self.preset_id, self.preset)
+
+    def summary(self) -> dict[str, Any]:
+        plan, output = self.plan, self.output
+        return {
+            "preset": self.preset_id,
+            "preset_version": self.preset.version,
+            "segment_format": plan.segment_format,
+            "frame_rate": round(float(plan.frame_rate), 3),
+            "gop_frames": plan.gop_frames,
+            "duration": round(plan.duration, 3),
+            "rungs": [
+                {
+                    "name": r.name,
+                    "width": r.first.width,
+                    "height": r.first.height,
+                    "segments": len(r.playlist.segments),
+                    "duration": round(r.duration, 3),
+                }
+                for r in output.rungs
+            ],
+            "variants": [
+                {"uri": v.uri, "bandwidth": v.bandwidth, "codecs": v.codecs}
+                for v in output.variants
+            ],
+            "audio": output.audio is not None,
+        }
+
+
+def publish_spec(output: HlsOutput, prefix: str) -> PublishSpec:
+    """Rendition directories, then the master: the ladder under ``hls/{id}`` and the
+    preview under ``hls/{id}/preview`` swap only their own entries."""
+    return PublishSpec(output.out_dir, prefix, entry_last=(MASTER,))
+
+
+class LadderJob(JobType[PresetInput]):
+    """Shared by ``hls`` and ``preview``: plan, encode (hardware then CPU), verify."""
+
+    input_model = PresetInput
+    default_preset: ClassVar[str]
+    base_timeout_s = 600.0
+    # About 1x realtime for a 1080p ladder on two cores; ten times that is a stall.
+    timeout_per_media_second = 10.0
+
+    def run(self, ctx: JobContext, inp: PresetInput) -> Outcome:
+        media = media_of(ctx)
+        info = probe_of(media)
+        preset_id, preset = load_step_preset(ctx, inp.preset, self.default_preset, LadderPreset)
+        audio_preset = load_typed(preset.audio, AudioHlsPreset) if preset.audio else None
+        plan = plan_ladder(preset, audio_preset, info)
+        ctx.note(
+            "rungs: "
+            + ", ".join(f"{r.name} {r.width}x{r.height}" for r in plan.rungs)
+            + f"; {float(plan.frame_rate):.3f} fps, GOP {plan.gop_frames}"
+            + ("; shared audio rendition" if plan.audio else "; no audio")
+        )
+        source, container = open_original(ctx)
+        out, work = ctx.scratch / "out", ctx.scratch / "verify"
+        output = encode_with_fallback(
+            ctx,
+            lambda enc: ladder_argv(ctx.ffmpeg.ffmpeg, source, container, plan, out, enc),
+            out,
+            plan.duration,
+            lambda: finish_ladder(out, plan, ctx.ffmpeg.ffprobe, probe_runner(ctx), work),
+        )
+        ctx.report(100.0, 0.0)
+        return self.outcome(media, LadderResult(preset_id, preset, plan, output))
+
+    @abstractmethod
+    def outcome(self, media: MediaFileView, done: LadderResult) -> Outcome:
+        """What to publish and record for this step."""
+
+
+class HlsJob(LadderJob):
+    name = "hls"
+    default_preset = "hls/ladder_v1"
+
+    def outcome(self, media: MediaFileView, done: LadderResult) -> Outcome:
+        output = done.output
+        prefix = keys.hls_dir(media.id)
+        artifacts = [
+            done.artifact(
+                ArtifactKind.HLS_MASTER,
+                f"{prefix}/{MASTER}",
+                MASTER,
+                {"rungs": [r.name for r in output.rungs], "audio": output.audio is not None},
+            )
+        ]
+        for rung, variant in zip(output.rungs, output.variants, strict=True):
+            artifacts.append(
+                done.artifact(
+                    ArtifactKind.HLS_VARIANT,
+                    f"{prefix}/{rung.name}/{PLAYLIST}",
+                    rung.name,
+                    {
+                        "name": rung.name,
+                        "width": rung.first.width,
+                        "height": rung.first.height,
+                        "bandwidth": variant.bandwidth,
+                        "average_bandwidth": variant.average_bandwidth,
+                        "codecs": variant.codecs,
+                        "frame_rate": round(float(done.plan.frame_rate), 3),
+                        "segments": len(rung.playlist.segments),
+                        "duration": round(rung.duration, 3),
+                    },
+                )
+            )
+        if output.audio is not None:
+            audio = output.audio
+            artifacts.append(
+                done.artifact(
+                    ArtifactKind.AUDIO_HLS,
+                    f"{prefix}/{audio.name}/{PLAYLIST}",
+                    audio.name,
+                    {
+                        "channels": audio.first.channels,
+                        "bandwidth": audio.peak_bps,
+                        "average_bandwidth": audio.average_bps,
+                        "duration": round(audio.duration, 3),
+                    },
+                )
+            )
+        return Outcome(
+            result=done.summary(),
+            publish=[publish_spec(output, prefix)],
+            artifacts=artifacts,
+            replaces=(ArtifactKind.HLS_MASTER, ArtifactKind.HLS_VARIANT, ArtifactKind.AUDIO_HLS),
+        )
+
+
+class PreviewJob(LadderJob):
+    name = "preview"
+    default_preset = "hls/preview_v1"
+    base_timeout_s = 300.0
+    timeout_per_media_second = 0.0
+
+    def timeout(self, inp: PresetInput, media: MediaFileView | None) -> float:
+        duration = (media.duration_seconds or 0.0) if media else 0.0
+        return self.base_timeout_s + 10.0 * min(duration, 60.0)
+
+    def outcome(self, media: MediaFileView, done: LadderResult) -> Outcome:
+        output = done.output
+        prefix = keys.preview_dir(media.id)
+        params = {
+            "duration": round(done.plan.duration, 3),
+            "rungs": [r.name for r in output.rungs],
+            "audio": output.audio is not None,
+        }
+        return Outcome(
+            result=done.summary(),
+            publish=[publish_spec(output, prefix)],
+            artifacts=[
+                preset_artifact(
+                    ArtifactKind.PREVIEW,
+                    f"{prefix}/{MASTER}",
+                    output.out_dir,
+                    params,
+                    done.preset_id,
+                    done.preset,
+                )
+            ],
+            replaces=(ArtifactKind.PREVIEW,),
+        )
