@@ -4,7 +4,7 @@ The desktop app lists live media newest first in pages; with this partial coveri
 index SQLite reads the page straight from the index instead of sorting the table.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0004
 Create Date: 2026-11-23 11:36:28.884674
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | Sequence[str] | None = "0005"
+down_revision: str | Sequence[str] | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
