@@ -274,6 +274,11 @@ class MainWindow(QMainWindow):
 
         dialog = MasteringDialog(self.shell, media_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.jobStarted.connect(
+            lambda _job: self.status.showMessage(
+                "Mastering started: the master appears in the library when it is done.", 10_000
+            )
+        )
         dialog.open()
         return dialog
 

@@ -7,6 +7,7 @@ that appears in the library like any import.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from mediadesk.domain.enums import MediaKind
+from mediadesk.services.job_views import JobView
 from mediadesk.services.library import MediaFilter
 from mediadesk.services.presets import PresetEntry, browse_presets
 from ui.dialogs.presets_dialog import parameter_items
@@ -31,6 +33,8 @@ MUSIC_CHOICES = 500
 
 
 class MasteringDialog(QDialog):
+    jobStarted = Signal(str)
+
     def __init__(self, shell: Shell, media_id: str | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("masteringDialog")
@@ -102,9 +106,33 @@ class MasteringDialog(QDialog):
             self.message.setText("Mastering is not available in this build.")
         elif not self.entries:
             self.start_button.setEnabled(False)
+        elif self.programme.count() == 0:
+            self.start_button.setEnabled(False)
+            self.message.setText("Import a video or audio programme to master first.")
 
     def start(self) -> None:
-        self.message.setText("Mastering is not available in this build.")
+        """Submit through the core's mastering service, which checks the inputs first
+        (a music bed without music, a programme without audio) and says why."""
+        entry = self.preset()
+        programme = self.programme.currentData()
+        if entry is None or programme is None:
+            return
+        music = self.music.currentData()
+        self.start_button.setEnabled(False)
+        self.message.setStyleSheet("")
+        self.message.setText("Starting…")
+        mastering = self.shell.runtime.mastering
+        self.shell.tasks.run(
+            lambda: mastering.master(str(programme), entry.id, str(music) if music else None),
+            self._started,
+            self._failed,
+            owner=self,
+        )
+
+    def _started(self, job: JobView) -> None:
+        self.started_job = job.id
+        self.jobStarted.emit(job.id)
+        self.accept()
 
     def _failed(self, exc: BaseException) -> None:
         self.start_button.setEnabled(True)

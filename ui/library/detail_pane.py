@@ -199,7 +199,7 @@ class DetailPane(QScrollArea):
             )
         else:
             self.poster.setText(str(m.kind).upper())
-        self.master_button.setEnabled(m.kind == MediaKind.AUDIO)
+        self.master_button.setEnabled(m.kind in (MediaKind.VIDEO, MediaKind.AUDIO))
         self._fill_meta(m)
         arts = m.artifacts or []
         self.renditions.setText("\n".join(_renditions(arts)) or "None yet")
