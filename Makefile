@@ -4,7 +4,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast lint typecheck check lock package clean setup setup-test
+.PHONY: run test test-fast lint typecheck check lock package screenshots bench-gui clean setup setup-test
 
 setup:
 	./scripts/bootstrap.sh run
@@ -41,6 +41,16 @@ package: setup-test
 lock: setup-test
 	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --strip-extras --no-emit-index-url \
 		-o requirements.lock pyproject.toml
+
+# PNGs of the desktop app (main window, player, job log) with a small sample library,
+# rendered under Xvfb with the xcb platform so the player draws through OpenGL.
+screenshots: setup-test
+	xvfb-run -a -s "-screen 0 1600x1000x24" env QT_QPA_PLATFORM=xcb \
+		$(BIN)/python scripts/screenshots.py docs/screenshots
+
+# Cold start of the desktop app to a painted window with 10,000 media files.
+bench-gui: setup-test
+	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python bench/gui_startup.py --platform xcb
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -20,7 +20,7 @@ from mediadesk.handlers import default_registry
 from mediadesk.handlers.pipeline import PipelinePlanner
 from mediadesk.jobs.monitor import JobMonitor
 from mediadesk.jobs.reaper import Reaper
-from mediadesk.jobs.registry import JobRegistry
+from mediadesk.jobs.registry import JobRegistry, LazyRegistry
 from mediadesk.jobs.runner import JobRunner
 from mediadesk.jobs.store import JobStore
 from mediadesk.jobs.transport import EmbeddedConsumers, JobTransport
@@ -75,7 +75,8 @@ class Runtime:
     def __init__(self, settings: Settings, registry: JobRegistry | None = None) -> None:
         self.settings = settings
         self.bus = EventBus()
-        self.registry = registry or default_registry()
+        # Filled on first use: the job types load the media engine (numpy, Pillow...).
+        self.registry = registry or LazyRegistry(default_registry)
         self._opened = False
         self._consumers: EmbeddedConsumers | None = None
         self._lock: LibraryLock | None = None

@@ -91,9 +91,11 @@ def make_clip(directory: Path, clip: Clip = Clip(), name: str | None = None) -> 
     return out
 
 
-def make_image(directory: Path, size: str = "640x480", fmt: str = "jpg") -> Path:
+def make_image(
+    directory: Path, size: str = "640x480", fmt: str = "jpg", source: str = "testsrc2"
+) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    out = directory / f"image-{size}.{fmt}"
+    out = directory / f"image-{source}-{size}.{fmt}"
     if not out.exists():
         argv = [
             "ffmpeg",
@@ -105,7 +107,7 @@ def make_image(directory: Path, size: str = "640x480", fmt: str = "jpg") -> Path
             "-f",
             "lavfi",
             "-i",
-            f"testsrc2=size={size}:rate=1:duration=1",
+            f"{source}=size={size}:rate=1:duration=1",
             "-frames:v",
             "1",
             str(out),

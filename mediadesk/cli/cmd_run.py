@@ -46,7 +46,7 @@ def gui_available() -> bool:
 def default_app(args: argparse.Namespace, settings: Settings) -> int:
     """``mediadesk`` alone: the desktop app when there is a screen, else serve."""
     if gui_available():
-        from ui.app import run_gui  # type: ignore[import-not-found]  # Qt stays out of the core
+        from ui.app import run_gui  # Qt stays out of the core: imported only here
 
         return int(run_gui(settings))
     return serve(args, settings)

@@ -109,7 +109,8 @@ def run_process(
         log_dir.mkdir(parents=True, exist_ok=True)
         stderr_log = log_dir / f"{log_name}.stderr.log"
         if hooks.on_progress is not None:
-            progress_log = log_dir / f"{log_name}.progress.log"
+            # ffmpeg's stdout is its -progress stream; the attempt row points at this name.
+            progress_log = log_dir / f"{log_name}.stdout.log"
 
     started = time.monotonic()
     proc = subprocess.Popen(

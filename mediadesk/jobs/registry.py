@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -70,3 +72,43 @@ class JobRegistry:
             raise InvalidInput(
                 f"invalid input for {name} job: {fields}", code=ErrorCode.INVALID_INPUT
             ) from exc
+
+
+class LazyRegistry(JobRegistry):
+    """A registry filled by ``factory`` on first use, not when it is created.
+
+    Building the default registry imports every job type and the media engine behind
+    them; a runtime that only reads the library, or that paints a window before its
+    workers start, should not pay for that up front.
+    """
+
+    def __init__(self, factory: Callable[[], JobRegistry]) -> None:
+        super().__init__()
+        self._factory: Callable[[], JobRegistry] | None = factory
+        self._lock = threading.Lock()
+
+    @property
+    def filled(self) -> bool:
+        return self._factory is None
+
+    def _fill(self) -> None:
+        if self._factory is None:
+            return
+        with self._lock:  # workers and the GUI thread may ask at the same moment
+            if self._factory is not None:
+                built = self._factory()
+                for name in built.names():
+                    super().register(built.get(name))
+                self._factory = None
+
+    def register(self, job_type: JobType[Any]) -> None:
+        self._fill()
+        super().register(job_type)
+
+    def get(self, name: str) -> JobType[Any]:
+        self._fill()
+        return super().get(name)
+
+    def names(self) -> list[str]:
+        self._fill()
+        return super().names()

@@ -15,13 +15,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
-
-import httpx
 
 from mediadesk.engine.process import CancelToken
 from mediadesk.errors import Cancelled, ErrorCode, InvalidInput, TransientError
 from mediadesk.storage.base import StagedFile, StagingWriter
+
+if TYPE_CHECKING:
+    import httpx
 
 ProgressFn = Callable[[int, int | None], None]
 
@@ -89,6 +91,8 @@ def download(
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
 ) -> Fetched:
+    import httpx  # here, not at the top: most processes never download (start-up time)
+
     deadline = time.monotonic() + limits.timeout_s
     timeout = httpx.Timeout(30.0, read=60.0)
     with httpx.Client(follow_redirects=False, timeout=timeout, trust_env=False) as client:

@@ -13,7 +13,7 @@ from mediadesk.base_types import utcnow
 from mediadesk.domain.enums import MediaKind, MediaStatus
 from mediadesk.events import CatalogueChanged, EventBus, MediaChanged
 from mediadesk.library.db import Database
-from mediadesk.library.models import Episode, MediaFile, MediaTag, Movie
+from mediadesk.library.models import Episode, MediaFile, MediaTag, Movie, Season
 from mediadesk.services import catalogue
 from mediadesk.services.catalogue import AttachTarget
 from mediadesk.services.views import (
@@ -39,6 +39,28 @@ class MediaFilter:
     tag: str | None = None
     include_deleted: bool = False
     unattached: bool = False
+    # Catalogue scopes: what a sidebar node (Movies, a series, a season...) shows.
+    in_movies: bool = False
+    in_series: bool = False
+    movie_id: str | None = None
+    series_id: str | None = None
+    season_id: str | None = None
+    episode_id: str | None = None
+    # Only these files (which of them still match the rest of the filter?).
+    ids: tuple[str, ...] | None = None
+
+    @property
+    def scoped(self) -> bool:
+        """Whether the catalogue (movies, series...) decides membership."""
+        return bool(
+            self.unattached
+            or self.in_movies
+            or self.in_series
+            or self.movie_id
+            or self.series_id
+            or self.season_id
+            or self.episode_id
+        )
 
 
 def _conditions(flt: MediaFilter) -> list[ColumnElement[bool]]:
@@ -63,6 +85,38 @@ def _conditions(flt: MediaFilter) -> list[ColumnElement[bool]]:
     if flt.unattached:
         cond.append(~exists().where(Movie.media_file_id == MediaFile.id))
         cond.append(~exists().where(Episode.media_file_id == MediaFile.id))
+    cond.extend(_scope_conditions(flt))
+    if flt.ids is not None:
+        cond.append(MediaFile.id.in_(flt.ids))
+    return cond
+
+
+def _scope_conditions(flt: MediaFilter) -> list[ColumnElement[bool]]:
+    cond: list[ColumnElement[bool]] = []
+    if flt.in_movies:
+        cond.append(exists().where(Movie.media_file_id == MediaFile.id))
+    if flt.in_series:
+        cond.append(exists().where(Episode.media_file_id == MediaFile.id))
+    if flt.movie_id:
+        cond.append(exists().where(Movie.media_file_id == MediaFile.id, Movie.id == flt.movie_id))
+    if flt.episode_id:
+        cond.append(
+            exists().where(Episode.media_file_id == MediaFile.id, Episode.id == flt.episode_id)
+        )
+    if flt.season_id:
+        cond.append(
+            exists().where(
+                Episode.media_file_id == MediaFile.id, Episode.season_id == flt.season_id
+            )
+        )
+    if flt.series_id:
+        cond.append(
+            exists().where(
+                Episode.media_file_id == MediaFile.id,
+                Episode.season_id == Season.id,
+                Season.series_id == flt.series_id,
+            )
+        )
     return cond
 
 

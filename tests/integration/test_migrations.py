@@ -64,3 +64,38 @@ def test_sqlite_pragmas(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def test_quick_head_check_agrees_with_alembic(tmp_path: Path) -> None:
+    from mediadesk.library.migrate import scripted_head
+
+    url = f"sqlite:///{tmp_path / 'lib.db'}"
+    assert scripted_head() == head_revision(url)
+    db = Database(url)
+    first = upgrade_to_head(db, tmp_path / "backups", tmp_path / "lib.db")
+    assert first.changed and first.after == scripted_head()
+    again = upgrade_to_head(db, tmp_path / "backups", tmp_path / "lib.db")
+    assert not again.changed and again.after == first.after
+
+
+def test_reopening_a_current_library_does_not_import_alembic(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    db_path = tmp_path / "lib.db"
+    upgrade_to_head(Database(f"sqlite:///{db_path}"), tmp_path / "backups", db_path)
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from mediadesk.library.db import Database\n"
+        "from mediadesk.library.migrate import upgrade_to_head\n"
+        f"p = Path({str(db_path)!r})\n"
+        "r = upgrade_to_head(Database(f'sqlite:///{p}'), p.parent / 'b', p)\n"
+        "print(r.after, 'alembic' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=os.environ
+    )
+    revision, imported = out.stdout.split()
+    assert revision == head_revision(f"sqlite:///{db_path}") and imported == "False"

@@ -1,0 +1,152 @@
+"""Start-up, settings, presets, notifications, window state, and a clean quit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from mediadesk.domain.enums import JobStatus
+from mediadesk.errors import ErrorCode, MediaDeskError
+from mediadesk.jobs.spec import JobSpec
+from mediadesk.runtime import LibraryLock
+from mediadesk.settings import load_settings, read_settings_file
+from tests.jobtypes import EncodeInput
+from ui.dialogs.presets_dialog import PresetsDialog
+from ui.dialogs.settings_dialog import SettingsDialog
+from ui.main_window import MainWindow
+from ui.shell import Shell
+
+pytestmark = pytest.mark.ui
+
+
+def test_a_second_app_on_the_same_library_is_refused(shell, settings) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(MediaDeskError) as err:
+        Shell.open(settings)
+    assert err.value.code == ErrorCode.LIBRARY_LOCKED
+
+
+def test_settings_dialog_saves_validated_values(
+    idle_window, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = idle_window.open_settings()
+    assert isinstance(dialog, SettingsDialog)
+    dialog.workers.setValue(3)
+    dialog.port.setValue(9123)
+    dialog.encoder.setCurrentText("cpu")
+    dialog.token.setText("letmein")
+    dialog.accept()
+    saved = read_settings_file(home)
+    assert saved == {"workers": 3, "server_port": 9123, "encoder": "cpu", "server_token": "letmein"}
+    assert load_settings().server_port == 9123
+
+    monkeypatch.setenv("MEDIADESK_WORKERS", "5")
+    again = SettingsDialog(load_settings())
+    assert not again.workers.isEnabled() and "MEDIADESK_WORKERS" in again.workers.toolTip()
+    again.storage.setText("")  # empty: back to the default location
+    again.accept()
+    assert "workers" in read_settings_file(home)  # the overridden field was left alone
+
+
+def test_presets_browser_lists_valid_and_broken(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "broken.json").write_text("{oops")
+    (tmp_path / "x" / "unknown.json").write_text(json.dumps({"kind": "nope", "version": 1}))
+    dialog = PresetsDialog(tmp_path)
+    qtbot.addWidget(dialog)
+    assert [e.id for e in dialog.entries] == ["x/broken", "x/unknown"]
+    assert all(not e.valid for e in dialog.entries)
+    assert dialog.summary.text() == "2 preset(s), 2 invalid"
+    group = dialog.list.topLevelItem(0)
+    dialog.list.setCurrentItem(group.child(0) if group.childCount() else group)
+    assert dialog.error.text()
+
+
+def test_window_geometry_is_remembered(shell, qtbot) -> None:  # type: ignore[no-untyped-def]
+    first = MainWindow(shell)
+    first.start()
+    first.resize(700, 500)
+    first.library.set_view_mode(1)
+    first.save_state()
+    assert QSettings().value("library/viewMode") == 1
+    second = MainWindow(shell)
+    second.start()
+    assert (second.size().width(), second.size().height()) == (700, 500)
+    assert second.library.stack.currentIndex() == 1
+    first.deleteLater()
+    second.deleteLater()
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_long_job_notification(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.notifier.min_seconds = 0.5
+    with qtbot.waitSignal(window.notifier.notified, timeout=60_000) as blocker:
+        window.shell.runtime.jobs.submit(JobSpec(type="test_encode", input=EncodeInput(seconds=1)))
+    assert blocker.args[1] == "test_encode finished"
+    assert "test_encode finished" in window.status.currentMessage()
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_quit_stops_workers_and_running_jobs_checkpoint(window, qtbot, settings) -> None:  # type: ignore[no-untyped-def]
+    shell = window.shell
+    shell.shutdown_grace = 1.0
+    job = shell.runtime.jobs.submit(JobSpec(type="test_encode", input=EncodeInput(seconds=30)))
+    qtbot.waitUntil(
+        lambda: shell.runtime.jobs.get(job.id).status == JobStatus.PROCESSING, timeout=60_000
+    )
+    window.close()
+    assert not shell.runtime.workers_running
+    # The library lock is free again: another app may open it now.
+    lock = LibraryLock(settings.lock_path)
+    lock.acquire()
+    lock.release()
+    from mediadesk.runtime import Runtime
+
+    with Runtime(settings) as rt:
+        view = rt.jobs.get(job.id)
+        assert view.status == JobStatus.PENDING  # comes back on the next start
+        assert view.attempt_history and view.attempt_history[-1].outcome == "INTERRUPTED"
+
+
+def test_desktop_integration_files(qapp) -> None:  # type: ignore[no-untyped-def]
+    import configparser
+    import shutil
+    import subprocess
+
+    from mediadesk.bundled import resources_dir
+    from ui.app import APP_ID, app_icon, application
+
+    desktop = resources_dir() / f"{APP_ID}.desktop"
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str  # type: ignore[assignment,method-assign]
+    entry.read(desktop)
+    section = entry["Desktop Entry"]
+    assert section["Exec"] == "mediadesk" and section["Icon"] == APP_ID
+    validator = shutil.which("desktop-file-validate")
+    if validator:  # present on Debian with desktop-file-utils; the parse above still ran
+        subprocess.run([validator, str(desktop)], check=True)
+    app = application()
+    assert app.desktopFileName() == APP_ID
+    assert not app_icon().pixmap(64, 64).isNull()  # the SVG icon renders
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_launch_paints_then_starts_workers(settings, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from ui.app import launch
+
+    launched = launch(settings)
+    window = launched.window
+    try:
+        assert window.isVisible()
+        # Workers, counts and activity start only once the first paint is done.
+        qtbot.waitUntil(lambda: launched.shell.runtime.workers_running, timeout=30_000)
+        qtbot.waitUntil(lambda: "Workers:" in window.status.workers.text(), timeout=10_000)
+        assert window.library.model.rowCount() == 0
+    finally:
+        window.close()
+    assert not launched.shell.runtime.workers_running

@@ -1,0 +1,121 @@
+"""The presets browser: every preset file by kind, its parameters, or why it is invalid."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mediadesk.services.presets import PresetEntry, browse_presets
+from ui.widgets import label, named
+
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def parameter_items(parent: QTreeWidget | QTreeWidgetItem, values: Any, name: str = "") -> None:
+    """Nested parameters as a tree: objects open up, scalars show their value."""
+    if isinstance(values, dict):
+        node = parent if not name else QTreeWidgetItem(parent, [name, ""])
+        for key, value in values.items():
+            parameter_items(node, value, str(key))
+        if isinstance(node, QTreeWidgetItem):
+            node.setExpanded(True)
+    else:
+        text = json.dumps(values) if not isinstance(values, str) else values
+        QTreeWidgetItem(parent, [name, text])
+
+
+class PresetsDialog(QDialog):
+    def __init__(self, root: Path | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("presetsDialog")
+        self.setWindowTitle("Presets")
+        self.resize(900, 560)
+        self.root = root
+        self.entries: list[PresetEntry] = []
+        self.list = named(QTreeWidget(), "presetList")
+        self.list.setHeaderLabels(["Preset", "Version"])
+        self.list.setColumnWidth(0, 240)
+        self.title = label(name="presetTitle", wrap=True)
+        self.error = label(name="presetError", wrap=True)
+        self.error.setStyleSheet("color: #eb5757")
+        self.params = named(QTreeWidget(), "presetParams")
+        self.params.setHeaderLabels(["Parameter", "Value"])
+        self.params.setColumnWidth(0, 220)
+        self.raw = QPlainTextEdit(readOnly=True)
+        self.raw.setFont(QFont("monospace", 9))
+        self.raw.setMaximumHeight(180)
+        revalidate = QPushButton("Validate again")
+        revalidate.clicked.connect(self.reload)
+        self.summary = QLabel()
+
+        right = QWidget()
+        r = QVBoxLayout(right)
+        r.setContentsMargins(0, 0, 0, 0)
+        r.addWidget(self.title)
+        r.addWidget(self.error)
+        r.addWidget(self.params, 1)
+        r.addWidget(self.raw)
+        split = QSplitter()
+        split.addWidget(self.list)
+        split.addWidget(right)
+        split.setSizes([320, 580])
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.summary, 1)
+        bottom.addWidget(revalidate)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addLayout(bottom)
+        self.list.currentItemChanged.connect(self._selected)
+        self.reload()
+
+    def reload(self) -> None:
+        self.entries = browse_presets(self.root)
+        self.list.clear()
+        groups: dict[str, QTreeWidgetItem] = {}
+        for entry in self.entries:
+            kind = entry.kind or "(unknown kind)"
+            group = groups.get(kind)
+            if group is None:
+                group = groups[kind] = QTreeWidgetItem(self.list, [kind, ""])
+                group.setExpanded(True)
+            item = QTreeWidgetItem(group, [entry.id, str(entry.version or "")])
+            item.setData(0, ENTRY_ROLE, entry)
+            if not entry.valid:
+                item.setForeground(0, QColor("#eb5757"))
+                item.setToolTip(0, entry.error or "")
+        bad = sum(1 for e in self.entries if not e.valid)
+        self.summary.setText(
+            f"{len(self.entries)} preset(s), {bad} invalid" if self.entries else "No presets found."
+        )
+
+    def _selected(self, item: QTreeWidgetItem | None, _prev: object) -> None:
+        entry: PresetEntry | None = item.data(0, ENTRY_ROLE) if item is not None else None
+        self.params.clear()
+        if entry is None:
+            self.title.clear()
+            self.error.clear()
+            self.raw.clear()
+            return
+        self.title.setText(f"<b>{entry.id}</b> v{entry.version or '?'}<br>{entry.description}")
+        self.error.setText(entry.error or "")
+        parameter_items(self.params, entry.parameters)
+        try:
+            self.raw.setPlainText(Path(entry.path).read_text(encoding="utf-8"))
+        except OSError as exc:
+            self.raw.setPlainText(str(exc))

@@ -1,0 +1,141 @@
+"""Settings: library location, workers, encoder, server port and token.
+
+Backed by the core's settings file through ``services.config.save_settings`` (which
+validates first). A field set by a ``MEDIADESK_*`` variable is shown read-only,
+since the file would not win over it. Changes apply on the next start.
+"""
+
+from __future__ import annotations
+
+import typing
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from mediadesk.errors import MediaDeskError
+from mediadesk.services.config import EditableSetting, editable_settings, save_settings
+from mediadesk.settings import EncoderChoice, Settings
+from ui.widgets import label
+
+ENCODERS: list[str] = list(typing.get_args(EncoderChoice))
+LABELS = {
+    "storage": "Library location",
+    "workers": "Worker count",
+    "encoder": "Video encoder",
+    "server_port": "Server port (0 = any free port)",
+    "server_token": "Server token",
+}
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle("Settings")
+        self.resize(560, 0)
+        self.home = settings.home
+        self.fields = {f.name: f for f in editable_settings(settings)}
+
+        self.storage = QLineEdit(str(self.fields["storage"].value))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        storage_row = QHBoxLayout()
+        storage_row.addWidget(self.storage, 1)
+        storage_row.addWidget(browse)
+        self.workers = QSpinBox(minimum=1, maximum=64, value=int(self.fields["workers"].value))
+        self.encoder = QComboBox()
+        self.encoder.addItems(ENCODERS)
+        self.encoder.setCurrentText(str(self.fields["encoder"].value))
+        self.port = QSpinBox(minimum=0, maximum=65535, value=int(self.fields["server_port"].value))
+        self.token = QLineEdit(str(self.fields["server_token"].value or ""))
+        self.token.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
+        self.message = label(name="settingsMessage", wrap=True)
+
+        form = QFormLayout(self)
+        form.addRow(QLabel(f"Library home: {self.home}"))
+        widgets: dict[str, QWidget | QHBoxLayout] = {
+            "storage": storage_row,
+            "workers": self.workers,
+            "encoder": self.encoder,
+            "server_port": self.port,
+            "server_token": self.token,
+        }
+        for name, widget in widgets.items():
+            form.addRow(LABELS[name], widget)
+            self._mark_override(self.fields[name], widget)
+        self.message.setText("Changes apply the next time MediaDesk starts.")
+        form.addRow(self.message)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _mark_override(self, field: EditableSetting, widget: QWidget | QHBoxLayout) -> None:
+        if not field.env_override:
+            return
+        targets: list[QWidget] = []
+        if isinstance(widget, QHBoxLayout):
+            for i in range(widget.count()):
+                item = widget.itemAt(i)
+                inner = item.widget() if item is not None else None
+                if inner is not None:
+                    targets.append(inner)
+        else:
+            targets.append(widget)
+        for w in targets:
+            w.setEnabled(False)
+            w.setToolTip(f"Set by MEDIADESK_{field.name.upper()} in the environment")
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Library location", self.storage.text())
+        if chosen:
+            self.storage.setText(chosen)
+
+    def updates(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "storage": self.storage.text().strip(),
+            "workers": self.workers.value(),
+            "encoder": self.encoder.currentText(),
+            "server_port": self.port.value(),
+            "server_token": self.token.text().strip(),
+        }
+        changed = {}
+        for name, value in values.items():
+            field = self.fields[name]
+            if field.env_override:
+                continue
+            current = field.value if field.value is not None else ""
+            if str(value) != str(current):
+                changed[name] = value
+        if changed.get("storage") is not None and changed["storage"]:
+            changed["storage"] = str(Path(changed["storage"]).expanduser())
+        return changed
+
+    def accept(self) -> None:
+        changed = self.updates()
+        if not changed:
+            super().accept()
+            return
+        try:
+            save_settings(self.home, changed)
+        except MediaDeskError as exc:
+            self.message.setStyleSheet("color: #eb5757")
+            self.message.setText(exc.message)
+            return
+        self.message.setText("Saved. Restart MediaDesk to apply the changes.")
+        super().accept()

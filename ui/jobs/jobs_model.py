@@ -1,0 +1,164 @@
+"""Every job, newest first: state, progress and ETA kept live by core events.
+
+Pages of ``PAGE`` jobs are fetched as the view scrolls. A progress event patches the
+one row it is about; enqueue and state events trigger a debounced resync of the
+loaded range (one query however many events arrived).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QObject,
+    Qt,
+)
+from PySide6.QtGui import QColor
+
+from mediadesk.domain.enums import JobStatus
+from mediadesk.events import JobProgress
+from mediadesk.services.job_views import JobView
+from mediadesk.services.jobs import JobService
+from mediadesk.services.library import LibraryService
+from ui.format import eta, percent, took
+from ui.listsync import AnyIndex, IdListModel
+from ui.progress_delegate import PROGRESS_ROLE
+from ui.throttle import Throttle
+
+PAGE = 200
+JOB_ROLE = Qt.ItemDataRole.UserRole + 1
+COLUMNS = ["Type", "State", "Progress", "ETA / took", "Media", "Attempts", "Created", "Error"]
+COL_PROGRESS = 2
+STATE_COLORS = {
+    JobStatus.PENDING: QColor("#8a8f98"),
+    JobStatus.PROCESSING: QColor("#2f80ed"),
+    JobStatus.COMPLETED: QColor("#27ae60"),
+    JobStatus.FAILED: QColor("#eb5757"),
+    JobStatus.DEAD: QColor("#9b2c2c"),
+}
+
+
+class JobsModel(IdListModel):
+    columns = COLUMNS
+
+    def __init__(
+        self, jobs: JobService, library: LibraryService, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.jobs = jobs
+        self.library = library
+        self.status: JobStatus | None = None
+        self.job_type: str | None = None
+        self._views: dict[str, JobView] = {}
+        self._live: dict[str, tuple[float | None, float | None]] = {}  # progress, eta
+        self._names: dict[str, str] = {}
+        self._resync = Throttle(300, self.resync, self)
+
+    # Filters and fetching -----------------------------------------------------------
+
+    def set_filters(self, status: JobStatus | None, job_type: str | None) -> None:
+        self.status, self.job_type = status, job_type
+        page = self.jobs.list_jobs(status=status, job_type=job_type, limit=PAGE)
+        self._views = {j.id: j for j in page.items}
+        self._live.clear()
+        self._remember_names(page.items)
+        self.reset_ids([j.id for j in page.items], page.total)
+
+    def fetchMore(self, parent: AnyIndex) -> None:
+        page = self.jobs.list_jobs(
+            status=self.status, job_type=self.job_type, offset=len(self._ids), limit=PAGE
+        )
+        fresh = [j for j in page.items if j.id not in self._views]
+        self._views.update({j.id: j for j in fresh})
+        self._remember_names(fresh)
+        self.append_ids([j.id for j in fresh])
+
+    def _remember_names(self, views: list[JobView]) -> None:
+        wanted = list({v.media_file_id for v in views if v.media_file_id} - set(self._names))
+        for media in self.library.get_many(wanted) if wanted else []:
+            self._names[media.id] = media.original_filename
+
+    # Rows -------------------------------------------------------------------------
+
+    def job(self, row: int) -> JobView | None:
+        job_id = self.id_at(row)
+        return self._views.get(job_id) if job_id is not None else None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        job = self.job(index.row())
+        if job is None:
+            return None
+        col = index.column()
+        progress, eta_s = self._live.get(job.id, (job.progress, job.eta_seconds))
+        if role == JOB_ROLE:
+            return job
+        if role == PROGRESS_ROLE and col == COL_PROGRESS:
+            return (progress or 0.0) if job.status == JobStatus.PROCESSING else None
+        if role == Qt.ItemDataRole.ForegroundRole and col == 1:
+            return STATE_COLORS.get(job.status)
+        if role == Qt.ItemDataRole.ToolTipRole and col == 7:
+            return job.error_message
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if col == 0:
+            return job.type
+        if col == 1:
+            return (
+                "CANCELLING"
+                if job.cancel_requested and not job.status.is_terminal
+                else str(job.status)
+            )
+        if col == COL_PROGRESS:
+            return percent(progress) if job.status == JobStatus.PROCESSING else ""
+        if col == 3:
+            if job.status == JobStatus.PROCESSING:
+                return eta(eta_s)
+            if job.status.is_terminal and job.started_at and job.completed_at:
+                return took((job.completed_at - job.started_at).total_seconds())
+            return ""
+        if col == 4:
+            return self._names.get(job.media_file_id or "", job.media_file_id or "")
+        if col == 5:
+            return f"{job.attempts}/{job.max_attempts}"
+        if col == 6:
+            return job.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        return f"{job.error_code}: {job.error_message}" if job.error_code else ""
+
+    # Events -----------------------------------------------------------------------
+
+    def on_progress(self, event: JobProgress) -> None:
+        row = self.row_of(event.job_id) if event.job_id in self._views else None
+        if row is None:
+            return
+        old = self._live.get(event.job_id, (None, None))
+        self._live[event.job_id] = (
+            event.percent if event.percent is not None else old[0],
+            event.eta_s,
+        )
+        self.dataChanged.emit(self.index(row, COL_PROGRESS), self.index(row, 3))
+
+    def schedule_resync(self) -> None:
+        self._resync.poke()
+
+    def resync(self) -> None:
+        limit = max(len(self._ids) + 20, PAGE)
+        page = self.jobs.list_jobs(status=self.status, job_type=self.job_type, limit=limit)
+        fresh = {j.id: j for j in page.items}
+        changed = [jid for jid, v in fresh.items() if jid in self._views and self._views[jid] != v]
+        self._views.update(fresh)
+        for jid in changed:
+            self._live.pop(jid, None)
+        self._remember_names(page.items)
+
+        new_ids = [j.id for j in page.items]
+        if len(self._ids) > len(new_ids) and len(new_ids) == page.limit:
+            # Rows past the last page the service hands out stay as they are.
+            seen = set(new_ids)
+            new_ids += [i for i in self._ids[len(new_ids) :] if i not in seen]
+        self.sync(new_ids, page.total)
+        for jid in changed:
+            row = self.row_of(jid)
+            if row is not None:
+                self.emit_row_changed(row)

@@ -1,0 +1,135 @@
+"""The poster grid: a uniform-size icon view painted by one delegate."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from mediadesk.services.views import MediaFileView
+from ui.format import duration
+from ui.library.media_model import POSTER_ROLE, VIEW_ROLE
+
+CARD = QSize(184, 156)
+POSTER = QSize(168, 95)
+STATUS_COLORS = {
+    "UPLOADED": QColor("#8a8f98"),
+    "PROCESSING": QColor("#2f80ed"),
+    "READY": QColor("#27ae60"),
+    "FAILED": QColor("#eb5757"),
+}
+KIND_LABELS = {"video": "VIDEO", "audio": "AUDIO", "image": "IMAGE"}
+
+
+class PosterDelegate(QStyledItemDelegate):
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        return CARD
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        media: MediaFileView | None = index.data(VIEW_ROLE)
+        rect = option.rect.adjusted(4, 4, -4, -4)
+        palette: QPalette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.highlight() if selected else palette.alternateBase())
+        painter.drawRoundedRect(rect, 6, 6)
+
+        poster_rect = QRect(
+            rect.left() + (rect.width() - POSTER.width()) // 2,
+            rect.top() + 6,
+            POSTER.width(),
+            POSTER.height(),
+        )
+        painter.setBrush(QColor("#1d1f23"))
+        painter.drawRect(poster_rect)
+        pixmap: QPixmap | None = index.data(POSTER_ROLE)
+        if pixmap is not None and not pixmap.isNull():
+            scaled = pixmap.scaled(
+                poster_rect.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            x = poster_rect.left() + (poster_rect.width() - scaled.width()) // 2
+            y = poster_rect.top() + (poster_rect.height() - scaled.height()) // 2
+            painter.drawPixmap(x, y, scaled)
+        elif media is not None:
+            painter.setPen(QColor("#9aa0a6"))
+            painter.drawText(
+                poster_rect, Qt.AlignmentFlag.AlignCenter, KIND_LABELS.get(str(media.kind), "")
+            )
+
+        if media is not None:
+            self._caption(painter, rect, poster_rect, media, palette, selected)
+        painter.restore()
+
+    def _caption(
+        self,
+        painter: QPainter,
+        rect: QRect,
+        poster_rect: QRect,
+        media: MediaFileView,
+        palette: QPalette,
+        selected: bool,
+    ) -> None:
+        text_color = palette.highlightedText().color() if selected else palette.text().color()
+        name_rect = QRect(rect.left() + 8, poster_rect.bottom() + 6, rect.width() - 16, 18)
+        painter.setPen(text_color)
+        metrics = painter.fontMetrics()
+        name = metrics.elidedText(
+            media.original_filename, Qt.TextElideMode.ElideMiddle, name_rect.width()
+        )
+        painter.drawText(
+            name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name
+        )
+
+        status = str(media.status)
+        dot = QRect(rect.left() + 8, name_rect.bottom() + 8, 8, 8)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(STATUS_COLORS.get(status, QColor("gray")))
+        painter.drawEllipse(dot)
+        small = QFont(painter.font())
+        small.setPointSizeF(max(6.0, small.pointSizeF() - 1.5))
+        painter.setFont(small)
+        painter.setPen(text_color)
+        info_rect = QRect(dot.right() + 6, name_rect.bottom() + 2, rect.width() - 30, 20)
+        info = status.title()
+        if media.duration_seconds:
+            info += f" · {duration(media.duration_seconds)}"
+        painter.drawText(
+            info_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, info
+        )
+
+
+class PosterGrid(QListView):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("posterGrid")
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setMovement(QListView.Movement.Static)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(500)
+        self.setUniformItemSizes(True)
+        self.setGridSize(CARD)
+        self.setWrapping(True)
+        self.setSpacing(0)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.verticalScrollBar().setSingleStep(24)
+        self.setItemDelegate(PosterDelegate(self))

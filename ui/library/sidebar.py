@@ -1,0 +1,180 @@
+"""The library sidebar: fixed nodes, movies and the series tree (loaded when opened).
+
+Dropping files on a node asks the window to import them with that node's attach
+target as the default (a season pre-fills the series and season, and so on).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
+
+from mediadesk.services.library import LibraryService
+from ui.importing.paths import local_paths
+from ui.library import nodes
+from ui.library.nodes import LibraryNode
+from ui.tasks import TaskRunner
+from ui.throttle import Throttle
+
+NODE_ROLE = Qt.ItemDataRole.UserRole + 1
+_LAZY = "lazy"
+
+
+class LibrarySidebar(QTreeWidget):
+    nodeSelected = Signal(object)  # LibraryNode
+    filesDropped = Signal(list, object)  # list[Path], LibraryNode
+
+    def __init__(
+        self, library: LibraryService, tasks: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("librarySidebar")
+        self.library = library
+        self.tasks = tasks
+        self.setHeaderHidden(True)
+        self.setColumnCount(2)
+        self.setUniformRowHeights(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self._items: dict[str, QTreeWidgetItem] = {}
+        for node in nodes.TOP_LEVEL:
+            item = self._make_item(node, self)
+            if node in (nodes.MOVIES, nodes.SERIES):
+                item.addChild(QTreeWidgetItem([_LAZY]))
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.itemExpanded.connect(self._expanded)
+        self.currentItemChanged.connect(self._current_changed)
+        self._refresh_catalogue = Throttle(300, self.reload_catalogue, self)
+        self._refresh_counts = Throttle(1000, self.reload_counts, self)
+
+    # Building ---------------------------------------------------------------------
+
+    def _make_item(
+        self, node: LibraryNode, parent: QTreeWidget | QTreeWidgetItem
+    ) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(parent, [node.label, ""])
+        item.setData(0, NODE_ROLE, node)
+        item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._items[node.key] = item
+        return item
+
+    def node_item(self, key: str) -> QTreeWidgetItem | None:
+        return self._items.get(key)
+
+    def select(self, key: str) -> None:
+        item = self._items.get(key)
+        if item is not None:
+            self.setCurrentItem(item)
+
+    def _expanded(self, item: QTreeWidgetItem) -> None:
+        node: LibraryNode | None = item.data(0, NODE_ROLE)
+        first = item.child(0) if item.childCount() == 1 else None
+        if node is None or first is None or first.text(0) != _LAZY:
+            return
+        self._populate(item, node)
+
+    def _populate(self, item: QTreeWidgetItem, node: LibraryNode) -> None:
+        expanded = {k for k, it in self._items.items() if it.isExpanded()}
+        current = self.currentItem()
+        current_key = current.data(0, NODE_ROLE).key if current is not None else None
+        for child in item.takeChildren():
+            self._forget(child)
+        if node.key == nodes.MOVIES.key:
+            for movie in self.library.movies():
+                self._make_item(nodes.movie_node(movie), item)
+        elif node.key == nodes.SERIES.key:
+            for series in self.library.series():
+                s_item = self._make_item(nodes.series_node(series), item)
+                for season in series.seasons:
+                    z_item = self._make_item(nodes.season_node(series, season), s_item)
+                    for episode in season.episodes:
+                        self._make_item(nodes.episode_node(series, season, episode), z_item)
+        for key in expanded:
+            if key in self._items:
+                self._items[key].setExpanded(True)
+        if current_key in self._items and self.currentItem() is None:
+            self.setCurrentItem(self._items[current_key])
+
+    def _forget(self, item: QTreeWidgetItem) -> None:
+        node: LibraryNode | None = item.data(0, NODE_ROLE)
+        if node is not None:
+            self._items.pop(node.key, None)
+        for child in [item.child(i) for i in range(item.childCount())]:
+            if child is not None:
+                self._forget(child)
+
+    # Keeping current ----------------------------------------------------------------
+
+    def schedule_catalogue_reload(self) -> None:
+        self._refresh_catalogue.poke()
+
+    def schedule_counts(self) -> None:
+        self._refresh_counts.poke()
+
+    def reload_catalogue(self) -> None:
+        for node in (nodes.MOVIES, nodes.SERIES):
+            item = self._items[node.key]
+            if item.isExpanded():
+                self._populate(item, node)
+            else:
+                for child in item.takeChildren():
+                    self._forget(child)
+                item.addChild(QTreeWidgetItem([_LAZY]))
+        self.schedule_counts()
+
+    def reload_counts(self) -> None:
+        wanted = [(n.key, n.filter) for n in nodes.TOP_LEVEL]
+
+        def count() -> dict[str, int]:
+            return {key: self.library.count_media(flt) for key, flt in wanted}
+
+        self.tasks.run(count, self._show_counts, owner=self)
+
+    def _show_counts(self, counts: dict[str, int]) -> None:
+        for key, n in counts.items():
+            item = self._items.get(key)
+            if item is not None:
+                item.setText(1, f"{n:,}" if n else "")
+
+    def _current_changed(self, current: QTreeWidgetItem | None, _prev: object) -> None:
+        node = current.data(0, NODE_ROLE) if current is not None else None
+        if node is not None:
+            self.nodeSelected.emit(node)
+
+    # Dropping files on a node --------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if local_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        item = self.itemAt(event.position().toPoint())
+        if item is not None and item.data(0, NODE_ROLE) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        item = self.itemAt(event.position().toPoint())
+        paths: list[Path] = local_paths(event.mimeData())
+        node = item.data(0, NODE_ROLE) if item is not None else None
+        if not paths or node is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.filesDropped.emit(paths, node)

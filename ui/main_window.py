@@ -1,0 +1,388 @@
+"""The main window: library, player and jobs tabs, imports dock, menus, drops.
+
+It wires views together and owns the flows that span them (import, play, open a
+job's log); the views themselves live in their own modules.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from mediadesk.services.views import MediaFileView
+from ui.importing.import_panel import ImportPanel
+from ui.importing.import_queue import ImportQueue, ImportRequest
+from ui.importing.paths import expand, local_paths, web_urls
+from ui.lazy_tab import LazyTab
+from ui.library.library_view import LibraryView
+from ui.library.nodes import AttachHint, LibraryNode
+from ui.notifier import JobNotifier
+from ui.shell import Shell
+from ui.status_bar import ActivityBar
+from ui.tasks import describe
+from ui.widgets import named
+
+if TYPE_CHECKING:
+    # Dialogs are imported when first opened: they are not needed for the first paint,
+    # and every module imported after Qt costs start-up time (see ui/__init__.py).
+    from ui.dialogs.mastering_dialog import MasteringDialog
+    from ui.dialogs.presets_dialog import PresetsDialog
+    from ui.dialogs.settings_dialog import SettingsDialog
+    from ui.importing.attach_dialog import AttachDialog
+    from ui.importing.url_dialog import UrlImportDialog
+    from ui.jobs.jobs_view import JobsView
+    from ui.jobs.log_viewer import JobLogViewer
+    from ui.player.player_view import PlayerView
+
+log = logging.getLogger(__name__)
+
+LIBRARY_TAB, PLAYER_TAB, JOBS_TAB = 0, 1, 2
+
+
+class MainWindow(QMainWindow):
+    importsSubmitted = Signal(list)  # list[int]: rows in the import queue
+
+    def __init__(self, shell: Shell, icon: QIcon | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("MediaDesk")
+        self.shell = shell
+        self.icon = icon or QIcon()
+        self.setWindowIcon(self.icon)
+        self.setAcceptDrops(True)
+        self.log_viewers: dict[str, JobLogViewer] = {}
+        self.attach_dialog: AttachDialog | None = None
+        self._closing = False
+
+        self.imports = ImportQueue(shell.runtime.ingest, self)
+        self.library = LibraryView(shell)
+        self.player_tab: LazyTab[PlayerView] = LazyTab(self._make_player, self._player_built)
+        self.jobs_tab: LazyTab[JobsView] = LazyTab(self._make_jobs, self._jobs_built)
+        self.tabs = named(QTabWidget(), "mainTabs")
+        self.tabs.addTab(self.library, "Library")
+        self.tabs.addTab(self.player_tab, "Player")
+        self.tabs.addTab(self.jobs_tab, "Jobs")
+        self.setCentralWidget(self.tabs)
+        self.import_panel = ImportPanel(self.imports)
+        self.import_dock = named(QDockWidget("Imports", self), "importDock")
+        self.import_dock.setWidget(self.import_panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.import_dock)
+        self.import_dock.hide()
+        self.status = ActivityBar(shell)
+        self.setStatusBar(self.status)
+        self.notifier = JobNotifier(shell, self, self.icon)
+        self.notifier.notified.connect(lambda _t, m: self.status.showMessage(m, 10_000))
+        self._menus()
+
+        self.library.playRequested.connect(self.play_media)
+        self.library.filesDropped.connect(self.import_paths)
+        self.library.detail.jobLogRequested.connect(self.open_job_log)
+        self.library.detail.masterRequested.connect(self.open_mastering)
+        self.library.detail.deleteRequested.connect(self.delete_media)
+        self.imports.imported.connect(self._imported)
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+    # The player and jobs tabs are built on first use ---------------------------------
+
+    @property
+    def player(self) -> PlayerView:
+        return self.player_tab.view
+
+    @property
+    def jobs(self) -> JobsView:
+        return self.jobs_tab.view
+
+    def _make_player(self) -> PlayerView:
+        from ui.player.player_view import PlayerView
+
+        return PlayerView(self.shell)
+
+    def _player_built(self, player: PlayerView) -> None:
+        player.fullscreenToggled.connect(self._fullscreen)
+
+    def _make_jobs(self) -> JobsView:
+        from ui.jobs.jobs_view import JobsView
+
+        return JobsView(self.shell)
+
+    def _jobs_built(self, jobs: JobsView) -> None:
+        jobs.logRequested.connect(self.open_job_log)
+        jobs.reload()
+
+    def _menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&Import files…", self.choose_files, QKeySequence.StandardKey.Open)
+        self._action(file_menu, "Import &folder…", self.choose_folder)
+        self._action(file_menu, "Import from &URL…", lambda: self.choose_url(), "Ctrl+U")
+        file_menu.addSeparator()
+        self._action(
+            file_menu, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences
+        )
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        view = bar.addMenu("&View")
+        self._action(view, "&Grid", lambda: self.library.set_view_mode(0), "Ctrl+1")
+        self._action(view, "&Table", lambda: self.library.set_view_mode(1), "Ctrl+2")
+        view.addSeparator()
+        self._action(view, "&Library", lambda: self.tabs.setCurrentIndex(LIBRARY_TAB), "Alt+1")
+        self._action(view, "&Player", lambda: self.tabs.setCurrentIndex(PLAYER_TAB), "Alt+2")
+        self._action(view, "&Jobs", lambda: self.tabs.setCurrentIndex(JOBS_TAB), "Alt+3")
+        view.addAction(self.import_dock.toggleViewAction())
+        tools = bar.addMenu("&Tools")
+        self._action(tools, "&Master audio…", lambda: self.open_mastering(None))
+        self._action(tools, "&Presets…", self.open_presets)
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About MediaDesk", self._about)
+
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    # Start ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Load what the first paint shows; the rest waits for ``after_first_paint``."""
+        self.library.start()
+        self.restore_state()
+
+    def after_first_paint(self) -> None:
+        """Background reads that would compete with the first paint for the GIL."""
+        self.library.sidebar.reload_counts()
+        self.status.refresh()
+
+    # Importing --------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        mime = event.mimeData()
+        if local_paths(mime) or web_urls(mime):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        mime = event.mimeData()
+        paths = local_paths(mime)
+        if paths:
+            event.acceptProposedAction()
+            node = self.library.node if self.tabs.currentIndex() == LIBRARY_TAB else None
+            self.import_paths(paths, node)
+        elif urls := web_urls(mime):
+            event.acceptProposedAction()  # a link dragged from a browser
+            self.choose_url(urls[0])
+
+    def import_paths(
+        self, paths: list[Path], node: LibraryNode | None = None
+    ) -> AttachDialog | None:
+        """Ask where the files belong (non-blocking), then import them in the background."""
+        files = expand(paths)
+        if not files:
+            self.status.showMessage("Nothing to import: no files in what was dropped.", 8000)
+            return None
+        from ui.importing.attach_dialog import AttachDialog
+
+        hint = node.hint if node is not None else AttachHint()
+        dialog = AttachDialog(files, hint, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.submit_imports(dialog.requests()))
+        self.attach_dialog = dialog
+        dialog.destroyed.connect(lambda: setattr(self, "attach_dialog", None))
+        dialog.open()
+        return dialog
+
+    def submit_imports(self, requests: list[ImportRequest]) -> list[int]:
+        rows = self.imports.submit(requests)
+        self.import_dock.show()
+        self.importsSubmitted.emit(rows)
+        return rows
+
+    def choose_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Import files")
+        if names:
+            self.import_paths([Path(n) for n in names], self._current_node())
+
+    def choose_folder(self) -> None:
+        name = QFileDialog.getExistingDirectory(self, "Import a folder")
+        if name:
+            self.import_paths([Path(name)], self._current_node())
+
+    def choose_url(self, url: str = "") -> UrlImportDialog:
+        from ui.importing.url_dialog import UrlImportDialog
+
+        dialog = UrlImportDialog(self, url)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.submit_imports([dialog.request()]))
+        dialog.open()
+        return dialog
+
+    def _current_node(self) -> LibraryNode | None:
+        return self.library.node if self.tabs.currentIndex() == LIBRARY_TAB else None
+
+    def _imported(self, media_id: str) -> None:
+        if not self.library.selected_ids():
+            self.library.model.resync()
+            self.library.select_media(media_id)
+
+    # Playing, logs, dialogs ------------------------------------------------------------
+
+    def play_media(self, media_id: str) -> None:
+        library = self.shell.runtime.library
+        self.shell.tasks.run(
+            lambda: library.get_media(media_id, detail=True), self._play_loaded, owner=self
+        )
+
+    def _play_loaded(self, media: MediaFileView) -> None:
+        self.tabs.setCurrentIndex(PLAYER_TAB)
+        self.player.play_media(media)
+
+    def open_job_log(self, job_id: str) -> JobLogViewer:
+        from ui.jobs.log_viewer import JobLogViewer
+
+        viewer = self.log_viewers.get(job_id)
+        if viewer is None:
+            viewer = JobLogViewer(self.shell, job_id, self)
+            self.log_viewers[job_id] = viewer
+            viewer.destroyed.connect(lambda: self.log_viewers.pop(job_id, None))
+        viewer.show()
+        viewer.raise_()
+        return viewer
+
+    def open_mastering(self, media_id: str | None) -> MasteringDialog:
+        from ui.dialogs.mastering_dialog import MasteringDialog
+
+        dialog = MasteringDialog(self.shell, media_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.jobStarted.connect(
+            lambda _job: self.status.showMessage(
+                "Mastering started: the master appears in the library when it is done.", 10_000
+            )
+        )
+        dialog.open()
+        return dialog
+
+    def open_settings(self) -> SettingsDialog:
+        from ui.dialogs.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.shell.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_presets(self) -> PresetsDialog:
+        from ui.dialogs.presets_dialog import PresetsDialog
+
+        dialog = PresetsDialog(parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def delete_media(self, media_id: str) -> None:
+        answer = QMessageBox.question(
+            self, "Delete", "Remove this file from the library? (Its files are kept until purged.)"
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        library = self.shell.runtime.library
+        self.shell.tasks.run(
+            lambda: library.delete_media(media_id),
+            lambda _r: self.library.detail.show_media(None),
+            lambda exc: self.status.showMessage(f"Delete failed: {describe(exc)}", 10_000),
+        )
+
+    def _about(self) -> None:
+        from mediadesk import __version__
+
+        QMessageBox.about(self, "MediaDesk", f"MediaDesk {__version__}\n{self.shell.settings.home}")
+
+    def _tab_changed(self, index: int) -> None:
+        if index == JOBS_TAB:
+            self.jobs.setFocus()
+        if index == PLAYER_TAB:
+            self.player.setFocus()
+
+    def _fullscreen(self, on: bool) -> None:
+        self.menuBar().setVisible(not on)
+        self.statusBar().setVisible(not on)
+        self.tabs.tabBar().setVisible(not on)
+        if on:
+            self._dock_was_visible = self.import_dock.isVisible()
+            self.import_dock.hide()
+            self.showFullScreen()
+        else:
+            self.import_dock.setVisible(getattr(self, "_dock_was_visible", False))
+            self.showNormal()
+
+    # Window state and quitting ------------------------------------------------------
+
+    def qsettings(self) -> QSettings:
+        return QSettings()
+
+    def restore_state(self) -> None:
+        s = self.qsettings()
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = s.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        splitter = s.value("library/splitter")
+        if isinstance(splitter, QByteArray):
+            self.library.restoreState(splitter)
+        mode = str(s.value("library/viewMode", 0))
+        self.library.set_view_mode(int(mode) if mode.isdigit() else 0)
+
+    def save_state(self) -> None:
+        s = self.qsettings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("library/splitter", self.library.saveState())
+        s.setValue("library/viewMode", self.library.stack.currentIndex())
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closing:
+            event.accept()
+            return
+        self._closing = True
+        if self.player_tab.built and self.player.fullscreen:
+            self.player.toggle_fullscreen()
+        self.save_state()
+        self.hide()
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop playback and imports, then the server and workers (jobs checkpoint)."""
+        for viewer in list(self.log_viewers.values()):
+            viewer.close()
+        if self.player_tab.built:
+            self.player.close_player()
+        self.imports.stop()
+        self.shell.shutdown()
+
+    def widget_named(self, name: str) -> QWidget | None:
+        return self.findChild(QWidget, name)

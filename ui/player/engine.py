@@ -1,0 +1,229 @@
+"""mpv behind a small Qt interface: load, pause, seek, volume, quality, state.
+
+libmpv is loaded on first use; when it is missing, :func:`load_mpv` raises
+:class:`PlayerUnavailable` with the reason and the app goes on without a player.
+State is polled a few times a second (one timer, not a signal per frame); mpv's
+events (file loaded, ended, failed) arrive on its thread and are re-emitted as
+queued Qt signals.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+log = logging.getLogger(__name__)
+
+POLL_MS = 200
+
+
+class PlayerUnavailable(Exception):
+    """libmpv could not be loaded; the message says why and what to install."""
+
+
+def load_mpv() -> ModuleType:
+    try:
+        import mpv
+    except (OSError, ImportError, AttributeError) as exc:
+        raise PlayerUnavailable(
+            f"libmpv could not be loaded ({exc}). Install libmpv (Debian: apt install libmpv2)."
+        ) from exc
+    return mpv  # type: ignore[no-any-return]  # python-mpv ships no type information
+
+
+@dataclass(frozen=True)
+class VideoTrack:
+    id: int
+    width: int | None
+    height: int | None
+    bitrate: int | None  # the HLS variant's bandwidth, when mpv knows it
+
+    @property
+    def label(self) -> str:
+        parts = [f"{self.height}p" if self.height else f"track {self.id}"]
+        if self.bitrate:
+            parts.append(f"{self.bitrate // 1000} kb/s")
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class PlayerState:
+    loaded: bool = False
+    position: float = 0.0
+    duration: float | None = None
+    paused: bool = False
+    volume: float = 100.0
+    muted: bool = False
+    tracks: list[VideoTrack] = field(default_factory=list)
+    video_track: int | None = None
+    auto_quality: bool = True
+    eof: bool = False
+
+
+def video_tracks(track_list: list[dict[str, Any]] | None) -> list[VideoTrack]:
+    out = []
+    for t in track_list or []:
+        if t.get("type") != "video" or t.get("albumart") or t.get("image"):
+            continue
+        bitrate = t.get("hls-bitrate") or t.get("demux-bitrate")
+        out.append(
+            VideoTrack(
+                id=int(t["id"]),
+                width=t.get("demux-w"),
+                height=t.get("demux-h"),
+                bitrate=int(bitrate) if bitrate else None,
+            )
+        )
+    return sorted(out, key=lambda v: (v.height or 0, v.bitrate or 0), reverse=True)
+
+
+class MpvEngine(QObject):
+    stateChanged = Signal(object)  # PlayerState
+    fileLoaded = Signal()
+    ended = Signal(str)  # "eof", "error: ..." or "stopped"
+    _event = Signal(str, str)  # from mpv's thread: kind, detail
+
+    def __init__(self, render: bool, parent: QObject | None = None) -> None:
+        """``render=True`` leaves video to a render context (``vo=libmpv``);
+        ``False`` decodes without showing video (``vo=null``: tests, no OpenGL)."""
+        super().__init__(parent)
+        mpv = load_mpv()
+        self.mpv_module = mpv
+        self.render = render
+        self.player: Any = mpv.MPV(
+            vo="libmpv" if render else "null",
+            ao="null" if not render else "pulse,alsa,null",
+            config=False,
+            load_scripts=False,
+            input_default_bindings=False,
+            input_vo_keyboard=False,
+            osc=False,
+            ytdl=False,
+            hwdec="no",
+            keep_open="yes",
+            idle="yes",
+            log_handler=self._log,
+            loglevel="warn",
+        )
+        self.state = PlayerState()
+        self._auto_quality = True
+        self._closed = False
+        self._last_error = ""
+        self._event.connect(self._on_event)
+        self.player.register_event_callback(self._mpv_event)
+        self._timer = QTimer(self, interval=POLL_MS)
+        self._timer.timeout.connect(self.poll)
+
+    # Commands ---------------------------------------------------------------------
+
+    def load(self, url: str, start: float = 0.0) -> None:
+        self._auto_quality = True
+        self.player.loadfile(url, start=f"{start:.3f}" if start else "none")
+        self.player.pause = False
+        self._timer.start()
+
+    def toggle_pause(self) -> None:
+        self.player.pause = not bool(self.player.pause)
+        self.poll()
+
+    def set_paused(self, paused: bool) -> None:
+        self.player.pause = paused
+        self.poll()
+
+    def seek(self, seconds: float, relative: bool = False) -> None:
+        if not self.state.loaded:
+            return
+        self.player.seek(
+            seconds, reference="relative" if relative else "absolute", precision="exact"
+        )
+
+    def set_volume(self, volume: float) -> None:
+        self.player.volume = max(0.0, min(130.0, volume))
+        self.poll()
+
+    def toggle_mute(self) -> None:
+        self.player.mute = not bool(self.player.mute)
+        self.poll()
+
+    def set_quality(self, track_id: int | None) -> None:
+        """A fixed HLS rendition, or ``None`` for automatic (mpv picks the best)."""
+        self._auto_quality = track_id is None
+        self.player.vid = "auto" if track_id is None else track_id
+        self.poll()
+
+    def stop(self) -> None:
+        if not self._closed:
+            self.player.command("stop")
+            self._timer.stop()
+            self.poll()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._timer.stop()
+        try:
+            self.player.terminate()
+        except Exception:
+            log.exception("mpv did not terminate cleanly")
+
+    # State ------------------------------------------------------------------------
+
+    def poll(self) -> None:
+        if self._closed:
+            return
+        p = self.player
+        try:
+            idle = bool(p.idle_active)
+            vid = p.vid
+            state = PlayerState(
+                loaded=not idle,
+                position=float(p.time_pos or 0.0),
+                duration=float(p.duration) if p.duration else None,
+                paused=bool(p.pause),
+                volume=float(p.volume or 0.0),
+                muted=bool(p.mute),
+                tracks=video_tracks(p.track_list) if not idle else [],
+                video_track=int(vid) if isinstance(vid, int | float) and vid else None,
+                auto_quality=self._auto_quality,
+                eof=bool(p.eof_reached),
+            )
+        except Exception:  # the core shut down under us
+            log.debug("mpv poll failed", exc_info=True)
+            return
+        if state != self.state:
+            self.state = state
+            self.stateChanged.emit(state)
+
+    def _mpv_event(self, event: Any) -> None:
+        # mpv's event thread: only hand the facts over to the GUI thread.
+        eid = event.event_id.value
+        ids = self.mpv_module.MpvEventID
+        if eid == ids.FILE_LOADED:
+            self._event.emit("loaded", "")
+        elif eid == ids.END_FILE:
+            data = event.data
+            end = self.mpv_module.MpvEventEndFile
+            if data.reason == end.ERROR:
+                self._event.emit("error", f"mpv error {data.error}")
+            elif data.reason == end.EOF:
+                self._event.emit("eof", "")
+
+    def _on_event(self, kind: str, detail: str) -> None:
+        if kind == "loaded":
+            self.poll()
+            self.fileLoaded.emit()
+        elif kind == "eof":
+            self.poll()
+            self.ended.emit("eof")
+        elif kind == "error":
+            self.ended.emit(f"error: {self._last_error or detail}")
+
+    def _log(self, level: str, prefix: str, text: str) -> None:
+        if level in ("error", "fatal"):
+            self._last_error = f"{prefix}: {text.strip()}"
+        log.debug("mpv %s %s: %s", level, prefix, text.rstrip())

@@ -1,0 +1,267 @@
+"""The player tab: video, transport controls, quality menu, keyboard shortcuts.
+
+mpv is created on the first play, so a missing libmpv costs nothing until then and
+is reported in place of the video ("Player unavailable: ...") without stopping the
+app. HLS plays from the built-in server once it exists; before that, the original.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QMenu,
+    QSlider,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mediadesk.domain.enums import MediaKind
+from mediadesk.services.views import MediaFileView
+from ui.format import clock
+from ui.player import sources
+from ui.player.engine import MpvEngine, PlayerState, PlayerUnavailable
+from ui.player.seek_bar import SeekBar
+from ui.player.trickplay import TrickplayPreviews
+from ui.shell import Shell
+from ui.widgets import label, named, tool_button
+
+if TYPE_CHECKING:
+    from ui.player.video_surface import MpvVideoSurface
+
+log = logging.getLogger(__name__)
+
+SEEK_STEP_S = 5.0
+VOLUME_STEP = 5.0
+
+
+class PlayerView(QWidget):
+    fullscreenToggled = Signal(bool)
+
+    def __init__(self, shell: Shell, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("playerView")
+        self.shell = shell
+        self.engine: MpvEngine | None = None
+        self.surface: MpvVideoSurface | None = None
+        self.unavailable: str | None = None
+        self.media: MediaFileView | None = None
+        self.choice: sources.PlaybackChoice | None = None
+        self.fullscreen = False
+        self.previews = TrickplayPreviews(shell.runtime.storage, shell.tasks, self)
+
+        self.title = label(name="playerTitle")
+        self.source_label = label(name="playerSource")
+        self.message = label(
+            "Select a file in the library and press Play.",
+            name="playerMessage",
+            wrap=True,
+            align=Qt.AlignmentFlag.AlignCenter,
+        )
+        self.message.setStyleSheet("background: #111; color: #ccc; padding: 24px;")
+        self.video = QStackedWidget()
+        self.video.addWidget(self.message)
+        self.video.setMinimumHeight(240)
+
+        self.play_button = tool_button("Play", name="playButton")
+        self.seek_bar = SeekBar()
+        self.seek_bar.preview = self.previews.at
+        self.time_label = label("0:00 / 0:00", name="timeLabel")
+        self.mute_button = tool_button("Mute", checkable=True)
+        self.volume = named(QSlider(Qt.Orientation.Horizontal), "volumeSlider")
+        self.volume.setRange(0, 130)
+        self.volume.setValue(100)
+        self.volume.setFixedWidth(100)
+        self.quality_button = tool_button("Quality: auto", name="qualityButton")
+        self.quality_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.quality_button.setMinimumWidth(150)
+        self.quality_menu = QMenu(self.quality_button)
+        self.quality_button.setMenu(self.quality_menu)
+        self.fullscreen_button = tool_button("Fullscreen")
+
+        controls = QHBoxLayout()
+        controls.addWidget(self.play_button)
+        controls.addWidget(self.seek_bar, 1)
+        controls.addWidget(self.time_label)
+        controls.addWidget(self.mute_button)
+        controls.addWidget(self.volume)
+        controls.addWidget(self.quality_button)
+        controls.addWidget(self.fullscreen_button)
+        self.controls = QWidget()
+        self.controls.setLayout(controls)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.source_label)
+        self.header = QWidget()
+        self.header.setLayout(header)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.header)
+        layout.addWidget(self.video, 1)
+        layout.addWidget(self.controls)
+
+        self.play_button.clicked.connect(self.toggle_pause)
+        self.seek_bar.seekRequested.connect(lambda s: self._engine_call("seek", s))
+        self.mute_button.clicked.connect(lambda: self._engine_call("toggle_mute"))
+        self.volume.valueChanged.connect(lambda v: self._engine_call("set_volume", float(v)))
+        self.fullscreen_button.clicked.connect(self.toggle_fullscreen)
+        self._shortcuts()
+        self._set_controls_enabled(False)
+
+    def _shortcuts(self) -> None:
+        bindings = [
+            (Qt.Key.Key_Space, self.toggle_pause),
+            (Qt.Key.Key_Left, lambda: self._engine_call("seek", -SEEK_STEP_S, True)),
+            (Qt.Key.Key_Right, lambda: self._engine_call("seek", SEEK_STEP_S, True)),
+            (Qt.Key.Key_Up, lambda: self.volume.setValue(self.volume.value() + int(VOLUME_STEP))),
+            (Qt.Key.Key_Down, lambda: self.volume.setValue(self.volume.value() - int(VOLUME_STEP))),
+            (Qt.Key.Key_F, self.toggle_fullscreen),
+            (Qt.Key.Key_M, lambda: self._engine_call("toggle_mute")),
+            (Qt.Key.Key_Escape, self.leave_fullscreen),
+        ]
+        for key, slot in bindings:
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+    # Engine -----------------------------------------------------------------------
+
+    def ensure_engine(self) -> MpvEngine | None:
+        if self.engine is not None or self.unavailable is not None:
+            return self.engine
+        # OpenGL widgets load only with the player (not needed for the first paint).
+        from ui.player.video_surface import MpvVideoSurface, opengl_available
+
+        try:
+            render = opengl_available()
+            self.engine = MpvEngine(render=render, parent=self)
+        except PlayerUnavailable as exc:
+            self.unavailable = str(exc)
+            self.message.setText(f"Player unavailable: {self.unavailable}")
+            return None
+        self.engine.stateChanged.connect(self._state_changed)
+        self.engine.ended.connect(self._ended)
+        if render:
+            self.surface = MpvVideoSurface(self.engine)
+            self.video.addWidget(self.surface)
+        return self.engine
+
+    def _engine_call(self, name: str, *args: object) -> None:
+        if self.engine is not None and self.media is not None:
+            getattr(self.engine, name)(*args)
+
+    # Playing ----------------------------------------------------------------------
+
+    def play_media(self, media: MediaFileView) -> bool:
+        """Play ``media`` (a detail view, with artifacts). False when it cannot play."""
+        self.media = media
+        self.title.setText(media.original_filename)
+        if media.kind == MediaKind.IMAGE:
+            self._show_message("Images are shown in the library, not the player.")
+            return False
+        engine = self.ensure_engine()
+        if engine is None:
+            return False
+        choice = sources.choose(media, self.shell.sources)
+        if choice is None:
+            self._show_message("This file is not available on this machine.")
+            return False
+        self.choice = choice
+        self.source_label.setText("HLS" if choice.adaptive else "Original (HLS is not ready yet)")
+        self.quality_button.setEnabled(choice.adaptive)
+        self._rebuild_quality_menu(PlayerState())
+        self.previews.load(media)
+        engine.load(choice.url)
+        if self.surface is not None and media.kind == MediaKind.VIDEO:
+            self.video.setCurrentWidget(self.surface)
+        else:
+            self._show_message(
+                "♪  " + media.original_filename
+                if media.kind == MediaKind.AUDIO
+                else "Video is decoded but not shown: this display has no OpenGL."
+            )
+        self._set_controls_enabled(True)
+        self.setFocus()
+        return True
+
+    def toggle_pause(self) -> None:
+        self._engine_call("toggle_pause")
+
+    def stop(self) -> None:
+        if self.engine is not None:
+            self.engine.stop()
+
+    def close_player(self) -> None:
+        """Release GL resources before mpv terminates (on quit)."""
+        if self.surface is not None:
+            self.surface.release()
+        if self.engine is not None:
+            self.engine.close()
+
+    def _show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.video.setCurrentWidget(self.message)
+
+    def _set_controls_enabled(self, enabled: bool) -> None:
+        for w in (self.play_button, self.seek_bar, self.mute_button, self.volume):
+            w.setEnabled(enabled)
+
+    def leave_fullscreen(self) -> None:
+        if self.fullscreen:
+            self.toggle_fullscreen()
+
+    def toggle_fullscreen(self) -> None:
+        self.fullscreen = not self.fullscreen
+        self.header.setVisible(not self.fullscreen)
+        self.fullscreenToggled.emit(self.fullscreen)
+
+    # State from the engine ----------------------------------------------------------
+
+    def _state_changed(self, state: PlayerState) -> None:
+        self.play_button.setText("Play" if state.paused or not state.loaded else "Pause")
+        self.seek_bar.set_duration(state.duration)
+        self.seek_bar.set_position(state.position)
+        self.time_label.setText(f"{clock(state.position)} / {clock(state.duration)}")
+        self.mute_button.setChecked(state.muted)
+        if int(state.volume) != self.volume.value():
+            self.volume.blockSignals(True)
+            self.volume.setValue(int(state.volume))
+            self.volume.blockSignals(False)
+        self._rebuild_quality_menu(state)
+
+    def _rebuild_quality_menu(self, state: PlayerState) -> None:
+        tracks = state.tracks if self.choice is not None and self.choice.adaptive else []
+        wanted = [("auto", None)] + [(t.label, t.id) for t in tracks]
+        current = [(a.text(), a.data()) for a in self.quality_menu.actions()]
+        selected = None if state.auto_quality else state.video_track
+        label = (
+            "auto"
+            if selected is None
+            else next((t.label for t in tracks if t.id == selected), "auto")
+        )
+        self.quality_button.setText(f"Quality: {label}")
+        if current == wanted:
+            for action in self.quality_menu.actions():
+                action.setChecked(action.data() == selected)
+            return
+        self.quality_menu.clear()
+        group = QActionGroup(self.quality_menu)
+        for text, track_id in wanted:
+            action = QAction(text, self.quality_menu, checkable=True)
+            action.setData(track_id)
+            action.setChecked(track_id == selected)
+            action.triggered.connect(
+                lambda _c=False, t=track_id: self._engine_call("set_quality", t)
+            )
+            group.addAction(action)
+            self.quality_menu.addAction(action)
+
+    def _ended(self, reason: str) -> None:
+        if reason.startswith("error"):
+            self._show_message(f"Playback failed: {reason.removeprefix('error: ')}")

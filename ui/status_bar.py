@@ -1,0 +1,81 @@
+"""The status bar: worker activity, the server address, and the latest problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QStatusBar, QWidget
+
+from mediadesk.domain.enums import JobStatus
+from mediadesk.events import JobProgress
+from mediadesk.services.job_views import JobView
+from ui.format import percent
+from ui.shell import Shell
+from ui.throttle import Throttle
+from ui.widgets import label
+
+
+@dataclass(frozen=True)
+class Activity:
+    counts: dict[str, int]
+    running: list[JobView]
+
+
+class ActivityBar(QStatusBar):
+    def __init__(self, shell: Shell, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusBar")
+        self.shell = shell
+        self.workers = label(name="workerActivity")
+        self.server = label(name="serverLabel")
+        self.addPermanentWidget(self.workers)
+        self.addPermanentWidget(self.server)
+        self.workers.setText("Workers: starting…")
+        self.server.setText("")
+        self._refresh = Throttle(500, self.refresh, self)
+        self._live: dict[str, float | None] = {}  # job id -> percent from progress events
+        bridge = shell.bridge
+        for signal in (bridge.jobEnqueued, bridge.jobStateChanged):
+            signal.connect(lambda _e: self.schedule())
+        bridge.jobProgress.connect(self._progress)
+        shell.workersStarted.connect(self.refresh)
+        shell.serverStarted.connect(lambda url: self.server.setText(f"Server: {url}"))
+        shell.problem.connect(lambda text: self.showMessage(text, 15_000))
+
+    def _progress(self, event: JobProgress) -> None:
+        if event.percent is not None:
+            self._live[event.job_id] = event.percent
+        self.schedule()
+
+    def schedule(self) -> None:
+        self._refresh.poke()
+
+    def refresh(self) -> None:
+        jobs = self.shell.runtime.jobs
+
+        def load() -> Activity:
+            running = jobs.list_jobs(status=JobStatus.PROCESSING, limit=5).items
+            return Activity(jobs.counts(), running)
+
+        self.shell.tasks.run(load, self._show, owner=self)
+
+    def _show(self, activity: Activity) -> None:
+        rt = self.shell.runtime
+        if not rt.workers_running:
+            head = "Workers: not running"
+            if self.shell.workers_error:
+                head += f" ({self.shell.workers_error})"
+        else:
+            head = f"Workers: {len(activity.running)}/{rt.settings.workers} busy"
+        c = activity.counts
+        parts = [head]
+        if c.get("PENDING"):
+            parts.append(f"{c['PENDING']} waiting")
+        if c.get("FAILED") or c.get("DEAD"):
+            parts.append(f"{c.get('FAILED', 0) + c.get('DEAD', 0)} failed")
+        for job in activity.running[:3]:
+            progress = self._live.get(job.id, job.progress)
+            parts.append(f"{job.type} {percent(progress)}".strip())
+        running = {j.id for j in activity.running}
+        self._live = {k: v for k, v in self._live.items() if k in running}
+        self.workers.setText(" · ".join(parts))
