@@ -159,10 +159,15 @@ def _working(ffmpeg: str, listed: frozenset[str]) -> tuple[Family, ...]:
     return tuple(working)
 
 
+_trial_lock = threading.Lock()
+
+
 def working_hardware(info: FFmpegInfo) -> tuple[Family, ...]:
     """Hardware encoder families that completed a trial encode (cached per binary)."""
     listed = frozenset(c for c in (CODEC_OF[f] for f in HW_ORDER) if info.has_encoder(c))
-    return _working(info.ffmpeg, listed)
+    # Workers start their first encodes together; one of them runs the trials.
+    with _trial_lock:
+        return _working(info.ffmpeg, listed)
 
 
 def candidates(setting: str, info: FFmpegInfo) -> list[VideoEncoder]:

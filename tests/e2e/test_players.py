@@ -169,6 +169,10 @@ def test_hlsjs_in_chromium_lists_levels_plays_and_switches(
                 timeout=60_000,
             )
             assert page.evaluate("() => window.mediadesk.hls.levels.length") == levels
+            height = page.evaluate(f"() => window.mediadesk.hls.levels[{target}].height")
+            assert f"playing {height}p" in page.inner_text("#source")
+            icon = page.request.get(f"{host.url}/favicon.svg")
+            assert icon.ok and icon.headers["content-type"] == "image/svg+xml"
             assert errors == []
             # The library page lists the media file too.
             page.goto(f"{host.url}/#/", timeout=60_000)

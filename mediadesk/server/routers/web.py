@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse
 
+from mediadesk.bundled import resources_dir
 from mediadesk.errors import NotFound
 
 router = APIRouter(include_in_schema=False)
@@ -33,6 +34,16 @@ def index() -> HTMLResponse:
                 "script-src 'self'; frame-ancestors 'none'"
             ),
         },
+    )
+
+
+@router.get("/favicon.svg")
+def favicon() -> FileResponse:
+    """The app icon (the same file the desktop entry uses)."""
+    return FileResponse(
+        resources_dir() / "mediadesk.svg",
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
     )
 
 

@@ -147,7 +147,9 @@ async function play(id) {
       quality.dataset.levels = String(data.levels.length);
     });
     hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => {
-      source.textContent = `HLS · playing level ${data.level}`;
+      const level = hls.levels[data.level];
+      const rung = level && level.height ? `${level.height}p` : `level ${data.level}`;
+      source.textContent = `HLS · playing ${rung}` + (hls.autoLevelEnabled ? " (auto)" : "");
       source.dataset.level = String(data.level);
     });
     hls.on(Hls.Events.ERROR, (_e, data) => { if (data.fatal) source.textContent = "Playback error: " + data.details; });
