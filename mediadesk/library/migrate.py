@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import logging
 import sqlite3
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,8 +80,18 @@ def _literal_assignments(path: Path, names: set[str]) -> dict[str, Any]:
     return found
 
 
+# CPython 3.11's parser is not safe to enter from several threads at once ("AST
+# constructor recursion depth mismatch"); runtimes opened together share this lock.
+_parse_lock = threading.Lock()
+
+
 def scripted_head() -> str | None:
     """The single head revision named by the scripts, or ``None`` when unsure."""
+    with _parse_lock:
+        return _scripted_head()
+
+
+def _scripted_head() -> str | None:
     try:
         revisions: set[str] = set()
         parents: set[str] = set()

@@ -88,6 +88,9 @@ class DetailPane(QScrollArea):
         self.setMinimumWidth(320)
         # The body follows the pane's width; long values wrap instead of scrolling.
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A vertical bar that comes and goes as sections fill in would change the body's
+        # width after it was laid out, clipping the right edge until the next resize.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         body = QWidget()
         self.setWidget(body)
         layout = QVBoxLayout(body)
