@@ -71,10 +71,12 @@ class LadderResult:
         }
 
 
-def publish_spec(output: HlsOutput, prefix: str) -> PublishSpec:
+def publish_spec(output: HlsOutput, prefix: str, keep: tuple[str, ...] = ()) -> PublishSpec:
     """Rendition directories, then the master: the ladder under ``hls/{id}`` and the
-    preview under ``hls/{id}/preview`` swap only their own entries."""
-    return PublishSpec(output.out_dir, prefix, entry_last=(MASTER,))
+    preview under ``hls/{id}/preview`` swap only their own entries. Rungs an earlier
+    run published and this one did not (a replay with another preset) are removed;
+    ``keep`` names what other jobs publish under the same prefix."""
+    return PublishSpec(output.out_dir, prefix, entry_last=(MASTER,), prune=True, keep=keep)
 
 
 class LadderJob(JobType[PresetInput]):
@@ -166,7 +168,8 @@ class HlsJob(LadderJob):
             )
         return Outcome(
             result=done.summary(),
-            publish=[publish_spec(output, prefix)],
+            # The preview job publishes under the ladder's prefix: not the ladder's to prune.
+            publish=[publish_spec(output, prefix, keep=(keys.leaf(keys.preview_dir(media.id)),))],
             artifacts=artifacts,
             replaces=(ArtifactKind.HLS_MASTER, ArtifactKind.HLS_VARIANT, ArtifactKind.AUDIO_HLS),
         )

@@ -28,7 +28,7 @@ from mediadesk.library.db import Database
 from mediadesk.services.catalogue import get_media_row
 from mediadesk.services.views import MediaFileView
 from mediadesk.settings import Settings
-from mediadesk.storage.base import Storage, walk_files
+from mediadesk.storage.base import Storage, prune_stale, walk_files
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +186,10 @@ class JobRunner:
 
     def _publish(self, outcome: Outcome) -> None:
         for spec in outcome.publish:
+            names = {p.name for p in spec.src_dir.iterdir()} if spec.prune else set()
             self.storage.publish_tree(spec.src_dir, spec.prefix, spec.entry_last)
+            if spec.prune:
+                prune_stale(self.storage, spec.prefix, names | set(spec.keep))
 
     def _failed(self, claim: Claim, ctx: JobContext, exc: MediaDeskError) -> None:
         ctx.note(f"failed: {exc.code}: {exc.message}")

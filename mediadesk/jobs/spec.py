@@ -43,6 +43,11 @@ class PublishSpec:
     src_dir: Path
     prefix: str
     entry_last: tuple[str, ...] = ()
+    # Remove what an earlier publish left under ``prefix`` that this tree no longer
+    # has (a rung dropped by a replay with another preset), except the names in ``keep``
+    # (what other jobs publish there). Done after the entry point went in.
+    prune: bool = False
+    keep: tuple[str, ...] = ()
 
 
 # Runs inside the commit transaction of a successful attempt.

@@ -186,3 +186,23 @@ def walk_files(root: Path) -> Iterator[Path]:
 def entry_order(names: Sequence[str], entry_last: Sequence[str]) -> list[str]:
     last = [n for n in entry_last if n in names]
     return [n for n in sorted(names) if n not in last] + last
+
+
+def prune_stale(storage: Storage, prefix: str, wanted: set[str]) -> int:
+    """Delete the top-level entries under ``prefix`` whose names are not ``wanted``.
+
+    Run after a publish: a tree that lost an entry (a rung a new preset dropped) must
+    not leave the old one behind. Returns how many objects went.
+    """
+    stale: set[str] = set()
+    files: set[str] = set()
+    for obj in storage.list(prefix):
+        rel = obj.key[len(prefix) :].lstrip("/")
+        top, _, rest = rel.partition("/")
+        if top and top not in wanted:
+            (stale if rest else files).add(top)
+    removed = sum(storage.delete_prefix(f"{prefix}/{name}") for name in sorted(stale))
+    for name in sorted(files - stale):
+        storage.delete(f"{prefix}/{name}")
+        removed += 1
+    return removed

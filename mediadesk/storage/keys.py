@@ -42,6 +42,11 @@ def hls_master(media_id: str) -> str:
     return f"hls/{media_id}/master.m3u8"
 
 
+def leaf(key: str) -> str:
+    """The last component of a key: ``hls/ab/preview`` -> ``preview``."""
+    return key.rstrip("/").rsplit("/", 1)[-1]
+
+
 def preview_dir(media_id: str) -> str:
     return f"hls/{media_id}/preview"
 

@@ -197,3 +197,23 @@ def test_cmaf_segments_as_a_preset_option(pipeline, clip: Path) -> None:  # type
     assert {s["codec_type"] for s in doc["streams"]} == {"video", "audio"}
     master = next(a for a in media.artifacts if a.kind == ArtifactKind.HLS_MASTER)
     assert master.preset_id == "hls/ladder_cmaf_v1"
+
+
+def test_replay_removes_rungs_the_new_run_did_not_make(pipeline, media_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    clip = make_clip(media_dir, Clip(size="640x360", duration=4.0, fps=25, seed="prune"))
+    rt = pipeline(pipeline_video=["probe", "hls", "preview"])
+    media = import_and_wait(rt, clip)
+    assert media.status == MediaStatus.READY, media.error_message
+    out = hls_dir(rt, media)
+    # As if an earlier run (another preset, a larger source) had published a 1080p rung
+    # and a stray top-level file: the replayed ladder no longer names them.
+    (out / "1080p").mkdir()
+    (out / "1080p" / "index.m3u8").write_text("#EXTM3U\n")
+    (out / "1080p" / "seg_00000.ts").write_bytes(b"\0" * 188)
+    (out / "old.m3u8").write_text("#EXTM3U\n")
+    hls_job = jobs_by_type(rt, media.id)["hls"]
+    (done,) = rt.jobs.wait([rt.jobs.replay(hls_job.id).id], timeout=120)
+    assert done.status == "COMPLETED", done.error_message
+    assert sorted(p.name for p in out.iterdir()) == ["360p", "audio", "master.m3u8", "preview"]
+    assert (out / "preview" / "master.m3u8").is_file()  # the preview job's, untouched
+    assert [v["URI"] for v in master_variants(out / "master.m3u8")] == ["360p/index.m3u8"]
