@@ -279,21 +279,21 @@ def encode_argv(
     else:
         argv += ["-map_metadata", "-1"]
     argv += [*graph.maps["@out"], *aac_args(preset)]
-    container = output_container(sources)
-    fmt, options = muxer(container)
+    return argv + output_args(sources, output, verify_fifo)
+
+
+def output_args(sources: MasterSources, output: Path, verify_fifo: Path | None) -> list[str]:
+    """The master's muxer, and with ``verify_fifo`` a tee of the AAC to the verifier."""
+    fmt, options = muxer(output_container(sources))
     if verify_fifo is None:
-        for key, value in options.items():
-            argv += [f"-{key}", value]
-        argv += ["-f", fmt, file_url(output)]
-        return argv
+        return [*(a for k, v in options.items() for a in (f"-{k}", v)), "-f", fmt, file_url(output)]
     slave_opts = "".join(f":{k}={v}" for k, v in options.items())
-    argv += [
+    return [
         "-f",
         "tee",
         f"[f={fmt}{slave_opts}]{file_url(output)}"
         f"|[f=adts:select=a:onfail=ignore]{file_url(verify_fifo)}",
     ]
-    return argv
 
 
 def tee_safe(*paths: Path) -> bool:

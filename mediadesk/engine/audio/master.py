@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -34,13 +35,23 @@ from mediadesk.engine.audio.loudness import (
 )
 from mediadesk.engine.audio.preset import AudioMasterPreset
 from mediadesk.engine.audio.sources import MasterSources, check_sources
+from mediadesk.engine.audio.split_encode import (
+    SPLIT_MIN_S,
+    SpliceRefused,
+    can_split,
+    encode_halves,
+    mux_argv,
+)
 from mediadesk.engine.audio.tandem import Runner, TandemResult, make_fifo, run_tandem
 from mediadesk.engine.inputs import input_args, pcm_input_args
 from mediadesk.engine.probe import probe_file
 from mediadesk.engine.sniff import AAC, Container, sniff
 from mediadesk.errors import ProcessFailed, VerificationFailed
 
+logger = logging.getLogger(__name__)
+
 RENDER_SHARE = 30.0  # percent of the progress bar for pass 1
+MUX_SHARE = 85.0  # where the halves end and the mux and verification begin
 # A predicted AAC effect larger than this is not believed (the verify pass still runs).
 MAX_AAC_SHIFT_LU = 1.5
 # Allowed difference between the programme's and the master's duration: one AAC frame
@@ -59,6 +70,7 @@ class MasterResult:
     passes: list[Measurement] = field(default_factory=list)
     aac_shift_lu: float | None = None
     parallel_verify: bool = True
+    encoded_in_halves: bool = False
 
     def details(self) -> dict[str, Any]:
         """What the attempt records: every measurement and every decision."""
@@ -72,6 +84,7 @@ class MasterResult:
             "mode": str(self.plans[-1].mode),
             "output": self.final.as_json(),
             "verified_while_encoding": self.parallel_verify,
+            "encoded_in_halves": self.encoded_in_halves,
         }
 
 
@@ -85,6 +98,7 @@ class _Job:
     sources: MasterSources
     workdir: Path
     mix_wav: Path
+    split_min_s: float = SPLIT_MIN_S
 
     @property
     def duration(self) -> float:
@@ -106,8 +120,12 @@ def master(
     sources: MasterSources,
     workdir: Path,
     output_stem: str,
+    split_min_s: float = SPLIT_MIN_S,
 ) -> MasterResult:
-    """Make the master in ``workdir/out/{output_stem}.{ext}``, verified; raise otherwise."""
+    """Make the master in ``workdir/out/{output_stem}.{ext}``, verified; raise otherwise.
+
+    Programmes of ``split_min_s`` or more are encoded in two halves at once (see
+    ``split_encode``)."""
     music = sources.music
     check_sources(
         preset,
@@ -122,7 +140,7 @@ def master(
     out_dir.mkdir(exist_ok=True)
     container = graph.output_container(sources)
     output = out_dir / f"{output_stem}.{container.extension}"
-    job = _Job(run, ffmpeg_bin, preset, sources, workdir, workdir / "mix.wav")
+    job = _Job(run, ffmpeg_bin, preset, sources, workdir, workdir / "mix.wav", split_min_s)
     norm = preset.normalization
     # The rendered mix is big (1.4 GB an hour): it never outlives this call.
     try:
@@ -134,10 +152,11 @@ def master(
             if result.aac_shift_lu is not None:
                 current = replace(current, aac_compensation_db=-result.aac_shift_lu)
         for attempt in range(2):
-            measured, parallel = _encode(job, current, output)
+            measured, parallel, halves = _encode(job, current, output)
             result.plans.append(current)
             result.passes.append(measured)
             result.parallel_verify = result.parallel_verify and parallel
+            result.encoded_in_halves = halves
             if attempt == 0 and needs_correction(measured, norm):
                 current = correct(current, measured, norm)
                 continue
@@ -250,34 +269,63 @@ def _aac_shift(job: _Job, loudness: LoudnessPlan) -> float | None:
     return shift if abs(shift) <= MAX_AAC_SHIFT_LU else None
 
 
-def _encode(job: _Job, loudness: LoudnessPlan, output: Path) -> tuple[Measurement, bool]:
-    """Encode once; the measurement of the encoded audio, and whether it ran alongside."""
+def _encode(job: _Job, loudness: LoudnessPlan, output: Path) -> tuple[Measurement, bool, bool]:
+    """Encode once; the measurement of the encoded audio, whether it ran alongside, and
+    whether the AAC was encoded in two halves."""
     fifo = job.workdir / "verify.fifo"
     log = job.log("verify")
-    argv = (job.ffmpeg, job.preset, job.sources, job.mix_wav, loudness, output)
-    if graph.tee_safe(output, fifo) and make_fifo(fifo):
-        tandem = _tandem(
-            job,
-            graph.encode_argv(*argv, fifo),
-            _aac_meter(job, fifo, log),
-            fifo,
-            (RENDER_SHARE, 100.0),
-            "encode",
+    spliced = _halves(job, loudness)
+    mux_range = (MUX_SHARE, 100.0) if spliced else (RENDER_SHARE, 100.0)
+
+    def argv(verify_fifo: Path | None) -> list[str]:
+        if spliced is not None:
+            return mux_argv(job.ffmpeg, job.preset, job.sources, spliced, output, verify_fifo)
+        return graph.encode_argv(
+            job.ffmpeg, job.preset, job.sources, job.mix_wav, loudness, output, verify_fifo
         )
-        meter = tandem.meter
-        if tandem.meter_error is None and meter is not None and meter.exit_code == 0:
-            try:
-                return read_meter(meter.stderr_tail, log), True
-            except ProcessFailed:
-                pass  # measured below, from the file
-    else:
-        job.run(
-            graph.encode_argv(*argv, None),
-            expected_duration=job.duration,
-            progress_range=(RENDER_SHARE, 100.0),
-            what="encode",
+
+    try:
+        if graph.tee_safe(output, fifo) and make_fifo(fifo):
+            what = "mux" if spliced else "encode"
+            tandem = _tandem(job, argv(fifo), _aac_meter(job, fifo, log), fifo, mux_range, what)
+            meter = tandem.meter
+            if tandem.meter_error is None and meter is not None and meter.exit_code == 0:
+                try:
+                    return read_meter(meter.stderr_tail, log), True, spliced is not None
+                except ProcessFailed:
+                    pass  # measured below, from the file
+        else:
+            job.run(
+                argv(None),
+                expected_duration=job.duration,
+                progress_range=mux_range,
+                what="encode",
+            )
+    finally:
+        if spliced is not None:
+            spliced.unlink(missing_ok=True)
+    measured = measure_file(job.run, job.ffmpeg, output, metadata_log=job.log("verify-file"))
+    return measured, False, spliced is not None
+
+
+def _halves(job: _Job, loudness: LoudnessPlan) -> Path | None:
+    """The AAC encoded on two cores and spliced, or ``None`` to encode in one piece."""
+    if not can_split(job.duration, loudness, job.preset, job.split_min_s):
+        return None
+    try:
+        return encode_halves(
+            job.run,
+            job.ffmpeg,
+            job.preset,
+            job.mix_wav,
+            loudness,
+            job.duration,
+            job.workdir,
+            (RENDER_SHARE, MUX_SHARE),
         )
-    return measure_file(job.run, job.ffmpeg, output, metadata_log=job.log("verify-file")), False
+    except SpliceRefused as exc:
+        logger.warning("encoding in one piece: %s", exc)
+        return None
 
 
 def measure_file(
