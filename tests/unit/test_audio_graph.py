@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mediadesk.domain.mediainfo import MediaInfo, StreamInfo
-from mediadesk.engine.audio import ducking, graph, meters
+from mediadesk.engine.audio import ducking, graph, meters, split_encode
 from mediadesk.engine.audio.loudness import GainMode, LoudnessPlan
 from mediadesk.engine.audio.preset import AudioMasterPreset, Timing
 from mediadesk.engine.audio.sources import MasterSources, Source
@@ -117,6 +117,17 @@ def cases() -> dict[str, list[str]]:
                 "ffmpeg", duck, sources(prog, True), scratch / "mix.wav", loud,
                 scratch / "out/x", None,
             )  # fmt: skip
+    dialogue = load_typed("audio/dialogue_mix_v1", AudioMasterPreset)
+    for bounds in ((None, 86_016 * 1024 + 2048), (86_016 * 1024 - 8192, None)):
+        out[f"split/half/{bounds[0]}-{bounds[1]}"] = split_encode.half_argv(
+            "ffmpeg", dialogue, scratch / "mix.wav", PLANS["limited"], *bounds,
+            scratch / "half.aac",
+        )  # fmt: skip
+    for prog_name, prog in (("video", VIDEO), ("speech", SPEECH)):
+        out[f"split/mux/{prog_name}"] = split_encode.mux_argv(
+            "ffmpeg", dialogue, sources(prog, False), scratch / "spliced.aac",
+            scratch / "out/x.m4a", scratch / "verify.fifo",
+        )  # fmt: skip
     return out
 
 
