@@ -1,14 +1,10 @@
 """The core never imports Qt, and importing it has no side effects."""
 
-import os
 import pkgutil
-import subprocess
-import sys
 from pathlib import Path
 
 import mediadesk
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.fresh_python import fresh_python
 
 
 def core_modules() -> list[str]:
@@ -30,15 +26,7 @@ def test_core_never_imports_qt(tmp_path: Path) -> None:
         "('PySide6', 'shiboken6', 'PyQt5', 'PyQt6', 'ui'))\n"
         "print(','.join(bad))\n"
     )
-    env = {**os.environ, "MEDIADESK_HOME": str(tmp_path / "home")}
-    out = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=True,
-    )
+    out = fresh_python(script, tmp_path / "home")
     assert out.stdout.strip() == "", f"core pulled in Qt: {out.stdout}"
     # Importing everything created nothing: no home, no database, no queue file.
     assert not (tmp_path / "home").exists()

@@ -1,15 +1,11 @@
 """Job types (and the media engine behind them) load when first needed."""
 
-import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 from mediadesk.handlers import default_registry
 from mediadesk.jobs.registry import JobRegistry, LazyRegistry
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.fresh_python import fresh_python
 
 
 def test_filled_once_on_first_use() -> None:
@@ -51,13 +47,5 @@ def test_opening_a_runtime_loads_no_job_type(tmp_path: Path) -> None:
         "print('mediadesk.handlers.poster' in sys.modules)\n"
         "rt.stop()\n"
     )
-    env = {**os.environ, "MEDIADESK_HOME": str(tmp_path / "home")}
-    out = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=True,
-    )
+    out = fresh_python(script, tmp_path / "home")
     assert out.stdout.split() == ["False", "False", "True"], out.stderr
