@@ -1,4 +1,8 @@
-"""``python -m mediadesk``: the same entry point as the ``mediadesk`` command."""
+"""``python -m mediadesk``: the core's command line, headless (``mediadesk`` alone serves).
+
+The installed ``mediadesk`` command (``ui.launcher``) is the same command line with the
+desktop app added for when a screen is present.
+"""
 
 from mediadesk.cli.main import main
 

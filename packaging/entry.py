@@ -1,6 +1,6 @@
 """The frozen program's entry point: the same ``main`` as the ``mediadesk`` command."""
 
-from mediadesk.cli.main import main
+from ui.launcher import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import logging
 import os
 import signal
@@ -38,17 +37,21 @@ def register(sub: Any) -> None:
     w.set_defaults(handler=worker)
 
 
-def gui_available() -> bool:
-    has_display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    return has_display and importlib.util.find_spec("ui") is not None
+# What ``mediadesk`` alone opens on a screen. The core never names the desktop app: the
+# installed command (``ui.launcher``) passes it in; ``python -m mediadesk`` has none.
+GuiLauncher = Callable[[Settings], int]
+
+
+def has_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def default_app(args: argparse.Namespace, settings: Settings) -> int:
-    """``mediadesk`` alone: the desktop app when there is a screen, else serve."""
-    if gui_available():
-        from ui.app import run_gui  # Qt stays out of the core: imported only here
-
-        return int(run_gui(settings))
+    """``mediadesk`` alone: the desktop app when one was given and there is a screen,
+    else serve."""
+    gui: GuiLauncher | None = getattr(args, "gui", None)
+    if gui is not None and has_display():
+        return gui(settings)
     return serve(args, settings)
 
 

@@ -55,9 +55,12 @@ def settings_overrides(args: argparse.Namespace) -> dict[str, Any]:
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, gui: cmd_run.GuiLauncher | None = None) -> int:
+    """The command line; ``gui`` is what ``mediadesk`` alone opens when a screen is there
+    (the desktop shell passes it in, so the core never imports it)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.gui = gui
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -25,8 +25,12 @@ def test_mediadesk_command_opens_the_app_and_quits_on_sigterm(home: Path) -> Non
         "QT_QPA_PLATFORM": "offscreen",  # ...drawn offscreen
         "XDG_CONFIG_HOME": str(home / "config"),
     }
+    # The installed command, as `make run` starts it (not `python -m mediadesk`, which is
+    # the core's headless command line).
+    command = Path(sys.executable).with_name("mediadesk")
+    assert command.exists(), "the mediadesk command is not installed in this venv"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mediadesk"],
+        [str(command)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -53,3 +57,4 @@ def test_mediadesk_command_opens_the_app_and_quits_on_sigterm(home: Path) -> Non
     other.acquire()
     other.release()
     assert "Traceback" not in out
+    assert "MediaDesk serving library" not in out  # the window opened, not `serve`
