@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Event:
-    pass
+    """Base of everything published on the bus; subscribers pick subclasses."""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ MAX_PARTS = 64
 
 
 class MultipartError(ValueError):
-    pass
+    """The body is not the multipart/form-data it claims to be (refused as bad input)."""
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class PartData:
 
 @dataclass(frozen=True)
 class PartEnd:
-    pass
+    """The current part's last byte was delivered."""
 
 
 Event = PartStart | PartData | PartEnd

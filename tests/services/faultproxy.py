@@ -95,7 +95,7 @@ class FaultProxy:
                     return
                 dst.sendall(data)
         except OSError:
-            pass
+            return  # either side closed or was cut: the finally closes both
         finally:
             for sock in (src, dst):
                 with contextlib.suppress(OSError):
