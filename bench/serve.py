@@ -19,34 +19,18 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+# Safe to import although this script's directory (with bench/queue.py) comes first on
+# sys.path: netutil imports nothing that imports the standard library's queue.
+from mediadesk.netutil import free_port, wait_for_port
+
 SEGMENTS = 16
 MEDIA_ID = "00000000-0000-4000-8000-00000000beef"
-
-
-def free_port() -> int:
-    # Not imported from mediadesk: run as a script, bench/ is first on sys.path and
-    # bench/queue.py would shadow the standard library's queue for anything importing it.
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_port(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"nothing listens on {port}")
 
 
 def make_segments(storage: Path, size: int) -> list[str]:
@@ -126,7 +110,7 @@ http {{
 """
     )
     proc = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(prefix)])
-    wait_port(port)
+    wait_for_port(port)
     return proc, port
 
 
@@ -150,7 +134,7 @@ def start_mediadesk(home: Path, backend: str) -> tuple[subprocess.Popen[str], in
         line = proc.stdout.readline()
         if m := re.search(r"token \(new[^)]*\): (\S+)", line):
             token = m.group(1)
-    wait_port(port)
+    wait_for_port(port)
     return proc, port, token
 
 

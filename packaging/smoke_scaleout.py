@@ -23,13 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from mediadesk.netutil import free_port, wait_for_port  # noqa: E402
 from tests.services.servers import (  # noqa: E402
-    free_port,
     start_postgres,
     start_redis,
     stop_postgres,
     stop_redis,
-    wait_for_port,
 )
 
 

@@ -12,15 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import socket
 import threading
-import time
 from typing import Any, Literal
 
 from granian.constants import HTTPModes, Interfaces
 from granian.server.embed import Server as GranianServer
 
 from mediadesk.errors import ConfigError
+from mediadesk.netutil import free_port, wait_for_port
 from mediadesk.runtime import Runtime
 from mediadesk.server.app import create_app
 from mediadesk.server.auth import ensure_secrets
@@ -37,13 +36,6 @@ log = logging.getLogger(__name__)
 Backend = Literal["granian", "uvicorn"]
 START_TIMEOUT_S = 15.0
 STOP_TIMEOUT_S = 15.0
-
-
-def free_port(host: str) -> int:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
 
 
 def _url_host(host: str) -> str:
@@ -176,17 +168,15 @@ class ServerHost:
         await server.serve()
 
     def _wait_ready(self, host: str, port: int) -> bool:
-        deadline = time.monotonic() + START_TIMEOUT_S
         target = "127.0.0.1" if host in ("0.0.0.0", "") else ("::1" if host == "::" else host)  # noqa: S104
-        while time.monotonic() < deadline:
-            if self._thread is None or not self._thread.is_alive():
-                return False
-            try:
-                with socket.create_connection((target, port), timeout=0.5):
-                    return True
-            except OSError:
-                time.sleep(0.05)
-        return False
+        thread = self._thread
+        try:
+            wait_for_port(
+                port, target, START_TIMEOUT_S, alive=lambda: bool(thread and thread.is_alive())
+            )
+        except TimeoutError:
+            return False
+        return True
 
     def stop(self) -> None:
         """Stop accepting, finish requests in flight, end the thread; idempotent."""

@@ -11,16 +11,15 @@ from typing import Any
 
 import pytest
 
+from mediadesk.netutil import free_port, wait_for_port
 from tests.services.faultproxy import FaultProxy
 from tests.services.servers import (
     Postgres,
     Redis,
-    free_port,
     start_postgres,
     start_redis,
     stop_postgres,
     stop_redis,
-    wait_for_port,
 )
 
 S3_ENV = {
