@@ -25,6 +25,7 @@ test-fast: setup-test
 lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: setup-test
 	$(BIN)/mypy

@@ -42,10 +42,10 @@ from mediadesk.engine.hls.ladder import finish_ladder
 from mediadesk.engine.hls.plan import LadderPlan, plan_ladder
 from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset
 from mediadesk.engine.integrity import check_complete
+from mediadesk.engine.presets import load_typed
 from mediadesk.engine.probe import probe_file
 from mediadesk.engine.process import run_process
 from mediadesk.engine.sniff import sniff
-from mediadesk.presets import load_typed
 
 
 def run(argv: list[str]) -> None:

@@ -33,8 +33,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageOps
 
 from mediadesk.engine.images import ImageVariantsPreset, fit, make_variants
+from mediadesk.engine.presets import load_typed
 from mediadesk.engine.sniff import JPEG
-from mediadesk.presets import load_typed
 
 WIDTH, HEIGHT = 4000, 3000
 

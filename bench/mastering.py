@@ -34,9 +34,9 @@ from mediadesk.engine.audio.local_run import LocalRunner
 from mediadesk.engine.audio.master import MasterResult, master
 from mediadesk.engine.audio.preset import AudioMasterPreset
 from mediadesk.engine.audio.sources import MasterSources, Source
+from mediadesk.engine.presets import load_typed
 from mediadesk.engine.probe import probe_file
 from mediadesk.engine.sniff import sniff
-from mediadesk.presets import load_typed
 
 TARGET, CEILING, LRA, BITRATE = -16.0, -1.5, 11.0, 192000
 

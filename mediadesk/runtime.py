@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from mediadesk.engine.binaries import FFmpegInfo, ffmpeg_info
-from mediadesk.errors import ErrorCode, MediaDeskError
+from mediadesk.errors import ConfigError, ErrorCode, MediaDeskError
 from mediadesk.events import EventBus
 from mediadesk.handlers import default_registry
 from mediadesk.handlers.pipeline import PipelinePlanner
@@ -31,6 +31,7 @@ from mediadesk.services.ingest import IngestService
 from mediadesk.services.jobs import JobService
 from mediadesk.services.library import LibraryService
 from mediadesk.services.mastering import MasteringService
+from mediadesk.services.webhooks import WebhookDispatcher
 from mediadesk.settings import Settings
 from mediadesk.storage.base import Storage
 from mediadesk.storage.factory import create_storage
@@ -117,6 +118,18 @@ class Runtime:
         self.mastering = MasteringService(self.library, self.jobs)
         self._opened = True
         return self
+
+    def webhook_dispatcher(self) -> WebhookDispatcher | None:
+        """The job webhooks' delivery thread, when webhooks are configured (not started)."""
+        s = self.settings
+        if not s.webhook_urls:
+            return None
+        secret = s.webhook_secret.get_secret_value() if s.webhook_secret else ""
+        if not secret:
+            raise ConfigError("webhook_urls is set but webhook_secret is not")
+        return WebhookDispatcher(
+            self.db, self.bus, s.webhook_urls, secret.encode(), s.webhook_max_attempts
+        )
 
     def ffmpeg(self) -> FFmpegInfo:
         return ffmpeg_info(self.settings.ffmpeg_path, self.settings.ffprobe_path)

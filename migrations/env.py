@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy import DateTime, create_engine
 from sqlalchemy.types import TypeDecorator
 
-from mediadesk.library.schema import metadata
+from mediadesk.jobs.schema import metadata
 
 config = context.config
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediadesk.services.views import MediaFileView
+from mediadesk.library.views import MediaFileView
 from ui.importing.import_panel import ImportPanel
 from ui.importing.import_queue import ImportQueue, ImportRequest
 from ui.importing.paths import expand, local_paths, web_urls

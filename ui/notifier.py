@@ -7,7 +7,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from mediadesk.events import JobStateChanged
-from mediadesk.services.job_views import JobView
+from mediadesk.jobs.views import JobView
 from ui.shell import Shell
 
 LONG_JOB_S = 30.0

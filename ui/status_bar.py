@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QStatusBar, QWidget
 
 from mediadesk.domain.enums import JobStatus
 from mediadesk.events import JobProgress
-from mediadesk.services.job_views import JobView
+from mediadesk.jobs.views import JobView
 from ui.format import percent
 from ui.shell import Shell
 from ui.throttle import Throttle

@@ -12,8 +12,8 @@ from mediadesk.cli.output import EXIT_INTERNAL, EXIT_OK, human_duration, print_j
 from mediadesk.cli.waiting import wait_for_jobs
 from mediadesk.domain.enums import JobStatus
 from mediadesk.errors import InvalidInput
+from mediadesk.jobs.views import JobView
 from mediadesk.runtime import Runtime
-from mediadesk.services.job_views import JobView
 from mediadesk.settings import Settings
 
 FOLLOW_POLL_S = 0.3

@@ -18,10 +18,10 @@ from mediadesk.cli.output import (
 from mediadesk.cli.waiting import wait_for_media
 from mediadesk.domain.enums import MediaKind, MediaStatus
 from mediadesk.errors import InvalidInput
+from mediadesk.library.views import MediaFileView
 from mediadesk.runtime import Runtime
 from mediadesk.services.catalogue import AttachTarget, EpisodeTarget, MovieTarget
 from mediadesk.services.library import MediaFilter
-from mediadesk.services.views import MediaFileView
 from mediadesk.settings import Settings
 
 

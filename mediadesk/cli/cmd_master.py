@@ -8,8 +8,8 @@ from typing import Any
 from mediadesk.cli.output import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, error, print_json
 from mediadesk.cli.waiting import wait_for_derived, wait_for_jobs
 from mediadesk.domain.enums import JobStatus, MediaStatus
+from mediadesk.jobs.views import DerivedReport, JobView
 from mediadesk.runtime import Runtime
-from mediadesk.services.job_views import DerivedReport, JobView
 from mediadesk.settings import Settings
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from mediadesk.cli.output import EXIT_OK, print_json, table
-from mediadesk.presets import list_presets, load_file, load_preset
+from mediadesk.engine.presets import list_presets, load_file, load_preset
 from mediadesk.settings import Settings
 
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from mediadesk.services.job_views import DerivedReport, JobView, PurgeReport
-from mediadesk.services.views import ImportResult, LibraryListing, MediaFileView, Page
+from mediadesk.jobs.views import DerivedReport, JobView, PurgeReport
+from mediadesk.library.views import ImportResult, LibraryListing, MediaFileView, Page
 
 SHAPES: dict[str, type[BaseModel]] = {
     "import": ImportResult,

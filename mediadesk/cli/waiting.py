@@ -17,9 +17,9 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemaining
 
 from mediadesk.domain.enums import JobStatus, MediaStatus
 from mediadesk.errors import ErrorCode, MediaDeskError
+from mediadesk.jobs.views import JobView
+from mediadesk.library.views import MediaFileView
 from mediadesk.runtime import Runtime
-from mediadesk.services.job_views import JobView
-from mediadesk.services.views import MediaFileView
 
 POLL_S = 0.25
 

@@ -18,9 +18,9 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 from pydantic import Field, field_validator
 
+from mediadesk.engine.preset_base import PresetBase
 from mediadesk.engine.sniff import Container
 from mediadesk.errors import ErrorCode, InvalidInput
-from mediadesk.presets import PresetBase
 
 PILLOW_FORMATS = {
     "jpeg_pipe": "JPEG",

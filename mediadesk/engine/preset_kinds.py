@@ -1,6 +1,7 @@
-"""Registers every preset model with ``mediadesk.presets`` (imported lazily by it).
+"""Every preset kind and the model that validates it.
 
-Each engine module that defines a preset kind adds one ``register_kind`` line here.
+A module that defines a new preset model adds one line here; ``engine/presets.py``
+reads this table on first use.
 """
 
 from __future__ import annotations
@@ -9,13 +10,15 @@ from mediadesk.engine.audio.preset import KIND as AUDIO_MASTER_KIND
 from mediadesk.engine.audio.preset import AudioMasterPreset
 from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset
 from mediadesk.engine.images import ImageVariantsPreset
+from mediadesk.engine.preset_base import PresetBase
 from mediadesk.engine.trickplay import TrickplayPreset
 from mediadesk.engine.waveform import WaveformPreset
-from mediadesk.presets import register_kind
 
-register_kind("hls_ladder", LadderPreset)
-register_kind("audio_hls", AudioHlsPreset)
-register_kind("trickplay", TrickplayPreset)
-register_kind("waveform", WaveformPreset)
-register_kind("image_variants", ImageVariantsPreset)
-register_kind(AUDIO_MASTER_KIND, AudioMasterPreset)
+KINDS: dict[str, type[PresetBase]] = {
+    "hls_ladder": LadderPreset,
+    "audio_hls": AudioHlsPreset,
+    "trickplay": TrickplayPreset,
+    "waveform": WaveformPreset,
+    "image_variants": ImageVariantsPreset,
+    AUDIO_MASTER_KIND: AudioMasterPreset,
+}

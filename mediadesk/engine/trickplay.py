@@ -21,10 +21,10 @@ from pydantic import Field
 from mediadesk.domain.mediainfo import MediaInfo
 from mediadesk.engine.graph import compile_graph, source
 from mediadesk.engine.hls.plan import display_size, even, expected_duration
+from mediadesk.engine.preset_base import PresetBase
 from mediadesk.engine.sniff import Container
 from mediadesk.engine.verify_image import image_size
 from mediadesk.errors import ErrorCode, InvalidInput, VerificationFailed
-from mediadesk.presets import PresetBase
 
 INDEX_NAME = "thumbnails.vtt"
 FRAME_PATTERN = "f_%05d.jpg"

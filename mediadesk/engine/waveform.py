@@ -32,9 +32,9 @@ from pydantic import Field
 
 from mediadesk.domain.mediainfo import MediaInfo
 from mediadesk.engine.graph import compile_graph, source
+from mediadesk.engine.preset_base import PresetBase
 from mediadesk.engine.sniff import Container
 from mediadesk.errors import ErrorCode, InvalidInput, VerificationFailed
-from mediadesk.presets import PresetBase
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from mediadesk.engine.integrity import check_complete
 from mediadesk.engine.sniff import Container, sniff
 from mediadesk.errors import ErrorCode, InvalidInput, VerificationFailed
 from mediadesk.jobs.context import JobContext
-from mediadesk.services.views import MediaFileView
+from mediadesk.library.views import MediaFileView
 
 
 def media_of(ctx: JobContext) -> MediaFileView:

@@ -18,12 +18,13 @@ from mediadesk.engine.encoders import (
     working_hardware,
 )
 from mediadesk.engine.hls.verify import ProbeRunner
+from mediadesk.engine.preset_base import PresetBase
+from mediadesk.engine.presets import load_typed
 from mediadesk.engine.process import ProcessResult
 from mediadesk.errors import ErrorCode, InvalidInput, ProcessFailed, VerificationFailed
 from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.spec import ArtifactSpec
-from mediadesk.presets import PresetBase, load_typed
-from mediadesk.services.views import MediaFileView
+from mediadesk.library.views import MediaFileView
 from mediadesk.storage.base import walk_files
 
 P = TypeVar("P", bound=PresetBase)

@@ -12,6 +12,7 @@ from mediadesk.engine.hls.ladder import HlsOutput, finish_ladder
 from mediadesk.engine.hls.master import MASTER
 from mediadesk.engine.hls.plan import LadderPlan, plan_ladder
 from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset
+from mediadesk.engine.presets import load_typed
 from mediadesk.handlers.common import media_of, open_original
 from mediadesk.handlers.encoding import (
     encode_with_fallback,
@@ -24,8 +25,7 @@ from mediadesk.handlers.inputs import PresetInput
 from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.registry import JobType
 from mediadesk.jobs.spec import ArtifactSpec, Outcome, PublishSpec
-from mediadesk.presets import load_typed
-from mediadesk.services.views import MediaFileView
+from mediadesk.library.views import MediaFileView
 from mediadesk.storage import keys
 
 

@@ -40,8 +40,8 @@ from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.registry import JobInput, JobRegistry, JobType
 from mediadesk.jobs.spec import JobSpec, Outcome, PublishSpec
 from mediadesk.library.models import MediaFile, MediaFileSource
-from mediadesk.services.catalogue import get_media_row
-from mediadesk.services.views import MediaFileView
+from mediadesk.library.queries import get_media_row
+from mediadesk.library.views import MediaFileView
 from mediadesk.storage import keys
 
 # Fixed forever: changing it would make replays of old jobs create new files.

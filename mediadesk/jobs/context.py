@@ -17,7 +17,7 @@ from mediadesk.engine.progress import Progress
 from mediadesk.errors import Cancelled, ErrorCode, ProcessFailed, TransientError
 from mediadesk.jobs.spec import CommandRecord
 from mediadesk.library.db import Database
-from mediadesk.services.views import MediaFileView
+from mediadesk.library.views import MediaFileView
 from mediadesk.settings import Settings
 from mediadesk.storage.base import Storage
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from mediadesk.errors import ErrorCode, InvalidInput
 from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.spec import Outcome
-from mediadesk.services.views import MediaFileView
+from mediadesk.library.views import MediaFileView
 
 
 class JobInput(BaseModel):

@@ -25,8 +25,8 @@ from mediadesk.jobs.registry import JobRegistry
 from mediadesk.jobs.spec import Outcome
 from mediadesk.jobs.store import HOSTNAME, Claim, JobStore
 from mediadesk.library.db import Database
-from mediadesk.services.catalogue import get_media_row
-from mediadesk.services.views import MediaFileView
+from mediadesk.library.queries import get_media_row
+from mediadesk.library.views import MediaFileView
 from mediadesk.settings import Settings
 from mediadesk.storage.base import Storage, prune_stale, walk_files
 

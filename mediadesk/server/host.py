@@ -29,7 +29,6 @@ from mediadesk.server.ratelimit import RateLimiter
 from mediadesk.server.signing import UrlSigner
 from mediadesk.server.state import ServerState
 from mediadesk.server.tus import TusStore
-from mediadesk.server.webhooks import WebhookDispatcher
 
 log = logging.getLogger(__name__)
 
@@ -79,17 +78,8 @@ class ServerHost:
             tus=TusStore(staging),
             imports=UrlImports(self.runtime.ingest),
         )
-        if settings.webhook_urls:
-            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-            if not secret:
-                raise ConfigError("webhook_urls is set but webhook_secret is not")
-            state.webhooks = WebhookDispatcher(
-                self.runtime.db,
-                self.runtime.bus,
-                settings.webhook_urls,
-                secret.encode(),
-                settings.webhook_max_attempts,
-            )
+        state.webhooks = self.runtime.webhook_dispatcher()
+        if state.webhooks is not None:
             state.webhooks.start()
         self.state = state
         # The desktop app's server needs no token, so it never leaves loopback.

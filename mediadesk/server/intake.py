@@ -7,9 +7,9 @@ from collections.abc import Mapping
 import anyio
 
 from mediadesk.errors import InvalidInput
+from mediadesk.library.views import ImportResult
 from mediadesk.server.state import ServerState
 from mediadesk.services.catalogue import AttachTarget, EpisodeTarget, MovieTarget
-from mediadesk.services.views import ImportResult
 from mediadesk.storage.base import StagedFile
 
 

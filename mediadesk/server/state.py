@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from mediadesk.runtime import Runtime
     from mediadesk.server.imports import UrlImports
     from mediadesk.server.tus import TusStore
-    from mediadesk.server.webhooks import WebhookDispatcher
+    from mediadesk.services.webhooks import WebhookDispatcher
 
 ORIGINALS_CACHE = 4096
 

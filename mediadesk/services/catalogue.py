@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from mediadesk.errors import Conflict, InvalidInput, NotFound
+from mediadesk.errors import Conflict, InvalidInput
 from mediadesk.library.models import Episode, MediaFile, Movie, Season, Series
 
 
@@ -116,20 +116,3 @@ def attach_episode(session: Session, media: MediaFile, target: EpisodeTarget) ->
     if target.title:
         episode.title = target.title
     return episode
-
-
-def load_series(session: Session) -> list[Series]:
-    return list(
-        session.scalars(
-            select(Series)
-            .options(selectinload(Series.seasons).selectinload(Season.episodes))
-            .order_by(Series.title)
-        )
-    )
-
-
-def get_media_row(session: Session, media_id: str, include_deleted: bool = False) -> MediaFile:
-    media = session.get(MediaFile, media_id)
-    if media is None or (media.deleted_at is not None and not include_deleted):
-        raise NotFound(f"no media file {media_id}")
-    return media

@@ -17,8 +17,8 @@ from mediadesk.errors import Conflict, InvalidInput, NotFound
 from mediadesk.events import CatalogueChanged, EventBus
 from mediadesk.library.db import Database
 from mediadesk.library.models import Episode, Movie, Season, Series
-from mediadesk.services import catalogue
-from mediadesk.services.views import EpisodeView, MovieView, SeasonView, SeriesView
+from mediadesk.library.queries import get_media_row
+from mediadesk.library.views import EpisodeView, MovieView, SeasonView, SeriesView
 
 Row = TypeVar("Row", Movie, Series, Season, Episode)
 
@@ -51,7 +51,7 @@ class CatalogueEditor:
             raise InvalidInput("a movie needs a title")
         with self.db.write() as s:
             if media_file_id is not None:
-                catalogue.get_media_row(s, media_file_id)
+                get_media_row(s, media_file_id)
             movie = Movie(
                 title=title.strip(),
                 description=description,
@@ -81,7 +81,7 @@ class CatalogueEditor:
         with self.db.write() as s:
             row = _get(s, model, row_id)
             if media_file_id is not None:
-                catalogue.get_media_row(s, media_file_id)
+                get_media_row(s, media_file_id)
             assert isinstance(row, Movie | Episode)
             row.media_file_id = media_file_id
         self._changed()
@@ -144,7 +144,7 @@ class CatalogueEditor:
             ):
                 raise Conflict(f"season {season.number} already has episode {number}")
             if media_file_id is not None:
-                catalogue.get_media_row(s, media_file_id)
+                get_media_row(s, media_file_id)
             episode = Episode(
                 season_id=season_id, number=number, title=title, media_file_id=media_file_id
             )

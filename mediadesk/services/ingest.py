@@ -27,10 +27,11 @@ from mediadesk.errors import Cancelled, ErrorCode, InvalidInput
 from mediadesk.events import CatalogueChanged, EventBus, MediaChanged
 from mediadesk.library.db import Database
 from mediadesk.library.models import MediaFile, MediaTag
+from mediadesk.library.queries import get_media_row
+from mediadesk.library.views import ImportResult, MediaFileView
 from mediadesk.services import catalogue
 from mediadesk.services.catalogue import AttachTarget
 from mediadesk.services.fetch import FetchLimits, download
-from mediadesk.services.views import ImportResult, MediaFileView
 from mediadesk.storage import keys
 from mediadesk.storage.base import CHUNK, StagedFile, StagingWriter, Storage
 
@@ -205,7 +206,7 @@ class IngestService:
 
     def _duplicate(self, media_id: str, target: AttachTarget | None) -> ImportResult:
         with self.db.write() as s:
-            media = catalogue.get_media_row(s, media_id)
+            media = get_media_row(s, media_id)
             attached = catalogue.attach(s, media, target)
             view = MediaFileView.of(media)
         if target is not None:

@@ -27,10 +27,10 @@ from mediadesk.jobs.models import Job, JobAttempt
 from mediadesk.jobs.monitor import JobMonitor
 from mediadesk.jobs.spec import JobSpec
 from mediadesk.jobs.store import AfterCommit, JobStore, Wakeup, refresh_media_status
+from mediadesk.jobs.views import JobView, PurgeReport
 from mediadesk.library.db import Database
 from mediadesk.library.models import Artifact
-from mediadesk.services.job_views import JobView, PurgeReport
-from mediadesk.services.views import Page
+from mediadesk.library.views import Page
 from mediadesk.settings import Settings
 from mediadesk.storage import keys
 from mediadesk.storage.base import Storage

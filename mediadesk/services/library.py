@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from mediadesk.base_types import utcnow
@@ -14,15 +14,16 @@ from mediadesk.domain.enums import MediaKind, MediaStatus
 from mediadesk.events import CatalogueChanged, EventBus, MediaChanged
 from mediadesk.library.db import Database
 from mediadesk.library.models import Episode, MediaFile, MediaTag, Movie, Season
-from mediadesk.services import catalogue
-from mediadesk.services.catalogue import AttachTarget
-from mediadesk.services.views import (
+from mediadesk.library.queries import get_media_row, load_series
+from mediadesk.library.views import (
     LibraryListing,
     MediaFileView,
     MovieView,
     Page,
     SeriesView,
 )
+from mediadesk.services import catalogue
+from mediadesk.services.catalogue import AttachTarget
 from mediadesk.storage import keys
 from mediadesk.storage.base import Storage
 
@@ -148,6 +149,25 @@ class LibraryService:
             items = [MediaFileView.of(m) for m in s.scalars(stmt)]
         return Page[MediaFileView](items=items, total=total, offset=offset, limit=limit)
 
+    def status_counts(self) -> dict[str, int]:
+        """Live media files per status (the metrics endpoint's gauge)."""
+        with self.db.read() as s:
+            rows = s.execute(
+                select(MediaFile.status, func.count())
+                .where(MediaFile.deleted_at.is_(None))
+                .group_by(MediaFile.status)
+            ).all()
+        return {str(status): n for status, n in rows}
+
+    def database_ok(self) -> bool:
+        """Whether the library database answers (the health endpoint's readiness)."""
+        try:
+            with self.db.read() as s:
+                s.execute(text("SELECT 1"))
+        except Exception:
+            return False
+        return True
+
     def count_media(self, flt: MediaFilter | None = None) -> int:
         where = and_(*_conditions(flt or MediaFilter()))
         with self.db.read() as s:
@@ -170,7 +190,7 @@ class LibraryService:
 
     def get_media(self, media_id: str, detail: bool = True) -> MediaFileView:
         with self.db.read() as s:
-            media = catalogue.get_media_row(s, media_id, include_deleted=True)
+            media = get_media_row(s, media_id, include_deleted=True)
             return MediaFileView.of(media, detail=detail)
 
     def get_many(self, media_ids: list[str]) -> list[MediaFileView]:
@@ -188,7 +208,7 @@ class LibraryService:
     def set_tags(self, media_id: str, tags: list[str]) -> MediaFileView:
         clean = sorted({t.strip() for t in tags if t.strip()})
         with self.db.write() as s:
-            media = catalogue.get_media_row(s, media_id)
+            media = get_media_row(s, media_id)
             media.tags = [MediaTag(media_file_id=media.id, name=t) for t in clean]
             media.updated_at = utcnow()
             s.flush()
@@ -203,7 +223,7 @@ class LibraryService:
         sweeper, never a row pointing at something missing.
         """
         with self.db.write() as s:
-            media = catalogue.get_media_row(s, media_id, include_deleted=True)
+            media = get_media_row(s, media_id, include_deleted=True)
             if self.before_delete is not None:
                 self.before_delete(s, media_id)
             original_key = media.original_key
@@ -221,7 +241,7 @@ class LibraryService:
 
     def attach(self, media_id: str, target: AttachTarget) -> catalogue.Attached:
         with self.db.write() as s:
-            media = catalogue.get_media_row(s, media_id)
+            media = get_media_row(s, media_id)
             attached = catalogue.attach(s, media, target)
         self.bus.publish(CatalogueChanged())
         return attached
@@ -229,7 +249,7 @@ class LibraryService:
     def listing(self) -> LibraryListing:
         with self.db.read() as s:
             movies = [MovieView.of(m) for m in s.scalars(select(Movie).order_by(Movie.title))]
-            series = [SeriesView.of(x) for x in catalogue.load_series(s)]
+            series = [SeriesView.of(x) for x in load_series(s)]
             loose_stmt = (
                 select(MediaFile)
                 .where(and_(*_conditions(MediaFilter(unattached=True))))
@@ -244,4 +264,4 @@ class LibraryService:
 
     def series(self) -> list[SeriesView]:
         with self.db.read() as s:
-            return [SeriesView.of(x) for x in catalogue.load_series(s)]
+            return [SeriesView.of(x) for x in load_series(s)]

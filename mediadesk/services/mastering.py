@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from mediadesk.engine.audio.preset import AudioMasterPreset
 from mediadesk.engine.audio.sources import check_sources
+from mediadesk.engine.presets import load_typed
 from mediadesk.errors import ErrorCode, InvalidInput
 from mediadesk.handlers.inputs import MediaStepInput
 from mediadesk.handlers.master_audio import master_spec
 from mediadesk.jobs.spec import JobSpec
-from mediadesk.presets import load_typed
-from mediadesk.services.job_views import JobView
+from mediadesk.jobs.views import JobView
+from mediadesk.library.views import MediaFileView
 from mediadesk.services.jobs import JobService
 from mediadesk.services.library import LibraryService
-from mediadesk.services.views import MediaFileView
 
 
 class MasteringService:

@@ -14,8 +14,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from mediadesk.bundled import presets_dir
+from mediadesk.engine.preset_base import PresetBase
+from mediadesk.engine.presets import load_file
 from mediadesk.errors import MediaDeskError
-from mediadesk.presets import PresetBase, load_file
 
 _COMMON = frozenset(PresetBase.model_fields)
 

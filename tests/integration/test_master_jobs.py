@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 
 from mediadesk.domain.enums import JobStatus, MediaKind, MediaStatus
 from mediadesk.engine.audio.preset import AudioMasterPreset
+from mediadesk.engine.presets import load_typed
 from mediadesk.errors import ErrorCode, InvalidInput
 from mediadesk.handlers.master_audio import derived_id, master_spec
 from mediadesk.jobs.models import Job
 from mediadesk.library.models import MediaFile, MediaFileSource
-from mediadesk.presets import load_typed
 from tests.audio_signals import Programme, make_music, make_programme
 from tests.media import make_image
 

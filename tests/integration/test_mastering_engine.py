@@ -9,10 +9,10 @@ from mediadesk.engine.audio.local_run import LocalRunner
 from mediadesk.engine.audio.master import MasterResult, master
 from mediadesk.engine.audio.preset import AudioMasterPreset, DuckingMode, Timing
 from mediadesk.engine.audio.sources import MasterSources, Source
+from mediadesk.engine.presets import load_typed
 from mediadesk.engine.probe import probe_file
 from mediadesk.engine.sniff import sniff
 from mediadesk.errors import ErrorCode, InvalidInput
-from mediadesk.presets import load_typed
 from tests.audio_signals import (
     Programme,
     band_db,

@@ -7,6 +7,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from mediadesk.jobs.schema import metadata
 from mediadesk.library.db import Database
 from mediadesk.library.migrate import (
     alembic_config,
@@ -14,7 +15,6 @@ from mediadesk.library.migrate import (
     head_revision,
     upgrade_to_head,
 )
-from mediadesk.library.schema import metadata
 
 pytestmark = pytest.mark.integration
 

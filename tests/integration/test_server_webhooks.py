@@ -15,8 +15,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from mediadesk.server.webhook_models import WebhookDelivery
-from mediadesk.server.webhooks import verify_signature
+from mediadesk.jobs.outbox import WebhookDelivery
+from mediadesk.services.webhooks import verify_signature
 from tests.jobtypes import machinery_registry
 from tests.serverkit import serving
 

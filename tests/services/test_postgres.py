@@ -17,6 +17,7 @@ from mediadesk.events import EventBus
 from mediadesk.handlers import default_registry
 from mediadesk.handlers.noop import NoopInput
 from mediadesk.jobs.models import Job, JobAttempt
+from mediadesk.jobs.schema import metadata
 from mediadesk.jobs.spec import JobSpec
 from mediadesk.jobs.store import JobStore
 from mediadesk.library.db import Database
@@ -26,7 +27,6 @@ from mediadesk.library.migrate import (
     head_revision,
     upgrade_to_head,
 )
-from mediadesk.library.schema import metadata
 from mediadesk.settings import load_settings
 
 

@@ -17,8 +17,8 @@ from mediadesk.engine.audio.loudness import GainMode, LoudnessPlan
 from mediadesk.engine.audio.preset import AudioMasterPreset, Timing
 from mediadesk.engine.audio.sources import MasterSources, Source
 from mediadesk.engine.inputs import input_args
+from mediadesk.engine.presets import load_typed
 from mediadesk.engine.sniff import AAC, M4A, MKV, MP4, WAV
-from mediadesk.presets import load_typed
 
 GOLDEN = Path(__file__).parent / "golden" / "audio_master_argv.json"
 

@@ -7,8 +7,8 @@ import pytest
 
 from mediadesk.bundled import presets_dir
 from mediadesk.engine.audio.preset import AudioMasterPreset, DuckingMode, MixMode
+from mediadesk.engine.presets import list_presets, load_file, load_typed, parse_preset
 from mediadesk.errors import ErrorCode, InvalidInput
-from mediadesk.presets import list_presets, load_file, load_typed, parse_preset
 
 SHIPPED = [
     "audio/dialogue_mix_v1",

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from pydantic import Field
 
-from mediadesk import presets
+from mediadesk.engine import preset_base, preset_kinds
 from mediadesk.errors import ConfigError
 from mediadesk.services.config import editable_settings, env_overrides, save_settings
 from mediadesk.services.presets import browse_presets
@@ -45,7 +45,7 @@ def test_editable_settings_name_env_overrides(home: Path, monkeypatch: pytest.Mo
     assert "server_port" in env_overrides()
 
 
-class _ToyPreset(presets.PresetBase):
+class _ToyPreset(preset_base.PresetBase):
     kind: str = "toy"
     level: float = Field(ge=-70, le=0)
 
@@ -53,7 +53,7 @@ class _ToyPreset(presets.PresetBase):
 def test_browse_lists_good_and_broken_presets(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(presets.KINDS, "toy", _ToyPreset)
+    monkeypatch.setitem(preset_kinds.KINDS, "toy", _ToyPreset)
     (tmp_path / "toy").mkdir()
     good = {"kind": "toy", "version": 2, "description": "quiet", "level": -16}
     (tmp_path / "toy" / "quiet_v2.json").write_text(json.dumps(good))

@@ -9,8 +9,8 @@ import pytest
 from mediadesk.domain.mediainfo import MediaInfo, StreamInfo
 from mediadesk.engine.hls.plan import choose_frame_rate, even, plan_ladder
 from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset
+from mediadesk.engine.presets import load_typed
 from mediadesk.errors import ErrorCode, InvalidInput
-from mediadesk.presets import load_typed
 from tests.unit.golden_support import recorded_probe
 
 LADDER = load_typed("hls/ladder_v1", LadderPreset)

@@ -1,7 +1,11 @@
-"""The core never imports Qt, and importing it has no side effects."""
+"""The floors hold: import-linter's contracts pass, and catch an upward import; the
+core never loads Qt, and importing it has no side effects."""
 
-import ast
+import os
 import pkgutil
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import mediadesk
@@ -33,22 +37,38 @@ def test_core_never_imports_qt(tmp_path: Path) -> None:
     assert not (tmp_path / "home").exists()
 
 
-QT_OR_SHELL = ("PySide6", "shiboken6", "PyQt5", "PyQt6", "ui")
+REPO = Path(__file__).resolve().parents[2]
 
 
-def test_no_core_module_names_qt_or_the_shell_even_lazily() -> None:
-    """A function-level ``from ui... import`` would pass the import test above (it only
-    runs when called); reading every import statement catches it."""
-    offenders = []
-    for path in Path(mediadesk.__file__).parent.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names = [node.module]
-            else:
-                continue
-            offenders += [
-                f"{path.name}:{node.lineno} {n}" for n in names if n.split(".")[0] in QT_OR_SHELL
-            ]
-    assert offenders == []
+def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """import-linter on the tree at ``root``, with the contracts of its pyproject.toml."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    return subprocess.run(
+        [str(lint), "--no-cache", "--config", str(root / "pyproject.toml")],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_floor_contracts_hold() -> None:
+    out = _lint_imports(REPO)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "0 broken" in out.stdout
+
+
+def test_an_upward_import_breaks_the_floors(tmp_path: Path) -> None:
+    """The contracts are not decoration: a library module importing a service fails."""
+    for name in ("mediadesk", "ui"):
+        shutil.copytree(REPO / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    models = tmp_path / "mediadesk" / "library" / "models.py"
+    models.write_text(models.read_text() + "\nimport mediadesk.services.library  # upward\n")
+
+    out = _lint_imports(tmp_path)
+    assert out.returncode != 0
+    assert "mediadesk.library is not allowed to import mediadesk.services" in out.stdout
+    assert "mediadesk.library.models -> mediadesk.services.library" in out.stdout

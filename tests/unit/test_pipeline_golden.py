@@ -10,10 +10,10 @@ from mediadesk.engine.encoders import CPU_ENCODER, Family, VideoEncoder
 from mediadesk.engine.hls.compile import audio_argv, ladder_argv
 from mediadesk.engine.hls.plan import plan_audio, plan_ladder
 from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset
+from mediadesk.engine.presets import load_typed
 from mediadesk.engine.sniff import MP3, MP4
 from mediadesk.engine.trickplay import TrickplayPreset, frames_argv, plan_trickplay
 from mediadesk.engine.waveform import WaveformPreset, pcm_argv, plan_waveform
-from mediadesk.presets import load_typed
 from tests.unit.golden_support import assert_golden, recorded_probe
 
 SOURCE = Path("/library/originals/0d5e.mp4")

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from mediadesk.engine.presets import list_presets, load_preset, parse_preset
 from mediadesk.errors import ErrorCode, InvalidInput
-from mediadesk.presets import list_presets, load_preset, parse_preset
 
 SHIPPED = {
     "hls/ladder_v1": "hls_ladder",

@@ -29,7 +29,7 @@ from mediadesk.server.ranges import (
 )
 from mediadesk.server.signing import UrlSigner
 from mediadesk.server.tus import parse_metadata
-from mediadesk.server.webhooks import sign, verify_signature
+from mediadesk.services.webhooks import sign, verify_signature
 
 BOUNDARY = b"----md-boundary-7MA4YWxkTrZu0gW"
 

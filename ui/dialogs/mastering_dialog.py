@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from mediadesk.domain.enums import MediaKind
-from mediadesk.services.job_views import JobView
+from mediadesk.jobs.views import JobView
 from mediadesk.services.library import MediaFilter
 from mediadesk.services.presets import PresetEntry, browse_presets
 from ui.dialogs.presets_dialog import parameter_items

@@ -20,9 +20,9 @@ from PySide6.QtCore import QObject, Signal
 
 from mediadesk.engine.process import CancelToken
 from mediadesk.errors import Cancelled, MediaDeskError
+from mediadesk.library.views import ImportResult
 from mediadesk.services.catalogue import AttachTarget
 from mediadesk.services.ingest import CopyProgress, IngestService
-from mediadesk.services.views import ImportResult
 
 log = logging.getLogger(__name__)
 

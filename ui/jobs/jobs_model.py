@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor
 
 from mediadesk.domain.enums import JobStatus
 from mediadesk.events import JobProgress
-from mediadesk.services.job_views import JobView
+from mediadesk.jobs.views import JobView
 from mediadesk.services.jobs import JobService
 from mediadesk.services.library import LibraryService
 from ui.format import eta, percent, took

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from mediadesk.domain.enums import JobStatus
 from mediadesk.events import JobEnqueued, JobStateChanged
-from mediadesk.services.job_views import JobView
+from mediadesk.jobs.views import JobView
 from ui.jobs.jobs_model import COL_PROGRESS, JOB_ROLE, JobsModel
 from ui.progress_delegate import ProgressDelegate
 from ui.shell import Shell

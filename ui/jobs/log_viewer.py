@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from mediadesk.events import JobProgress, JobStateChanged
-from mediadesk.services.job_views import AttemptView, JobView
+from mediadesk.jobs.views import AttemptView, JobView
 from ui.format import percent
 from ui.jobs.log_follower import LogFollower
 from ui.shell import Shell

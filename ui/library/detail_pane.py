@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from mediadesk.domain.enums import ArtifactKind, MediaKind
+from mediadesk.jobs.views import JobView
+from mediadesk.library.views import ArtifactView, MediaFileView
 from mediadesk.runtime import Runtime
-from mediadesk.services.job_views import JobView
-from mediadesk.services.views import ArtifactView, MediaFileView
 from ui.format import duration, resolution, size
 from ui.library.thumbnails import load_thumbnail
 from ui.tasks import TaskRunner

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediadesk.services.views import MediaFileView
+from mediadesk.library.views import MediaFileView
 from ui.format import duration
 from ui.library.media_model import POSTER_ROLE, VIEW_ROLE
 

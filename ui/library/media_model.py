@@ -23,8 +23,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QIcon, QPixmap
 
 from mediadesk.events import MediaChanged
+from mediadesk.library.views import MediaFileView
 from mediadesk.services.library import LibraryService, MediaFilter
-from mediadesk.services.views import MediaFileView
 from ui.format import duration, resolution, size
 from ui.library.thumbnails import ThumbnailCache
 from ui.listsync import AnyIndex, IdListModel

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mediadesk.domain.enums import MediaKind, MediaStatus
+from mediadesk.library.views import EpisodeView, MovieView, SeasonView, SeriesView
 from mediadesk.services.library import MediaFilter
-from mediadesk.services.views import EpisodeView, MovieView, SeasonView, SeriesView
 
 
 @dataclass(frozen=True)

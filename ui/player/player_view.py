@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from mediadesk.domain.enums import MediaKind
-from mediadesk.services.views import MediaFileView
+from mediadesk.library.views import MediaFileView
 from ui.format import clock
 from ui.player import sources
 from ui.player.engine import MpvEngine, PlayerState, PlayerUnavailable

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from mediadesk.domain.enums import ArtifactKind
-from mediadesk.services.views import MediaFileView
+from mediadesk.library.views import MediaFileView
 from mediadesk.storage import keys
 from mediadesk.storage.base import Storage
 

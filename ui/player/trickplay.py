@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage, QPixmap
 
 from mediadesk.domain.enums import ArtifactKind
 from mediadesk.domain.trickplay import TrickplayIndex, parse_vtt
-from mediadesk.services.views import MediaFileView
+from mediadesk.library.views import MediaFileView
 from mediadesk.storage.base import Storage
 from ui.tasks import TaskRunner
 

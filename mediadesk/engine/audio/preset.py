@@ -12,7 +12,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from mediadesk.presets import PresetBase
+from mediadesk.engine.preset_base import PresetBase
 
 KIND: Final = "audio_master"
 

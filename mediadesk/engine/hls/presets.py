@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from mediadesk.presets import PresetBase
+from mediadesk.engine.preset_base import PresetBase
 
 SegmentFormat = Literal["mpegts", "fmp4"]
 X264Preset = Literal[

@@ -7,6 +7,7 @@ from datetime import date
 from fastapi import APIRouter, Response
 
 from mediadesk.errors import InvalidInput
+from mediadesk.library.views import EpisodeView, LibraryListing, MovieView, SeasonView, SeriesView
 from mediadesk.server.deps import Reader, Writer
 from mediadesk.server.schemas import (
     AttachMedia,
@@ -17,7 +18,6 @@ from mediadesk.server.schemas import (
 )
 from mediadesk.server.state import ServerState
 from mediadesk.services.catalogue_edit import CatalogueEditor
-from mediadesk.services.views import EpisodeView, LibraryListing, MovieView, SeasonView, SeriesView
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"])
 

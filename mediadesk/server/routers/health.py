@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
-from sqlalchemy import func, select, text
 
 from mediadesk import __version__
 from mediadesk.domain.enums import JobStatus
-from mediadesk.library.models import MediaFile
 from mediadesk.server.deps import Reader, State
 
 router = APIRouter(tags=["health"])
@@ -17,12 +15,7 @@ router = APIRouter(tags=["health"])
 @router.get("/api/v1/health", summary="Liveness and readiness (open, no token)")
 def health(state: State) -> dict[str, object]:
     rt = state.runtime
-    try:
-        with rt.db.read() as s:
-            s.execute(text("SELECT 1"))
-        database = True
-    except Exception:
-        database = False
+    database = rt.library.database_ok()
     try:
         rt.storage.staging_dir()
         storage = True
@@ -54,12 +47,6 @@ def health(state: State) -> dict[str, object]:
 def metrics(state: Reader) -> PlainTextResponse:
     rt = state.runtime
     counts = rt.jobs.counts()
-    with rt.db.read() as s:
-        rows = s.execute(
-            select(MediaFile.status, func.count())
-            .where(MediaFile.deleted_at.is_(None))
-            .group_by(MediaFile.status)
-        ).all()
-    media = {str(status): n for status, n in rows}
+    media = rt.library.status_counts()
     body = state.metrics.render(counts, counts.get(str(JobStatus.PENDING), 0), media)
     return PlainTextResponse(body, media_type="text/plain; version=0.0.4; charset=utf-8")

@@ -14,11 +14,11 @@ from fastapi.responses import StreamingResponse
 
 from mediadesk.domain.enums import JobStatus
 from mediadesk.jobs.spec import JobSpec
+from mediadesk.jobs.views import JobView, PurgeReport
+from mediadesk.library.views import Page
 from mediadesk.server.deps import Reader, Writer
 from mediadesk.server.schemas import JobSubmit
 from mediadesk.server.state import ServerState
-from mediadesk.services.job_views import JobView, PurgeReport
-from mediadesk.services.views import Page
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 
 from mediadesk.errors import ErrorCode, InvalidInput
+from mediadesk.jobs.views import JobView
+from mediadesk.library.views import Page
 from mediadesk.server.deps import Reader, Writer
 from mediadesk.server.schemas import MasteringRequest
-from mediadesk.services.job_views import JobView
-from mediadesk.services.views import Page
 
 router = APIRouter(prefix="/api/v1/mastering", tags=["mastering"])
 JOB_TYPE = "master_audio"

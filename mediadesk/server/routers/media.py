@@ -6,12 +6,12 @@ from fastapi import APIRouter, Query, Response
 
 from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
 from mediadesk.errors import NotFound
+from mediadesk.jobs.views import JobView
+from mediadesk.library.views import MediaFileView, Page
 from mediadesk.server.deps import Reader, Writer
 from mediadesk.server.schemas import Playback, TagsUpdate
 from mediadesk.server.state import ServerState
-from mediadesk.services.job_views import JobView
 from mediadesk.services.library import MediaFilter
-from mediadesk.services.views import MediaFileView, Page
 from mediadesk.storage import keys
 
 router = APIRouter(prefix="/api/v1/media", tags=["media"])

@@ -6,7 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from mediadesk.presets import PresetSummary, list_presets, load_preset
+from mediadesk.engine.preset_base import PresetSummary
+from mediadesk.engine.presets import list_presets, load_preset
 from mediadesk.server.deps import Reader
 
 router = APIRouter(prefix="/api/v1/presets", tags=["presets"])

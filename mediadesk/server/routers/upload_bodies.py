@@ -8,12 +8,12 @@ from fastapi import APIRouter, Query, Request
 from starlette.requests import ClientDisconnect
 
 from mediadesk.errors import InvalidInput
+from mediadesk.library.views import ImportResult
 from mediadesk.server.deps import Writer
 from mediadesk.server.intake import import_upload, safe_filename
 from mediadesk.server.multipart import MultipartError, boundary_from
 from mediadesk.server.state import ServerState
 from mediadesk.server.uploads import stage_multipart, stage_stream
-from mediadesk.services.views import ImportResult
 from mediadesk.storage.base import StagingWriter
 
 router = APIRouter(prefix="/api/v1/uploads", tags=["uploads"])

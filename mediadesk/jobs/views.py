@@ -7,7 +7,7 @@ from typing import Any
 
 from mediadesk.domain.enums import JobStatus
 from mediadesk.jobs.models import Job, JobAttempt
-from mediadesk.services.views import MediaFileView, View
+from mediadesk.library.views import MediaFileView, View
 
 
 class CommandView(View):

@@ -6,8 +6,8 @@ Alembic and the schema test import this module so that no table can be forgotten
 from __future__ import annotations
 
 from mediadesk.jobs import models as job_models  # noqa: F401  (registers tables)
+from mediadesk.jobs import outbox  # noqa: F401
 from mediadesk.library import models  # noqa: F401
 from mediadesk.library.base import Base
-from mediadesk.server import webhook_models  # noqa: F401
 
 metadata = Base.metadata

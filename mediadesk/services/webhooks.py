@@ -33,8 +33,8 @@ from mediadesk.base_types import utcnow
 from mediadesk.domain.enums import JobStatus
 from mediadesk.events import EventBus, JobStateChanged
 from mediadesk.jobs.models import Job
+from mediadesk.jobs.outbox import WebhookDelivery
 from mediadesk.library.db import Database
-from mediadesk.server.webhook_models import WebhookDelivery
 
 log = logging.getLogger(__name__)
 

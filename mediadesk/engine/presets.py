@@ -11,48 +11,23 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from mediadesk.bundled import presets_dir
+from mediadesk.engine.preset_base import P, PresetBase, PresetSummary
 from mediadesk.errors import ErrorCode, InvalidInput
 
 _ID = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
 
 
-class PresetBase(BaseModel):
-    """Fields every preset has. Subclasses add theirs and are registered by kind."""
+def _kinds() -> dict[str, type[PresetBase]]:
+    # Imported on first use: the preset models pull in the media engine (numpy, Pillow),
+    # which a process that only lists the library should not load.
+    from mediadesk.engine.preset_kinds import KINDS
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    kind: str
-    version: int = Field(ge=1)
-    description: str = ""
-
-
-class PresetSummary(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    kind: str
-    version: int
-    description: str
-
-
-P = TypeVar("P", bound=PresetBase)
-
-# kind -> model. Each engine module that defines a preset model adds itself here.
-KINDS: dict[str, type[PresetBase]] = {}
-
-
-def register_kind(kind: str, model: type[PresetBase]) -> None:
-    KINDS[kind] = model
-
-
-def _load_kinds() -> None:
-    # Imported lazily so that importing this module stays free of engine imports.
-    from mediadesk.engine import preset_kinds  # noqa: F401
+    return KINDS
 
 
 def preset_path(preset_id: str, root: Path | None = None) -> Path:
@@ -65,13 +40,13 @@ def preset_path(preset_id: str, root: Path | None = None) -> Path:
 
 
 def parse_preset(data: Any, source: str) -> PresetBase:
-    _load_kinds()
+    kinds = _kinds()
     if not isinstance(data, dict):
         raise InvalidInput(f"{source}: a preset is a JSON object", code=ErrorCode.INVALID_PRESET)
     kind = data.get("kind")
-    model = KINDS.get(kind) if isinstance(kind, str) else None
+    model = kinds.get(kind) if isinstance(kind, str) else None
     if model is None:
-        known = ", ".join(sorted(KINDS)) or "none"
+        known = ", ".join(sorted(kinds)) or "none"
         raise InvalidInput(
             f"{source}: kind: unknown preset kind {kind!r} (known: {known})",
             code=ErrorCode.INVALID_PRESET,
