@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QTabWidget,
-    QWidget,
 )
 
 from mediadesk.library.views import MediaFileView
@@ -383,6 +382,3 @@ class MainWindow(QMainWindow):
             self.player.close_player()
         self.imports.stop()
         self.shell.shutdown()
-
-    def widget_named(self, name: str) -> QWidget | None:
-        return self.findChild(QWidget, name)

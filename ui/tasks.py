@@ -96,10 +96,6 @@ class TaskRunner(QObject):
     def busy(self) -> bool:
         return bool(self._pending)
 
-    def wait_idle(self, timeout_ms: int = 30_000) -> bool:
-        """Wait for pool threads to finish (callbacks still need the event loop)."""
-        return self.pool.waitForDone(timeout_ms)
-
     def close(self, timeout_ms: int = 10_000) -> None:
         self._closed = True
         self.pool.clear()

@@ -69,14 +69,6 @@ class StreamInfo(BaseModel):
     color_transfer: str | None = None
 
     @property
-    def is_variable_frame_rate(self) -> bool:
-        real = parse_rate(self.r_frame_rate)
-        avg = parse_rate(self.avg_frame_rate)
-        if real is None or avg is None:
-            return False
-        return abs(real - avg) / real > 0.01
-
-    @property
     def display_size(self) -> tuple[int, int] | None:
         """Width and height as a player shows them, after the rotation matrix."""
         if self.width is None or self.height is None:

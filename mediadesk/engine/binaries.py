@@ -22,9 +22,6 @@ class FFmpegInfo:
     def has_encoder(self, name: str) -> bool:
         return name in self.encoders
 
-    def has_filter(self, name: str) -> bool:
-        return name in self.filters
-
 
 def _which(name: str) -> str:
     found = shutil.which(name)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mediadesk.engine.sniff import Container, sniff
+from mediadesk.engine.sniff import Container
 
 
 def file_url(path: Path) -> str:
@@ -30,11 +30,6 @@ def input_args(path: Path, container: Container) -> list[str]:
         "-i",
         file_url(path),
     ]
-
-
-def safe_input(path: Path) -> list[str]:
-    """Sniff ``path`` and return the argv fragment that opens it safely."""
-    return input_args(path, sniff(path))
 
 
 def pcm_input_args(path: Path, sample_rate: int, channels: int) -> list[str]:

@@ -30,15 +30,6 @@ class MediaFileStatus(ApiModel):
     error_message: str | None = None
 
 
-class ErrorBody(BaseModel):
-    code: str
-    message: str
-
-
-class ErrorResponse(BaseModel):
-    error: ErrorBody
-
-
 class Playback(ApiModel):
     media_file_id: str
     status: MediaStatus

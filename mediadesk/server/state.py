@@ -11,7 +11,6 @@ from mediadesk.server.metrics import ServerMetrics
 from mediadesk.server.paths import STREAM_AREAS
 from mediadesk.server.ratelimit import RateLimiter
 from mediadesk.server.signing import UrlSigner
-from mediadesk.storage import keys
 
 if TYPE_CHECKING:
     from mediadesk.runtime import Runtime
@@ -92,7 +91,3 @@ class ServerState:
     def forget_original(self, media_id: str) -> None:
         with self._lock:
             self._originals.pop(media_id, None)
-
-
-def hls_prefix(media_id: str) -> str:
-    return keys.hls_dir(media_id) + "/"

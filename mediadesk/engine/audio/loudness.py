@@ -17,7 +17,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from mediadesk.domain.loudness import LoudnessMeasurement
 from mediadesk.engine.audio.preset import Normalization
 from mediadesk.errors import ErrorCode, MediaDeskError, ProcessFailed
 
@@ -63,13 +62,6 @@ class Measurement:
     @property
     def silent(self) -> bool:
         return self.integrated_lufs <= -69.9
-
-    def as_domain(self) -> LoudnessMeasurement:
-        return LoudnessMeasurement(
-            integrated_lufs=self.integrated_lufs,
-            true_peak_dbtp=self.peak_db,
-            lra=self.lra,
-        )
 
     def as_json(self) -> dict[str, Any]:
         return {

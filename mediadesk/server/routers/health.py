@@ -8,12 +8,18 @@ from fastapi.responses import PlainTextResponse
 from mediadesk import __version__
 from mediadesk.domain.enums import JobStatus
 from mediadesk.server.deps import Reader, State
+from mediadesk.server.schemas import Health
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/api/v1/health", summary="Liveness and readiness (open, no token)")
-def health(state: State) -> dict[str, object]:
+@router.get(
+    "/api/v1/health",
+    response_model=Health,
+    response_model_by_alias=True,
+    summary="Liveness and readiness (open, no token)",
+)
+def health(state: State) -> Health:
     rt = state.runtime
     database = rt.library.database_ok()
     try:
@@ -26,17 +32,17 @@ def health(state: State) -> dict[str, object]:
     except Exception:
         ffmpeg = None
     ok = database and storage and state.accepting
-    return {
-        "status": "ok" if ok else "degraded",
-        "version": __version__,
-        "accepting": state.accepting,
-        "workers": rt.workers_running,
-        "database": database,
-        "storage": storage,
-        "storageScheme": rt.storage.scheme,
-        "ffmpeg": ffmpeg,
-        "headless": state.headless,
-    }
+    return Health(
+        status="ok" if ok else "degraded",
+        version=__version__,
+        accepting=state.accepting,
+        workers=rt.workers_running,
+        database=database,
+        storage=storage,
+        storage_scheme=rt.storage.scheme,
+        ffmpeg=ffmpeg,
+        headless=state.headless,
+    )
 
 
 @router.get(
