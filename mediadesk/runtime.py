@@ -81,7 +81,6 @@ class Runtime:
         self._opened = False
         self._consumers: EmbeddedConsumers | None = None
         self._lock: LibraryLock | None = None
-        self.monitor: JobMonitor | None = None
         self.reaper: Reaper | None = None
         self.migration: MigrationReport | None = None
 
@@ -98,7 +97,11 @@ class Runtime:
         self.storage: Storage = create_storage(s)
         self.transport = JobTransport(s.resolved_queue_url, s.queues)
         self.store = JobStore(self.db, self.registry, s, self.bus, self.transport.send)
-        self.library = LibraryService(self.db, self.storage, self.bus)
+        # Built here, started by start_workers(): cancels reach local jobs through it.
+        self.monitor = JobMonitor(self.store, self.bus, s.heartbeat_interval)
+        self.jobs = JobService(self.db, self.store, s, self.storage, self.monitor)
+        self.pipeline = PipelinePlanner(self.store, self.registry, s)
+        self.library = LibraryService(self.db, self.storage, self.bus, self.jobs)
         self.ingest = IngestService(
             self.db,
             self.storage,
@@ -110,11 +113,9 @@ class Runtime:
                 max_redirects=s.url_max_redirects,
                 allow_private=s.allow_private_urls,
             ),
+            store=self.store,
+            planner=self.pipeline,
         )
-        self.pipeline = PipelinePlanner(self.store, self.registry, s)
-        self.ingest.hook = self.pipeline
-        self.jobs = JobService(self.db, self.store, s, self.storage)
-        self.library.before_delete = self.jobs.cancel_for_media
         self.mastering = MasteringService(self.library, self.jobs)
         self._opened = True
         return self
@@ -150,8 +151,6 @@ class Runtime:
         if self._consumers is not None:
             return
         self.ffmpeg()  # fail early and clearly when ffmpeg is missing
-        self.monitor = JobMonitor(self.store, self.bus, self.settings.heartbeat_interval)
-        self.jobs.monitor = self.monitor
         runner = JobRunner(
             settings=self.settings,
             db=self.db,
@@ -178,7 +177,7 @@ class Runtime:
 
     def interrupt_running(self) -> None:
         """Interrupt every job running here now; they go back to PENDING for others."""
-        if self.monitor is not None:
+        if self._opened:
             self.monitor.cancel_all()
 
     def stop(self, grace: float = 10.0) -> None:
@@ -188,17 +187,15 @@ class Runtime:
         INTERRUPTED) and runs again on the next start, from the beginning.
         """
         if self._consumers is not None:
-            if not self._consumers.stop(timeout=grace) and self.monitor is not None:
+            if not self._consumers.stop(timeout=grace):
                 self.monitor.cancel_all()
                 self._consumers.stop(timeout=self.settings.cancel_grace + 5)
             self._consumers = None
         if self.reaper is not None:
             self.reaper.stop()
             self.reaper = None
-        if self.monitor is not None:
-            self.monitor.stop()
-            self.monitor = None
         if self._opened:
+            self.monitor.stop()
             self.transport.close()
             self.db.dispose()
             self._opened = False

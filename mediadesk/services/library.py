@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from mediadesk.base_types import utcnow
 from mediadesk.domain.enums import MediaKind, MediaStatus
@@ -24,6 +23,7 @@ from mediadesk.library.views import (
 )
 from mediadesk.services import catalogue
 from mediadesk.services.catalogue import AttachTarget
+from mediadesk.services.jobs import JobService
 from mediadesk.storage import keys
 from mediadesk.storage.base import Storage
 
@@ -122,12 +122,11 @@ def _scope_conditions(flt: MediaFilter) -> list[ColumnElement[bool]]:
 
 
 class LibraryService:
-    def __init__(self, db: Database, storage: Storage, bus: EventBus) -> None:
+    def __init__(self, db: Database, storage: Storage, bus: EventBus, jobs: JobService) -> None:
         self.db = db
         self.storage = storage
         self.bus = bus
-        # Set by the job layer: cancels a media file's unfinished jobs before deletion.
-        self.before_delete: Callable[[Session, str], None] | None = None
+        self.jobs = jobs
 
     # Media ------------------------------------------------------------------------
 
@@ -222,15 +221,16 @@ class LibraryService:
         The row goes before the files: a crash in between leaves orphan files for the
         sweeper, never a row pointing at something missing.
         """
-        with self.db.write() as s:
+        with self.jobs.unit_of_work() as uow:
+            s = uow.session
             media = get_media_row(s, media_id, include_deleted=True)
-            if self.before_delete is not None:
-                self.before_delete(s, media_id)
+            running = self.jobs.cancel_for_media(uow, media_id)
             original_key = media.original_key
             if purge:
                 s.delete(media)
             else:
                 media.deleted_at = utcnow()
+        self.jobs.cancel_local(running)
         if purge:
             self.storage.delete(original_key)
             for prefix in keys.media_prefixes(media_id):
