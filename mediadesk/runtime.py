@@ -26,6 +26,7 @@ from mediadesk.jobs.store import JobStore
 from mediadesk.jobs.transport import EmbeddedConsumers, JobTransport
 from mediadesk.library.db import Database
 from mediadesk.library.migrate import MigrationReport, upgrade_to_head
+from mediadesk.services.catalogue import CatalogueService
 from mediadesk.services.fetch import FetchLimits
 from mediadesk.services.ingest import IngestService
 from mediadesk.services.jobs import JobService
@@ -102,6 +103,7 @@ class Runtime:
         self.jobs = JobService(self.db, self.store, s, self.storage, self.monitor)
         self.pipeline = PipelinePlanner(self.store, self.registry, s)
         self.library = LibraryService(self.db, self.storage, self.bus, self.jobs)
+        self.catalogue = CatalogueService(self.db, self.bus)
         self.ingest = IngestService(
             self.db,
             self.storage,
@@ -115,6 +117,7 @@ class Runtime:
             ),
             store=self.store,
             planner=self.pipeline,
+            catalogue=self.catalogue,
         )
         self.mastering = MasteringService(self.library, self.jobs)
         self._opened = True

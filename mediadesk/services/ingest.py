@@ -30,8 +30,7 @@ from mediadesk.library.db import Database
 from mediadesk.library.models import MediaFile, MediaTag
 from mediadesk.library.queries import get_media_row
 from mediadesk.library.views import ImportResult, MediaFileView
-from mediadesk.services import catalogue
-from mediadesk.services.catalogue import AttachTarget
+from mediadesk.services.catalogue import AttachTarget, CatalogueService
 from mediadesk.services.fetch import FetchLimits, download
 from mediadesk.storage import keys
 from mediadesk.storage.base import CHUNK, StagedFile, StagingWriter, Storage
@@ -51,6 +50,7 @@ class IngestService:
         fetch_limits: FetchLimits,
         store: JobStore,
         planner: PipelinePlanner,
+        catalogue: CatalogueService,
     ) -> None:
         self.db = db
         self.storage = storage
@@ -59,6 +59,7 @@ class IngestService:
         self.fetch_limits = fetch_limits
         self.store = store
         self.planner = planner
+        self.catalogue = catalogue
 
     # Entry points -----------------------------------------------------------------
 
@@ -150,7 +151,7 @@ class IngestService:
                 s = uow.session
                 s.add(media)
                 s.flush()
-                attached = catalogue.attach(s, media, target)
+                attached = self.catalogue.attach_in(s, media, target)
                 job_ids = self.planner.plan(uow, media)
                 view = MediaFileView.of(media)
         except IntegrityError:
@@ -204,7 +205,7 @@ class IngestService:
     def _duplicate(self, media_id: str, target: AttachTarget | None) -> ImportResult:
         with self.db.write() as s:
             media = get_media_row(s, media_id)
-            attached = catalogue.attach(s, media, target)
+            attached = self.catalogue.attach_in(s, media, target)
             view = MediaFileView.of(media)
         if target is not None:
             self.bus.publish(CatalogueChanged())

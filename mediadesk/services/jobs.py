@@ -83,7 +83,7 @@ class JobService:
                 .offset(max(0, offset))
                 .limit(limit)
             )
-            items = [JobView.of(j) for j in rows]
+            items = [JobView.model_validate(j) for j in rows]
         return Page[JobView](items=items, total=total, offset=offset, limit=limit)
 
     def get(self, job_id: str) -> JobView:
@@ -93,7 +93,7 @@ class JobService:
             )
             if job is None:
                 raise NotFound(f"no job {job_id}")
-            return JobView.of(job, detail=True)
+            return JobView.detailed(job)
 
     def counts(self) -> dict[str, int]:
         with self.db.read() as s:
@@ -150,7 +150,10 @@ class JobService:
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             with self.db.read() as s:
-                rows = {j.id: JobView.of(j) for j in s.scalars(select(Job).where(Job.id.in_(ids)))}
+                rows = {
+                    j.id: JobView.model_validate(j)
+                    for j in s.scalars(select(Job).where(Job.id.in_(ids)))
+                }
             views = [rows[i] for i in ids if i in rows]
             if on_tick is not None:
                 on_tick(views)

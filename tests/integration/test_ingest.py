@@ -107,7 +107,7 @@ def test_episode_attach_and_uniqueness(runtime, media_dir: Path) -> None:  # typ
     a = make_clip(media_dir, Clip(seed="a"))
     b = make_clip(media_dir, Clip(seed="b"))
     res = runtime.ingest.import_path(a, target=EpisodeTarget("Show", 2, 5, "Pilot"))
-    listing = runtime.library.listing()
+    listing = runtime.catalogue.listing()
     (series,) = listing.series
     assert series.title == "Show" and series.seasons[0].number == 2
     assert series.seasons[0].episodes[0].media_file_id == res.media.id
