@@ -4,7 +4,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from mediadesk.events import JobEnqueued, JobStateChanged
 from mediadesk.library.models import MediaFile
 from mediadesk.services.catalogue import EpisodeTarget, MovieTarget
 from tests.media import Clip, make_clip, make_image
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -188,14 +188,13 @@ def test_sigkill_mid_import_leaves_no_half_original(home: Path, tmp_path: Path) 
         env={**os.environ, "MEDIADESK_HOME": str(home)},
     )
     staging = home / "media" / ".incoming"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+
+    def copied() -> int:
+        assert proc.poll() is None, "the import ended before it could be killed"
         parts = list(staging.glob("*.part")) if staging.exists() else []
-        if parts and parts[0].stat().st_size > 50 * 1024 * 1024:
-            break
-        time.sleep(0.02)
-    else:
-        pytest.fail("the import never started copying")
+        return parts[0].stat().st_size if parts else 0
+
+    wait_until(copied, "the import to be copying", until=lambda size: size > 50 * 1024 * 1024)
     proc.send_signal(signal.SIGKILL)
     proc.wait(10)
     originals_dir = home / "media" / "originals"

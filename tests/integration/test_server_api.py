@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from tests.media import Clip, make_clip
 from tests.serverkit import raw_request, serving, upload, wait_media
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -99,10 +100,7 @@ def test_interrupted_upload_leaves_nothing_behind(home: Path, clip: Path) -> Non
             b"Content-Length: 10000000\r\n\r\n" + head
         )
         raw_request(host, request, timeout=1.0)  # then the connection closes mid-body
-        deadline = time.monotonic() + 20
-        while staging_files(host) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert staging_files(host) == []
+        wait_until(lambda: staging_files(host), "the staging file to go", until=lambda f: not f)
         assert httpx.get(host.url + "/api/v1/media").json()["total"] == 0
 
 
@@ -192,18 +190,25 @@ def test_jobs_api_and_live_log(home: Path) -> None:
         listed = httpx.get(api + "/jobs", params={"type": "test_encode"}).json()
         assert listed["total"] == 1
         slow = httpx.post(api + "/jobs", json={"type": "noop", "input": {"sleep_s": 60}}).json()
-        deadline = time.monotonic() + 30
-        while httpx.get(f"{api}/jobs/{slow['id']}").json()["status"] != "PROCESSING":
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
+
+        def slow_job() -> dict[str, Any]:
+            return dict(httpx.get(f"{api}/jobs/{slow['id']}").json())
+
+        wait_until(slow_job, "the job to start", until=lambda j: j["status"] == "PROCESSING")
         httpx.post(f"{api}/jobs/{slow['id']}/cancel")
-        while httpx.get(f"{api}/jobs/{slow['id']}").json()["status"] == "PROCESSING":
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
-        assert httpx.get(f"{api}/jobs/{slow['id']}").json()["error_code"] == "CANCELLED"
+        ended = wait_until(slow_job, "the job to end", until=lambda j: j["status"] != "PROCESSING")
+        assert ended["error_code"] == "CANCELLED"
         purged = httpx.delete(f"{api}/jobs/{slow['id']}")
         assert purged.json()["jobs"] == 1
         assert httpx.get(f"{api}/jobs/{slow['id']}").status_code == 404
+
+
+def wait_import(api: str, import_id: str) -> dict[str, Any]:
+    return wait_until(
+        lambda: dict(httpx.get(f"{api}/imports/{import_id}").json()),
+        f"import {import_id} to finish",
+        until=lambda item: item["status"] != "RUNNING",
+    )
 
 
 def test_url_import_presets_health_metrics_openapi(home: Path, clip: Path) -> None:
@@ -214,16 +219,12 @@ def test_url_import_presets_health_metrics_openapi(home: Path, clip: Path) -> No
         started = httpx.post(api + "/imports", json={"url": f"{src}/{clip.name}", "movie": "Web"})
         assert started.status_code == 202
         import_id = started.json()["id"]
-        deadline = time.monotonic() + 60
-        while (item := httpx.get(f"{api}/imports/{import_id}").json())["status"] == "RUNNING":
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
+        item = wait_import(api, import_id)
         assert item["status"] == "DONE", item
         assert item["receivedBytes"] == clip.stat().st_size
         assert httpx.get(api + "/movies").json()[0]["media_file_id"] == item["mediaFileId"]
         missing = httpx.post(api + "/imports", json={"url": f"{src}/missing.mp4"}).json()
-        while (item := httpx.get(f"{api}/imports/{missing['id']}").json())["status"] == "RUNNING":
-            time.sleep(0.2)
+        item = wait_import(api, missing["id"])
         assert item["status"] == "FAILED" and item["errorCode"] == "DOWNLOAD_FAILED"
 
         assert isinstance(httpx.get(api + "/presets").json(), list)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +18,7 @@ from mediadesk.jobs.outbox import WebhookDelivery
 from mediadesk.services.webhooks import verify_signature
 from tests.jobtypes import machinery_registry
 from tests.serverkit import serving
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.integration]
 
@@ -72,17 +72,19 @@ def test_signed_webhooks_with_retries(home: Path) -> None:
             job = httpx.post(api + "/jobs", json={"type": "noop", "input": {"tag": "hook"}}).json()
             state = host.state
             assert state is not None and state.webhooks is not None
-            deadline = time.monotonic() + 60
-            while True:
+
+            def deliveries() -> list[tuple[str, str, int, str | None]]:
                 with state.runtime.db.read() as s:
-                    rows = [
+                    return [
                         (r.url.rsplit("/", 1)[1], r.status, r.attempts, r.last_error)
                         for r in s.scalars(select(WebhookDelivery))
                     ]
-                if len(rows) == 3 and all(r[1] != "PENDING" for r in rows):
-                    break
-                assert time.monotonic() < deadline, rows
-                time.sleep(0.2)
+
+            rows = wait_until(
+                deliveries,
+                "three deliveries, none PENDING",
+                until=lambda rows: len(rows) == 3 and all(r[1] != "PENDING" for r in rows),
+            )
             by_url = {r[0]: r for r in rows}
             assert by_url["ok"][1:3] == ("DELIVERED", 1)
             assert by_url["flaky"][1:3] == ("DELIVERED", 3)
