@@ -58,6 +58,10 @@ class JobService:
         (job_id,) = self.store.enqueue([spec])
         return self.get(job_id)
 
+    def submit_many(self, specs: Iterable[JobSpec]) -> list[str]:
+        """Several jobs in one transaction (all or none); returns their ids."""
+        return self.store.enqueue(specs)
+
     def list_jobs(
         self,
         status: JobStatus | None = None,
