@@ -37,6 +37,11 @@ class JobType(ABC, Generic[InputT]):
     base_timeout_s: ClassVar[float] = 300.0
     timeout_per_media_second: ClassVar[float] = 0.0
 
+    def prepare(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Complete and check input submitted from outside (the API), before it is
+        parsed; raise ``InvalidInput`` naming the field. Stored input never comes here."""
+        return data
+
     def timeout(self, inp: InputT, media: MediaFileView | None) -> float:
         duration = (media.duration_seconds or 0.0) if media else 0.0
         return self.base_timeout_s + self.timeout_per_media_second * duration

@@ -108,6 +108,10 @@ class TagsUpdate(ApiModel):
 
 
 class JobSubmit(ApiModel):
+    """``POST /api/v1/jobs``; a field this body does not have is refused (422), by name."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
     type: str
     input: dict[str, Any] = Field(default_factory=dict)
     media_file_id: str | None = None

@@ -1,4 +1,4 @@
-"""``/api/v1/imports`` backed by jobs."""
+"""``/api/v1/imports`` backed by jobs, and ``POST /api/v1/jobs`` checking input at once."""
 
 from __future__ import annotations
 
@@ -64,3 +64,54 @@ def test_imports_are_jobs_listed_alike_and_kept_across_restarts(home: Path, clip
         # A new server on the same library lists the same imports.
         with serving(workers=False) as again:
             assert httpx.get(again.url + "/api/v1/imports").json() == listed
+
+
+def test_job_input_is_checked_against_its_type_when_submitted(home: Path, clip: Path) -> None:
+    with serving(workers=False) as host:
+        api = host.url + "/api/v1/jobs"
+        media_id = host.runtime.ingest.import_path(clip).media.id
+
+        nested = httpx.post(api, json={"type": "hls", "input": {"media_file_id": media_id}})
+        assert nested.status_code == 201, nested.text
+        assert nested.json()["media_file_id"] == media_id
+        top = httpx.post(api, json={"type": "hls", "mediaFileId": media_id}).json()
+        assert top["media_file_id"] == media_id and top["input"]["media_file_id"] == media_id
+
+        def refused(body: dict[str, object], status: int, *words: str) -> dict[str, str]:
+            r = httpx.post(api, json=body)
+            assert r.status_code == status, r.text
+            error: dict[str, str] = r.json()["error"]
+            for word in words:
+                assert word in error["message"], error
+            return error
+
+        refused(
+            {"type": "hls", "input": {"media_file_id": media_id}, "mediaFileId": "other"},
+            400,
+            "media_file_id",
+        )
+        refused({"type": "hls", "input": {"media_file_id": media_id, "bogus": 1}}, 400, "bogus")
+        extra = {"type": "hls", "input": {"media_file_id": media_id}, "colour": "red"}
+        refused(extra, 422, "colour")
+        assert refused({"type": "hls", "input": {"media_file_id": "nope"}}, 404)["code"] == (
+            "NOT_FOUND"
+        )
+        refused({"type": "hls"}, 400, "media_file_id")
+        refused({"type": "transmogrify"}, 400, "transmogrify")
+
+        master = {"media_file_id": media_id, "preset_id": "Holiday Mix"}
+        error = refused({"type": "master_audio", "input": master}, 400, "preset_id")
+        assert error["code"] == "INVALID_PRESET"
+        wrong_kind = {"media_file_id": media_id, "preset_id": "hls/ladder_v1"}
+        refused({"type": "master_audio", "input": wrong_kind}, 400, "preset_id", "not")
+        good = httpx.post(
+            api,
+            json={
+                "type": "master_audio",
+                "input": {"media_file_id": media_id, "preset_id": "audio/podcast_v1"},
+            },
+        )
+        assert good.status_code == 201, good.text
+        assert good.json()["input"]["preset"]["kind"] == "audio_master"
+        # No job was created by any refused request.
+        assert host.runtime.jobs.counts()["PENDING"] == 4  # probe, 2 x hls, master
