@@ -80,8 +80,9 @@ class ImportOutcome(BaseModel):
 
     media_file_id: str
     duplicate: bool
-    filename: str
+    filename: str  # the name it came with
     size_bytes: int
+    duplicate_of: str | None = None  # the name of the file already in the library
     movie_id: str | None = None
     episode_id: str | None = None
     job_ids: list[str] = Field(default_factory=list)
@@ -107,12 +108,15 @@ def fetch_limits(settings: Settings) -> FetchLimits:
     )
 
 
-def _outcome(result: ImportResult, staged: StagedFile, final_url: str | None) -> Outcome:
+def _outcome(
+    result: ImportResult, filename: str, staged: StagedFile, final_url: str | None
+) -> Outcome:
     done = ImportOutcome(
         media_file_id=result.media.id,
         duplicate=result.duplicate,
-        filename=result.media.original_filename,
+        filename=filename,
         size_bytes=staged.size,
+        duplicate_of=result.media.original_filename if result.duplicate else None,
         movie_id=result.movie_id,
         episode_id=result.episode_id,
         job_ids=result.job_ids,
@@ -147,7 +151,7 @@ class FetchUrlJob(JobType[FetchUrlInput]):
             raise
         ctx.note(f"received {fetched.staged.size} bytes from {fetched.final_url}")
         result = self.intake(fetched.staged, fetched.filename, inp, inp.url)
-        return _outcome(result, fetched.staged, fetched.final_url)
+        return _outcome(result, fetched.filename, fetched.staged, fetched.final_url)
 
 
 class CopyPathJob(JobType[CopyPathInput]):
@@ -176,7 +180,7 @@ class CopyPathJob(JobType[CopyPathInput]):
             ctx.check_cancelled()
             raise
         result = self.intake(staged, path.name, inp, None)
-        return _outcome(result, staged, None)
+        return _outcome(result, path.name, staged, None)
 
 
 def import_job_types(intake: Intake) -> list[JobType[Any]]:

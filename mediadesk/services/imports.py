@@ -122,6 +122,7 @@ class ImportView(View):
     eta_seconds: float | None
     media_file_id: str | None
     duplicate: bool
+    duplicate_of: str | None  # the name of the file it turned out to be
     error_code: str | None
     error_message: str | None
     next_step: str | None
@@ -177,6 +178,7 @@ class ImportView(View):
             eta_seconds=job.eta_seconds if job.status == JobStatus.PROCESSING else None,
             media_file_id=result.media_file_id if result else None,
             duplicate=result.duplicate if result else False,
+            duplicate_of=result.duplicate_of if result else None,
             error_code=job.error_code,
             error_message=job.error_message,
             next_step=next_step(job.error_code) if job.status in FAILED_STATES else None,

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from mediadesk.domain.enums import JobStatus
 from mediadesk.events import JobEnqueued, JobStateChanged
 from mediadesk.jobs.views import JobView
+from ui.format import STATE_WORDS
 from ui.jobs.jobs_model import COL_PROGRESS, JOB_ROLE, JobsModel
 from ui.progress_delegate import ProgressDelegate
 from ui.shell import Shell
@@ -42,7 +43,7 @@ class JobsView(QWidget):
         self.state_filter = named(QComboBox(), "jobStateFilter")
         self.state_filter.addItem("All states", None)
         for status in JobStatus:
-            self.state_filter.addItem(status.value.title(), status)
+            self.state_filter.addItem(STATE_WORDS[status], status)
         self.type_filter = named(QComboBox(), "jobTypeFilter")
         self.type_filter.addItem("All types", None)
         for name in rt.registry.names():
@@ -115,7 +116,9 @@ class JobsView(QWidget):
         self.shell.tasks.run(jobs.counts, self._show_counts, owner=self)
 
     def _show_counts(self, counts: dict[str, int]) -> None:
-        self.counts.setText(" · ".join(f"{n} {s.lower()}" for s, n in counts.items() if n))
+        self.counts.setText(
+            " · ".join(f"{n} {STATE_WORDS[JobStatus(s)].lower()}" for s, n in counts.items() if n)
+        )
 
     # Selection and actions ----------------------------------------------------------
 
