@@ -184,8 +184,9 @@ class Runtime:
         lanes = dict.fromkeys(queues or s.queues, workers or s.workers)
         if s.import_workers:
             lanes.setdefault(IMPORTS_QUEUE, s.import_workers)
-            # One copy at a time: copies from one disk are faster in turn than together.
-            lanes.setdefault(host_queue(), 1)
+        # Always: only this host can copy its files. One copy at a time: copies from
+        # one disk are faster in turn than side by side.
+        lanes.setdefault(host_queue(), 1)
         return lanes
 
     def interrupt_running(self) -> None:
