@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
-from typing import TypeVar
 from urllib.parse import unquote, urlsplit
 
-from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from mediadesk.domain.enums import JobStatus
@@ -32,6 +30,7 @@ from mediadesk.handlers.imports import (
     ImportTarget,
 )
 from mediadesk.jobs.models import Job
+from mediadesk.jobs.registry import JobInput
 from mediadesk.jobs.spec import JobSpec
 from mediadesk.jobs.store import HOSTNAME, IMPORTS_QUEUE, TERMINAL
 from mediadesk.jobs.views import JobView
@@ -51,8 +50,6 @@ __all__ = [
     "describe_target",
     "next_step",
 ]
-
-InputT = TypeVar("InputT", FetchUrlInput, CopyPathInput)
 
 RUNNING_WORD = "Importing"
 FAILED_STATES = (JobStatus.FAILED, JobStatus.DEAD)
@@ -230,7 +227,7 @@ class ImportService:
         check_syntax(url)
         spec = JobSpec(
             type=FETCH_URL,
-            input=self._input(FetchUrlInput, url=url, target=import_target(target), tags=tags),
+            input=self._input(FETCH_URL, url=url, target=import_target(target), tags=tags),
             priority=priority,
         )
         return ImportView.of(self.jobs.submit(spec))
@@ -246,7 +243,7 @@ class ImportService:
             if not path.is_file():
                 raise InvalidInput(f"{path}: no such file", code=ErrorCode.NOT_FOUND)
             inp = self._input(
-                CopyPathInput,
+                COPY_PATH,
                 path=str(path),
                 host=HOSTNAME,
                 size_bytes=path.stat().st_size,
@@ -257,16 +254,9 @@ class ImportService:
         ids = self.jobs.submit_many(specs)
         return [self.get(i) for i in ids]
 
-    @staticmethod
-    def _input(model: type[InputT], tags: Iterable[str], **fields: object) -> InputT:
+    def _input(self, job_type: str, tags: Iterable[str], **fields: object) -> JobInput:
         clean = sorted({t.strip() for t in tags if t.strip()})
-        try:
-            return model.model_validate({**fields, "tags": clean})
-        except ValidationError as exc:
-            problem = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc']) or 'input'}: {e['msg']}" for e in exc.errors()
-            )
-            raise InvalidInput(f"cannot import: {problem}") from exc
+        return self.jobs.store.registry.parse_input(job_type, {**fields, "tags": clean})
 
     # Reading ----------------------------------------------------------------------
 

@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.httpfixtures import http_server
+from tests.integration.test_cli import run
 
 pytestmark = pytest.mark.integration
 
 
-def run(home: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIADESK_")}
-    env.update(MEDIADESK_HOME=str(home), MEDIADESK_ALLOW_PRIVATE_URLS="true")
-    return subprocess.run(
-        [sys.executable, "-m", "mediadesk", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-    )
+@pytest.fixture(autouse=True)
+def loopback_allowed(home: Path) -> None:
+    """The test servers are on loopback: this library may download from it."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "mediadesk.toml").write_text("allow_private_urls = true\n")
 
 
 def test_url_import_runs_as_a_job_and_is_listed(home: Path, clip: Path) -> None:

@@ -26,7 +26,7 @@ from mediadesk.services.imports import ImportView
 from ui.importing.imports_model import COL_PROGRESS, ImportsModel
 from ui.progress_delegate import ProgressDelegate
 from ui.shell import Shell
-from ui.tasks import describe
+from ui.tasks import for_each
 from ui.widgets import label, named
 
 HIDE_DELAY_MS = 1500  # long enough to see the last one finish
@@ -82,21 +82,12 @@ class ImportPanel(QWidget):
     def _apply(self, action: Callable[[str], object], wanted: Callable[[ImportView], bool]) -> None:
         ids = [i.id for i in self.selected() if wanted(i)]
 
-        def run() -> list[str]:
-            problems = []
-            for item_id in ids:
-                try:
-                    action(item_id)
-                except Exception as exc:  # one refusal does not stop the others
-                    problems.append(describe(exc))
-            return problems
-
         def done(problems: list[str]) -> None:
             if problems:
                 self.summary.setText("; ".join(problems))
             self.model.schedule()
 
-        self.shell.tasks.run(run, done, owner=self)
+        self.shell.tasks.run(for_each(action, ids), done, owner=self)
 
     def _summarize(self) -> None:
         counts: dict[str, int] = {}

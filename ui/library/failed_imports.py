@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from mediadesk.events import JobStateChanged
 from mediadesk.services.imports import IMPORT_TYPES, ImportView
 from ui.shell import Shell
-from ui.tasks import describe
+from ui.tasks import for_each
 from ui.throttle import Throttle
 from ui.widgets import label, named
 
@@ -95,15 +95,10 @@ class FailedImports(QWidget):
     def _apply(self, action: Callable[[str], object]) -> None:
         ids = [i.data(0, ID_ROLE) for i in self.tree.selectedItems()]
 
-        def run() -> None:
-            for item_id in ids:
-                action(item_id)
-
-        def failed(exc: BaseException) -> None:
-            self.title.setText(f"Could not do that: {describe(exc)}")
-
-        def done(_result: None) -> None:
+        def done(problems: list[str]) -> None:
             self.reload()
+            if problems:
+                self.title.setText("Could not do that: " + "; ".join(problems))
             self.changed.emit()
 
-        self.shell.tasks.run(run, done, failed, owner=self)
+        self.shell.tasks.run(for_each(action, ids), done, owner=self)
