@@ -7,10 +7,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mediadesk.services.imports import PathImport
+from mediadesk.services.imports import ImportView, PathImport
 from tests.httpfixtures import http_server
 from tests.serverkit import serving
-from tests.services.workers import wait_until
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -25,6 +25,10 @@ DOCUMENTED = {
     "errorCode",
     "errorMessage",
 }
+
+
+def done(item: ImportView) -> bool:
+    return not item.active
 
 
 def ended(api: str, import_id: str) -> dict[str, object] | None:
@@ -43,12 +47,12 @@ def test_imports_are_jobs_listed_alike_and_kept_across_restarts(home: Path, clip
             body = started.json()
             assert set(body) >= DOCUMENTED and body["status"] == "RUNNING"
             assert body["state"] == "Waiting" and body["kind"] == "url"
-            item = wait_until(lambda: ended(api, body["id"]), 60, "the import")
+            item = wait_until(lambda: ended(api, body["id"]), "the import")
             assert (item["status"], item["state"]) == ("DONE", "Done"), item
             assert item["receivedBytes"] == item["totalBytes"] == clip.stat().st_size
             assert httpx.get(api + "/movies").json()[0]["media_file_id"] == item["mediaFileId"]
             missing = httpx.post(api + "/imports", json={"url": f"{src}/missing.mp4"}).json()
-            failed = wait_until(lambda: ended(api, missing["id"]), 60, "the failure")
+            failed = wait_until(lambda: ended(api, missing["id"]), "the failure")
             assert failed["status"] == "FAILED" and failed["errorCode"] == "DOWNLOAD_FAILED"
             assert failed["nextStep"] and failed["state"] == "Failed"
             refused = httpx.post(api + "/imports", json={"url": "file:///etc/passwd"})
@@ -56,7 +60,7 @@ def test_imports_are_jobs_listed_alike_and_kept_across_restarts(home: Path, clip
             assert refused.json()["error"]["code"] == "URL_REFUSED"
             # A copy queued by the desktop app (or `import --background`) is listed too.
             (copy,) = host.runtime.imports.submit_paths([PathImport(clip)])
-            wait_until(lambda: not host.runtime.imports.get(copy.id).active, 60, "the copy")
+            wait_until(lambda: host.runtime.imports.get(copy.id), "the copy", until=done)
             listed = httpx.get(api + "/imports").json()
             assert [i["id"] for i in listed] == [copy.id, missing["id"], body["id"]]
             assert listed[0]["kind"] == "file" and listed[0]["url"] == clip.as_uri()

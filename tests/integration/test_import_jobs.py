@@ -27,8 +27,8 @@ from mediadesk.services.imports import ImportView, PathImport
 from mediadesk.settings import load_settings
 from tests.conftest import FAST
 from tests.httpfixtures import http_server
-from tests.services.workers import wait_until
 from tests.slowhttp import raw_server, trickle
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -49,11 +49,19 @@ def served(tmp_path: Path, clip: Path) -> Path:
     return root
 
 
-def finished(rt: Runtime, import_id: str, timeout: float = 60) -> ImportView:
+def finished(rt: Runtime, import_id: str) -> ImportView:
     return wait_until(
-        lambda: (v := rt.imports.get(import_id)) and not v.active and v,
-        timeout,
+        lambda: rt.imports.get(import_id),
         f"import {import_id} to finish",
+        until=lambda item: not item.active,
+    )
+
+
+def importing(rt: Runtime, import_id: str) -> ImportView:
+    return wait_until(
+        lambda: rt.imports.get(import_id),
+        f"import {import_id} to start",
+        until=lambda item: item.state == "Importing",
     )
 
 
@@ -72,7 +80,7 @@ def test_url_import_job_downloads_attaches_and_records(
         media = rt.library.get_media(done.media_file_id or "")
         assert media.source_url == f"{base}/go" and media.tags == ["net"]
         assert rt.storage.local_path(media.original_key).read_bytes() == clip.read_bytes()
-        assert rt.library.movies()[0].media_file_id == media.id
+        assert rt.catalogue.movies()[0].media_file_id == media.id
         job = rt.jobs.get(done.id)
         assert job.type == "fetch_url" and job.queue == "imports"
         assert job.result and job.result["final_url"] == f"{base}/film.mp4"
@@ -93,8 +101,8 @@ def test_a_trickling_server_fails_url_timeout_within_a_second_of_the_limit(home:
     try:
         with raw_server(trickle(2.0)) as server:
             item = rt.imports.submit_url(f"{server.url}/film.mp4")
-            wait_until(lambda: rt.imports.get(item.id).state == "Importing", 30, "the start")
-            failed = finished(rt, item.id, timeout=30)
+            importing(rt, item.id)
+            failed = finished(rt, item.id)
         assert failed.status == JobStatus.FAILED and failed.state == "Failed"
         assert failed.error_code == ErrorCode.URL_TIMEOUT
         assert failed.next_step and "url_timeout" in failed.next_step
@@ -195,7 +203,7 @@ def test_cancel_a_copy_in_progress(home: Path, tmp_path: Path) -> None:
     rt.bus.subscribe(lambda e: e.done and moving.append(e.done), JobProgress)
     try:
         (item,) = rt.imports.submit_paths([PathImport(big)])
-        wait_until(lambda: moving, 60, "the copy to start")
+        wait_until(lambda: moving, "the copy to start")
         rt.imports.cancel(item.id)
         cancelled = finished(rt, item.id)
         assert (cancelled.state, cancelled.error_code) == ("Cancelled", ErrorCode.CANCELLED)
@@ -239,7 +247,7 @@ def test_stop_interrupts_a_trickling_download_within_the_grace(home: Path) -> No
     rt = make_runtime()
     with raw_server(trickle(1.0)) as server:
         item = rt.imports.submit_url(f"{server.url}/film.mp4")
-        wait_until(lambda: rt.imports.get(item.id).state == "Importing", 30, "the start")
+        importing(rt, item.id)
         started = time.monotonic()
         rt.stop(grace=1.0)
         took = time.monotonic() - started
@@ -283,12 +291,9 @@ def test_serve_stops_within_its_grace_during_a_trickling_import(home: Path) -> N
             assert started.status_code == 202, started.text
             import_id = started.json()["id"]
             wait_until(
-                lambda: (
-                    httpx.get(f"{api}/imports/{import_id}", headers=auth).json()["state"]
-                    == "Importing"
-                ),
-                30,
+                lambda: httpx.get(f"{api}/imports/{import_id}", headers=auth).json()["state"],
                 "the download to start",
+                until=lambda state: state == "Importing",
             )
             signalled = time.monotonic()
             proc.send_signal(signal.SIGTERM)
