@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -248,17 +249,20 @@ def test_stop_interrupts_a_trickling_download_within_the_grace(home: Path) -> No
     with raw_server(trickle(1.0)) as server:
         item = rt.imports.submit_url(f"{server.url}/film.mp4")
         importing(rt, item.id)
-        started = time.monotonic()
+        stopping_at, started = datetime.now(UTC), time.monotonic()
         rt.stop(grace=1.0)
         took = time.monotonic() - started
-    assert took < 2.0, took
     after = make_runtime(workers=False)
     try:
         back = after.jobs.get(item.id)
         assert back.status == JobStatus.PENDING  # it runs again on the next start
         assert back.attempt_history and back.attempt_history[-1].outcome == "INTERRUPTED"
+        interrupted_at = back.attempt_history[-1].finished_at
     finally:
         after.stop()
+    # The download was given up at the grace (the guard checks every 0.1 s)...
+    assert interrupted_at and (interrupted_at - stopping_at).total_seconds() < 1.5
+    assert took < 3.0, took  # ...and stop() returned soon after (measured: 1.05-1.13 s)
 
 
 @pytest.mark.slow
@@ -295,7 +299,7 @@ def test_serve_stops_within_its_grace_during_a_trickling_import(home: Path) -> N
                 "the download to start",
                 until=lambda state: state == "Importing",
             )
-            signalled = time.monotonic()
+            signalled_at, signalled = datetime.now(UTC), time.monotonic()
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(timeout=60) == 0
             took = time.monotonic() - signalled
@@ -303,6 +307,11 @@ def test_serve_stops_within_its_grace_during_a_trickling_import(home: Path) -> N
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    assert took < grace + 2.0, took  # it waited over 70 s before
     with Runtime(load_settings({})) as rt:
         assert rt.imports.get(import_id).state == "Waiting"  # runs again on the next start
+        history = rt.jobs.get(import_id).attempt_history or []
+    # The download was given up within the grace (it held SIGTERM for over 70 s before);
+    # the process then ends (server, database): measured 3.5 s, 5.2 s on a loaded machine.
+    assert history[-1].outcome == "INTERRUPTED" and history[-1].finished_at
+    assert (history[-1].finished_at - signalled_at).total_seconds() < grace + 1.0
+    assert took < grace + 3.0, took
