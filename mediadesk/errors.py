@@ -22,6 +22,9 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "NOT_FOUND"
     CONFLICT = "CONFLICT"
     URL_REFUSED = "URL_REFUSED"
+    # A download that did not finish within ``url_timeout`` or stayed under the minimum
+    # rate: not retried on its own (another try would cost the whole limit again).
+    URL_TIMEOUT = "URL_TIMEOUT"
     TOO_LARGE = "TOO_LARGE"
     INVALID_PRESET = "INVALID_PRESET"
     # Environment and transient problems: retry with backoff.

@@ -34,6 +34,8 @@ class JobProgress(Event):
     percent: float | None
     eta_s: float | None
     speed: float | None
+    done: int | None = None  # bytes, for jobs that copy or download
+    total: int | None = None
 
 
 @dataclass(frozen=True)

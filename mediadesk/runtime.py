@@ -17,24 +17,26 @@ from mediadesk.engine.binaries import FFmpegInfo, ffmpeg_info
 from mediadesk.errors import ConfigError, ErrorCode, MediaDeskError
 from mediadesk.events import EventBus
 from mediadesk.handlers import default_registry
+from mediadesk.handlers.imports import ImportInput, import_job_types
 from mediadesk.handlers.pipeline import PipelinePlanner
 from mediadesk.jobs.monitor import JobMonitor
 from mediadesk.jobs.reaper import Reaper
 from mediadesk.jobs.registry import JobRegistry, LazyRegistry
 from mediadesk.jobs.runner import JobRunner
-from mediadesk.jobs.store import JobStore
+from mediadesk.jobs.store import IMPORTS_QUEUE, JobStore, host_queue
 from mediadesk.jobs.transport import EmbeddedConsumers, JobTransport
 from mediadesk.library.db import Database
 from mediadesk.library.migrate import MigrationReport, upgrade_to_head
+from mediadesk.library.views import ImportResult
 from mediadesk.services.catalogue import CatalogueService
-from mediadesk.services.fetch import FetchLimits
+from mediadesk.services.imports import ImportService
 from mediadesk.services.ingest import IngestService
 from mediadesk.services.jobs import JobService
 from mediadesk.services.library import LibraryService
 from mediadesk.services.mastering import MasteringService
 from mediadesk.services.webhooks import WebhookDispatcher
 from mediadesk.settings import Settings
-from mediadesk.storage.base import Storage
+from mediadesk.storage.base import StagedFile, Storage
 from mediadesk.storage.factory import create_storage
 
 log = logging.getLogger(__name__)
@@ -79,6 +81,8 @@ class Runtime:
         self.bus = EventBus()
         # Filled on first use: the job types load the media engine (numpy, Pillow...).
         self.registry = registry or LazyRegistry(default_registry)
+        # The import jobs hand their staged files to this runtime's ingest service.
+        self.registry.register_later(lambda: import_job_types(self._intake))
         self._opened = False
         self._consumers: EmbeddedConsumers | None = None
         self._lock: LibraryLock | None = None
@@ -109,19 +113,19 @@ class Runtime:
             self.storage,
             self.bus,
             ffprobe=s.ffprobe_path,
-            fetch_limits=FetchLimits(
-                max_bytes=s.url_max_bytes,
-                timeout_s=s.url_timeout,
-                max_redirects=s.url_max_redirects,
-                allow_private=s.allow_private_urls,
-            ),
             store=self.store,
             planner=self.pipeline,
             catalogue=self.catalogue,
         )
+        self.imports = ImportService(self.db, self.jobs)
         self.mastering = MasteringService(self.library, self.jobs)
         self._opened = True
         return self
+
+    def _intake(
+        self, staged: StagedFile, filename: str, options: ImportInput, source_url: str | None
+    ) -> ImportResult:
+        return self.ingest.intake(staged, filename, options, source_url)
 
     def webhook_dispatcher(self) -> WebhookDispatcher | None:
         """The job webhooks' delivery thread, when webhooks are configured (not started)."""
@@ -168,15 +172,22 @@ class Runtime:
             self.settings, self.db, self.store, self.transport, self.storage, self.monitor
         )
         self.reaper.start()
-        self._consumers = self.transport.consume(
-            runner, queues or self.settings.queues, workers or self.settings.workers
-        )
+        lanes = self.lanes(queues, workers)
+        self._consumers = self.transport.consume(runner, lanes)
         self._consumers.start()
-        log.info(
-            "workers started: %d on %s",
-            workers or self.settings.workers,
-            ",".join(queues or self.settings.queues),
-        )
+        log.info("workers started: %s", ", ".join(f"{n} on {queue}" for queue, n in lanes.items()))
+
+    def lanes(self, queues: list[str] | None = None, workers: int | None = None) -> dict[str, int]:
+        """Queue -> threads this process consumes with: the configured queues, and the
+        import lanes beside them (downloads, and copies of this host's paths)."""
+        s = self.settings
+        lanes = dict.fromkeys(queues or s.queues, workers or s.workers)
+        if s.import_workers:
+            lanes.setdefault(IMPORTS_QUEUE, s.import_workers)
+        # Always: only this host can copy its files. One copy at a time: copies from
+        # one disk are faster in turn than side by side.
+        lanes.setdefault(host_queue(), 1)
+        return lanes
 
     def interrupt_running(self) -> None:
         """Interrupt every job running here now; they go back to PENDING for others."""

@@ -132,9 +132,28 @@ class Settings(BaseSettings):
         description='Preset per pipeline step, e.g. {hls = "hls/ladder_cmaf_v1"}',
     )
 
-    # Imports from URLs.
+    # Imports (URL downloads and file copies run as jobs on lanes of their own).
+    import_workers: int = Field(
+        default=2,
+        ge=0,
+        le=16,
+        description="URL downloads at once per consuming process (0: leave them to others)",
+    )
     url_max_bytes: int = Field(default=50 * 1024**3, gt=0)
-    url_timeout: float = Field(default=3600.0, gt=0)
+    url_timeout: float = Field(
+        default=3600.0,
+        gt=0,
+        le=7 * 24 * 3600,
+        description="Seconds a URL download may take in all, however the server sends",
+    )
+    url_min_rate: int = Field(
+        default=10_000,
+        ge=0,
+        description="Bytes per second a download must keep up (0: no minimum)",
+    )
+    url_min_rate_window: float = Field(
+        default=30.0, gt=0, description="Seconds under url_min_rate before a download fails"
+    )
     url_max_redirects: int = Field(default=5, ge=0, le=20)
     allow_private_urls: bool = False
 

@@ -6,7 +6,20 @@ from __future__ import annotations
 from mediadesk.cli.output import human_duration as duration
 from mediadesk.cli.output import human_size as size
 
-__all__ = ["clock", "duration", "eta", "percent", "resolution", "size", "took"]
+# A job's state in people's words ("Waiting", "Done"...), the same for every view.
+from mediadesk.domain.wording import STATE_WORDS, job_state
+
+__all__ = [
+    "STATE_WORDS",
+    "clock",
+    "duration",
+    "eta",
+    "job_state",
+    "percent",
+    "resolution",
+    "size",
+    "took",
+]
 
 
 def clock(seconds: float | None) -> str:

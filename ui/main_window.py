@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QDockWidget,
     QFileDialog,
     QMainWindow,
     QMenu,
@@ -23,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from mediadesk.library.views import MediaFileView
-from ui.importing.import_panel import ImportPanel
-from ui.importing.import_queue import ImportQueue, ImportRequest
+from mediadesk.services.catalogue import AttachTarget
+from mediadesk.services.imports import ImportView, PathImport
+from ui.importing.import_panel import ImportDock
 from ui.importing.paths import expand, local_paths, web_urls
 from ui.lazy_tab import LazyTab
 from ui.library.library_view import LibraryView
@@ -53,7 +53,7 @@ LIBRARY_TAB, PLAYER_TAB, JOBS_TAB = 0, 1, 2
 
 
 class MainWindow(QMainWindow):
-    importsSubmitted = Signal(list)  # list[int]: rows in the import queue
+    importsSubmitted = Signal(list)  # list[ImportView]: the imports just queued
 
     def __init__(self, shell: Shell, icon: QIcon | None = None) -> None:
         super().__init__()
@@ -67,7 +67,6 @@ class MainWindow(QMainWindow):
         self.attach_dialog: AttachDialog | None = None
         self._closing = False
 
-        self.imports = ImportQueue(shell.runtime.ingest, self)
         self.library = LibraryView(shell)
         self.player_tab: LazyTab[PlayerView] = LazyTab(self._make_player, self._player_built)
         self.jobs_tab: LazyTab[JobsView] = LazyTab(self._make_jobs, self._jobs_built)
@@ -76,15 +75,17 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.player_tab, "Player")
         self.tabs.addTab(self.jobs_tab, "Jobs")
         self.setCentralWidget(self.tabs)
-        self.import_panel = ImportPanel(self.imports)
-        self.import_dock = named(QDockWidget("Imports", self), "importDock")
-        self.import_dock.setWidget(self.import_panel)
+        self.import_dock = ImportDock(shell, self)
+        self.import_panel = self.import_dock.panel
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.import_dock)
         self.import_dock.hide()
         self.status = ActivityBar(shell)
         self.setStatusBar(self.status)
         self.notifier = JobNotifier(shell, self, self.icon)
         self.notifier.notified.connect(lambda _t, m: self.status.showMessage(m, 10_000))
+        self.import_dock.importFailed.connect(self._import_failed)
+        self._failed_imports = 0
+        self.import_dock.model.reloaded.connect(self._imports_reloaded)
         self._menus()
 
         self.library.playRequested.connect(self.play_media)
@@ -92,7 +93,7 @@ class MainWindow(QMainWindow):
         self.library.detail.jobLogRequested.connect(self.open_job_log)
         self.library.detail.masterRequested.connect(self.open_mastering)
         self.library.detail.deleteRequested.connect(self.delete_media)
-        self.imports.imported.connect(self._imported)
+        self.import_dock.imported.connect(self._imported)
         self.tabs.currentChanged.connect(self._tab_changed)
 
     # The player and jobs tabs are built on first use ---------------------------------
@@ -173,6 +174,9 @@ class MainWindow(QMainWindow):
         """Background reads that would compete with the first paint for the GIL."""
         self.library.sidebar.reload_counts()
         self.status.refresh()
+        # The imports list is job records: whatever was queued or failed before a
+        # restart is listed again (and the dock shows if something is still to do).
+        self.import_dock.model.reload()
 
     # Importing --------------------------------------------------------------------
 
@@ -211,11 +215,37 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def submit_imports(self, requests: list[ImportRequest]) -> list[int]:
-        rows = self.imports.submit(requests)
-        self.import_dock.show()
-        self.importsSubmitted.emit(rows)
-        return rows
+    def submit_imports(self, requests: list[PathImport]) -> None:
+        """Queue copies of local files (jobs: the dock lists them as they run)."""
+        imports = self.shell.runtime.imports
+        self.shell.tasks.run(
+            lambda: imports.submit_paths(requests),
+            self._submitted,
+            lambda exc: self.status.showMessage(f"Import refused: {describe(exc)}", 15_000),
+        )
+
+    def submit_url(self, url: str, target: AttachTarget | None) -> None:
+        imports = self.shell.runtime.imports
+        self.shell.tasks.run(
+            lambda: [imports.submit_url(url, target)],
+            self._submitted,
+            lambda exc: self.status.showMessage(f"Import refused: {describe(exc)}", 15_000),
+        )
+
+    def _submitted(self, items: list[ImportView]) -> None:
+        self.import_dock.model.reload()
+        self.importsSubmitted.emit(items)
+
+    def _import_failed(self, item: ImportView) -> None:
+        self.notifier.notify(
+            "Import failed", f"{item.name}: {item.error_message or item.state}", warning=True
+        )
+
+    def _imports_reloaded(self) -> None:
+        failed = sum(1 for i in self.import_dock.model.items if i.failed)
+        if failed != self._failed_imports:  # the sidebar's Failed node counts them
+            self._failed_imports = failed
+            self.library.sidebar.schedule_counts()
 
     def choose_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "Import files")
@@ -232,7 +262,7 @@ class MainWindow(QMainWindow):
 
         dialog = UrlImportDialog(self, url)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.submit_imports([dialog.request()]))
+        dialog.accepted.connect(lambda: self.submit_url(*dialog.request()))
         dialog.open()
         return dialog
 
@@ -325,6 +355,7 @@ class MainWindow(QMainWindow):
         self.menuBar().setVisible(not on)
         self.statusBar().setVisible(not on)
         self.tabs.tabBar().setVisible(not on)
+        self.import_dock.suppressed = on
         if on:
             self._dock_was_visible = self.import_dock.isVisible()
             self.import_dock.hide()
@@ -375,10 +406,10 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def shutdown(self) -> None:
-        """Stop playback and imports, then the server and workers (jobs checkpoint)."""
+        """Stop playback, then the server and workers: running jobs, imports included,
+        checkpoint and run again on the next start."""
         for viewer in list(self.log_viewers.values()):
             viewer.close()
         if self.player_tab.built:
             self.player.close_player()
-        self.imports.stop()
         self.shell.shutdown()

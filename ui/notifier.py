@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from mediadesk.events import JobStateChanged
 from mediadesk.jobs.views import JobView
+from mediadesk.services.imports import IMPORT_TYPES
 from ui.shell import Shell
 
 LONG_JOB_S = 30.0
@@ -37,6 +38,8 @@ class JobNotifier(QObject):
     def _state_changed(self, event: JobStateChanged) -> None:
         if event.status not in ("COMPLETED", "FAILED", "DEAD"):
             return
+        if event.job_type in IMPORT_TYPES:
+            return  # the imports dock tells about imports, in its own words
         jobs = self.shell.runtime.jobs
         self.shell.tasks.run(
             lambda: jobs.get(event.job_id), self._finished, lambda _e: None, owner=self
@@ -47,12 +50,15 @@ class JobNotifier(QObject):
             return
         if (job.completed_at - job.started_at).total_seconds() < self.min_seconds:
             return
-        title, message = "MediaDesk", describe_finish(job)
+        self.notify("MediaDesk", describe_finish(job), warning=job.status != "COMPLETED")
+
+    def notify(self, title: str, message: str, warning: bool = False) -> None:
+        """A tray balloon (when there is a tray), the taskbar's attention, and the signal."""
         if self.tray is not None:
             icon = (
-                QSystemTrayIcon.MessageIcon.Information
-                if job.status == "COMPLETED"
-                else QSystemTrayIcon.MessageIcon.Warning
+                QSystemTrayIcon.MessageIcon.Warning
+                if warning
+                else QSystemTrayIcon.MessageIcon.Information
             )
             self.tray.showMessage(title, message, icon, 8000)
         QApplication.alert(self.window)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QStatusBar, QWidget
 from mediadesk.domain.enums import JobStatus
 from mediadesk.events import JobProgress
 from mediadesk.jobs.views import JobView
+from mediadesk.services.imports import IMPORT_TYPES
 from ui.format import percent
 from ui.shell import Shell
 from ui.throttle import Throttle
@@ -54,26 +55,32 @@ class ActivityBar(QStatusBar):
         jobs = self.shell.runtime.jobs
 
         def load() -> Activity:
-            running = jobs.list_jobs(status=JobStatus.PROCESSING, limit=5).items
+            running = jobs.list_jobs(status=JobStatus.PROCESSING, limit=10).items
             return Activity(jobs.counts(), running)
 
         self.shell.tasks.run(load, self._show, owner=self)
 
     def _show(self, activity: Activity) -> None:
         rt = self.shell.runtime
+        # Imports run on lanes of their own, beside the workers: counted apart (the
+        # imports dock shows them).
+        working = [j for j in activity.running if j.type not in IMPORT_TYPES]
         if not rt.workers_running:
             head = "Workers: not running"
             if self.shell.workers_error:
                 head += f" ({self.shell.workers_error})"
         else:
-            head = f"Workers: {len(activity.running)}/{rt.settings.workers} busy"
+            head = f"Workers: {len(working)}/{rt.settings.workers} busy"
+            importing = len(activity.running) - len(working)
+            if importing:
+                head += f" · {importing} importing"
         c = activity.counts
         parts = [head]
         if c.get("PENDING"):
             parts.append(f"{c['PENDING']} waiting")
         if c.get("FAILED") or c.get("DEAD"):
             parts.append(f"{c.get('FAILED', 0) + c.get('DEAD', 0)} failed")
-        for job in activity.running[:3]:
+        for job in working[:3]:
             progress = self._live.get(job.id, job.progress)
             parts.append(f"{job.type} {percent(progress)}".strip())
         running = {j.id for j in activity.running}

@@ -50,6 +50,22 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def for_each(action: Callable[[str], object], ids: list[str]) -> Callable[[], list[str]]:
+    """A task applying ``action`` to every id (cancel, retry...): one refusal does not stop
+    the others; the result is a sentence per refusal, led by the id's first characters."""
+
+    def run() -> list[str]:
+        problems = []
+        for item_id in ids:
+            try:
+                action(item_id)
+            except Exception as exc:
+                problems.append(f"{item_id[:8]}: {describe(exc)}")
+        return problems
+
+    return run
+
+
 class TaskRunner(QObject):
     failed = Signal(str)  # a task without its own on_error failed: say so in the status bar
 

@@ -15,12 +15,14 @@ from mediadesk.cli.output import (
     print_json,
     table,
 )
-from mediadesk.cli.waiting import wait_for_media
-from mediadesk.domain.enums import MediaKind, MediaStatus
-from mediadesk.errors import InvalidInput
-from mediadesk.library.views import MediaFileView
+from mediadesk.cli.waiting import wait_for_jobs, wait_for_media
+from mediadesk.domain.enums import JobStatus, MediaKind, MediaStatus
+from mediadesk.errors import ErrorCode, InvalidInput, TransientError
+from mediadesk.handlers.imports import ImportOutcome
+from mediadesk.library.views import ImportResult, MediaFileView
 from mediadesk.runtime import Runtime
 from mediadesk.services.catalogue import AttachTarget, EpisodeTarget, MovieTarget
+from mediadesk.services.imports import IMPORTS_QUEUE, PathImport
 from mediadesk.services.library import MediaFilter
 from mediadesk.settings import Settings
 
@@ -36,9 +38,21 @@ def register(sub: Any) -> None:
     imp.add_argument("--title", help="episode title (with --series)")
     imp.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
     imp.add_argument("--wait", action="store_true", help="wait until processing finishes")
+    imp.add_argument(
+        "--background",
+        action="store_true",
+        help="queue the import as a job and return (a local file is copied by MediaDesk "
+        "running on this machine: the app, serve or worker)",
+    )
     imp.add_argument("--timeout", type=float, help="with --wait: give up after S seconds")
     imp.add_argument("--json", action="store_true", help="print JSON")
     imp.set_defaults(handler=cmd_import)
+
+    imps = sub.add_parser("imports", help="imports (URL downloads, queued copies), newest first")
+    imps.add_argument("--failed", action="store_true", help="only those that failed")
+    imps.add_argument("--limit", type=int, default=100)
+    imps.add_argument("--json", action="store_true")
+    imps.set_defaults(handler=cmd_imports)
 
     lib = sub.add_parser("library", help="the catalogue").add_subparsers(
         dest="library_command", metavar="ACTION", required=True
@@ -82,12 +96,26 @@ def target_from(args: argparse.Namespace) -> AttachTarget | None:
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     target = target_from(args)
+    if args.background and args.wait:
+        raise InvalidInput("--background and --wait do not go together")
     with Runtime(settings) as rt:
         source: str = args.source
-        if source.startswith(("http://", "https://")):
-            result = rt.ingest.import_url(source, target=target, tags=args.tag)
-        elif "://" in source:
+        is_url = source.startswith(("http://", "https://"))
+        if not is_url and "://" in source:
             raise InvalidInput(f"{source}: only local paths and http(s) URLs can be imported")
+        if args.background:
+            if is_url:
+                item = rt.imports.submit_url(source, target, args.tag)
+            else:
+                (item,) = rt.imports.submit_paths([PathImport(Path(source), target)], args.tag)
+            if args.json:
+                print_json(item)
+            else:
+                print(f"{item.id}  {item.name}  {item.state}")
+                print("  queued: `mediadesk imports` shows it; the app, serve or a worker runs it")
+            return EXIT_OK
+        if is_url:
+            result = download_now(rt, source, target, args.tag, show_progress=not args.json)
         else:
             result = rt.ingest.import_path(Path(source), target=target, tags=args.tag)
         media = result.media
@@ -102,6 +130,49 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         if args.wait and media.status == MediaStatus.FAILED:
             error(f"processing failed: {media.error_code}: {media.error_message}")
             return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def download_now(
+    rt: Runtime, url: str, target: AttachTarget | None, tags: list[str], show_progress: bool
+) -> ImportResult:
+    """A URL import in the foreground: a ``fetch_url`` job, run here unless the app or
+    serve already consumes this library (then it runs there, and shows in its list)."""
+    item = rt.imports.submit_url(url, target, tags)
+    (job,) = wait_for_jobs(rt, [item.id], None, show_progress, queues=[IMPORTS_QUEUE])
+    done = rt.imports.get(job.id)
+    if done.media_file_id is None:
+        # FAILED: the input was the problem (exit 3); DEAD: retries ran out (exit 1).
+        kind = InvalidInput if done.status == JobStatus.FAILED else TransientError
+        code = ErrorCode.__members__.get(done.error_code or "", ErrorCode.INTERNAL)
+        raise kind(done.error_message or f"the import {done.state.lower()}", code=code)
+    outcome = ImportOutcome.model_validate(job.result)
+    return ImportResult(
+        media=rt.library.get_media(outcome.media_file_id),
+        duplicate=outcome.duplicate,
+        movie_id=outcome.movie_id,
+        episode_id=outcome.episode_id,
+        job_ids=outcome.job_ids,
+    )
+
+
+def cmd_imports(args: argparse.Namespace, settings: Settings) -> int:
+    with Runtime(settings) as rt:
+        items = rt.imports.list(args.limit, failed_only=args.failed)
+    if args.json:
+        print_json(items)
+        return EXIT_OK
+    rows = []
+    for i in items:
+        moved = human_size(i.bytes_done) if i.bytes_done is not None else ""
+        if i.bytes_total and i.active:
+            moved += f" of {human_size(i.bytes_total)}"
+        result = i.error_message or (i.media_file_id or "")
+        rows.append((i.id, i.state, i.name, moved, result))
+    table(rows, ["ID", "STATE", "NAME", "BYTES", "RESULT"])
+    for i in items:
+        if i.next_step:
+            print(f"{i.id}: {i.next_step}")
     return EXIT_OK
 
 

@@ -127,11 +127,8 @@ def worker(args: argparse.Namespace, settings: Settings) -> int:
     restore: Callable[[], None] | None = None
     try:
         runtime.start_workers()
-        print(
-            f"MediaDesk worker pid {os.getpid()}: {settings.workers} on queues "
-            f"{','.join(settings.queues)}",
-            flush=True,
-        )
+        lanes = ", ".join(f"{n} on {queue}" for queue, n in runtime.lanes().items())
+        print(f"MediaDesk worker pid {os.getpid()}: {lanes}", flush=True)
         restore = wait_for_signal(runtime.interrupt_running)
         running = len(runtime.monitor.running_ids()) if runtime.monitor else 0
         print(

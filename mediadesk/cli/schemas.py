@@ -11,10 +11,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 
 from mediadesk.jobs.views import DerivedReport, JobView, PurgeReport
 from mediadesk.library.views import ImportResult, LibraryListing, MediaFileView, Page
+from mediadesk.services.imports import ImportView
 
 SHAPES: dict[str, type[BaseModel]] = {
     "import": ImportResult,
@@ -25,6 +26,8 @@ SHAPES: dict[str, type[BaseModel]] = {
     "jobs-show": JobView,
     "jobs-purge": PurgeReport,
     "master": DerivedReport,
+    "imports": RootModel[list[ImportView]],
+    "import-background": ImportView,
 }
 
 

@@ -25,8 +25,9 @@ POLL_S = 0.25
 
 
 @contextlib.contextmanager
-def consuming(rt: Runtime) -> Iterator[None]:
-    """Run workers here unless another process already consumes this library."""
+def consuming(rt: Runtime, queues: list[str] | None = None) -> Iterator[None]:
+    """Run workers here (on ``queues``, else all) unless another process already
+    consumes this library."""
     started = False
     try:
         rt.acquire_app_lock()
@@ -34,7 +35,7 @@ def consuming(rt: Runtime) -> Iterator[None]:
         if exc.code != ErrorCode.LIBRARY_LOCKED:
             raise
     else:
-        rt.start_workers()
+        rt.start_workers(queues)
         started = True
     try:
         yield
@@ -82,10 +83,14 @@ def wait_for_media(
 
 
 def wait_for_jobs(
-    rt: Runtime, job_ids: list[str], timeout: float | None, show_progress: bool
+    rt: Runtime,
+    job_ids: list[str],
+    timeout: float | None,
+    show_progress: bool,
+    queues: list[str] | None = None,
 ) -> list[JobView]:
     tasks: dict[str, TaskID] = {}
-    with consuming(rt), _bar(show_progress and sys.stderr.isatty()) as progress:
+    with consuming(rt, queues), _bar(show_progress and sys.stderr.isatty()) as progress:
         return rt.jobs.wait(job_ids, timeout, on_tick=lambda js: _tick(progress, tasks, js))
 
 

@@ -30,6 +30,7 @@ from mediadesk.domain.enums import MediaKind
 from mediadesk.engine.audio.master import MasterResult, master
 from mediadesk.engine.audio.preset import AudioMasterPreset
 from mediadesk.engine.audio.sources import MasterSources, Source, check_sources
+from mediadesk.engine.presets import load_typed
 from mediadesk.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from mediadesk.fsutil import sha256_file
 from mediadesk.handlers.common import media_of, open_stored
@@ -92,6 +93,26 @@ class MasterAudioJob(JobType[MasterAudioInput]):
     def __init__(self, registry: JobRegistry) -> None:
         # The master's own pipeline is planned from the job types this build has.
         self.registry = registry
+
+    def prepare(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The preset comes from ``preset_id``, which must name an audio master preset."""
+        preset_id = data.get("preset_id")
+        if not isinstance(preset_id, str) or not preset_id:
+            raise InvalidInput(
+                "preset_id: name an audio master preset (e.g. audio/podcast_v1)",
+                code=ErrorCode.INVALID_PRESET,
+            )
+        try:
+            preset = load_typed(preset_id, AudioMasterPreset)
+        except InvalidInput as exc:
+            raise InvalidInput(f"preset_id: {exc.message}", code=ErrorCode.INVALID_PRESET) from exc
+        stored = preset.model_dump(mode="json")
+        if "preset" in data and data["preset"] != stored:
+            raise InvalidInput(
+                f"preset: leave it out; it is read from preset_id {preset_id!r}",
+                code=ErrorCode.INVALID_PRESET,
+            )
+        return {**data, "preset": stored}
 
     def run(self, ctx: JobContext, inp: MasterAudioInput) -> Outcome:
         programme = media_of(ctx)

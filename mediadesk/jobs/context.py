@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from mediadesk.base_types import utcnow
 from mediadesk.engine.binaries import FFmpegInfo
@@ -16,6 +16,7 @@ from mediadesk.engine.process import CancelToken, ProcessHooks, ProcessResult, r
 from mediadesk.engine.progress import Progress
 from mediadesk.errors import Cancelled, ErrorCode, ProcessFailed, TransientError
 from mediadesk.jobs.spec import CommandRecord
+from mediadesk.jobs.transfer import TransferMeter
 from mediadesk.library.db import Database
 from mediadesk.library.views import MediaFileView
 from mediadesk.settings import Settings
@@ -27,7 +28,19 @@ CANCEL_USER = "cancelled by user"
 CANCEL_TIMEOUT = "timed out"
 CANCEL_SHUTDOWN = "worker shutting down"
 
-ProgressSink = Callable[[float | None, float | None, float | None], None]
+# Seconds over which a transfer's rate (and so its ETA) is measured.
+TRANSFER_RATE_WINDOW_S = 5.0
+
+
+class ProgressSink(Protocol):
+    def __call__(
+        self,
+        percent: float | None,
+        eta_s: float | None,
+        speed: float | None,
+        done: int | None = None,
+        total: int | None = None,
+    ) -> None: ...
 
 
 @dataclass
@@ -51,6 +64,7 @@ class JobContext:
     details: dict[str, Any] = field(default_factory=dict)
     last_result: ProcessResult | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _transfer: TransferMeter | None = None
 
     @property
     def stderr_log(self) -> Path:
@@ -79,6 +93,14 @@ class JobContext:
 
     def report(self, percent: float | None, eta_s: float | None = None) -> None:
         self.on_progress(percent, eta_s, None)
+
+    def report_bytes(self, done: int, total: int | None) -> None:
+        """Progress of a copy or download: bytes, and the percent and ETA they imply."""
+        if self._transfer is None:
+            self._transfer = TransferMeter(TRANSFER_RATE_WINDOW_S)
+        meter = self._transfer
+        meter.update(done, total)
+        self.on_progress(meter.percent, meter.eta_s(), meter.rate(), done, meter.total)
 
     def run(
         self,

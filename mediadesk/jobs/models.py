@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -29,6 +30,8 @@ class Job(Base):
         Index("ix_media_jobs_status_run_after", "status", "run_after"),
         Index("ix_media_jobs_media_file_id", "media_file_id"),
         Index("ix_media_jobs_created_at", "created_at"),
+        # The imports list (one or two job types, newest first) reads this index only.
+        Index("ix_media_jobs_type_created_at", "type", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
@@ -60,6 +63,9 @@ class Job(Base):
     error_message: Mapped[str | None] = mapped_column(Text, default=None)
     progress: Mapped[float | None] = mapped_column(Float, default=None)
     eta_seconds: Mapped[float | None] = mapped_column(Float, default=None)
+    # For jobs whose work is moving bytes (downloads, copies): how many, of how many.
+    bytes_done: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    bytes_total: Mapped[int | None] = mapped_column(BigInteger, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from mediadesk.engine.process import CancelToken
 from mediadesk.events import EventBus, JobProgress
 from mediadesk.jobs.context import CANCEL_SHUTDOWN, CANCEL_TIMEOUT, CANCEL_USER
-from mediadesk.jobs.store import JobStore
+from mediadesk.jobs.store import JobStore, Progress
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,8 @@ class _Running:
     deadline: float
     percent: float | None = None
     eta_s: float | None = None
+    done: int | None = None
+    total: int | None = None
     last_event: float = 0.0
 
 
@@ -80,7 +82,13 @@ class JobMonitor:
             return [*self._running, *self._claiming]
 
     def progress(
-        self, job_id: str, percent: float | None, eta_s: float | None, speed: float | None
+        self,
+        job_id: str,
+        percent: float | None,
+        eta_s: float | None,
+        speed: float | None,
+        done: int | None = None,
+        total: int | None = None,
     ) -> None:
         now = time.monotonic()
         with self._lock:
@@ -89,10 +97,12 @@ class JobMonitor:
                 return
             if percent is not None:
                 entry.percent, entry.eta_s = percent, eta_s
+            if done is not None:
+                entry.done, entry.total = done, total
             if now - entry.last_event < EVENT_INTERVAL_S and (percent or 0) < 100:
                 return
             entry.last_event = now
-        self.bus.publish(JobProgress(job_id, percent, eta_s, speed))
+        self.bus.publish(JobProgress(job_id, percent, eta_s, speed, done, total))
 
     def cancel_local(self, job_id: str, reason: str = CANCEL_USER) -> bool:
         """Cancel a job running in this process right away (no polling delay)."""
@@ -123,7 +133,10 @@ class JobMonitor:
                     last_beat = now
                     cancelled = self.store.heartbeat(
                         {j: e.worker for j, e in snapshot.items()},
-                        {j: (e.percent, e.eta_s) for j, e in snapshot.items()},
+                        {
+                            j: Progress(e.percent, e.eta_s, e.done, e.total)
+                            for j, e in snapshot.items()
+                        },
                     )
                 else:
                     cancelled = self.store.cancel_requested(snapshot)

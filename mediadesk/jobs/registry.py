@@ -28,11 +28,19 @@ class JobType(ABC, Generic[InputT]):
     name: ClassVar[str]
     input_model: ClassVar[type[JobInput]]
     queue: ClassVar[str] = "default"
+    # Runs only on the host that submitted it (it reads a local path): such jobs go to
+    # that host's own queue, which no other machine consumes (``JobStore.queue_for``).
+    host_bound: ClassVar[bool] = False
     max_attempts: ClassVar[int] = 3
     needs_media: ClassVar[bool] = True
     # A floor and a per-second-of-media allowance; long films get long limits.
     base_timeout_s: ClassVar[float] = 300.0
     timeout_per_media_second: ClassVar[float] = 0.0
+
+    def prepare(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Complete and check input submitted from outside (the API), before it is
+        parsed; raise ``InvalidInput`` naming the field. Stored input never comes here."""
+        return data
 
     def timeout(self, inp: InputT, media: MediaFileView | None) -> float:
         duration = (media.duration_seconds or 0.0) if media else 0.0
@@ -61,6 +69,12 @@ class JobRegistry:
     def names(self) -> list[str]:
         return sorted(self._types)
 
+    def register_later(self, factory: Callable[[], list[JobType[Any]]]) -> None:
+        """Register the job types ``factory`` makes (a lazy registry makes them on first
+        use; job types that need a service are built once the runtime has it)."""
+        for job_type in factory():
+            self.register(job_type)
+
     def parse_input(self, name: str, data: dict[str, Any]) -> JobInput:
         model = self.get(name).input_model
         try:
@@ -85,6 +99,7 @@ class LazyRegistry(JobRegistry):
     def __init__(self, factory: Callable[[], JobRegistry]) -> None:
         super().__init__()
         self._factory: Callable[[], JobRegistry] | None = factory
+        self._later: list[Callable[[], list[JobType[Any]]]] = []
         self._lock = threading.Lock()
 
     @property
@@ -99,11 +114,22 @@ class LazyRegistry(JobRegistry):
                 built = self._factory()
                 for name in built.names():
                     super().register(built.get(name))
+                for later in self._later:
+                    for job_type in later():
+                        super().register(job_type)
+                self._later.clear()
                 self._factory = None
 
     def register(self, job_type: JobType[Any]) -> None:
         self._fill()
         super().register(job_type)
+
+    def register_later(self, factory: Callable[[], list[JobType[Any]]]) -> None:
+        with self._lock:
+            if self._factory is not None:
+                self._later.append(factory)
+                return
+        super().register_later(factory)
 
     def get(self, name: str) -> JobType[Any]:
         self._fill()

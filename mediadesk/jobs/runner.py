@@ -117,8 +117,14 @@ class JobRunner:
             timeout = job_type.base_timeout_s
         cancel = CancelToken()
 
-        def on_progress(pct: float | None, eta: float | None, speed: float | None) -> None:
-            self.monitor.progress(claim.job_id, pct, eta, speed)
+        def on_progress(
+            percent: float | None,
+            eta_s: float | None,
+            speed: float | None,
+            done: int | None = None,
+            total: int | None = None,
+        ) -> None:
+            self.monitor.progress(claim.job_id, percent, eta_s, speed, done, total)
 
         def on_start(pid: int) -> None:
             self.store.set_attempt_fields(claim.attempt_id, process_group=pid)

@@ -36,6 +36,19 @@ log = logging.getLogger(__name__)
 
 HOSTNAME = socket.gethostname()
 MAX_LOST_ATTEMPTS = 5
+# Queues every consuming process serves beside its configured ``queues``, with threads
+# of their own (``Runtime.start_workers``): downloads on ``imports``, copies of local
+# paths on the host's own queue. They never take an encoder's thread, and an encode
+# never holds up an import.
+IMPORTS_QUEUE = "imports"
+LANES = (IMPORTS_QUEUE,)
+
+
+def host_queue(host: str = HOSTNAME) -> str:
+    """The queue only processes on ``host`` consume (jobs that read local paths)."""
+    return f"imports@{host}"
+
+
 TERMINAL = (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.DEAD)
 
 
@@ -47,6 +60,16 @@ class Wakeup:
     queue: str
     priority: int
     eta: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a running job is, as the heartbeat records it."""
+
+    percent: float | None = None
+    eta_s: float | None = None
+    done: int | None = None  # bytes, for jobs that copy or download
+    total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -124,16 +147,22 @@ class JobStore:
         return job
 
     def queue_for(self, job_type: str) -> str:
-        """The queue a new job goes to: a configured route, else the type's own queue.
+        """The queue a new job goes to: this host's own queue for a host-bound type, else
+        a configured route, else the type's own queue.
 
         A route wins even when this process does not consume that queue: the point of
-        routing is that other machines (say, the GPU boxes) take those jobs.
+        routing is that other machines (say, the GPU boxes) take those jobs. A host-bound
+        job (a copy of a local path) ignores routes: only this host can read its input.
         """
+        kind = self.registry.get(job_type)
+        if kind.host_bound:
+            return host_queue()
         routed = self.settings.queue_routes.get(job_type)
         if routed:
             return routed
-        default = self.registry.get(job_type).queue
-        return default if default in self.settings.queues else self.settings.queues[0]
+        if kind.queue in self.settings.queues or kind.queue in LANES:
+            return kind.queue
+        return self.settings.queues[0]
 
     def enqueue(self, specs: Iterable[JobSpec]) -> list[str]:
         with self.unit_of_work() as uow:
@@ -178,6 +207,8 @@ class JobStore:
                         attempts=Job.attempts + 1,
                         progress=0.0,
                         eta_seconds=None,
+                        bytes_done=None,
+                        bytes_total=None,
                         updated_at=now,
                     )
                     .execution_options(synchronize_session=False)
@@ -227,20 +258,21 @@ class JobStore:
         with self.db.write() as s:
             s.execute(update(JobAttempt).where(JobAttempt.id == attempt_id).values(**fields))
 
-    def heartbeat(
-        self, worker_jobs: dict[str, str], progress: dict[str, tuple[float | None, float | None]]
-    ) -> set[str]:
+    def heartbeat(self, worker_jobs: dict[str, str], progress: dict[str, Progress]) -> set[str]:
         """Refresh leases of running jobs; return the ids whose cancel was requested."""
         if not worker_jobs:
             return set()
         now = utcnow()
         with self.db.write() as s:
             for job_id, worker in worker_jobs.items():
-                pct, eta = progress.get(job_id, (None, None))
+                state = progress.get(job_id, Progress())
                 values: dict[str, Any] = {"heartbeat_at": now}
-                if pct is not None:
-                    values["progress"] = round(pct, 2)
-                    values["eta_seconds"] = eta
+                if state.percent is not None:
+                    values["progress"] = round(state.percent, 2)
+                    values["eta_seconds"] = state.eta_s
+                if state.done is not None:
+                    values["bytes_done"] = state.done
+                    values["bytes_total"] = state.total
                 s.execute(
                     update(Job)
                     .where(Job.id == job_id, Job.locked_by == worker)

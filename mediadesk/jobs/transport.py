@@ -30,7 +30,7 @@ import heapq
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -104,9 +104,14 @@ class JobTransport:
     def depth(self, queue: str) -> int:
         return int(self._open(queue).pending_count())
 
-    def consume(self, handler: Handler, queues: list[str], workers: int) -> EmbeddedConsumers:
+    def consume(
+        self, handler: Handler, lanes: Mapping[str, int] | Sequence[str], workers: int = 1
+    ) -> EmbeddedConsumers:
+        """Consume queues: a mapping gives each its own number of worker threads, a list
+        gives each ``workers``."""
         self._handler = handler
-        return EmbeddedConsumers([self._open(q) for q in queues], workers, self.wake)
+        counts = dict(lanes) if isinstance(lanes, Mapping) else dict.fromkeys(lanes, workers)
+        return EmbeddedConsumers([(self._open(q), n) for q, n in counts.items()], self.wake)
 
     def close(self) -> None:
         self._bell.stop()
@@ -182,14 +187,15 @@ class _DelayedBell:
 class EmbeddedConsumers:
     """Worker threads that take messages from Huey queues inside the host process."""
 
-    def __init__(self, hueys: list[Huey], workers: int, wake: threading.Event) -> None:
+    def __init__(self, lanes: list[tuple[Huey, int]], wake: threading.Event) -> None:
+        """``lanes``: each queue with its number of worker threads."""
         self._stop = threading.Event()
         self._wake = wake
         self._threads = [
             threading.Thread(
                 target=self._work, args=(huey,), name=f"worker-{huey.name}-{i + 1}", daemon=True
             )
-            for huey in hueys
+            for huey, workers in lanes
             for i in range(workers)
         ]
 

@@ -60,6 +60,8 @@ class JobView(View):
     pipeline: bool
     progress: float | None
     eta_seconds: float | None
+    bytes_done: int | None = None
+    bytes_total: int | None = None
     cancel_requested: bool
     error_code: str | None
     error_message: str | None

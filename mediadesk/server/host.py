@@ -23,7 +23,6 @@ from mediadesk.netutil import free_port, wait_for_port
 from mediadesk.runtime import Runtime
 from mediadesk.server.app import create_app
 from mediadesk.server.auth import ensure_secrets
-from mediadesk.server.imports import UrlImports
 from mediadesk.server.metrics import ServerMetrics
 from mediadesk.server.ratelimit import RateLimiter
 from mediadesk.server.signing import UrlSigner
@@ -76,7 +75,6 @@ class ServerHost:
             limiter=RateLimiter(settings.server_rate_limit, settings.server_rate_limit * 4),
             signer=UrlSigner(secrets_.signing_key, settings.server_signed_url_ttl),
             tus=TusStore(staging),
-            imports=UrlImports(self.runtime.ingest),
         )
         state.webhooks = self.runtime.webhook_dispatcher()
         if state.webhooks is not None:
@@ -191,7 +189,6 @@ class ServerHost:
             return
         if state.webhooks is not None:
             state.webhooks.stop()
-        state.imports.close()
         state.metrics.detach()
         self.state = None
 

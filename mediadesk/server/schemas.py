@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -53,15 +54,26 @@ class UrlImportRequest(ApiModel):
 
 
 class UrlImportView(ApiModel):
+    """An import (a ``fetch_url`` or ``copy_path`` job; ``id`` is the job's id)."""
+
     id: str
-    url: str
-    status: str  # RUNNING, DONE, FAILED
+    url: str  # the URL; a local file's ``file://`` URL for a copy
+    status: str  # RUNNING (waiting or importing), DONE, FAILED
     received_bytes: int
     total_bytes: int | None
     media_file_id: str | None = None
     duplicate: bool = False
     error_code: str | None = None
     error_message: str | None = None
+    # Added with imports as jobs: the same words and facts the desktop app shows.
+    kind: str = "url"  # url, file
+    name: str = ""
+    state: str = ""  # Waiting, Importing, Done, Failed, Cancelled, Gave up
+    percent: float | None = None
+    eta_seconds: float | None = None
+    next_step: str | None = None
+    created_at: datetime | None = None
+    completed_at: datetime | None = None
 
 
 class MovieCreate(ApiModel):
@@ -96,6 +108,10 @@ class TagsUpdate(ApiModel):
 
 
 class JobSubmit(ApiModel):
+    """``POST /api/v1/jobs``; a field this body does not have is refused (422), by name."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
     type: str
     input: dict[str, Any] = Field(default_factory=dict)
     media_file_id: str | None = None

@@ -14,7 +14,6 @@ from mediadesk.server.signing import UrlSigner
 
 if TYPE_CHECKING:
     from mediadesk.runtime import Runtime
-    from mediadesk.server.imports import UrlImports
     from mediadesk.server.tus import TusStore
     from mediadesk.services.webhooks import WebhookDispatcher
 
@@ -30,7 +29,6 @@ class ServerState:
     limiter: RateLimiter
     signer: UrlSigner
     tus: TusStore
-    imports: UrlImports
     webhooks: WebhookDispatcher | None = None
     accepting: bool = True
     _originals: dict[str, str] = field(default_factory=dict)

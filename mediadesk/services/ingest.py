@@ -1,6 +1,9 @@
-"""Bringing files into the library: local paths, streams (uploads) and URLs.
+"""Bringing files into the library: local paths, streams (uploads), and the import jobs.
 
-Every route ends in :meth:`IngestService.import_staged`: a fully written, fsynced,
+URLs, and local files the desktop app drops, are imported by jobs (``fetch_url``,
+``copy_path`` in ``handlers/imports.py``; ``services/imports.py`` submits and lists
+them); they hand their staged file to :meth:`IngestService.intake`. Every route ends in
+:meth:`IngestService.import_staged`: a fully written, fsynced,
 hashed staging file is identified, checked and probed; duplicates are reported;
 otherwise it is renamed to ``originals/{id}.{ext}`` and only then is the row
 committed. A crash at any point leaves either nothing, a staging file the sweeper
@@ -10,9 +13,8 @@ removes, or an original with no row (also swept) - never a row without its file.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -22,22 +24,26 @@ from mediadesk.engine.integrity import check_complete
 from mediadesk.engine.probe import probe_file
 from mediadesk.engine.process import CancelToken
 from mediadesk.engine.sniff import sniff
-from mediadesk.errors import Cancelled, ErrorCode, InvalidInput
+from mediadesk.errors import ErrorCode, InvalidInput
 from mediadesk.events import CatalogueChanged, EventBus, MediaChanged
+from mediadesk.handlers.imports import ImportInput, ImportTarget
 from mediadesk.handlers.pipeline import PipelinePlanner
+from mediadesk.handlers.staging import CopyProgress, stage_chunks, stage_file
 from mediadesk.jobs.store import JobStore
 from mediadesk.library.db import Database
 from mediadesk.library.models import MediaFile, MediaTag
 from mediadesk.library.queries import get_media_row
 from mediadesk.library.views import ImportResult, MediaFileView
-from mediadesk.services.catalogue import AttachTarget, CatalogueService
-from mediadesk.services.fetch import FetchLimits, download
+from mediadesk.services.catalogue import (
+    AttachTarget,
+    CatalogueService,
+    EpisodeTarget,
+    MovieTarget,
+)
 from mediadesk.storage import keys
-from mediadesk.storage.base import CHUNK, StagedFile, StagingWriter, Storage
+from mediadesk.storage.base import StagedFile, Storage
 
 log = logging.getLogger(__name__)
-
-CopyProgress = Callable[[int, int | None], None]
 
 
 class IngestService:
@@ -47,7 +53,6 @@ class IngestService:
         storage: Storage,
         bus: EventBus,
         ffprobe: str,
-        fetch_limits: FetchLimits,
         store: JobStore,
         planner: PipelinePlanner,
         catalogue: CatalogueService,
@@ -56,7 +61,6 @@ class IngestService:
         self.storage = storage
         self.bus = bus
         self.ffprobe = ffprobe
-        self.fetch_limits = fetch_limits
         self.store = store
         self.planner = planner
         self.catalogue = catalogue
@@ -74,9 +78,7 @@ class IngestService:
         path = Path(path)
         if not path.is_file():
             raise InvalidInput(f"{path}: no such file", code=ErrorCode.NOT_FOUND)
-        total = path.stat().st_size
-        with path.open("rb") as source:
-            staged = self._stage(_chunks(source), total, progress, cancel)
+        staged = stage_file(path, self.storage.staging_dir(), progress, cancel)
         return self.import_staged(staged, path.name, target=target, tags=tags)
 
     def import_stream(
@@ -86,20 +88,19 @@ class IngestService:
         target: AttachTarget | None = None,
         tags: Iterable[str] = (),
     ) -> ImportResult:
-        staged = self._stage(chunks, None, None, None)
+        staged = stage_chunks(chunks, self.storage.staging_dir())
         return self.import_staged(staged, filename, target=target, tags=tags)
 
-    def import_url(
-        self,
-        url: str,
-        target: AttachTarget | None = None,
-        tags: Iterable[str] = (),
-        progress: CopyProgress | None = None,
-        cancel: CancelToken | None = None,
+    def intake(
+        self, staged: StagedFile, filename: str, options: ImportInput, source_url: str | None
     ) -> ImportResult:
-        fetched = download(url, self.storage.staging_dir(), self.fetch_limits, progress, cancel)
+        """``import_staged`` for the import jobs, whose options are typed job input."""
         return self.import_staged(
-            fetched.staged, fetched.filename, target=target, tags=tags, source_url=url
+            staged,
+            filename,
+            target=attach_target(options.target),
+            tags=options.tags,
+            source_url=source_url,
         )
 
     # The one path every import takes ------------------------------------------------
@@ -178,22 +179,6 @@ class IngestService:
 
     # Helpers ------------------------------------------------------------------------
 
-    def _stage(
-        self,
-        chunks: Iterable[bytes],
-        total: int | None,
-        progress: CopyProgress | None,
-        cancel: CancelToken | None,
-    ) -> StagedFile:
-        with StagingWriter(self.storage.staging_dir()) as writer:
-            for chunk in chunks:
-                if cancel is not None and cancel.cancelled:
-                    raise Cancelled("import cancelled")
-                writer.write(chunk)
-                if progress is not None:
-                    progress(writer.size, total)
-            return writer.finish()
-
     def _find_live(self, sha256: str) -> str | None:
         with self.db.read() as s:
             return s.scalar(
@@ -217,6 +202,22 @@ class IngestService:
         )
 
 
-def _chunks(source: BinaryIO) -> Iterable[bytes]:
-    while chunk := source.read(CHUNK):
-        yield chunk
+def attach_target(target: ImportTarget | None) -> AttachTarget | None:
+    """An import job's typed target as the catalogue's."""
+    if target is None:
+        return None
+    if target.movie:
+        return MovieTarget(target.movie)
+    assert target.series and target.season is not None and target.episode is not None
+    return EpisodeTarget(target.series, target.season, target.episode, target.title)
+
+
+def import_target(target: AttachTarget | None) -> ImportTarget | None:
+    """The catalogue's target as an import job's typed input."""
+    if target is None:
+        return None
+    if isinstance(target, MovieTarget):
+        return ImportTarget(movie=target.title)
+    return ImportTarget(
+        series=target.series, season=target.season, episode=target.episode, title=target.title
+    )

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -31,6 +32,7 @@ from mediadesk.jobs.store import TERMINAL, JobStore, UnitOfWork, Wakeup, refresh
 from mediadesk.jobs.views import JobView, PurgeReport
 from mediadesk.library.db import Database
 from mediadesk.library.models import Artifact
+from mediadesk.library.queries import get_media_row
 from mediadesk.library.views import Page
 from mediadesk.settings import Settings
 from mediadesk.storage import keys
@@ -57,6 +59,43 @@ class JobService:
     def submit(self, spec: JobSpec) -> JobView:
         (job_id,) = self.store.enqueue([spec])
         return self.get(job_id)
+
+    def submit_input(
+        self,
+        job_type: str,
+        data: dict[str, Any],
+        media_file_id: str | None = None,
+        priority: int = 0,
+    ) -> JobView:
+        """A job from outside (``POST /api/v1/jobs``): its input is checked against its
+        type now, so a bad field is refused at once, by name, not when it runs.
+
+        The media file may be named in the input (``media_file_id``) or beside it; if
+        both, they must agree; it must exist and not be deleted.
+        """
+        kind = self.store.registry.get(job_type)  # an unknown type is refused here
+        data = dict(data)
+        if "media_file_id" in kind.input_model.model_fields:
+            nested = data.get("media_file_id")
+            if media_file_id and nested and nested != media_file_id:
+                raise InvalidInput(
+                    "media_file_id: the input and mediaFileId name different media files"
+                )
+            if nested is None and media_file_id:
+                data["media_file_id"] = media_file_id
+            media_file_id = media_file_id or (nested if isinstance(nested, str) else None)
+        parsed = self.store.registry.parse_input(job_type, kind.prepare(data))
+        if kind.needs_media and not media_file_id:
+            raise InvalidInput(f"media_file_id: a {job_type} job works on a media file")
+        if media_file_id:
+            with self.db.read() as s:
+                get_media_row(s, media_file_id)  # NotFound, for a deleted one too
+        spec = JobSpec(type=job_type, input=parsed, media_file_id=media_file_id, priority=priority)
+        return self.submit(spec)
+
+    def submit_many(self, specs: Iterable[JobSpec]) -> list[str]:
+        """Several jobs in one transaction (all or none); returns their ids."""
+        return self.store.enqueue(specs)
 
     def list_jobs(
         self,

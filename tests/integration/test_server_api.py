@@ -214,7 +214,7 @@ def wait_import(api: str, import_id: str) -> dict[str, Any]:
 def test_url_import_presets_health_metrics_openapi(home: Path, clip: Path) -> None:
     from tests.httpfixtures import http_server
 
-    with serving(workers=False, allow_private_urls=True) as host, http_server(clip.parent) as src:
+    with serving(allow_private_urls=True) as host, http_server(clip.parent) as src:
         api = host.url + "/api/v1"
         started = httpx.post(api + "/imports", json={"url": f"{src}/{clip.name}", "movie": "Web"})
         assert started.status_code == 202

@@ -11,10 +11,10 @@ from PySide6.QtGui import QPixmap
 
 from mediadesk.domain.enums import MediaStatus
 from mediadesk.services.catalogue import EpisodeTarget
+from mediadesk.services.imports import PathImport
 from tests.media import Clip, make_clip
 from tests.ui.conftest import drop_files
 from ui.importing.attach_dialog import EPISODE, MOVIE, NOTHING
-from ui.importing.import_queue import ImportRequest, ItemState
 from ui.library.detail_pane import JOB_ID_ROLE
 from ui.library.media_model import POSTER_ROLE
 
@@ -61,7 +61,7 @@ def test_drop_on_window_fills_library_with_poster_and_ready_state(
     )
     pixmap = model.data(model.index(0, 0), POSTER_ROLE)
     assert pixmap.width() == 320 and not pixmap.isNull()
-    assert window.imports.items[0].state == ItemState.IMPORTED
+    assert window.import_dock.model.items[0].state == "Done"
 
     # The detail pane shows the file once it is selected, with its artifacts and jobs.
     assert window.library.select_media(media_id)
@@ -117,7 +117,7 @@ def test_drop_on_season_node_prefills_series_and_season(
 
 
 def test_folder_drop_reports_errors_and_duplicates_per_file(
-    idle_window, qtbot, media_dir: Path, tmp_path: Path
+    window, qtbot, media_dir: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "batch"
     folder.mkdir()
@@ -128,33 +128,26 @@ def test_folder_drop_reports_errors_and_duplicates_per_file(
     shutil.copyfile(make_clip(media_dir, Clip(seed="batch-c", duration=1)), folder / "c.mp4")
     (folder / ".hidden.mp4").write_bytes(b"skipped")
 
-    assert drop_files(idle_window, [folder])
-    dialog = idle_window.attach_dialog
+    assert drop_files(window, [folder])
+    dialog = window.attach_dialog
     assert [p.name for p in dialog.paths] == ["a.mp4", "b-same-bytes.mp4", "broken.mp4", "c.mp4"]
     for row in range(4):
         dialog.set_row(row, NOTHING, "")
     dialog.accept()
 
-    imports = idle_window.imports
-    qtbot.waitUntil(lambda: len(imports.items) == 4 and not imports.active, timeout=WAIT_MS)
-    states = {i.request.label: i.state for i in imports.items}
-    assert states == {
-        "a.mp4": ItemState.IMPORTED,
-        "b-same-bytes.mp4": ItemState.DUPLICATE,
-        "broken.mp4": ItemState.FAILED,
-        "c.mp4": ItemState.IMPORTED,
-    }
-    broken = next(i for i in imports.items if i.request.label == "broken.mp4")
-    assert "broken.mp4" in broken.message  # the core's message names the file
-    dup = next(i for i in imports.items if i.request.label == "b-same-bytes.mp4")
-    assert "a.mp4" in dup.message
-    panel = idle_window.import_panel
-    assert panel.model.rowCount() == 4
-    assert "Failed" in panel.model.index(2, 3).data()
-    qtbot.waitUntil(lambda: idle_window.library.model.rowCount() == 2, timeout=10_000)
+    model = window.import_dock.model
+    qtbot.waitUntil(lambda: model.rowCount() == 4 and model.active_count == 0, timeout=WAIT_MS)
+    states = {i.name: i.state for i in model.items}
+    assert states == {"a.mp4": "Done", "b-same-bytes.mp4": "Done", "broken.mp4": "Failed",
+                      "c.mp4": "Done"}  # fmt: skip
+    texts = {model.index(r, 0).data(): model.index(r, 3).data() for r in range(4)}
+    assert texts["broken.mp4"].startswith("Failed: ")
+    assert "broken.mp4" in texts["broken.mp4"]  # the core's message names the file
+    assert texts["b-same-bytes.mp4"] == "Done: already in the library as a.mp4"
+    qtbot.waitUntil(lambda: window.library.model.rowCount() == 2, timeout=10_000)
 
 
-def test_attach_dialog_refuses_incomplete_rows(idle_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_attach_dialog_refuses_incomplete_rows(idle_window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     a, b = tmp_path / "x1.mp4", tmp_path / "x2.mp4"
     a.write_bytes(b"1")
     b.write_bytes(b"2")
@@ -167,13 +160,17 @@ def test_attach_dialog_refuses_incomplete_rows(idle_window, tmp_path: Path) -> N
     dialog.accept()
     assert dialog.isVisible() and "both Show S01E02" in dialog.error.text()
     dialog.set_row(1, EPISODE, "Show", 1, 3)
-    dialog.accept()
-    assert not dialog.isVisible()
-    episodes = [i.request.target.episode for i in idle_window.imports.items]
-    assert episodes == [2, 3]
+    with qtbot.waitSignal(idle_window.importsSubmitted, timeout=10_000) as queued:
+        dialog.accept()
+        assert not dialog.isVisible()
+    # Queued as jobs (no workers here: they wait), each with its episode.
+    assert sorted((i.name, i.target.episode, i.state) for i in queued.args[0]) == [
+        ("x1.mp4", 2, "Waiting"),
+        ("x2.mp4", 3, "Waiting"),
+    ]
 
 
-def test_cancel_a_copy_in_progress(idle_window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cancel_a_copy_in_progress(window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     big = tmp_path / "big.mp4"
     with big.open("wb") as fh:
         block = os.urandom(1024 * 1024)
@@ -181,21 +178,22 @@ def test_cancel_a_copy_in_progress(idle_window, qtbot, tmp_path: Path) -> None: 
             fh.write(block)
     small = tmp_path / "queued.mp4"
     small.write_bytes(b"never copied")
-    imports = idle_window.imports
-    cancelled_at: list[int] = []
-
-    def on_change(row: int) -> None:
-        item = imports.items[row]
-        if row == 0 and item.state == ItemState.COPYING and item.done > 0 and not cancelled_at:
-            cancelled_at.append(item.done)
-            imports.cancel(0)
-
-    imports.itemChanged.connect(on_change)
-    rows = idle_window.submit_imports([ImportRequest(big), ImportRequest(small)])
-    imports.cancel(rows[1])  # still queued behind the big copy
-    qtbot.waitUntil(lambda: not imports.active, timeout=WAIT_MS)
-    assert cancelled_at and cancelled_at[0] < big.stat().st_size
-    assert [i.state for i in imports.items] == [ItemState.CANCELLED, ItemState.CANCELLED]
-    rt = idle_window.shell.runtime
+    model, panel = window.import_dock.model, window.import_panel
+    window.submit_imports([PathImport(big), PathImport(small)])
+    # Copies run one at a time on this host's lane: the big one copies, the small waits.
+    qtbot.waitUntil(
+        lambda: (
+            {i.name: i.state for i in model.items}
+            == {"big.mp4": "Importing", "queued.mp4": "Waiting"}
+        ),
+        timeout=WAIT_MS,
+    )
+    panel.table.selectAll()
+    panel.buttons["Cancel"].click()
+    qtbot.waitUntil(lambda: model.rowCount() == 2 and model.active_count == 0, timeout=WAIT_MS)
+    assert [i.state for i in model.items] == ["Cancelled", "Cancelled"]
+    big_item = next(i for i in model.items if i.name == "big.mp4")
+    assert (big_item.bytes_done or 0) < big.stat().st_size
+    rt = window.shell.runtime
     assert rt.library.count_media() == 0
     assert list(rt.storage.staging_dir().iterdir()) == []  # the partial copy is gone

@@ -11,7 +11,6 @@ from tests.conftest import FAST
 from tests.httpfixtures import http_server
 from tests.media import Clip, make_clip
 from tests.ui.conftest import drop_mime, shown_window
-from ui.importing.import_queue import ItemState
 from ui.importing.url_dialog import UrlImportDialog
 from ui.shell import Shell
 
@@ -23,6 +22,8 @@ def trusting_window(home: Path, qtbot):  # type: ignore[no-untyped-def]
     from mediadesk.settings import load_settings
 
     window = shown_window(Shell.open(load_settings({**FAST, "allow_private_urls": True})))
+    window.shell.start_background(server=False)
+    qtbot.waitUntil(lambda: window.shell.runtime.workers_running, timeout=30_000)
     yield window
     window.close()
 
@@ -42,13 +43,13 @@ def test_import_from_url_dialog(trusting_window, qtbot, media_dir: Path, tmp_pat
         assert dialog.title.text() == "Film" and dialog.mode.currentText() == "Movie"
         dialog.accept()
         assert not dialog.isVisible()
-        trusting_window.submit_imports([dialog.request()])
-        imports = trusting_window.imports
-        qtbot.waitUntil(lambda: not imports.active, timeout=60_000)
-    (item,) = imports.items
-    assert item.state == ItemState.IMPORTED, item.message
+        trusting_window.submit_url(*dialog.request())
+        model = trusting_window.import_dock.model
+        qtbot.waitUntil(lambda: model.rowCount() == 1 and model.active_count == 0, timeout=60_000)
+    (item,) = model.items
+    assert item.state == "Done", item.error_message
     (movie,) = trusting_window.shell.runtime.catalogue.movies()
-    assert movie.title == "Film" and movie.media_file_id == item.media_id
+    assert movie.title == "Film" and movie.media_file_id == item.media_file_id
 
 
 def test_grid_and_table_share_the_selection(idle_window, qtbot, shell, media_dir: Path) -> None:  # type: ignore[no-untyped-def]

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from mediadesk.services.catalogue import AttachTarget, EpisodeTarget, MovieTarget
+from mediadesk.services.imports import PathImport
 from mediadesk.services.naming import GuessKind, guess_from_name
-from ui.importing.import_queue import ImportRequest
 from ui.library.nodes import AttachHint
 from ui.widgets import label
 
@@ -198,9 +198,9 @@ class AttachDialog(QDialog):
         except ValueError as exc:
             raise ValueError(f"{self.paths[row].name}: {exc}") from None
 
-    def requests(self) -> list[ImportRequest]:
+    def requests(self) -> list[PathImport]:
         """The imports to run; ``ValueError`` names the first row that is not ready."""
-        out: list[ImportRequest] = []
+        out: list[PathImport] = []
         episodes: dict[tuple[str, int, int], str] = {}
         for row, path in enumerate(self.paths):
             target = self.target(row)
@@ -212,7 +212,7 @@ class AttachDialog(QDialog):
                         f"S{target.season:02d}E{target.episode:02d}"
                     )
                 episodes[key] = path.name
-            out.append(ImportRequest(path, target))
+            out.append(PathImport(path, target))
         return out
 
     def accept(self) -> None:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 from mediadesk.services.catalogue import AttachTarget
 from mediadesk.services.naming import GuessKind, guess_from_name
 from ui.importing.attach_dialog import EPISODE, MODES, MOVIE, make_target
-from ui.importing.import_queue import ImportRequest
 
 
 class UrlImportDialog(QDialog):
@@ -75,11 +74,12 @@ class UrlImportDialog(QDialog):
             self.mode.currentText(), self.title.text(), self.season.value(), self.episode.value()
         )
 
-    def request(self) -> ImportRequest:
+    def request(self) -> tuple[str, AttachTarget | None]:
+        """The URL and where the file belongs; ``ValueError`` says what is wrong."""
         url = self.url.text().strip()
         if urlsplit(url).scheme not in ("http", "https"):
             raise ValueError("enter an http:// or https:// URL")
-        return ImportRequest(url, self.target())
+        return url, self.target()
 
     def accept(self) -> None:
         try:

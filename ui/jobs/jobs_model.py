@@ -20,7 +20,7 @@ from mediadesk.events import JobProgress
 from mediadesk.jobs.views import JobView
 from mediadesk.services.jobs import JobService
 from mediadesk.services.library import LibraryService
-from ui.format import eta, percent, took
+from ui.format import eta, job_state, percent, took
 from ui.listsync import AnyIndex, IdListModel
 from ui.progress_delegate import PROGRESS_ROLE
 from ui.throttle import Throttle
@@ -105,10 +105,8 @@ class JobsModel(IdListModel):
         if col == 0:
             return job.type
         if col == 1:
-            return (
-                "CANCELLING"
-                if job.cancel_requested and not job.status.is_terminal
-                else str(job.status)
+            return job_state(
+                job.status, cancel_requested=job.cancel_requested, error_code=job.error_code
             )
         if col == COL_PROGRESS:
             return percent(progress) if job.status == JobStatus.PROCESSING else ""

@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
 from mediadesk.domain.enums import JobStatus
 from mediadesk.events import JobEnqueued, JobStateChanged
 from mediadesk.jobs.views import JobView
+from ui.format import STATE_WORDS
 from ui.jobs.jobs_model import COL_PROGRESS, JOB_ROLE, JobsModel
 from ui.progress_delegate import ProgressDelegate
 from ui.shell import Shell
-from ui.tasks import describe
+from ui.tasks import for_each
 from ui.widgets import label, named
 
 WIDTHS = [110, 100, 140, 70, 240, 70, 150]
@@ -42,7 +43,7 @@ class JobsView(QWidget):
         self.state_filter = named(QComboBox(), "jobStateFilter")
         self.state_filter.addItem("All states", None)
         for status in JobStatus:
-            self.state_filter.addItem(status.value.title(), status)
+            self.state_filter.addItem(STATE_WORDS[status], status)
         self.type_filter = named(QComboBox(), "jobTypeFilter")
         self.type_filter.addItem("All types", None)
         for name in rt.registry.names():
@@ -115,7 +116,9 @@ class JobsView(QWidget):
         self.shell.tasks.run(jobs.counts, self._show_counts, owner=self)
 
     def _show_counts(self, counts: dict[str, int]) -> None:
-        self.counts.setText(" · ".join(f"{n} {s.lower()}" for s, n in counts.items() if n))
+        self.counts.setText(
+            " · ".join(f"{n} {STATE_WORDS[JobStatus(s)].lower()}" for s, n in counts.items() if n)
+        )
 
     # Selection and actions ----------------------------------------------------------
 
@@ -144,15 +147,6 @@ class JobsView(QWidget):
     def _apply(self, verb: str, action: Callable[[str], object], jobs: list[JobView]) -> None:
         ids = [j.id for j in jobs]
 
-        def run() -> list[str]:
-            problems = []
-            for job_id in ids:
-                try:
-                    action(job_id)
-                except Exception as exc:  # one refusal does not stop the others
-                    problems.append(f"{job_id[:8]}: {describe(exc)}")
-            return problems
-
         def done(problems: list[str]) -> None:
             if problems:
                 self.message.setText(f"Could not {verb}: " + "; ".join(problems))
@@ -160,7 +154,7 @@ class JobsView(QWidget):
                 self.message.setText(f"{verb.title()}: {len(ids)} job(s)")
             self.model.schedule_resync()
 
-        self.shell.tasks.run(run, done, owner=self)
+        self.shell.tasks.run(for_each(action, ids), done, owner=self)
 
     def cancel_selected(self) -> None:
         jobs = [j for j in self.selected_jobs() if not j.status.is_terminal]

@@ -24,7 +24,7 @@ from mediadesk.domain.enums import ArtifactKind, MediaKind
 from mediadesk.jobs.views import JobView
 from mediadesk.library.views import ArtifactView, MediaFileView
 from mediadesk.runtime import Runtime
-from ui.format import duration, resolution, size
+from ui.format import duration, job_state, resolution, size
 from ui.library.thumbnails import load_thumbnail
 from ui.tasks import TaskRunner
 from ui.throttle import Throttle
@@ -233,7 +233,11 @@ class DetailPane(QScrollArea):
                 self.jobs,
                 [
                     job.type,
-                    str(job.status),
+                    job_state(
+                        job.status,
+                        cancel_requested=job.cancel_requested,
+                        error_code=job.error_code,
+                    ),
                     f"{job.attempts}/{job.max_attempts}",
                     job.created_at.astimezone().strftime("%H:%M:%S"),
                 ],

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
 from mediadesk.events import JobStateChanged, MediaChanged
 from ui.library import nodes
 from ui.library.detail_pane import DetailPane
+from ui.library.failed_imports import FailedImports
 from ui.library.filter_bar import GRID, FilterBar
 from ui.library.grid_view import PosterGrid
 from ui.library.media_model import ID_ROLE, MediaListModel
@@ -32,7 +33,8 @@ class LibraryView(QSplitter):
         self.node: LibraryNode = nodes.ALL
         self.model = MediaListModel(rt.library, shell.thumbnails, self)
 
-        self.sidebar = LibrarySidebar(rt.library, rt.catalogue, shell.tasks)
+        self.sidebar = LibrarySidebar(rt.library, rt.catalogue, shell.tasks, rt.imports)
+        self.failed_imports = FailedImports(shell)
         self.filters = FilterBar()
         self.grid = PosterGrid()
         self.table = MediaTable()
@@ -46,6 +48,7 @@ class LibraryView(QSplitter):
         center = QWidget()
         column = QVBoxLayout(center)
         column.setContentsMargins(4, 4, 4, 4)
+        column.addWidget(self.failed_imports)
         column.addWidget(self.filters)
         column.addWidget(self.stack, 1)
         self.detail = DetailPane(rt, shell.tasks)
@@ -70,6 +73,7 @@ class LibraryView(QSplitter):
         bridge = shell.bridge
         bridge.mediaChanged.connect(self._media_changed)
         bridge.jobStateChanged.connect(self._job_state_changed)
+        self.failed_imports.changed.connect(self.sidebar.schedule_counts)
         bridge.catalogueChanged.connect(self.sidebar.schedule_catalogue_reload)
         bridge.catalogueChanged.connect(self.model.on_catalogue_changed)
 
@@ -91,6 +95,7 @@ class LibraryView(QSplitter):
         )
 
     def show_node(self, node: LibraryNode) -> None:
+        self.failed_imports.set_active(node.key == nodes.FAILED.key)
         if node == self.node and self.model.rowCount() > 0:
             return
         self.node = node

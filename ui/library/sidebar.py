@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from mediadesk.services.catalogue import CatalogueService
+from mediadesk.services.imports import ImportService
 from mediadesk.services.library import LibraryService
 from ui.importing.paths import local_paths
 from ui.library import nodes
@@ -39,12 +40,14 @@ class LibrarySidebar(QTreeWidget):
         library: LibraryService,
         catalogue: CatalogueService,
         tasks: TaskRunner,
+        imports: ImportService | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("librarySidebar")
         self.library = library
         self.catalogue = catalogue
+        self.imports = imports
         self.tasks = tasks
         self.setHeaderHidden(True)
         self.setColumnCount(2)
@@ -145,7 +148,10 @@ class LibrarySidebar(QTreeWidget):
         wanted = [(n.key, n.filter) for n in nodes.TOP_LEVEL]
 
         def count() -> dict[str, int]:
-            return {key: self.library.count_media(flt) for key, flt in wanted}
+            counts = {key: self.library.count_media(flt) for key, flt in wanted}
+            if self.imports is not None:  # failed imports are listed under Failed too
+                counts[nodes.FAILED.key] += self.imports.counts().failed
+            return counts
 
         self.tasks.run(count, self._show_counts, owner=self)
 

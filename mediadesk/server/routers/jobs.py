@@ -13,12 +13,10 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from mediadesk.domain.enums import JobStatus
-from mediadesk.jobs.spec import JobSpec
 from mediadesk.jobs.views import JobView, PurgeReport
 from mediadesk.library.views import Page
 from mediadesk.server.deps import Reader, Writer
 from mediadesk.server.schemas import JobSubmit
-from mediadesk.server.state import ServerState
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
 
@@ -40,16 +38,9 @@ def list_jobs(
 
 @router.post("", response_model=JobView, status_code=201, summary="Submit a job of any type")
 def submit(body: JobSubmit, state: Writer) -> JobView:
-    return submit_job(state, body.type, body.input, body.media_file_id, body.priority)
-
-
-def submit_job(
-    state: ServerState, job_type: str, data: dict[str, Any], media_id: str | None, priority: int
-) -> JobView:
-    registry = state.runtime.registry
-    parsed = registry.parse_input(job_type, data)
-    spec = JobSpec(type=job_type, input=parsed, media_file_id=media_id, priority=priority)
-    return state.runtime.jobs.submit(spec)
+    """The input is checked against the type now: unknown or bad fields, a missing media
+    file or an unknown preset are refused at once with the field named."""
+    return state.runtime.jobs.submit_input(body.type, body.input, body.media_file_id, body.priority)
 
 
 @router.get("/counts", summary="How many jobs are in each state")

@@ -1,0 +1,51 @@
+"""``mediadesk import URL``, ``import PATH --background`` and ``mediadesk imports``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.httpfixtures import http_server
+from tests.integration.test_cli import run
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(autouse=True)
+def loopback_allowed(home: Path) -> None:
+    """The test servers are on loopback: this library may download from it."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "mediadesk.toml").write_text("allow_private_urls = true\n")
+
+
+def test_url_import_runs_as_a_job_and_is_listed(home: Path, clip: Path) -> None:
+    with http_server(clip.parent) as src:
+        out = run(home, "import", f"{src}/{clip.name}", "--movie", "Net", "--json")
+        assert out.returncode == 0, out.stderr
+        result = json.loads(out.stdout)
+        assert result["media"]["original_filename"] == clip.name and not result["duplicate"]
+        assert result["movie_id"]
+        missing = run(home, "import", f"{src}/missing.mp4")
+    assert missing.returncode == 3 and "answered 404" in missing.stderr
+    listed = json.loads(run(home, "imports", "--json").stdout)
+    assert [(i["state"], i["name"]) for i in listed] == [
+        ("Failed", "missing.mp4"),
+        ("Done", clip.name),
+    ]
+    text = run(home, "imports", "--failed").stdout
+    assert "missing.mp4" in text and "Check that the address opens in a browser" in text
+
+
+def test_background_copy_waits_for_a_consumer_on_this_host(home: Path, clip: Path) -> None:
+    out = run(home, "import", str(clip), "--background", "--json")
+    assert out.returncode == 0, out.stderr
+    queued = json.loads(out.stdout)
+    assert (queued["state"], queued["kind"]) == ("Waiting", "file")
+    # Nothing consumes this library yet: it waits; `jobs wait` becomes the consumer.
+    waited = run(home, "jobs", "wait", queued["id"], "--json")
+    assert waited.returncode == 0, waited.stderr
+    (listed,) = json.loads(run(home, "imports", "--json").stdout)
+    assert listed["state"] == "Done" and listed["media_file_id"]
+    assert run(home, "import", str(clip), "--background", "--wait").returncode == 3
