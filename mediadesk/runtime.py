@@ -26,6 +26,7 @@ from mediadesk.jobs.store import JobStore
 from mediadesk.jobs.transport import EmbeddedConsumers, JobTransport
 from mediadesk.library.db import Database
 from mediadesk.library.migrate import MigrationReport, upgrade_to_head
+from mediadesk.services.deletions import DeletionFeed
 from mediadesk.services.fetch import FetchLimits
 from mediadesk.services.ingest import IngestService
 from mediadesk.services.jobs import JobService
@@ -99,6 +100,7 @@ class Runtime:
         self.transport = JobTransport(s.resolved_queue_url, s.queues)
         self.store = JobStore(self.db, self.registry, s, self.bus, self.transport.send)
         self.library = LibraryService(self.db, self.storage, self.bus)
+        self.deletions = DeletionFeed(self.db)
         self.ingest = IngestService(
             self.db,
             self.storage,

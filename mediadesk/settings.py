@@ -83,6 +83,13 @@ class Settings(BaseSettings):
         default=None, description="HMAC key for signed stream URLs (generated when unset)"
     )
     server_signed_url_ttl: int = Field(default=6 * 3600, ge=60)
+    server_public_names: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Host names (or host:port) clients use to reach `serve`, besides loopback and "
+            'the bound address; "*" accepts any Host (behind a proxy that rewrites it)'
+        ),
+    )
     server_max_upload_bytes: int | None = Field(
         default=None, gt=0, description="Largest accepted upload; unset means 'the disk'"
     )

@@ -75,8 +75,9 @@ def build_api(state: ServerState) -> FastAPI:
         title="MediaDesk",
         version=__version__,
         description=(
-            "Upload media, follow its processing, and stream the HLS output. In `serve` "
-            "mode every write and every listing needs `Authorization: Bearer <token>`."
+            "Upload media, follow its processing, and stream the HLS output. Every write "
+            "and every listing needs `Authorization: Bearer <token>` (in the desktop app "
+            "a token made at each start, which only the app holds)."
         ),
         openapi_url="/openapi.json",
         docs_url="/docs",
@@ -112,6 +113,10 @@ def build_api(state: ServerState) -> FastAPI:
         )
         return JSONResponse(error_body(str(ErrorCode.INVALID_INPUT), problems), status_code=422)
 
+    if not state.headless:
+        # Desktop mode: no CORS at all on the API, so no other origin may read an
+        # answer or send a non-simple request (stream reads carry their own CORS).
+        return api
     api.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

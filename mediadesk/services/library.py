@@ -13,7 +13,7 @@ from mediadesk.base_types import utcnow
 from mediadesk.domain.enums import MediaKind, MediaStatus
 from mediadesk.events import CatalogueChanged, EventBus, MediaChanged
 from mediadesk.library.db import Database
-from mediadesk.library.models import Episode, MediaFile, MediaTag, Movie, Season
+from mediadesk.library.models import Episode, MediaDeletion, MediaFile, MediaTag, Movie, Season
 from mediadesk.library.queries import get_media_row, load_series
 from mediadesk.library.views import (
     LibraryListing,
@@ -220,13 +220,15 @@ class LibraryService:
         """Soft delete (hidden, files kept) or purge (row first, then every file).
 
         The row goes before the files: a crash in between leaves orphan files for the
-        sweeper, never a row pointing at something missing.
+        sweeper, never a row pointing at something missing. A tombstone written in the
+        same transaction tells every running server to stop serving it (``deletions``).
         """
         with self.db.write() as s:
             media = get_media_row(s, media_id, include_deleted=True)
             if self.before_delete is not None:
                 self.before_delete(s, media_id)
             original_key = media.original_key
+            s.add(MediaDeletion(media_file_id=media_id))
             if purge:
                 s.delete(media)
             else:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from mediadesk.jobs.outbox import WebhookDelivery
 from mediadesk.services.webhooks import verify_signature
 from tests.jobtypes import machinery_registry
-from tests.serverkit import serving
+from tests.serverkit import auth, serving
 
 pytestmark = [pytest.mark.integration]
 
@@ -69,7 +69,9 @@ def test_signed_webhooks_with_retries(home: Path) -> None:
             webhook_max_attempts=3,
         ) as host:
             api = host.url + "/api/v1"
-            job = httpx.post(api + "/jobs", json={"type": "noop", "input": {"tag": "hook"}}).json()
+            job = httpx.post(
+                api + "/jobs", json={"type": "noop", "input": {"tag": "hook"}}, headers=auth(host)
+            ).json()
             state = host.state
             assert state is not None and state.webhooks is not None
             deadline = time.monotonic() + 60
