@@ -17,7 +17,6 @@ from mediadesk.server.multipart import (
     PartEnd,
     PartStart,
     boundary_from,
-    header_params,
 )
 from mediadesk.server.paths import UnsafePath, check_raw_path, stream_key
 from mediadesk.server.ranges import (
@@ -112,12 +111,43 @@ def test_multipart_header_size_is_capped() -> None:
         MultipartParser(BOUNDARY).feed(body)
 
 
-def test_boundary_and_params() -> None:
+@pytest.mark.parametrize("sizes", [[len(b"x") * 100_000], [1000], [7, 4096]])
+@pytest.mark.parametrize("lines", [1, 3])
+def test_complete_20kb_part_header_is_refused_however_split(sizes: list[int], lines: int) -> None:
+    # A whole 20 KB header, terminator included, arriving in one chunk passed the old
+    # parser's cap (it only measured headers still waiting for their end).
+    junk = b"".join(
+        f"X-Junk-{i}: ".encode() + b"a" * (20_000 // lines) + b"\r\n" for i in range(lines)
+    )
+    body = (
+        b"--"
+        + BOUNDARY
+        + b'\r\nContent-Disposition: form-data; name="file"; filename="x"\r\n'
+        + junk
+        + b"\r\nbody\r\n--"
+        + BOUNDARY
+        + b"--\r\n"
+    )
+    with pytest.raises(MultipartError, match="header"):
+        parse_all(body, sizes)
+
+
+def test_boundary_and_names() -> None:
     assert boundary_from('multipart/form-data; boundary="abc def"') == b"abc def"
     with pytest.raises(MultipartError):
         boundary_from("application/json")
-    params = header_params('form-data; name="f"; filename*=UTF-8\'\'caf%C3%A9.mp4; filename="x"')
-    assert params == {"name": "f", "filename": "café.mp4"}
+    # RFC 7578 4.2: names are raw UTF-8; the RFC 5987 ``filename*`` form is not used.
+    raw = 'form-data; name="f"; filename*=UTF-8\'\'x%C3%A9.mp4; filename="café.mp4"'
+    body = (
+        b"--"
+        + BOUNDARY
+        + b"\r\nContent-Disposition: "
+        + raw.encode()
+        + b"\r\n\r\nz\r\n--"
+        + BOUNDARY
+        + b"--\r\n"
+    )
+    assert parse_all(body, [5]) == [("f", "café.mp4", b"z")]
 
 
 @pytest.mark.parametrize(
