@@ -93,6 +93,16 @@ class Settings(BaseSettings):
     server_max_upload_bytes: int | None = Field(
         default=None, gt=0, description="Largest accepted upload; unset means 'the disk'"
     )
+    server_upload_reserve_bytes: int = Field(
+        default=256 * 1024**2,
+        ge=0,
+        description="Free space uploads leave on the library's disk (413 beyond it)",
+    )
+    server_body_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds an upload body may send nothing before it is dropped",
+    )
     server_rate_limit: float = Field(
         default=20.0, gt=0, description="Writes per second per client address (burst 4x)"
     )

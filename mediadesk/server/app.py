@@ -53,6 +53,7 @@ STATUS_FOR = {
     ErrorCode.UNSUPPORTED_MEDIA: 415,
     ErrorCode.LIBRARY_LOCKED: 423,
     ErrorCode.DISK_FULL: 507,
+    ErrorCode.TIMEOUT: 408,  # an upload body that went silent
 }
 
 

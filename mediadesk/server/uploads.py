@@ -18,8 +18,9 @@ import anyio
 from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-from mediadesk.errors import ErrorCode, InvalidInput
+from mediadesk.errors import InvalidInput
 from mediadesk.fsutil import storage_error
+from mediadesk.server.limits import TooLarge
 from mediadesk.server.multipart import MultipartParser, PartData, PartEnd, PartStart
 from mediadesk.storage.base import StagedFile, StagingWriter
 
@@ -27,10 +28,6 @@ BATCH = 1024 * 1024
 DEPTH = 4  # batches queued per consumer: at most ~5 MiB held per upload
 MAX_FIELD_BYTES = 64 * 1024
 FILE_FIELDS = ("file", "media", "upload")
-
-
-class TooLarge(InvalidInput):
-    code = ErrorCode.TOO_LARGE
 
 
 @asynccontextmanager
@@ -103,7 +100,7 @@ class PipelinedWriter:
     async def write(self, data: bytes) -> None:
         self.received += len(data)
         if self.limit is not None and self.received > self.limit:
-            raise TooLarge(f"the upload is larger than the {self.limit}-byte limit")
+            raise TooLarge(f"the upload is larger than the {self.limit} bytes it may send")
         self._batch += data
         if len(self._batch) >= BATCH:
             await self._submit()
@@ -140,7 +137,15 @@ async def stage_stream(
             if chunk:
                 await pipe.write(chunk)
         await pipe.flush()
-    return await anyio.to_thread.run_sync(writer.finish)
+    return await finish(writer)
+
+
+async def finish(writer: StagingWriter) -> StagedFile:
+    """fsync and close; a full disk here is DISK_FULL (507) like anywhere else."""
+    try:
+        return await anyio.to_thread.run_sync(writer.finish)
+    except OSError as exc:
+        raise storage_error(exc, "finishing an upload") from exc
 
 
 async def stage_multipart(
@@ -182,8 +187,7 @@ async def stage_multipart(
         await pipe.flush()
     if not got_file or filename is None:
         raise InvalidInput("the form has no file part (send it as field 'file')")
-    staged = await anyio.to_thread.run_sync(writer.finish)
-    return MultipartResult(staged, filename, fields)
+    return MultipartResult(await finish(writer), filename, fields)
 
 
 def _is_file(part: PartStart, filename: str | None, got_file: bool) -> bool:
