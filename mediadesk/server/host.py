@@ -68,7 +68,9 @@ class ServerHost:
         settings = self.runtime.settings
         secrets_ = ensure_secrets(settings, self.headless)
         metrics = ServerMetrics()
-        metrics.attach(self.runtime.bus)
+        metrics.attach(
+            self.runtime.bus, self.runtime.jobs.counts, self.runtime.library.status_counts
+        )
         staging = self.runtime.storage.staging_dir()
         state = ServerState(
             runtime=self.runtime,

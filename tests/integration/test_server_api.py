@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.media import Clip, make_clip
 from tests.serverkit import auth, raw_request, serving, upload, wait_media
@@ -307,6 +308,14 @@ def test_url_import_presets_health_metrics_openapi(home: Path, clip: Path) -> No
         metrics = httpx.get(host.url + "/metrics", headers=auth(host)).text
         assert 'mediadesk_jobs{state="PENDING"}' in metrics
         assert "mediadesk_queue_depth" in metrics and "mediadesk_encode_speed" in metrics
+        # Valid exposition text, as a Prometheus server reads it.
+        families = {f.name: f for f in text_string_to_metric_families(metrics)}
+        assert {"mediadesk_http_requests", "mediadesk_uploads", "mediadesk_media_files"} <= set(
+            families
+        )
+        requests = families["mediadesk_http_requests"]
+        assert requests.type == "counter"
+        assert any(s.labels == {"area": "api", "status": "200"} for s in requests.samples)
         spec = httpx.get(host.url + "/openapi.json", headers=auth(host)).json()
         for path in ("/media/upload", "/media-files/{media_id}", "/stream/hls/{media_id}/{path}"):
             assert path in spec["paths"]
