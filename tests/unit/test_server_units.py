@@ -28,7 +28,7 @@ from mediadesk.server.ranges import (
 )
 from mediadesk.server.signing import UrlSigner
 from mediadesk.server.tus import parse_metadata
-from mediadesk.services.webhooks import sign, verify_signature
+from mediadesk.services.webhooks import sign, signed_headers, signing_key, verify_signature
 
 BOUNDARY = b"----md-boundary-7MA4YWxkTrZu0gW"
 
@@ -248,6 +248,22 @@ def test_webhook_signature_round_trip() -> None:
     assert not verify_signature(b"secret", "42", str(ts), b"{ }", signature, now=now)
     assert not verify_signature(b"other", "42", str(ts), b"{}", signature, now=now)
     assert not verify_signature(b"secret", "42", str(ts), b"{}", signature, now=now + 3600)
+    # Several signatures (a rotated secret): any one of them may match.
+    assert verify_signature(b"secret", "42", str(ts), b"{}", f"v1,bm9wZQ== {signature}", now=now)
+
+
+def test_webhook_signature_is_standard_webhooks() -> None:
+    from datetime import UTC, datetime
+
+    from standardwebhooks.webhooks import Webhook
+
+    key = signing_key(b"whsec_" + base64.b64encode(b"0123456789abcdef"))
+    assert key == b"0123456789abcdef"
+    assert signing_key(b"plain secret") == b"plain secret"
+    headers = signed_headers(key, "msg_7", b'{"a":1}', now=1_700_000_000)
+    reference = Webhook(key).sign("msg_7", datetime.fromtimestamp(1_700_000_000, UTC), b'{"a":1}')
+    assert headers["webhook-signature"] == reference
+    assert headers["webhook-timestamp"] == "1700000000"
 
 
 def test_json_log_lines_carry_extra_fields() -> None:
