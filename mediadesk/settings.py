@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # S3 refuses parts under 5 MiB (except the last), so neither may go below it.
     s3_part_size: int = Field(default=16 * 1024**2, ge=5 * 1024**2, le=5 * 1024**3)
     s3_multipart_threshold: int = Field(default=16 * 1024**2, ge=5 * 1024**2)
+    s3_upload_concurrency: int = Field(
+        default=4, ge=1, le=32, description="Parts of one upload sent at once (each in memory)"
+    )
     s3_max_attempts: int = Field(
         default=6, ge=1, le=20, description="Tries per S3 request (throttling, lost connections)"
     )
