@@ -210,11 +210,15 @@ def timed_copy(src: Path, dst: Path) -> float:
     return time.perf_counter() - started
 
 
-def upload_once(served: Served, big: Path, n: int) -> float:
+def upload_once(served: Served, big: Path, n: int, form: bool) -> float:
+    base = f"http://127.0.0.1:{served.port}"
+    how = ["-F", f"file=@{big}", f"{base}/media/upload"] if form else [
+        "-T", str(big), f"{base}/api/v1/uploads/big{n}.ts"
+    ]  # fmt: skip
     started = time.perf_counter()
     done = subprocess.run(
-        ["curl", "-sS", "-f", "-T", str(big), "-H", f"Authorization: Bearer {served.token}",
-         "-o", "/dev/null", f"http://127.0.0.1:{served.port}/api/v1/uploads/big{n}.ts"],
+        ["curl", "-sS", "-f", "-H", f"Authorization: Bearer {served.token}", "-o", "/dev/null",
+         *how],
         check=False,
     )  # fmt: skip
     if done.returncode != 0:
@@ -234,6 +238,7 @@ def main() -> int:
     parser.add_argument("--skip-segments", action="store_true")
     parser.add_argument("--baseline", default=None, help="git revision to run beside ours")
     parser.add_argument("--rounds", type=int, default=2, help="upload rounds (best of)")
+    parser.add_argument("--repeat", type=int, default=1, help="segment rounds (best of)")
     parser.add_argument("--dir", type=Path, default=None, help="work directory (default: tmp)")
     args = parser.parse_args()
 
@@ -262,19 +267,28 @@ def main() -> int:
         procs.append(nginx)
         print(f"segments: {SEGMENTS} x {segment_bytes / 1e6:.2f} MB, wrk -t2 {args.seconds}s each")
         print(f"{'conns':>5} {'server':>12} {'req/s':>9} {'p99 ms':>8} {'errors':>6}  ratio")
-        for conns in () if args.skip_segments else (64, 200):
-            nginx_result = wrk(nginx_port, ours.paths, conns, args.seconds, work)
-            print(
-                f"{conns:>5} {'nginx':>12} {nginx_result['rps']:>9.0f} "
-                f"{nginx_result['p99_ms']:>8.1f} {nginx_result['errors']:>6.0f}"
-            )
-            for served in servers:
-                got = wrk(served.port, served.paths, conns, args.seconds, work)
-                served_rps = got["rps"]
+        best: dict[tuple[int, str], float] = {}
+        for _repeat in range(0 if args.skip_segments else args.repeat):
+            for conns in (64, 200):
+                nginx_result = wrk(nginx_port, ours.paths, conns, args.seconds, work)
                 print(
-                    f"{conns:>5} {served.name:>12} {served_rps:>9.0f} {got['p99_ms']:>8.1f} "
-                    f"{got['errors']:>6.0f}  {served_rps / nginx_result['rps']:.2f}x nginx"
+                    f"{conns:>5} {'nginx':>12} {nginx_result['rps']:>9.0f} "
+                    f"{nginx_result['p99_ms']:>8.1f} {nginx_result['errors']:>6.0f}"
                 )
+                for served in servers:
+                    got = wrk(served.port, served.paths, conns, args.seconds, work)
+                    served_rps = got["rps"]
+                    key = (conns, served.name)
+                    best[key] = max(best.get(key, 0.0), served_rps)
+                    print(
+                        f"{conns:>5} {served.name:>12} {served_rps:>9.0f} {got['p99_ms']:>8.1f} "
+                        f"{got['errors']:>6.0f}  {served_rps / nginx_result['rps']:.2f}x nginx"
+                    )
+        if args.baseline and best:
+            print(f"best of {args.repeat}, ours / {args.baseline}:")
+            for conns in (64, 200):
+                theirs, mine = best[(conns, args.baseline)], best[(conns, "ours")]
+                print(f"{conns:>5} {theirs:>9.0f} -> {mine:>9.0f} req/s  {mine / theirs:.3f}x")
         if not args.skip_upload:
             big = work / "big.ts"
             make_big_ts(big, args.upload_gb, rung / "seg_000.ts")
@@ -282,25 +296,32 @@ def main() -> int:
             rss_before = {s.name: vm_hwm_mib(s.proc.pid) for s in servers}
             # The disk is shared and noisy: alternate copy and uploads, keep the best of each.
             copies: list[float] = []
-            uploads: dict[str, list[float]] = {s.name: [] for s in servers}
+            kinds = ("PUT", "multipart")
+            uploads: dict[tuple[str, str], list[float]] = {}
             for n in range(args.rounds):
                 copies.append(timed_copy(big, work / "copy.ts"))
                 (work / "copy.ts").unlink()
-                for served in servers:
-                    # A duplicate after the first round: same bytes, same work on the wire.
-                    uploads[served.name].append(upload_once(served, big, n))
+                for kind in kinds:
+                    for served in servers:
+                        # A duplicate after the first: same bytes, same work on the wire.
+                        took = upload_once(served, big, n, form=kind == "multipart")
+                        uploads.setdefault((kind, served.name), []).append(took)
             copy_s = min(copies)
             gib = size / 1024**3
             print(f"upload: {gib:.2f} GiB, best of {args.rounds} each")
-            print(f"  local copy+fsync {copy_s:6.1f} s  {size / copy_s / 1e6:7.0f} MB/s")
+            print(f"  local copy+fsync       {copy_s:6.1f} s  {size / copy_s / 1e6:7.0f} MB/s")
+            for kind in kinds:
+                for served in servers:
+                    upload_s = min(uploads[(kind, served.name)])
+                    print(
+                        f"  {kind:>9} to {served.name:<9} {upload_s:6.1f} s"
+                        f"  {size / upload_s / 1e6:7.0f} MB/s"
+                        f"  ({copy_s / upload_s:.2f}x the copy's throughput)"
+                    )
             for served in servers:
-                upload_s = min(uploads[served.name])
                 print(
-                    f"  PUT to {served.name:<9} {upload_s:6.1f} s  {size / upload_s / 1e6:7.0f}"
-                    " MB/s"
-                    f"  ({copy_s / upload_s:.2f}x the copy's throughput); peak RSS"
-                    f" {rss_before[served.name]:.0f} MiB before, "
-                    f"{vm_hwm_mib(served.proc.pid):.0f} MiB after"
+                    f"  {served.name} peak RSS {rss_before[served.name]:.0f} MiB before the"
+                    f" uploads, {vm_hwm_mib(served.proc.pid):.0f} MiB after"
                 )
     finally:
         for proc in procs:
