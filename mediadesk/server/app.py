@@ -14,7 +14,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from mediadesk import __version__
 from mediadesk.errors import ErrorCode, MediaDeskError
-from mediadesk.server.files import Receive, Scope, Send
+from mediadesk.server.files import Receive, Scope, Send, send_json
 from mediadesk.server.routers import (
     catalogue,
     contract,
@@ -205,17 +205,7 @@ class BodyLimit:
 
 async def _too_large(send: Send) -> None:
     body = json.dumps(error_body("TOO_LARGE", f"request body over {MAX_BODY} bytes")).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_json(send, 413, body)
 
 
 class Front:

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from mediadesk.server.files import Receive, Scope, Send
+from mediadesk.server.files import Receive, Scope, Send, send_json
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]", "localhost.localdomain")
 WILDCARDS = ("0.0.0.0", "::", "")  # noqa: S104 - names of the wildcard binds
@@ -149,16 +149,6 @@ class HostGuard:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not self.policy.allows(host_header(scope)):
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 421,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(MISDIRECTED)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": MISDIRECTED})
+            await send_json(send, 421, MISDIRECTED)
             return
         await self.app(scope, receive, send)
