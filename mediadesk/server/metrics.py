@@ -84,6 +84,7 @@ class ServerMetrics:
             ["type", "state"],
             registry=self.registry,
         )
+        self._request_children: dict[tuple[str, int], Counter] = {}
         self._lock = threading.Lock()
         self._speeds: dict[str, tuple[float, float]] = {}  # job id -> (speed, when)
         self.started = time.time()
@@ -114,7 +115,12 @@ class ServerMetrics:
                 self._speeds.pop(event.job_id, None)
 
     def record_request(self, area: str, status: int, sent: int = 0) -> None:
-        self.requests.labels(area, str(status)).inc()
+        # Children are looked up once per (area, status): ``labels()`` validates and
+        # locks on every call, and this runs for every segment served.
+        child = self._request_children.get((area, status))
+        if child is None:
+            child = self._request_children[(area, status)] = self.requests.labels(area, str(status))
+        child.inc()
         if sent:
             self.sent.inc(sent)
 
