@@ -21,6 +21,7 @@ from pathlib import Path
 import boto3
 
 from bench.baseline import module_at
+from bench.serve import cpu_s
 from mediadesk.netutil import free_port, wait_for_port
 from mediadesk.storage.s3_client import S3Location, make_client
 
@@ -33,11 +34,6 @@ def make_file(path: Path, gib: float) -> None:
     with path.open("wb") as fh:
         for _ in range(int(gib * 1024 / 8)):
             fh.write(block)
-
-
-def cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> int:

@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -185,6 +186,12 @@ def start_mediadesk(name: str, home: Path, backend: str, tree: Path | None = Non
     return Served(name, proc, port, token, home)
 
 
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def vm_hwm_mib(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
     kib = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))  # type: ignore[union-attr]
@@ -268,6 +275,7 @@ def main() -> int:
         print(f"segments: {SEGMENTS} x {segment_bytes / 1e6:.2f} MB, wrk -t2 {args.seconds}s each")
         print(f"{'conns':>5} {'server':>12} {'req/s':>9} {'p99 ms':>8} {'errors':>6}  ratio")
         best: dict[tuple[int, str], float] = {}
+        cpu_us: dict[tuple[int, str], list[float]] = {}
         for _repeat in range(0 if args.skip_segments else args.repeat):
             for conns in (64, 200):
                 nginx_result = wrk(nginx_port, ours.paths, conns, args.seconds, work)
@@ -276,19 +284,31 @@ def main() -> int:
                     f"{nginx_result['p99_ms']:>8.1f} {nginx_result['errors']:>6.0f}"
                 )
                 for served in servers:
+                    cpu_before = cpu_s(served.proc.pid)
                     got = wrk(served.port, served.paths, conns, args.seconds, work)
                     served_rps = got["rps"]
+                    # CPU per request: steadier than req/s on a machine shared with others.
+                    per_request = (cpu_s(served.proc.pid) - cpu_before) / (
+                        served_rps * args.seconds
+                    )
                     key = (conns, served.name)
                     best[key] = max(best.get(key, 0.0), served_rps)
+                    cpu_us.setdefault(key, []).append(per_request * 1e6)
                     print(
                         f"{conns:>5} {served.name:>12} {served_rps:>9.0f} {got['p99_ms']:>8.1f} "
                         f"{got['errors']:>6.0f}  {served_rps / nginx_result['rps']:.2f}x nginx"
+                        f"  {per_request * 1e6:.0f} us CPU/request"
                     )
         if args.baseline and best:
-            print(f"best of {args.repeat}, ours / {args.baseline}:")
+            print(f"best of {args.repeat}, ours / {args.baseline} (req/s; median CPU/request):")
             for conns in (64, 200):
                 theirs, mine = best[(conns, args.baseline)], best[(conns, "ours")]
-                print(f"{conns:>5} {theirs:>9.0f} -> {mine:>9.0f} req/s  {mine / theirs:.3f}x")
+                their_cpu = statistics.median(cpu_us[(conns, args.baseline)])
+                my_cpu = statistics.median(cpu_us[(conns, "ours")])
+                print(
+                    f"{conns:>5} {theirs:>9.0f} -> {mine:>9.0f} req/s  {mine / theirs:.3f}x;"
+                    f"  {their_cpu:.0f} -> {my_cpu:.0f} us  {my_cpu / their_cpu:.3f}x"
+                )
         if not args.skip_upload:
             big = work / "big.ts"
             make_big_ts(big, args.upload_gb, rung / "seg_000.ts")
