@@ -26,6 +26,7 @@ from mediadesk.jobs.store import JobStore
 from mediadesk.jobs.transport import EmbeddedConsumers, JobTransport
 from mediadesk.library.db import Database
 from mediadesk.library.migrate import MigrationReport, upgrade_to_head
+from mediadesk.services.catalogue import CatalogueService
 from mediadesk.services.deletions import DeletionFeed
 from mediadesk.services.fetch import FetchLimits
 from mediadesk.services.ingest import IngestService
@@ -82,7 +83,6 @@ class Runtime:
         self._opened = False
         self._consumers: EmbeddedConsumers | None = None
         self._lock: LibraryLock | None = None
-        self.monitor: JobMonitor | None = None
         self.reaper: Reaper | None = None
         self.migration: MigrationReport | None = None
 
@@ -99,7 +99,12 @@ class Runtime:
         self.storage: Storage = create_storage(s)
         self.transport = JobTransport(s.resolved_queue_url, s.queues)
         self.store = JobStore(self.db, self.registry, s, self.bus, self.transport.send)
-        self.library = LibraryService(self.db, self.storage, self.bus)
+        # Built here, started by start_workers(): cancels reach local jobs through it.
+        self.monitor = JobMonitor(self.store, self.bus, s.heartbeat_interval)
+        self.jobs = JobService(self.db, self.store, s, self.storage, self.monitor)
+        self.pipeline = PipelinePlanner(self.store, self.registry, s)
+        self.library = LibraryService(self.db, self.storage, self.bus, self.jobs)
+        self.catalogue = CatalogueService(self.db, self.bus)
         self.deletions = DeletionFeed(self.db)
         self.ingest = IngestService(
             self.db,
@@ -112,11 +117,10 @@ class Runtime:
                 max_redirects=s.url_max_redirects,
                 allow_private=s.allow_private_urls,
             ),
+            store=self.store,
+            planner=self.pipeline,
+            catalogue=self.catalogue,
         )
-        self.pipeline = PipelinePlanner(self.store, self.registry, s)
-        self.ingest.hook = self.pipeline
-        self.jobs = JobService(self.db, self.store, s, self.storage)
-        self.library.before_delete = self.jobs.cancel_for_media
         self.mastering = MasteringService(self.library, self.jobs)
         self._opened = True
         return self
@@ -152,8 +156,6 @@ class Runtime:
         if self._consumers is not None:
             return
         self.ffmpeg()  # fail early and clearly when ffmpeg is missing
-        self.monitor = JobMonitor(self.store, self.bus, self.settings.heartbeat_interval)
-        self.jobs.monitor = self.monitor
         runner = JobRunner(
             settings=self.settings,
             db=self.db,
@@ -180,7 +182,7 @@ class Runtime:
 
     def interrupt_running(self) -> None:
         """Interrupt every job running here now; they go back to PENDING for others."""
-        if self.monitor is not None:
+        if self._opened:
             self.monitor.cancel_all()
 
     def stop(self, grace: float = 10.0) -> None:
@@ -190,17 +192,15 @@ class Runtime:
         INTERRUPTED) and runs again on the next start, from the beginning.
         """
         if self._consumers is not None:
-            if not self._consumers.stop(timeout=grace) and self.monitor is not None:
+            if not self._consumers.stop(timeout=grace):
                 self.monitor.cancel_all()
                 self._consumers.stop(timeout=self.settings.cancel_grace + 5)
             self._consumers = None
         if self.reaper is not None:
             self.reaper.stop()
             self.reaper = None
-        if self.monitor is not None:
-            self.monitor.stop()
-            self.monitor = None
         if self._opened:
+            self.monitor.stop()
             self.transport.close()
             self.db.dispose()
             self._opened = False

@@ -16,10 +16,12 @@ RUN_PACKAGES="ffmpeg libmpv2 libgl1 libegl1 libglib2.0-0 libxkbcommon0 libxkbcom
   libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
   libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-randr0 libxcb-xkb1
   fonts-dejavu-core ca-certificates"
-# Real servers and real players for the tests: Xvfb for screenshots, Redis and
-# PostgreSQL for scale-out, Chromium for hls.js, VLC, and nginx + wrk for benchmarks;
-# systemd-analyze and desktop-file-validate check the packaging files.
-TEST_PACKAGES="xvfb xauth redis-server postgresql chromium vlc-bin vlc-plugin-base
+# Real servers and real players for the tests: Xvfb for screenshots and the app's
+# entry-point test (which asks the X server with x11-utils' xwininfo whether the
+# window is mapped), Redis and PostgreSQL for scale-out, Chromium for hls.js, VLC,
+# and nginx + wrk for benchmarks; systemd-analyze and desktop-file-validate check the
+# packaging files.
+TEST_PACKAGES="xvfb xauth x11-utils redis-server postgresql chromium vlc-bin vlc-plugin-base
   nginx-light wrk procps systemd desktop-file-utils"
 
 case "$PURPOSE" in

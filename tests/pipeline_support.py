@@ -15,19 +15,20 @@ from pathlib import Path
 from typing import Any
 
 from mediadesk.domain.enums import MediaStatus
+from tests.waiting import wait_until
 
 WAIT_S = 300.0
 
 
 def wait_done(rt: Any, media_id: str, timeout: float = WAIT_S) -> Any:
     """The media view once it is READY or FAILED (with its artifacts)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        media = rt.library.get_media(media_id, detail=False)
-        if media.status in (MediaStatus.READY, MediaStatus.FAILED):
-            return rt.library.get_media(media_id)
-        time.sleep(0.2)
-    raise AssertionError(f"media {media_id} still {media.status} after {timeout}s")
+    wait_until(
+        lambda: rt.library.get_media(media_id, detail=False).status,
+        f"media {media_id} to be READY or FAILED",
+        until=lambda status: status in (MediaStatus.READY, MediaStatus.FAILED),
+        timeout=timeout,
+    )
+    return rt.library.get_media(media_id)
 
 
 def import_and_wait(rt: Any, path: Path, timeout: float = WAIT_S) -> Any:
@@ -109,6 +110,11 @@ class FifoTripwire:
     Opening a FIFO for writing with O_NONBLOCK succeeds only while a reader has it
     open (or is blocked opening it), so a polling writer sees every read attempt;
     it then writes a few bytes and closes, so the reader never hangs.
+
+    A reader's (blocking) open returns only once the watcher's open succeeded, and the
+    watcher records the hit before it writes or looks at the stop flag again. So once
+    the readers have exited and the ``with`` block has ended (the watcher is joined),
+    ``opened`` is final: "never opened" is then exact, with no waiting.
     """
 
     def __init__(self, path: Path) -> None:
@@ -125,6 +131,9 @@ class FifoTripwire:
             except OSError as exc:
                 if exc.errno != errno.ENXIO:
                     raise
+                # Not waiting for an outcome: a writer cannot block until a reader
+                # comes (a blocking open would hang here when nobody ever reads), so
+                # it polls; 5 ms keeps a reader's blocked open short.
                 time.sleep(0.005)
                 continue
             self.opened.set()
@@ -139,3 +148,4 @@ class FifoTripwire:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
+        assert not self._thread.is_alive(), "the tripwire's watcher did not stop"

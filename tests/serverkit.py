@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +22,7 @@ from mediadesk.server.host import ServerHost
 from mediadesk.settings import Settings, load_settings
 from tests.conftest import FAST
 from tests.media import Clip, make_clip
+from tests.waiting import wait_until
 
 TERMINAL = {"COMPLETED", "FAILED", "DEAD"}
 
@@ -90,13 +90,15 @@ def upload(host: ServerHost, path: Path, **fields: str) -> dict[str, Any]:
 
 
 def wait_media(host: ServerHost, media_id: str, timeout: float = 240.0) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        r = httpx.get(f"{host.url}/media-files/{media_id}", headers=auth(host), timeout=30)
-        body = dict(r.json())
-        if body["status"] in ("READY", "FAILED") or time.monotonic() > deadline:
-            return body
-        time.sleep(0.3)
+    """The media file's JSON once it is READY or FAILED."""
+    return wait_until(
+        lambda: dict(
+            httpx.get(f"{host.url}/media-files/{media_id}", headers=auth(host), timeout=30).json()
+        ),
+        f"media {media_id} to be READY or FAILED",
+        until=lambda body: body["status"] in ("READY", "FAILED"),
+        timeout=timeout,
+    )
 
 
 def make_hls(out: Path, source: Path) -> Path:

@@ -116,7 +116,7 @@ def _describe(m: MediaFileView) -> None:
 
 def cmd_library_list(args: argparse.Namespace, settings: Settings) -> int:
     with Runtime(settings) as rt:
-        listing = rt.library.listing()
+        listing = rt.catalogue.listing()
     if args.json:
         print_json(listing)
         return EXIT_OK

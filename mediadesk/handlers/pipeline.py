@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from mediadesk.domain.enums import MediaKind
 from mediadesk.handlers.probe import ProbeInput
-from mediadesk.jobs.models import Job
 from mediadesk.jobs.registry import JobRegistry
 from mediadesk.jobs.spec import JobSpec
-from mediadesk.jobs.store import AfterCommit, JobStore, Wakeup
+from mediadesk.jobs.store import JobStore, UnitOfWork
 from mediadesk.library.models import MediaFile
 from mediadesk.settings import Settings
 
@@ -35,7 +31,7 @@ def pipeline_steps(settings: Settings, registry: JobRegistry, kind: MediaKind) -
 
 
 class PipelinePlanner:
-    """Implements the ingest hook: plans jobs in the import's own transaction."""
+    """Plans a new media file's jobs in the same unit of work that creates the file."""
 
     def __init__(self, store: JobStore, registry: JobRegistry, settings: Settings) -> None:
         self.store = store
@@ -45,7 +41,8 @@ class PipelinePlanner:
     def steps_for(self, kind: MediaKind) -> list[str]:
         return pipeline_steps(self.settings, self.registry, kind)
 
-    def on_media_created(self, session: Session, media: MediaFile) -> list[str]:
+    def plan(self, uow: UnitOfWork, media: MediaFile) -> list[str]:
+        """Add the file's pipeline (probe first, the rest chained after it) to ``uow``."""
         steps = [s for s in self.steps_for(media.kind) if s != "probe"]
         spec = JobSpec(
             type="probe",
@@ -53,11 +50,4 @@ class PipelinePlanner:
             media_file_id=media.id,
             pipeline=True,
         )
-        job = self.store.add(session, spec, AfterCommit([], []))
-        return [job.id]
-
-    def after_commit(self, job_ids: list[str]) -> None:
-        with self.store.db.read() as s:
-            rows = s.execute(select(Job.id, Job.queue, Job.priority).where(Job.id.in_(job_ids)))
-            wakeups = [Wakeup(i, q, p) for i, q, p in rows]
-        self.store.send(wakeups)
+        return [self.store.add(uow, spec).id]

@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 import random
 import socket
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from mediadesk.base_types import utcnow
 from mediadesk.domain.enums import JobStatus, MediaStatus
-from mediadesk.errors import ErrorCode, MediaDeskError
+from mediadesk.errors import Conflict, ErrorCode, MediaDeskError, NotFound
 from mediadesk.events import EventBus, JobEnqueued, JobStateChanged, MediaChanged
 from mediadesk.jobs.models import Job, JobAttempt
 from mediadesk.jobs.registry import JobRegistry
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 
 HOSTNAME = socket.gethostname()
 MAX_LOST_ATTEMPTS = 5
+TERMINAL = (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.DEAD)
 
 
 @dataclass(frozen=True)
@@ -60,11 +62,17 @@ class Claim:
 
 
 @dataclass
-class AfterCommit:
-    """Messages and events that become true only when the transaction commits."""
+class UnitOfWork:
+    """One write transaction and what becomes true only when it commits.
 
-    wakeups: list[Wakeup]
-    events: list[Any]
+    Every job added through it gets its queue message and a ``JobEnqueued`` event once
+    the transaction has committed, and nothing at all when it rolls back: this is the
+    one way into the job system (ingest, follow-ups, retries, services).
+    """
+
+    session: Session
+    wakeups: list[Wakeup] = field(default_factory=list)
+    events: list[Any] = field(default_factory=list)
 
 
 class JobStore:
@@ -84,10 +92,17 @@ class JobStore:
 
     # Creating ---------------------------------------------------------------------
 
-    def add(
-        self, session: Session, spec: JobSpec, after: AfterCommit, parent_id: str | None = None
-    ) -> Job:
-        """Create a job inside the caller's transaction; its message goes after commit."""
+    @contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        """A write transaction whose queue messages and events go out after its commit."""
+        with self.db.write() as session:
+            uow = UnitOfWork(session)
+            yield uow
+        self.flush(uow)
+
+    def add(self, uow: UnitOfWork, spec: JobSpec, parent_id: str | None = None) -> Job:
+        """Create a job inside the unit of work; its message goes after the commit."""
+        session = uow.session
         job_type = self.registry.get(spec.type)
         data = self.registry.parse_input(spec.type, spec.input.model_dump(mode="json"))
         job = Job(
@@ -102,10 +117,10 @@ class JobStore:
         )
         session.add(job)
         session.flush()
-        after.wakeups.append(Wakeup(job.id, job.queue, job.priority))
-        after.events.append(JobEnqueued(job.id, job.type, job.media_file_id))
+        uow.wakeups.append(Wakeup(job.id, job.queue, job.priority))
+        uow.events.append(JobEnqueued(job.id, job.type, job.media_file_id))
         if spec.pipeline and spec.media_file_id:
-            after.events.extend(refresh_media_status(session, spec.media_file_id))
+            uow.events.extend(refresh_media_status(session, spec.media_file_id))
         return job
 
     def queue_for(self, job_type: str) -> str:
@@ -121,16 +136,13 @@ class JobStore:
         return default if default in self.settings.queues else self.settings.queues[0]
 
     def enqueue(self, specs: Iterable[JobSpec]) -> list[str]:
-        after = AfterCommit([], [])
-        with self.db.write() as s:
-            ids = [self.add(s, spec, after).id for spec in specs]
-        self.flush(after)
-        return ids
+        with self.unit_of_work() as uow:
+            return [self.add(uow, spec).id for spec in specs]
 
-    def flush(self, after: AfterCommit) -> None:
-        if after.wakeups:
-            self.send(after.wakeups)
-        for event in after.events:
+    def flush(self, uow: UnitOfWork) -> None:
+        if uow.wakeups:
+            self.send(uow.wakeups)
+        for event in uow.events:
             self.bus.publish(event)
 
     # Running ----------------------------------------------------------------------
@@ -146,7 +158,8 @@ class JobStore:
         ``attempt_fields(job_id, number)`` fills the new attempt row in the same write.
         """
         now = utcnow()
-        with self.db.write() as s:
+        with self.unit_of_work() as uow:
+            s = uow.session
             won = cast(
                 CursorResult[Any],
                 s.execute(
@@ -185,9 +198,9 @@ class JobStore:
             )
             s.add(attempt)
             s.flush()
-            events: list[Any] = [JobStateChanged(job.id, job.type, job.media_file_id, "PROCESSING")]
+            uow.events.append(JobStateChanged(job.id, job.type, job.media_file_id, "PROCESSING"))
             if job.pipeline and job.media_file_id:
-                events.extend(refresh_media_status(s, job.media_file_id))
+                uow.events.extend(refresh_media_status(s, job.media_file_id))
             claim = Claim(
                 job.id,
                 job.type,
@@ -198,7 +211,6 @@ class JobStore:
                 job.media_file_id,
                 job.queue,
             )
-        self.flush(AfterCommit([], events))
         return claim
 
     def deferred(self, job_id: str) -> Wakeup | None:
@@ -263,8 +275,8 @@ class JobStore:
     def complete(self, claim: Claim, outcome: Outcome, attempt_fields: dict[str, Any]) -> bool:
         """Commit a successful attempt. False when the lease was lost meanwhile."""
         now = utcnow()
-        after = AfterCommit([], [])
-        with self.db.write() as s:
+        with self.unit_of_work() as uow:
+            s = uow.session
             job = s.get_one(Job, claim.job_id)
             attempt = s.get_one(JobAttempt, claim.attempt_id)
             _finish_attempt(attempt, "SUCCEEDED", now, attempt_fields)
@@ -286,17 +298,16 @@ class JobStore:
             }
             for spec in outcome.follow_ups:
                 if (spec.type, spec.media_file_id) not in started:
-                    self.add(s, spec, after, parent_id=job.id)
+                    self.add(uow, spec, parent_id=job.id)
             job.status = JobStatus.COMPLETED
             job.result_json = outcome.result
             job.error_code = job.error_message = None
             job.locked_by = None
             job.progress, job.eta_seconds = 100.0, 0.0
             job.completed_at = now
-            after.events.append(JobStateChanged(job.id, job.type, job.media_file_id, "COMPLETED"))
+            uow.events.append(JobStateChanged(job.id, job.type, job.media_file_id, "COMPLETED"))
             if job.pipeline and job.media_file_id:
-                after.events.extend(refresh_media_status(s, job.media_file_id))
-        self.flush(after)
+                uow.events.extend(refresh_media_status(s, job.media_file_id))
         return True
 
     def _record_artifacts(self, s: Session, job: Job, outcome: Outcome) -> None:
@@ -330,8 +341,8 @@ class JobStore:
         self, claim: Claim, error: MediaDeskError, attempt_fields: dict[str, Any]
     ) -> JobStatus:
         now = utcnow()
-        after = AfterCommit([], [])
-        with self.db.write() as s:
+        with self.unit_of_work() as uow:
+            s = uow.session
             job = s.get_one(Job, claim.job_id)
             attempt = s.get_one(JobAttempt, claim.attempt_id)
             outcome = "CANCELLED" if error.code == ErrorCode.CANCELLED else "FAILED"
@@ -342,14 +353,13 @@ class JobStore:
                 return job.status
             if interrupted:
                 job.lost_attempts += 1
-            self.settle(job, error, now, after)
+            self.settle(uow, job, error, now)
             if job.pipeline and job.media_file_id:
-                after.events.extend(refresh_media_status(s, job.media_file_id))
+                uow.events.extend(refresh_media_status(s, job.media_file_id))
             status = job.status
-        self.flush(after)
         return status
 
-    def settle(self, job: Job, error: MediaDeskError, now: datetime, after: AfterCommit) -> None:
+    def settle(self, uow: UnitOfWork, job: Job, error: MediaDeskError, now: datetime) -> None:
         """Decide what a failed attempt means for the job: retry, FAILED or DEAD."""
         used = job.attempts - job.lost_attempts
         job.locked_by = None
@@ -361,12 +371,12 @@ class JobStore:
         elif error.retryable and used < job.max_attempts and job.lost_attempts < MAX_LOST_ATTEMPTS:
             job.status = JobStatus.PENDING
             job.run_after = now + timedelta(seconds=self.backoff(used, error))
-            after.wakeups.append(Wakeup(job.id, job.queue, job.priority, job.run_after))
+            uow.wakeups.append(Wakeup(job.id, job.queue, job.priority, job.run_after))
         elif error.retryable:
             job.status, job.completed_at = JobStatus.DEAD, now
         else:
             job.status, job.completed_at = JobStatus.FAILED, now
-        after.events.append(
+        uow.events.append(
             JobStateChanged(
                 job.id, job.type, job.media_file_id, str(job.status), str(error.code), error.message
             )
@@ -375,8 +385,8 @@ class JobStore:
     def reclaim(self, job_id: str, owner: str, reason: str) -> bool:
         """Take a job back from a worker that died; False if it is alive after all."""
         now = utcnow()
-        after = AfterCommit([], [])
-        with self.db.write() as s:
+        with self.unit_of_work() as uow:
+            s = uow.session
             job = s.get(Job, job_id)
             if job is None or job.status != JobStatus.PROCESSING or job.locked_by != owner:
                 return False
@@ -392,12 +402,44 @@ class JobStore:
                 attempt.error_message = reason
             job.lost_attempts += 1
             error = MediaDeskError(reason, code=ErrorCode.WORKER_LOST, retryable=True)
-            self.settle(job, error, now, after)
+            self.settle(uow, job, error, now)
             if job.pipeline and job.media_file_id:
-                after.events.extend(refresh_media_status(s, job.media_file_id))
-        self.flush(after)
+                uow.events.extend(refresh_media_status(s, job.media_file_id))
         log.warning("job %s reclaimed from %s: %s", job_id, owner, reason)
         return True
+
+    # Cancelling -------------------------------------------------------------------
+
+    def cancel(self, uow: UnitOfWork, job_id: str, strict: bool) -> list[str]:
+        """Cancel one job in ``uow``: a PENDING job ends FAILED/CANCELLED at once, a
+        PROCESSING one gets the flag its worker polls. Returns the ids now running."""
+        job = uow.session.get(Job, job_id)
+        if job is None:
+            raise NotFound(f"no job {job_id}")
+        if job.status == JobStatus.PENDING:
+            job.status, job.completed_at = JobStatus.FAILED, utcnow()
+            job.error_code, job.error_message = str(ErrorCode.CANCELLED), "cancelled before it ran"
+            uow.events.append(
+                JobStateChanged(
+                    job.id, job.type, job.media_file_id, "FAILED", job.error_code, job.error_message
+                )
+            )
+            if job.pipeline and job.media_file_id:
+                uow.events.extend(refresh_media_status(uow.session, job.media_file_id))
+            return []
+        if job.status == JobStatus.PROCESSING:
+            job.cancel_requested = True
+            return [job.id]
+        if strict:
+            raise Conflict(f"job {job_id} already finished ({job.status})")
+        return []
+
+    def cancel_unfinished(self, uow: UnitOfWork, media_file_id: str) -> list[str]:
+        """Cancel every unfinished job of a media file (before it is deleted, say)."""
+        unfinished = uow.session.scalars(
+            select(Job.id).where(Job.media_file_id == media_file_id, Job.status.not_in(TERMINAL))
+        ).all()
+        return [running for job_id in unfinished for running in self.cancel(uow, job_id, False)]
 
     def backoff(self, attempts_used: int, error: MediaDeskError) -> float:
         if error.code == ErrorCode.WORKER_LOST:

@@ -5,11 +5,28 @@ here: the job row, its lease and the reaper make the system at-least-once, and t
 conditional claim makes each attempt run once. SqliteHuey lives in its own file,
 apart from the library database; ``redis://`` URLs give a Redis-backed queue for
 workers on other machines.
+
+Only Huey's public API is used (``Huey.task``, ``enqueue`` through the task,
+``dequeue``, ``execute``, ``pending``, ``pending_count``), with the version pinned in
+pyproject.toml to the one the tests run. What an embedded consumer needs and Huey's
+``Consumer`` does not give is done here instead of by overriding Huey's internals:
+
+- **No signal take-over.** ``Consumer.start()`` installs SIGINT/SIGTERM/SIGHUP
+  handlers; the desktop app and ``serve`` own their signals. :class:`EmbeddedConsumers`
+  runs plain threads that call ``dequeue``/``execute``.
+- **Fast wake-up.** An enqueue from this process sets :attr:`JobTransport.wake`, which
+  idle workers wait on (a poll with backoff otherwise; Redis blocks in ``dequeue``).
+- **No Huey schedule.** A delayed message (a retry's backoff, a message that came
+  before its ``run_after``) waits in this process's :class:`_DelayedBell` and is
+  enqueued when due. Huey's Redis schedule scores ``eta`` with the local time zone,
+  so machines in different zones would fire each other's retries hours off; the job
+  row's ``run_after`` is the truth anyway, and if this process dies first, the reaper
+  of any process re-sends PENDING jobs that are due and have no message.
 """
 
 from __future__ import annotations
 
-import calendar
+import heapq
 import logging
 import threading
 import time
@@ -20,9 +37,8 @@ from typing import Any
 
 from huey import PriorityRedisHuey, SqliteHuey
 from huey.api import Huey
-from huey.consumer import Consumer, Worker
-from huey.storage import PriorityRedisStorage
 
+from mediadesk.base_types import utcnow
 from mediadesk.errors import ConfigError
 from mediadesk.jobs.store import Wakeup
 
@@ -31,6 +47,11 @@ log = logging.getLogger(__name__)
 TASK_NAME = "mediadesk.run_job"
 Handler = Callable[[str], None]
 
+# Idle workers poll a SQLite queue from every 50 ms (just after work) to every second.
+INITIAL_DELAY_S = 0.05
+MAX_DELAY_S = 1.0
+BACKOFF = 1.5
+
 
 class JobTransport:
     def __init__(self, queue_url: str, queue_names: list[str]) -> None:
@@ -38,57 +59,59 @@ class JobTransport:
         self._hueys: dict[str, Huey] = {}
         self._tasks: dict[str, Any] = {}
         self._handler: Handler | None = None
+        self._lock = threading.Lock()
         self.wake = threading.Event()
+        self._bell = _DelayedBell(self._enqueue)
         for name in queue_names:
             self._open(name)
 
     def _open(self, name: str) -> Huey:
-        if name in self._hueys:
-            return self._hueys[name]
-        huey = _make_huey(self.queue_url, name)
+        with self._lock:
+            if name in self._hueys:
+                return self._hueys[name]
+            huey = _make_huey(self.queue_url, name)
 
-        def run_job(job_id: str) -> None:
-            if self._handler is None:
-                raise RuntimeError("a job message reached a process with no worker")
-            self._handler(job_id)
+            def run_job(job_id: str) -> None:
+                if self._handler is None:
+                    raise RuntimeError("a job message reached a process with no worker")
+                self._handler(job_id)
 
-        self._tasks[name] = huey.task(name=TASK_NAME)(run_job)
-        self._hueys[name] = huey
-        return huey
+            self._tasks[name] = huey.task(name=TASK_NAME)(run_job)
+            self._hueys[name] = huey
+            return huey
 
     def send(self, wakeups: list[Wakeup]) -> None:
+        now = utcnow()
+        due = [w for w in wakeups if w.eta is None or w.eta <= now]
+        for w in wakeups:
+            if w not in due:
+                self._bell.ring_at(w)
+        self._enqueue(due)
+
+    def _enqueue(self, wakeups: list[Wakeup]) -> None:
         for w in wakeups:
             self._open(w.queue)
-            task = self._tasks[w.queue]
-            if w.eta is not None:
-                task.schedule(args=(w.job_id,), eta=w.eta, priority=w.priority)
-            else:
-                task(w.job_id, priority=w.priority)
+            self._tasks[w.queue](w.job_id, priority=w.priority)
         if wakeups:
             self.wake.set()
 
     def queued_ids(self, queue: str) -> set[str]:
-        """Job ids with a message waiting (queued or scheduled) on ``queue``."""
+        """Job ids with a message waiting on ``queue``, or due to be sent from here."""
         huey = self._open(queue)
-        ids = set()
-        for task in [*huey.pending(), *huey.scheduled()]:
-            if task.args:
-                ids.add(str(task.args[0]))
-        return ids
+        ids = {str(task.args[0]) for task in huey.pending() if task.args}
+        return ids | self._bell.ids(queue)
 
     def depth(self, queue: str) -> int:
         return int(self._open(queue).pending_count())
 
     def consume(self, handler: Handler, queues: list[str], workers: int) -> EmbeddedConsumers:
         self._handler = handler
-        return EmbeddedConsumers(
-            [_EmbeddedConsumer(self._open(q), workers, self.wake) for q in queues]
-        )
+        return EmbeddedConsumers([self._open(q) for q in queues], workers, self.wake)
 
     def close(self) -> None:
+        self._bell.stop()
         for huey in self._hueys.values():
-            storage = huey.storage
-            close = getattr(storage, "close", None)
+            close = getattr(huey.storage, "close", None)
             if close is not None:
                 close()
 
@@ -99,109 +122,106 @@ def _make_huey(url: str, name: str) -> Huey:
         path.parent.mkdir(parents=True, exist_ok=True)
         return SqliteHuey(name=name, filename=str(path), results=False, utc=True, timeout=30)
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return PriorityRedisHuey(
-            name=name,
-            url=url,
-            results=False,
-            utc=True,
-            blocking=True,
-            storage_class=_UTCPriorityRedisStorage,
-        )
+        return PriorityRedisHuey(name=name, url=url, results=False, utc=True, blocking=True)
     raise ConfigError(f"unsupported queue_url {url!r}: use sqlite:///path or redis://host")
 
 
-class _UTCPriorityRedisStorage(PriorityRedisStorage):  # type: ignore[misc]
-    """Huey's Redis storage with schedule scores in true UTC epoch seconds.
+class _DelayedBell:
+    """Messages to send later, from this process: one thread, a heap ordered by time."""
 
-    Huey turns the (naive, UTC) eta into a score with ``time.mktime``, which reads it
-    as *local* time: two machines in different time zones would then fire each other's
-    scheduled retries hours early or late. ``calendar.timegm`` makes the score the
-    same on every machine.
-    """
+    def __init__(self, send: Callable[[list[Wakeup]], None]) -> None:
+        self._send = send
+        self._heap: list[tuple[datetime, int, Wakeup]] = []
+        self._counter = 0
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._stopped = False
 
-    def convert_ts(self, ts: datetime) -> float:
-        return calendar.timegm(ts.timetuple()) + ts.microsecond * 1e-6
+    def ring_at(self, wakeup: Wakeup) -> None:
+        assert wakeup.eta is not None
+        with self._cond:
+            self._counter += 1
+            heapq.heappush(self._heap, (wakeup.eta, self._counter, wakeup))
+            if self._thread is None and not self._stopped:
+                self._thread = threading.Thread(target=self._run, name="job-bell", daemon=True)
+                self._thread.start()
+            self._cond.notify()
 
+    def ids(self, queue: str) -> set[str]:
+        with self._cond:
+            return {w.job_id for _, _, w in self._heap if w.queue == queue}
 
-class _WakeableWorker(Worker):  # type: ignore[misc]
-    """Sleeps on a shared event, so an enqueue in this process starts work at once."""
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._stopped:
+                    wait = (self._heap[0][0] - utcnow()).total_seconds() if self._heap else None
+                    if wait is not None and wait <= 0:
+                        break
+                    self._cond.wait(wait)
+                if self._stopped:
+                    return
+                due = []
+                now = utcnow()
+                while self._heap and self._heap[0][0] <= now:
+                    due.append(heapq.heappop(self._heap)[2])
+            try:
+                self._send(due)
+            except Exception:
+                # The reaper re-sends due PENDING jobs that have no message.
+                log.exception("could not send %d delayed job messages", len(due))
 
-    wake: threading.Event
-    delay: float
-    default_delay: float
-    max_delay: float
-    backoff: float
-
-    def sleep(self) -> None:
-        if self.delay > self.max_delay:
-            self.delay = self.max_delay
-        if self.wake.wait(self.delay):
-            self.wake.clear()
-            self.delay = self.default_delay
-        else:
-            self.delay *= self.backoff
-
-
-class _EmbeddedConsumer(Consumer):  # type: ignore[misc]
-    """Huey's consumer minus its signal handlers: the host application owns signals."""
-
-    def __init__(self, huey: Huey, workers: int, wake: threading.Event) -> None:
-        self._wake = wake
-        super().__init__(
-            huey,
-            workers=workers,
-            worker_type="thread",
-            periodic=False,
-            initial_delay=0.05,
-            backoff=1.5,
-            max_delay=1.0,
-            scheduler_interval=1,
-            check_worker_health=True,
-        )
-
-    def _create_worker(self) -> Worker:
-        worker = _WakeableWorker(
-            huey=self.huey,
-            stop_flag=self.stop_flag,
-            default_delay=self.default_delay,
-            max_delay=self.max_delay,
-            backoff=self.backoff,
-            max_tasks=self.max_tasks,
-        )
-        worker.wake = self._wake
-        return worker
-
-    def _set_signal_handlers(self) -> None:
-        pass
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify()
+        if self._thread is not None:
+            self._thread.join(5)
 
 
 class EmbeddedConsumers:
-    def __init__(self, consumers: list[_EmbeddedConsumer]) -> None:
-        self._consumers = consumers
-        self._health = threading.Thread(target=self._watch, name="huey-health", daemon=True)
-        self._stopping = threading.Event()
+    """Worker threads that take messages from Huey queues inside the host process."""
+
+    def __init__(self, hueys: list[Huey], workers: int, wake: threading.Event) -> None:
+        self._stop = threading.Event()
+        self._wake = wake
+        self._threads = [
+            threading.Thread(
+                target=self._work, args=(huey,), name=f"worker-{huey.name}-{i + 1}", daemon=True
+            )
+            for huey in hueys
+            for i in range(workers)
+        ]
 
     def start(self) -> None:
-        for consumer in self._consumers:
-            consumer.start()
-        self._health.start()
+        for thread in self._threads:
+            thread.start()
 
-    def _watch(self) -> None:
-        while not self._stopping.wait(10):
-            for consumer in self._consumers:
-                consumer.check_worker_health()
+    def _work(self, huey: Huey) -> None:
+        delay = INITIAL_DELAY_S
+        while not self._stop.is_set():
+            try:
+                task = huey.dequeue()
+                if task is not None:
+                    delay = INITIAL_DELAY_S
+                    huey.execute(task)
+                    continue
+            except Exception:
+                # A broken message or a queue hiccup must not end the worker thread.
+                log.exception("worker on queue %s: could not take or run a message", huey.name)
+            if huey.storage.blocking:
+                continue  # Redis waited in dequeue already
+            if self._wake.wait(delay):
+                self._wake.clear()
+                delay = INITIAL_DELAY_S
+            else:
+                delay = min(MAX_DELAY_S, delay * BACKOFF)
 
     def stop(self, timeout: float | None) -> bool:
         """Stop taking messages; wait up to ``timeout`` for running handlers."""
-        self._stopping.set()
-        for consumer in self._consumers:
-            consumer.stop_flag.set()
-            consumer._wake.set()
+        self._stop.set()
+        self._wake.set()
         deadline = None if timeout is None else time.monotonic() + timeout
-        alive = False
-        for consumer in self._consumers:
-            for _, thread in consumer.worker_threads:
-                thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
-                alive = alive or thread.is_alive()
-            consumer.scheduler.join(1.0)
-        return not alive
+        for thread in self._threads:
+            thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        return not any(thread.is_alive() for thread in self._threads)

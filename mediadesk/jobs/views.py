@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pydantic import Field, field_validator
+
 from mediadesk.domain.enums import JobStatus
-from mediadesk.jobs.models import Job, JobAttempt
+from mediadesk.jobs.models import Job
 from mediadesk.library.views import MediaFileView, View
 
 
@@ -38,27 +40,10 @@ class AttemptView(View):
     started_at: datetime
     finished_at: datetime | None
 
+    @field_validator("commands", mode="before")
     @classmethod
-    def of(cls, row: JobAttempt) -> AttemptView:
-        return cls(
-            number=row.number,
-            outcome=row.outcome,
-            worker=row.worker,
-            host=row.host,
-            encoder=row.encoder,
-            exit_code=row.exit_code,
-            error_code=row.error_code,
-            error_message=row.error_message,
-            stderr_tail=row.stderr_tail,
-            commands=[CommandView.model_validate(c) for c in row.commands or []],
-            stdout_log=row.stdout_log,
-            stderr_log=row.stderr_log,
-            scratch_dir=row.scratch_dir,
-            scratch_manifest=row.scratch_manifest,
-            details=row.details,
-            started_at=row.started_at,
-            finished_at=row.finished_at,
-        )
+    def _no_commands(cls, value: list[Any] | None) -> list[Any]:
+        return value or []
 
 
 class JobView(View):
@@ -81,8 +66,8 @@ class JobView(View):
     run_after: datetime | None
     locked_by: str | None
     heartbeat_at: datetime | None
-    input: dict[str, Any]
-    result: dict[str, Any] | None
+    input: dict[str, Any] = Field(validation_alias="input_json")
+    result: dict[str, Any] | None = Field(validation_alias="result_json")
     created_at: datetime
     updated_at: datetime
     started_at: datetime | None
@@ -90,35 +75,10 @@ class JobView(View):
     attempt_history: list[AttemptView] | None = None
 
     @classmethod
-    def of(cls, row: Job, detail: bool = False) -> JobView:
-        return cls(
-            id=row.id,
-            type=row.type,
-            status=row.status,
-            queue=row.queue,
-            priority=row.priority,
-            attempts=row.attempts,
-            max_attempts=row.max_attempts,
-            lost_attempts=row.lost_attempts,
-            media_file_id=row.media_file_id,
-            parent_id=row.parent_id,
-            pipeline=row.pipeline,
-            progress=row.progress,
-            eta_seconds=row.eta_seconds,
-            cancel_requested=row.cancel_requested,
-            error_code=row.error_code,
-            error_message=row.error_message,
-            run_after=row.run_after,
-            locked_by=row.locked_by,
-            heartbeat_at=row.heartbeat_at,
-            input=row.input_json or {},
-            result=row.result_json,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            started_at=row.started_at,
-            completed_at=row.completed_at,
-            attempt_history=[AttemptView.of(a) for a in row.attempt_rows] if detail else None,
-        )
+    def detailed(cls, row: Job) -> JobView:
+        """With every attempt (``attempt_rows`` is read only here: lists stay one query)."""
+        attempts = [AttemptView.model_validate(a) for a in row.attempt_rows]
+        return cls.model_validate(row).model_copy(update={"attempt_history": attempts})
 
 
 class PurgeReport(View):

@@ -9,24 +9,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
 from mediadesk.domain.loudness import LoudnessMeasurement
 from mediadesk.domain.mediainfo import MediaInfo
-from mediadesk.library.models import (
-    Artifact,
-    Episode,
-    MediaFile,
-    MediaFileSource,
-    Movie,
-    Season,
-    Series,
-)
+from mediadesk.library.models import MediaFile
 
 
 class View(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Built from ORM rows with ``model_validate(row)``: fields named like the columns
+    # map themselves, aliases and validators say where the others come from.
+    model_config = ConfigDict(frozen=True, from_attributes=True)
 
 
 class ArtifactView(View):
@@ -39,30 +33,18 @@ class ArtifactView(View):
     job_id: str | None
     created_at: datetime
 
+    @field_validator("params", mode="before")
     @classmethod
-    def of(cls, row: Artifact) -> ArtifactView:
-        return cls(
-            kind=row.kind,
-            storage_key=row.storage_key,
-            size_bytes=row.size_bytes,
-            preset_id=row.preset_id,
-            preset_version=row.preset_version,
-            params=row.params or {},
-            job_id=row.job_id,
-            created_at=row.created_at,
-        )
+    def _no_params(cls, value: dict[str, Any] | None) -> dict[str, Any]:
+        return value or {}
 
 
 class MediaSourceView(View):
     """One file a derived media file was made from (e.g. a master's programme, music)."""
 
-    media_file_id: str
+    media_file_id: str = Field(validation_alias="source_media_file_id")
     role: str
     job_id: str | None
-
-    @classmethod
-    def of(cls, row: MediaFileSource) -> MediaSourceView:
-        return cls(media_file_id=row.source_media_file_id, role=row.role, job_id=row.job_id)
 
 
 class MediaFileView(View):
@@ -96,6 +78,9 @@ class MediaFileView(View):
 
     @classmethod
     def of(cls, row: MediaFile, detail: bool = False) -> MediaFileView:
+        """The one composed mapping: loudness from three columns, tag names, the deleted
+        flag, and relationships read only for a detail view (a list page must not
+        lazy-load every row's artifacts), which ``from_attributes`` cannot express."""
         loudness = None
         if row.loudness_integrated_lufs is not None:
             loudness = LoudnessMeasurement(
@@ -129,8 +114,8 @@ class MediaFileView(View):
             created_at=row.created_at,
             updated_at=row.updated_at,
             probe=row.probe if detail else None,
-            artifacts=[ArtifactView.of(a) for a in row.artifacts] if detail else None,
-            sources=[MediaSourceView.of(x) for x in row.sources] if detail else None,
+            artifacts=[ArtifactView.model_validate(a) for a in row.artifacts] if detail else None,
+            sources=[MediaSourceView.model_validate(x) for x in row.sources] if detail else None,
         )
 
 
@@ -141,26 +126,12 @@ class MovieView(View):
     release_date: date | None
     media_file_id: str | None
 
-    @classmethod
-    def of(cls, row: Movie) -> MovieView:
-        return cls(
-            id=row.id,
-            title=row.title,
-            description=row.description,
-            release_date=row.release_date,
-            media_file_id=row.media_file_id,
-        )
-
 
 class EpisodeView(View):
     id: str
     number: int
     title: str | None
     media_file_id: str | None
-
-    @classmethod
-    def of(cls, row: Episode) -> EpisodeView:
-        return cls(id=row.id, number=row.number, title=row.title, media_file_id=row.media_file_id)
 
 
 class SeasonView(View):
@@ -169,30 +140,12 @@ class SeasonView(View):
     title: str | None
     episodes: list[EpisodeView]
 
-    @classmethod
-    def of(cls, row: Season) -> SeasonView:
-        return cls(
-            id=row.id,
-            number=row.number,
-            title=row.title,
-            episodes=[EpisodeView.of(e) for e in row.episodes],
-        )
-
 
 class SeriesView(View):
     id: str
     title: str
     description: str | None
     seasons: list[SeasonView]
-
-    @classmethod
-    def of(cls, row: Series) -> SeriesView:
-        return cls(
-            id=row.id,
-            title=row.title,
-            description=row.description,
-            seasons=[SeasonView.of(s) for s in row.seasons],
-        )
 
 
 class LibraryListing(View):

@@ -12,11 +12,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from mediadesk.base_types import new_id
 from mediadesk.engine.integrity import check_complete
@@ -25,12 +24,13 @@ from mediadesk.engine.process import CancelToken
 from mediadesk.engine.sniff import sniff
 from mediadesk.errors import Cancelled, ErrorCode, InvalidInput
 from mediadesk.events import CatalogueChanged, EventBus, MediaChanged
+from mediadesk.handlers.pipeline import PipelinePlanner
+from mediadesk.jobs.store import JobStore
 from mediadesk.library.db import Database
 from mediadesk.library.models import MediaFile, MediaTag
 from mediadesk.library.queries import get_media_row
 from mediadesk.library.views import ImportResult, MediaFileView
-from mediadesk.services import catalogue
-from mediadesk.services.catalogue import AttachTarget
+from mediadesk.services.catalogue import AttachTarget, CatalogueService
 from mediadesk.services.fetch import FetchLimits, download
 from mediadesk.storage import keys
 from mediadesk.storage.base import CHUNK, StagedFile, StagingWriter, Storage
@@ -38,14 +38,6 @@ from mediadesk.storage.base import CHUNK, StagedFile, StagingWriter, Storage
 log = logging.getLogger(__name__)
 
 CopyProgress = Callable[[int, int | None], None]
-
-
-class ImportHook(Protocol):
-    """How the job layer plans work for a new media file inside the same commit."""
-
-    def on_media_created(self, session: Session, media: MediaFile) -> list[str]: ...
-
-    def after_commit(self, job_ids: list[str]) -> None: ...
 
 
 class IngestService:
@@ -56,13 +48,18 @@ class IngestService:
         bus: EventBus,
         ffprobe: str,
         fetch_limits: FetchLimits,
+        store: JobStore,
+        planner: PipelinePlanner,
+        catalogue: CatalogueService,
     ) -> None:
         self.db = db
         self.storage = storage
         self.bus = bus
         self.ffprobe = ffprobe
         self.fetch_limits = fetch_limits
-        self.hook: ImportHook | None = None
+        self.store = store
+        self.planner = planner
+        self.catalogue = catalogue
 
     # Entry points -----------------------------------------------------------------
 
@@ -148,11 +145,14 @@ class IngestService:
 
         self.storage.adopt(staged, media.original_key, container.mime)
         try:
-            with self.db.write() as s:
+            # The row, its place in the catalogue and its first jobs commit together;
+            # the jobs' queue messages and events go out only after that commit.
+            with self.store.unit_of_work() as uow:
+                s = uow.session
                 s.add(media)
                 s.flush()
-                attached = catalogue.attach(s, media, target)
-                job_ids = self.hook.on_media_created(s, media) if self.hook else []
+                attached = self.catalogue.attach_in(s, media, target)
+                job_ids = self.planner.plan(uow, media)
                 view = MediaFileView.of(media)
         except IntegrityError:
             # Lost a race with an identical import: keep theirs, drop ours.
@@ -164,8 +164,6 @@ class IngestService:
         except BaseException:
             self.storage.delete(media.original_key)
             raise
-        if self.hook is not None:
-            self.hook.after_commit(job_ids)
         self.bus.publish(MediaChanged(view.id, str(view.status)))
         if target is not None:
             self.bus.publish(CatalogueChanged())
@@ -207,7 +205,7 @@ class IngestService:
     def _duplicate(self, media_id: str, target: AttachTarget | None) -> ImportResult:
         with self.db.write() as s:
             media = get_media_row(s, media_id)
-            attached = catalogue.attach(s, media, target)
+            attached = self.catalogue.attach_in(s, media, target)
             view = MediaFileView.of(media)
         if target is not None:
             self.bus.publish(CatalogueChanged())

@@ -5,15 +5,16 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from mediadesk.base_types import utcnow
 from mediadesk.domain.enums import JobStatus
-from mediadesk.errors import Conflict, ErrorCode, InvalidInput, NotFound
+from mediadesk.errors import Conflict, InvalidInput, NotFound
 from mediadesk.events import JobStateChanged
 from mediadesk.jobs.logs import (
     MAX_CHUNK,
@@ -26,7 +27,7 @@ from mediadesk.jobs.logs import (
 from mediadesk.jobs.models import Job, JobAttempt
 from mediadesk.jobs.monitor import JobMonitor
 from mediadesk.jobs.spec import JobSpec
-from mediadesk.jobs.store import AfterCommit, JobStore, Wakeup, refresh_media_status
+from mediadesk.jobs.store import TERMINAL, JobStore, UnitOfWork, Wakeup, refresh_media_status
 from mediadesk.jobs.views import JobView, PurgeReport
 from mediadesk.library.db import Database
 from mediadesk.library.models import Artifact
@@ -34,8 +35,6 @@ from mediadesk.library.views import Page
 from mediadesk.settings import Settings
 from mediadesk.storage import keys
 from mediadesk.storage.base import Storage
-
-TERMINAL = (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.DEAD)
 
 
 class JobService:
@@ -45,7 +44,7 @@ class JobService:
         store: JobStore,
         settings: Settings,
         storage: Storage,
-        monitor: JobMonitor | None = None,
+        monitor: JobMonitor,
     ) -> None:
         self.db = db
         self.store = store
@@ -84,7 +83,7 @@ class JobService:
                 .offset(max(0, offset))
                 .limit(limit)
             )
-            items = [JobView.of(j) for j in rows]
+            items = [JobView.model_validate(j) for j in rows]
         return Page[JobView](items=items, total=total, offset=offset, limit=limit)
 
     def get(self, job_id: str) -> JobView:
@@ -94,7 +93,7 @@ class JobService:
             )
             if job is None:
                 raise NotFound(f"no job {job_id}")
-            return JobView.of(job, detail=True)
+            return JobView.detailed(job)
 
     def counts(self) -> dict[str, int]:
         with self.db.read() as s:
@@ -151,7 +150,10 @@ class JobService:
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             with self.db.read() as s:
-                rows = {j.id: JobView.of(j) for j in s.scalars(select(Job).where(Job.id.in_(ids)))}
+                rows = {
+                    j.id: JobView.model_validate(j)
+                    for j in s.scalars(select(Job).where(Job.id.in_(ids)))
+                }
             views = [rows[i] for i in ids if i in rows]
             if on_tick is not None:
                 on_tick(views)
@@ -167,44 +169,27 @@ class JobService:
 
     # Changing ---------------------------------------------------------------------
 
+    def unit_of_work(self) -> AbstractContextManager[UnitOfWork]:
+        """A write transaction for services that change jobs with other rows."""
+        return self.store.unit_of_work()
+
     def cancel(self, job_id: str) -> JobView:
-        after = AfterCommit([], [])
-        with self.db.write() as s:
-            running = self._cancel_in(s, job_id, after, strict=True)
-        self.store.flush(after)
-        if running and self.monitor is not None:
-            self.monitor.cancel_local(job_id)
+        with self.store.unit_of_work() as uow:
+            running = self.store.cancel(uow, job_id, strict=True)
+        self.cancel_local(running)
         return self.get(job_id)
 
-    def cancel_for_media(self, session: Session, media_file_id: str) -> None:
-        """Cancel a media file's unfinished jobs inside the caller's transaction."""
-        after = AfterCommit([], [])
-        for job_id in session.scalars(
-            select(Job.id).where(Job.media_file_id == media_file_id, Job.status.not_in(TERMINAL))
-        ):
-            self._cancel_in(session, job_id, after, strict=False)
+    def cancel_for_media(self, uow: UnitOfWork, media_file_id: str) -> list[str]:
+        """Cancel a media file's unfinished jobs in ``uow``; returns those that run now.
 
-    def _cancel_in(self, s: Session, job_id: str, after: AfterCommit, strict: bool) -> bool:
-        job = s.get(Job, job_id)
-        if job is None:
-            raise NotFound(f"no job {job_id}")
-        if job.status == JobStatus.PENDING:
-            job.status, job.completed_at = JobStatus.FAILED, utcnow()
-            job.error_code, job.error_message = str(ErrorCode.CANCELLED), "cancelled before it ran"
-            after.events.append(
-                JobStateChanged(
-                    job.id, job.type, job.media_file_id, "FAILED", job.error_code, job.error_message
-                )
-            )
-            if job.pipeline and job.media_file_id:
-                after.events.extend(refresh_media_status(s, job.media_file_id))
-            return False
-        if job.status == JobStatus.PROCESSING:
-            job.cancel_requested = True
-            return True
-        if strict:
-            raise Conflict(f"job {job_id} already finished ({job.status})")
-        return False
+        Hand the result to :meth:`cancel_local` once ``uow`` has committed.
+        """
+        return self.store.cancel_unfinished(uow, media_file_id)
+
+    def cancel_local(self, job_ids: Iterable[str]) -> None:
+        """Stop jobs running in this process now (others see the flag within 0.5 s)."""
+        for job_id in job_ids:
+            self.monitor.cancel_local(job_id)
 
     def retry(self, job_id: str) -> JobView:
         return self._rerun(job_id, allowed=(JobStatus.FAILED, JobStatus.DEAD))
@@ -214,9 +199,8 @@ class JobService:
         return self._rerun(job_id, allowed=TERMINAL)
 
     def _rerun(self, job_id: str, allowed: tuple[JobStatus, ...]) -> JobView:
-        after = AfterCommit([], [])
-        with self.db.write() as s:
-            job = s.get(Job, job_id)
+        with self.store.unit_of_work() as uow:
+            job = uow.session.get(Job, job_id)
             if job is None:
                 raise NotFound(f"no job {job_id}")
             if job.status not in allowed:
@@ -231,11 +215,10 @@ class JobService:
             job.progress = job.eta_seconds = None
             job.completed_at = None
             job.max_attempts = (job.attempts - job.lost_attempts) + job_type.max_attempts
-            after.wakeups.append(Wakeup(job.id, job.queue, job.priority))
-            after.events.append(JobStateChanged(job.id, job.type, job.media_file_id, "PENDING"))
+            uow.wakeups.append(Wakeup(job.id, job.queue, job.priority))
+            uow.events.append(JobStateChanged(job.id, job.type, job.media_file_id, "PENDING"))
             if job.pipeline and job.media_file_id:
-                after.events.extend(refresh_media_status(s, job.media_file_id))
-        self.store.flush(after)
+                uow.events.extend(refresh_media_status(uow.session, job.media_file_id))
         return self.get(job_id)
 
     def purge(self, job_id: str, artifacts: bool = False) -> PurgeReport:

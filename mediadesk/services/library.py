@@ -1,29 +1,24 @@
-"""Reading and curating the library: lists, details, catalogue, tags, deletion."""
+"""Reading and curating media files: lists, filters, details, tags, deletion."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from mediadesk.base_types import utcnow
 from mediadesk.domain.enums import MediaKind, MediaStatus
-from mediadesk.events import CatalogueChanged, EventBus, MediaChanged
+from mediadesk.events import EventBus, MediaChanged
 from mediadesk.library.db import Database
 from mediadesk.library.models import Episode, MediaDeletion, MediaFile, MediaTag, Movie, Season
-from mediadesk.library.queries import get_media_row, load_series
+from mediadesk.library.queries import get_media_row
 from mediadesk.library.views import (
-    LibraryListing,
     MediaFileView,
-    MovieView,
     Page,
-    SeriesView,
 )
-from mediadesk.services import catalogue
-from mediadesk.services.catalogue import AttachTarget
+from mediadesk.services.jobs import JobService
 from mediadesk.storage import keys
 from mediadesk.storage.base import Storage
 
@@ -64,7 +59,7 @@ class MediaFilter:
         )
 
 
-def _conditions(flt: MediaFilter) -> list[ColumnElement[bool]]:
+def media_conditions(flt: MediaFilter) -> list[ColumnElement[bool]]:
     cond: list[ColumnElement[bool]] = []
     if not flt.include_deleted:
         cond.append(MediaFile.deleted_at.is_(None))
@@ -122,12 +117,11 @@ def _scope_conditions(flt: MediaFilter) -> list[ColumnElement[bool]]:
 
 
 class LibraryService:
-    def __init__(self, db: Database, storage: Storage, bus: EventBus) -> None:
+    def __init__(self, db: Database, storage: Storage, bus: EventBus, jobs: JobService) -> None:
         self.db = db
         self.storage = storage
         self.bus = bus
-        # Set by the job layer: cancels a media file's unfinished jobs before deletion.
-        self.before_delete: Callable[[Session, str], None] | None = None
+        self.jobs = jobs
 
     # Media ------------------------------------------------------------------------
 
@@ -136,7 +130,7 @@ class LibraryService:
     ) -> Page[MediaFileView]:
         flt = flt or MediaFilter()
         limit = max(1, min(limit, MAX_PAGE))
-        where = and_(*_conditions(flt))
+        where = and_(*media_conditions(flt))
         stmt = (
             select(MediaFile)
             .where(where)
@@ -169,7 +163,7 @@ class LibraryService:
         return True
 
     def count_media(self, flt: MediaFilter | None = None) -> int:
-        where = and_(*_conditions(flt or MediaFilter()))
+        where = and_(*media_conditions(flt or MediaFilter()))
         with self.db.read() as s:
             return s.scalar(select(func.count()).select_from(MediaFile).where(where)) or 0
 
@@ -177,7 +171,7 @@ class LibraryService:
         self, flt: MediaFilter | None = None, offset: int = 0, limit: int = 100
     ) -> list[str]:
         """Ids only, in list order: what lazy views fetch before loading rows."""
-        where = and_(*_conditions(flt or MediaFilter()))
+        where = and_(*media_conditions(flt or MediaFilter()))
         stmt = (
             select(MediaFile.id)
             .where(where)
@@ -223,47 +217,19 @@ class LibraryService:
         sweeper, never a row pointing at something missing. A tombstone written in the
         same transaction tells every running server to stop serving it (``deletions``).
         """
-        with self.db.write() as s:
+        with self.jobs.unit_of_work() as uow:
+            s = uow.session
             media = get_media_row(s, media_id, include_deleted=True)
-            if self.before_delete is not None:
-                self.before_delete(s, media_id)
+            running = self.jobs.cancel_for_media(uow, media_id)
             original_key = media.original_key
             s.add(MediaDeletion(media_file_id=media_id))
             if purge:
                 s.delete(media)
             else:
                 media.deleted_at = utcnow()
+        self.jobs.cancel_local(running)
         if purge:
             self.storage.delete(original_key)
             for prefix in keys.media_prefixes(media_id):
                 self.storage.delete_prefix(prefix)
         self.bus.publish(MediaChanged(media_id, deleted=True))
-
-    # Catalogue --------------------------------------------------------------------
-
-    def attach(self, media_id: str, target: AttachTarget) -> catalogue.Attached:
-        with self.db.write() as s:
-            media = get_media_row(s, media_id)
-            attached = catalogue.attach(s, media, target)
-        self.bus.publish(CatalogueChanged())
-        return attached
-
-    def listing(self) -> LibraryListing:
-        with self.db.read() as s:
-            movies = [MovieView.of(m) for m in s.scalars(select(Movie).order_by(Movie.title))]
-            series = [SeriesView.of(x) for x in load_series(s)]
-            loose_stmt = (
-                select(MediaFile)
-                .where(and_(*_conditions(MediaFilter(unattached=True))))
-                .order_by(MediaFile.created_at)
-            )
-            loose = [MediaFileView.of(m) for m in s.scalars(loose_stmt)]
-        return LibraryListing(movies=movies, series=series, loose_media=loose)
-
-    def movies(self) -> list[MovieView]:
-        with self.db.read() as s:
-            return [MovieView.of(m) for m in s.scalars(select(Movie).order_by(Movie.title))]
-
-    def series(self) -> list[SeriesView]:
-        with self.db.read() as s:
-            return [SeriesView.of(x) for x in load_series(s)]

@@ -25,7 +25,7 @@ from mediadesk.runtime import Runtime
 from mediadesk.settings import load_settings
 from tests.conftest import FAST
 from tests.pipeline_support import jobs_by_type, wait_done
-from tests.services.workers import wait_until
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -84,7 +84,9 @@ def run_out_then_recover(rt: Runtime, clip: Path, ballast_in: Path, leave: int) 
     media_id = rt.ingest.import_path(clip).media.id
     ballast = fill(ballast_in, leave)
     rt.start_workers()
-    attempt = wait_until(lambda: first_attempt_failed(rt, media_id), 180, "the first attempt")
+    attempt = wait_until(
+        lambda: first_attempt_failed(rt, media_id), "the first attempt", timeout=180
+    )
     ballast.unlink()  # space is back before the retry starts
     assert attempt.error_code == "DISK_FULL", (attempt.error_code, attempt.error_message)
     job = hls_job(rt, media_id)
@@ -132,7 +134,7 @@ def test_file_size_limit_kills_ffmpeg_and_counts_as_disk_full(
     try:
         media_id = rt.ingest.import_path(clip).media.id
         rt.start_workers()
-        attempt = wait_until(lambda: first_attempt_failed(rt, media_id), 180, "the attempt")
+        attempt = wait_until(lambda: first_attempt_failed(rt, media_id), "the attempt", timeout=180)
         limit.write_text("unlimited")
         assert attempt.error_code == "DISK_FULL", (attempt.error_code, attempt.error_message)
         assert attempt.exit_code == -25  # SIGXFSZ
@@ -160,7 +162,7 @@ def test_upload_to_a_full_disk_gets_507_and_leaves_nothing(home: Path, tmp_path:
                 yield b"\x47" * (1024 * 1024)
                 # The server has made room for this upload and is writing it: now
                 # something else fills the disk.
-                wait_until(lambda: list(staging.glob("*.part")), 30, "the staged file")
+                wait_until(lambda: list(staging.glob("*.part")), "the staged file")
                 ballast.append(fill(mount, leave=256 * 1024))
                 for _ in range(4):
                     yield b"\x47" * (1024 * 1024)

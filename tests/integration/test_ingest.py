@@ -4,17 +4,18 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from mediadesk.domain.enums import MediaKind, MediaStatus
+from mediadesk.domain.enums import JobStatus, MediaKind, MediaStatus
 from mediadesk.errors import Conflict, ErrorCode, InvalidInput
+from mediadesk.events import JobEnqueued, JobStateChanged
 from mediadesk.library.models import MediaFile
 from mediadesk.services.catalogue import EpisodeTarget, MovieTarget
 from tests.media import Clip, make_clip, make_image
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -106,7 +107,7 @@ def test_episode_attach_and_uniqueness(runtime, media_dir: Path) -> None:  # typ
     a = make_clip(media_dir, Clip(seed="a"))
     b = make_clip(media_dir, Clip(seed="b"))
     res = runtime.ingest.import_path(a, target=EpisodeTarget("Show", 2, 5, "Pilot"))
-    listing = runtime.library.listing()
+    listing = runtime.catalogue.listing()
     (series,) = listing.series
     assert series.title == "Show" and series.seasons[0].number == 2
     assert series.seasons[0].episodes[0].media_file_id == res.media.id
@@ -127,18 +128,43 @@ def test_interrupted_stream_leaves_nothing(runtime) -> None:  # type: ignore[no-
     assert row_count(runtime) == 0
 
 
-def test_failure_after_adopt_removes_original(runtime, clip: Path) -> None:  # type: ignore[no-untyped-def]
-    class Boom:
-        def on_media_created(self, session, media):  # type: ignore[no-untyped-def]
-            raise RuntimeError("planner exploded")
+def test_failure_after_adopt_removes_original(runtime, clip: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def boom(uow, media):  # type: ignore[no-untyped-def]
+        raise RuntimeError("planner exploded")
 
-        def after_commit(self, ids):  # type: ignore[no-untyped-def]
-            pass
-
-    runtime.ingest.hook = Boom()
+    monkeypatch.setattr(runtime.pipeline, "plan", boom)
     with pytest.raises(RuntimeError):
         runtime.ingest.import_path(clip)
     assert originals(runtime) == [] and row_count(runtime) == 0
+
+
+def test_an_imported_files_first_job_is_announced_after_the_commit(runtime, clip: Path) -> None:  # type: ignore[no-untyped-def]
+    """Ingest enqueues through the job store's unit of work: the probe job's
+    ``JobEnqueued`` event is published, once, after the row is visible."""
+    seen: list[tuple[str, str, bool]] = []
+
+    def on_enqueued(event: JobEnqueued) -> None:
+        visible = runtime.jobs.get(event.job_id).media_file_id == event.media_file_id
+        seen.append((event.job_type, event.media_file_id or "", visible))
+
+    runtime.bus.subscribe(on_enqueued, JobEnqueued)
+    result = runtime.ingest.import_path(clip)
+    assert seen == [("probe", result.media.id, True)]
+    assert result.job_ids == [runtime.jobs.list_jobs(media_file_id=result.media.id).items[0].id]
+
+
+def test_deleting_a_file_cancels_its_waiting_jobs_and_says_so(runtime, clip: Path) -> None:  # type: ignore[no-untyped-def]
+    """The cancellation commits with the deletion, and its events reach the bus."""
+    result = runtime.ingest.import_path(clip)  # no workers: the probe job waits
+    changes: list[JobStateChanged] = []
+    runtime.bus.subscribe(changes.append, JobStateChanged)
+
+    runtime.library.delete_media(result.media.id)
+
+    (probe,) = result.job_ids
+    job = runtime.jobs.get(probe)
+    assert job.status == JobStatus.FAILED and job.error_code == ErrorCode.CANCELLED
+    assert [(c.job_id, c.status) for c in changes] == [(probe, "FAILED")]
 
 
 KILL_SCRIPT = """
@@ -162,14 +188,13 @@ def test_sigkill_mid_import_leaves_no_half_original(home: Path, tmp_path: Path) 
         env={**os.environ, "MEDIADESK_HOME": str(home)},
     )
     staging = home / "media" / ".incoming"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+
+    def copied() -> int:
+        assert proc.poll() is None, "the import ended before it could be killed"
         parts = list(staging.glob("*.part")) if staging.exists() else []
-        if parts and parts[0].stat().st_size > 50 * 1024 * 1024:
-            break
-        time.sleep(0.02)
-    else:
-        pytest.fail("the import never started copying")
+        return parts[0].stat().st_size if parts else 0
+
+    wait_until(copied, "the import to be copying", until=lambda size: size > 50 * 1024 * 1024)
     proc.send_signal(signal.SIGKILL)
     proc.wait(10)
     originals_dir = home / "media" / "originals"

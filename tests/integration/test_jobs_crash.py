@@ -4,7 +4,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from mediadesk.runtime import Runtime
 from mediadesk.settings import load_settings
 from tests.conftest import FAST
 from tests.jobtypes import EncodeInput, machinery_registry
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -30,43 +30,50 @@ def start_worker(home: Path, marker: Path) -> subprocess.Popen[bytes]:
         cwd=ROOT,
         env={**os.environ, "MEDIADESK_HOME": str(home)},
     )
-    deadline = time.monotonic() + 60
-    while not marker.exists():
+
+    def ready() -> bool:
         assert proc.poll() is None, "worker died on start-up"
-        assert time.monotonic() < deadline, "worker did not start"
-        time.sleep(0.05)
+        return marker.exists()
+
+    wait_until(ready, f"worker {proc.pid} to write its ready marker")
     return proc
 
 
-def running_group(rt: Runtime, job_id: str) -> int | None:
+def running_attempt(rt: Runtime, job_id: str) -> tuple[int | None, float]:
+    """The running attempt's ffmpeg process group (None until it starts) and progress."""
     with rt.db.read() as s:
         job = s.get(Job, job_id)
         if job is None or job.status != JobStatus.PROCESSING:
-            return None
+            return None, 0.0
         attempt = s.scalar(
             select(JobAttempt).where(JobAttempt.job_id == job_id, JobAttempt.number == job.attempts)
         )
-        return attempt.process_group if attempt else None
+        return (attempt.process_group if attempt else None), job.progress or 0.0
 
 
-def wait_for_ffmpeg(rt: Runtime, job_id: str, after: float) -> int:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        pgid = running_group(rt, job_id)
-        if pgid:
-            time.sleep(after)
-            return pgid
-        time.sleep(0.05)
-    raise AssertionError("ffmpeg never started")
+def wait_for_ffmpeg(rt: Runtime, job_id: str, past_percent: float | None = None) -> int:
+    """The process group of the job's ffmpeg once it runs (and, when ``past_percent``
+    is given, once the job's recorded progress is beyond it)."""
+    pgid, _ = wait_until(
+        lambda: running_attempt(rt, job_id),
+        f"job {job_id}'s ffmpeg to run"
+        + ("" if past_percent is None else f" past {past_percent:g}%"),
+        until=lambda seen: seen[0] is not None and (past_percent is None or seen[1] > past_percent),
+    )
+    assert pgid is not None
+    return pgid
 
 
-@pytest.mark.parametrize("kill_after", [0.3, 1.5, 3.0])
-def test_sigkill_mid_encode_then_restart(home: Path, tmp_path: Path, kill_after: float) -> None:
+# Killed as soon as ffmpeg's group is recorded, once it has written output, and late.
+@pytest.mark.parametrize("kill_past", [None, 0.0, 60.0])
+def test_sigkill_mid_encode_then_restart(
+    home: Path, tmp_path: Path, kill_past: float | None
+) -> None:
     client = Runtime(load_settings(FAST), registry=machinery_registry()).open()
     try:
-        job = client.store.enqueue([_spec(EncodeInput(seconds=4.0, label=f"kill-{kill_after}"))])[0]
+        job = client.store.enqueue([_spec(EncodeInput(seconds=4.0, label=f"kill-{kill_past}"))])[0]
         worker = start_worker(home, tmp_path / "ready")
-        pgid = wait_for_ffmpeg(client, job, kill_after)
+        pgid = wait_for_ffmpeg(client, job, kill_past)
         worker.send_signal(signal.SIGKILL)
         worker.wait(10)
         # ffmpeg outlived its parent (it runs in its own session) ...

@@ -1,7 +1,6 @@
 """The reaper: lost queue messages, stale heartbeats from other hosts, events."""
 
-import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,11 +9,30 @@ from mediadesk.base_types import utcnow
 from mediadesk.domain.enums import JobStatus
 from mediadesk.events import JobEnqueued, JobProgress, JobStateChanged, MediaChanged
 from mediadesk.jobs.models import Job
+from mediadesk.jobs.reaper import Reaper
 from mediadesk.jobs.spec import JobSpec
 from mediadesk.runtime import Runtime
 from tests.jobtypes import CountInput, EncodeInput, machinery_registry
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
+
+
+def reaper_of(rt: Runtime) -> Reaper:
+    """A reaper over ``rt`` that runs only when the test calls it (no thread, no workers)."""
+    return Reaper(rt.settings, rt.db, rt.store, rt.transport, rt.storage, monitor=None)
+
+
+def update_job(rt: Runtime, job_id: str, **values: object) -> None:
+    """Set columns of a job row directly: what another machine's worker would leave."""
+    with rt.db.write() as s:
+        row = s.get_one(Job, job_id)
+        for name, value in values.items():
+            setattr(row, name, value)
+
+
+def ago(seconds: float) -> datetime:
+    return utcnow() - timedelta(seconds=seconds)
 
 
 def test_lost_queue_message_is_sent_again(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -24,6 +42,10 @@ def test_lost_queue_message_is_sent_again(settings, tmp_path: Path) -> None:  # 
         job = rt.jobs.submit(JobSpec("test_count", CountInput(ledger=str(ledger))))
         rt.transport._open("default").flush()  # the message is gone (Huey is at-most-once)
         assert job.id not in rt.transport.queued_ids("default")
+        # Once the job has been quiet for requeue_after, a reaper pass sends it again.
+        update_job(rt, job.id, updated_at=ago(settings.requeue_after + 1))
+        assert reaper_of(rt).requeue_missing() == [job.id]
+        assert job.id in rt.transport.queued_ids("default")
         rt.start_workers()
         (view,) = rt.jobs.wait([job.id], timeout=30)
         assert view.status == JobStatus.COMPLETED
@@ -58,9 +80,16 @@ def test_live_remote_worker_is_left_alone(settings, tmp_path: Path) -> None:  # 
             row.status, row.attempts = JobStatus.PROCESSING, 1
             row.locked_by = "nas-2:4242:abcd:Worker-1"
             row.heartbeat_at = utcnow()
-        rt.start_workers()
-        time.sleep(2.5)
-        assert rt.jobs.get(job.id).status == JobStatus.PROCESSING
+        reaper = reaper_of(rt)
+        reaper.run_once()
+        view = rt.jobs.get(job.id)
+        assert view.status == JobStatus.PROCESSING and view.lost_attempts == 0
+        # The same pass takes the job back once that worker's heartbeat is stale: the
+        # pass above could have, and did not.
+        update_job(rt, job.id, heartbeat_at=ago(settings.stale_after + 1))
+        reaper.run_once()
+        view = rt.jobs.get(job.id)
+        assert view.status == JobStatus.PENDING and view.lost_attempts == 1
     finally:
         rt.stop()
 
@@ -71,7 +100,12 @@ def test_events_reach_subscribers(jobs_runtime) -> None:  # type: ignore[no-unty
         jobs_runtime.bus.subscribe(seen.append, kind)
     job = jobs_runtime.jobs.submit(JobSpec("test_encode", EncodeInput(seconds=1.5)))
     jobs_runtime.jobs.wait([job.id], timeout=60)
-    time.sleep(0.2)
+    # The row says COMPLETED as the commit lands; the event follows just after it.
+    wait_until(
+        lambda: [e.status for e in seen if isinstance(e, JobStateChanged) and e.job_id == job.id],
+        "the COMPLETED event",
+        until=lambda states: "COMPLETED" in states,
+    )
     mine = [e for e in seen if getattr(e, "job_id", None) == job.id]
     assert isinstance(mine[0], JobEnqueued)
     states = [e.status for e in mine if isinstance(e, JobStateChanged)]

@@ -23,7 +23,7 @@ def test_scopes_select_attached_media(runtime, media_dir: Path) -> None:  # type
     loose = imp("x")
 
     lib = runtime.library
-    (show,) = [s for s in lib.series() if s.title == "Show"]
+    (show,) = [s for s in runtime.catalogue.series() if s.title == "Show"]
     season2 = next(s for s in show.seasons if s.number == 2)
 
     def ids(**kw: object) -> set[str]:

@@ -16,6 +16,7 @@ from mediadesk.jobs.models import Job
 from mediadesk.library.models import MediaFile, MediaFileSource
 from tests.audio_signals import Programme, make_music, make_programme
 from tests.media import make_image
+from tests.pipeline_support import wait_done
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -25,18 +26,6 @@ TIMEOUT = 240
 @pytest.fixture(scope="module")
 def signals(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("job-signals")
-
-
-def wait_ready(rt, media_id: str) -> object:  # type: ignore[no-untyped-def]
-    import time
-
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        media = rt.library.get_media(media_id)
-        if media.status in (MediaStatus.READY, MediaStatus.FAILED):
-            return media
-        time.sleep(0.2)
-    raise AssertionError(f"{media_id} never became READY")
 
 
 def finished(rt, job_id: str):  # type: ignore[no-untyped-def]
@@ -69,7 +58,7 @@ def test_master_creates_a_linked_file_that_runs_the_pipeline(
         ]
     assert chain == [("probe", new_id, True)]
 
-    master = wait_ready(rt, new_id)
+    master = wait_done(rt, new_id, TIMEOUT)
     assert master.status == MediaStatus.READY, master.error_message
     assert master.kind == MediaKind.VIDEO and master.original_key == f"originals/{new_id}.mp4"
     assert {(s.role, s.media_file_id) for s in master.sources} == {
@@ -101,7 +90,7 @@ def test_replay_reproduces_the_same_file(ffmpeg: None, running, signals: Path) -
     programme = rt.ingest.import_path(make_programme(signals, Programme(video=False))).media
     job = finished(rt, rt.mastering.master(programme.id, "audio/podcast_v1").id)
     new_id = job.result["media_file_id"]
-    first = wait_ready(rt, new_id)
+    first = wait_done(rt, new_id, TIMEOUT)
     assert first.original_key.endswith(".m4a") and first.kind == MediaKind.AUDIO
 
     replayed = finished(rt, rt.jobs.replay(job.id).id)
@@ -121,7 +110,7 @@ def test_replay_reproduces_the_same_file(ffmpeg: None, running, signals: Path) -
     rt.library.delete_media(new_id, purge=True)
     again = finished(rt, rt.jobs.replay(job.id).id)
     assert again.status == JobStatus.COMPLETED and again.result["created"] is True
-    restored = wait_ready(rt, new_id)
+    restored = wait_done(rt, new_id, TIMEOUT)
     assert restored.status == MediaStatus.READY and restored.sha256 == first.sha256
     assert restored.sources[0].media_file_id == programme.id
 
@@ -178,7 +167,7 @@ def test_bad_inputs_fail_the_job_cleanly(ffmpeg: None, running, signals: Path, c
             rt.ingest.import_path(make_image(signals)).media,
             "audio/music_replace_v1",
         )
-    wait_ready(rt, programme.id)
+    wait_done(rt, programme.id, TIMEOUT)
     before = originals(rt)
     preset = load_typed(preset_id, AudioMasterPreset)
     spec = master_spec(programme.id, preset_id, preset, music.id if music else None)

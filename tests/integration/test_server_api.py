@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -11,6 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.media import Clip, make_clip
 from tests.serverkit import auth, raw_request, serving, upload, wait_media
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -106,10 +107,7 @@ def test_interrupted_upload_leaves_nothing_behind(home: Path, clip: Path) -> Non
             b"Content-Length: 10000000\r\n\r\n" + head
         )
         raw_request(host, request, timeout=1.0)  # then the connection closes mid-body
-        deadline = time.monotonic() + 20
-        while staging_files(host) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert staging_files(host) == []
+        wait_until(lambda: staging_files(host), "the staging file to go", until=lambda f: not f)
         assert httpx.get(host.url + "/api/v1/media", headers=auth(host)).json()["total"] == 0
 
 
@@ -248,27 +246,25 @@ def test_jobs_api_and_live_log(home: Path) -> None:
         slow = httpx.post(
             api + "/jobs", json={"type": "noop", "input": {"sleep_s": 60}}, headers=auth(host)
         ).json()
-        deadline = time.monotonic() + 30
-        while (
-            httpx.get(f"{api}/jobs/{slow['id']}", headers=auth(host)).json()["status"]
-            != "PROCESSING"
-        ):
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
+
+        def slow_job() -> dict[str, Any]:
+            return dict(httpx.get(f"{api}/jobs/{slow['id']}", headers=auth(host)).json())
+
+        wait_until(slow_job, "the job to start", until=lambda j: j["status"] == "PROCESSING")
         httpx.post(f"{api}/jobs/{slow['id']}/cancel", headers=auth(host))
-        while (
-            httpx.get(f"{api}/jobs/{slow['id']}", headers=auth(host)).json()["status"]
-            == "PROCESSING"
-        ):
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
-        assert (
-            httpx.get(f"{api}/jobs/{slow['id']}", headers=auth(host)).json()["error_code"]
-            == "CANCELLED"
-        )
+        ended = wait_until(slow_job, "the job to end", until=lambda j: j["status"] != "PROCESSING")
+        assert ended["error_code"] == "CANCELLED"
         purged = httpx.delete(f"{api}/jobs/{slow['id']}", headers=auth(host))
         assert purged.json()["jobs"] == 1
         assert httpx.get(f"{api}/jobs/{slow['id']}", headers=auth(host)).status_code == 404
+
+
+def wait_import(api: str, import_id: str, headers: dict[str, str]) -> dict[str, Any]:
+    return wait_until(
+        lambda: dict(httpx.get(f"{api}/imports/{import_id}", headers=headers).json()),
+        f"import {import_id} to finish",
+        until=lambda item: item["status"] != "RUNNING",
+    )
 
 
 def test_url_import_presets_health_metrics_openapi(home: Path, clip: Path) -> None:
@@ -281,12 +277,7 @@ def test_url_import_presets_health_metrics_openapi(home: Path, clip: Path) -> No
         )
         assert started.status_code == 202
         import_id = started.json()["id"]
-        deadline = time.monotonic() + 60
-        while (item := httpx.get(f"{api}/imports/{import_id}", headers=auth(host)).json())[
-            "status"
-        ] == "RUNNING":
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
+        item = wait_import(api, import_id, auth(host))
         assert item["status"] == "DONE", item
         assert item["receivedBytes"] == clip.stat().st_size
         assert (
@@ -296,10 +287,7 @@ def test_url_import_presets_health_metrics_openapi(home: Path, clip: Path) -> No
         missing = httpx.post(
             api + "/imports", json={"url": f"{src}/missing.mp4"}, headers=auth(host)
         ).json()
-        while (item := httpx.get(f"{api}/imports/{missing['id']}", headers=auth(host)).json())[
-            "status"
-        ] == "RUNNING":
-            time.sleep(0.2)
+        item = wait_import(api, missing["id"], auth(host))
         assert item["status"] == "FAILED" and item["errorCode"] == "DOWNLOAD_FAILED"
 
         assert isinstance(httpx.get(api + "/presets", headers=auth(host)).json(), list)

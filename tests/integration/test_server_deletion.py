@@ -16,7 +16,7 @@ import pytest
 
 from mediadesk.server.host import ServerHost
 from tests.serverkit import auth, serving, upload
-from tests.services.workers import wait_until
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -66,7 +66,7 @@ def test_cli_delete_stops_every_url_within_a_second(home: Path, clip: Path, purg
             check=False,
         )
         assert done.returncode == 0, done.stderr
-        wait_until(lambda: all_refused(urls), timeout=1.0, what="every URL refused")
+        wait_until(lambda: all_refused(urls), "every URL refused", timeout=1.0)
         ranged = httpx.get(urls[0], headers={"Range": "bytes=0-99"})
         assert ranged.status_code == 404
 
@@ -89,4 +89,4 @@ def test_a_second_server_sees_the_first_ones_delete(home: Path, clip: Path) -> N
         assert all(httpx.get(u).status_code == 200 for u in theirs)
         r = httpx.delete(f"{first.url}/api/v1/media/{media_id}", headers=auth(first))
         assert r.status_code == 204
-        wait_until(lambda: all_refused(theirs), timeout=1.0, what="the other server refuses")
+        wait_until(lambda: all_refused(theirs), "the other server to refuse", timeout=1.0)

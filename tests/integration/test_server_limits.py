@@ -15,7 +15,7 @@ import pytest
 
 from mediadesk.server.host import ServerHost
 from tests.serverkit import auth, serving
-from tests.services.workers import wait_until
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -118,10 +118,10 @@ def test_a_stalled_body_is_dropped_and_its_file_removed(home: Path, kind: str) -
             start = head_lines(host, "POST /media/upload HTTP/1.1", headers) + part
         with connect(host) as sock:
             sock.sendall(start)
-            wait_until(lambda: staging_files(host), timeout=10, what="the staged file")
+            wait_until(lambda: staging_files(host), "the staged file", timeout=10)
             # ...and then nothing: the server gives up after the timeout.
             assert read_status(sock) == 408
-        wait_until(lambda: staging_files(host) == [], timeout=10, what="staging emptied")
+        wait_until(lambda: staging_files(host), "staging emptied", until=lambda f: not f)
 
 
 def test_a_stalled_tus_patch_is_dropped_but_keeps_its_bytes(home: Path) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import base64
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.serverkit import auth, raw_request, serving
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -53,13 +53,11 @@ def test_tus_upload_resumes_after_a_dropped_connection(home: Path, clip: Path) -
             + data[:sent],
             timeout=1.0,
         )
-        deadline = time.monotonic() + 20
-        while True:  # the server notices the disconnect and keeps what arrived
-            offset = int(httpx.head(url, headers={**auth(host), **TUS}).headers["upload-offset"])
-            if offset == sent or time.monotonic() > deadline:
-                break
-            time.sleep(0.1)
-        assert offset == sent
+        offset = wait_until(  # the server notices the disconnect and keeps what arrived
+            lambda: int(httpx.head(url, headers={**auth(host), **TUS}).headers["upload-offset"]),
+            f"the upload offset to reach {sent}",
+            until=lambda offset: offset == sent,
+        )
 
         wrong = httpx.patch(
             url,

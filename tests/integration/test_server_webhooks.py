@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +19,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from mediadesk.jobs.outbox import WebhookDelivery
 from tests.jobtypes import machinery_registry
 from tests.serverkit import auth, serving
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.integration]
 
@@ -75,17 +75,19 @@ def test_signed_webhooks_with_retries(home: Path) -> None:
             ).json()
             state = host.state
             assert state is not None and state.webhooks is not None
-            deadline = time.monotonic() + 60
-            while True:
+
+            def deliveries() -> list[tuple[str, str, int, str | None]]:
                 with state.runtime.db.read() as s:
-                    rows = [
+                    return [
                         (r.url.rsplit("/", 1)[1], r.status, r.attempts, r.last_error)
                         for r in s.scalars(select(WebhookDelivery))
                     ]
-                if len(rows) == 3 and all(r[1] != "PENDING" for r in rows):
-                    break
-                assert time.monotonic() < deadline, rows
-                time.sleep(0.2)
+
+            rows = wait_until(
+                deliveries,
+                "three deliveries, none PENDING",
+                until=lambda rows: len(rows) == 3 and all(r[1] != "PENDING" for r in rows),
+            )
             by_url = {r[0]: r for r in rows}
             assert by_url["ok"][1:3] == ("DELIVERED", 1)
             assert by_url["flaky"][1:3] == ("DELIVERED", 3)

@@ -17,7 +17,7 @@ from tests.conftest import FAST
 from tests.jobtypes import EncodeInput, machinery_registry
 from tests.services.conftest import S3Server, open_uploads
 from tests.services.faultproxy import FaultProxy
-from tests.services.workers import wait_until
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow  # real ffmpeg encodes
 
@@ -88,7 +88,7 @@ def test_endpoint_back_after_a_cut_the_job_retries_and_completes(
         attempt = first_attempt(rt, job_id)
         return attempt if attempt is not None and attempt.finished_at is not None else None
 
-    attempt = wait_until(failed_once, 180, "the first attempt to fail")
+    attempt = wait_until(failed_once, "the first attempt to fail", timeout=180)
     assert s3_proxy.cuts == 1
     assert (attempt.outcome, attempt.error_code) == ("FAILED", "STORAGE_ERROR")
     assert rt.jobs.get(job_id).status == JobStatus.PENDING  # a retry is scheduled

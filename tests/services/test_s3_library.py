@@ -13,7 +13,7 @@ from mediadesk.runtime import Runtime
 from mediadesk.settings import load_settings
 from tests.conftest import FAST
 from tests.services.conftest import S3Server, open_uploads
-from tests.services.workers import wait_until
+from tests.waiting import wait_until
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_import_and_pipeline_on_s3(
         history = rt.jobs.get(poster.id).attempt_history or []
         return bool(history) and history[0].stderr_log == f"logs/{poster.id}/1/attempt.stderr.log"
 
-    wait_until(archived, 30, "the poster's logs to be archived")
+    wait_until(archived, "the poster's logs to be archived", timeout=30)
     log_keys = keys_under(s3_server, bucket, f"lib/logs/{poster.id}/1/")
     assert f"lib/logs/{poster.id}/1/attempt.stderr.log" in log_keys
     assert not (rt.settings.logs_dir / poster.id).exists(), "local copies stay behind"

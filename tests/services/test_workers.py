@@ -21,7 +21,8 @@ from mediadesk.settings import load_settings
 from tests.conftest import FAST
 from tests.jobtypes import CountInput, EncodeInput, machinery_registry
 from tests.services.conftest import S3Server, open_uploads
-from tests.services.workers import TEST_WORKER, Worker, kill_group, process_gone, wait_until
+from tests.services.workers import TEST_WORKER, Worker, kill_group, process_gone
+from tests.waiting import wait_until
 
 
 @pytest.fixture
@@ -120,7 +121,7 @@ def test_sigkill_mid_encode_another_worker_finishes(
                 return None
             return attempt.worker, attempt.process_group
 
-    owner, ffmpeg_pgid = wait_until(encoding, 120, "ffmpeg to be encoding")
+    owner, ffmpeg_pgid = wait_until(encoding, "ffmpeg to be encoding", timeout=120)
     victim = next(w for w in workers if w.pid == pid_of(owner))
     survivor = next(w for w in workers if w is not victim)
     victim.signal(signal.SIGKILL)
@@ -137,7 +138,7 @@ def test_sigkill_mid_encode_another_worker_finishes(
     assert pid_of(history[1].worker) == survivor.pid
     assert detail.lost_attempts == 1 and detail.attempts == 2
     # The survivor's reaper killed the orphaned ffmpeg the dead worker left running.
-    wait_until(lambda: process_gone(ffmpeg_pgid), 30, "the orphaned ffmpeg to go")
+    wait_until(lambda: process_gone(ffmpeg_pgid), "the orphaned ffmpeg to go", timeout=30)
     # Output and logs live in S3; the log is read back from there.
     assert client.storage.exists(f"test/{job_id}/out.mp4")
     log = client.jobs.log(job_id, attempt=2)
@@ -149,7 +150,11 @@ def sigterm_while_running(client: Runtime, worker: Worker, sleep_s: float) -> st
     """Start a job of ``sleep_s`` seconds on ``worker``, SIGTERM it mid-job, await exit 0."""
     worker.wait_ready()
     (job_id,) = client.store.enqueue([JobSpec("noop", NoopInput(sleep_s=sleep_s))])
-    wait_until(lambda: client.jobs.get(job_id).status == JobStatus.PROCESSING, 60, "start")
+    wait_until(
+        lambda: client.jobs.get(job_id).status,
+        f"job {job_id} to start",
+        until=lambda status: status == JobStatus.PROCESSING,
+    )
     worker.signal(signal.SIGTERM)
     assert worker.wait(90) == 0, worker.output()
     return job_id

@@ -7,11 +7,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from tests.conftest import FAST
 from tests.services.servers import stop_process
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 # `mediadesk worker` plus the machinery test job types (see cli_worker.py).
@@ -62,14 +62,14 @@ class Worker:
         return self.log.read_text(errors="replace")
 
     def wait_ready(self, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def banner() -> bool:
             if "MediaDesk worker pid" in self.output():
-                return
+                return True
             if self.process.poll() is not None:
                 raise AssertionError(f"worker exited early:\n{self.output()}")
-            time.sleep(0.1)
-        raise AssertionError(f"worker not ready after {timeout}s:\n{self.output()}")
+            return False
+
+        wait_until(banner, f"worker {self.pid} to print its banner", timeout=timeout)
 
     def signal(self, sig: signal.Signals) -> None:
         self.process.send_signal(sig)
@@ -83,16 +83,6 @@ class Worker:
     def stop(self) -> None:
         stop_process(self.process, timeout=60)
         self._out.close()
-
-
-def wait_until(predicate, timeout: float = 60, what: str = "condition"):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def process_gone(pid: int) -> bool:

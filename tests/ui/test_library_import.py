@@ -86,7 +86,7 @@ def test_drop_on_window_fills_library_with_poster_and_ready_state(
     assert job_id in window.log_viewers and window.log_viewers[job_id].isVisible()
 
     # The episode is in the catalogue and in the sidebar's series tree.
-    (series,) = window.shell.runtime.library.series()
+    (series,) = window.shell.runtime.catalogue.series()
     assert series.title == "Show" and series.seasons[0].episodes[0].media_file_id == media_id
     sidebar = window.library.sidebar
     sidebar.node_item("series").setExpanded(True)
@@ -102,7 +102,7 @@ def test_drop_on_season_node_prefills_series_and_season(
     sidebar = idle_window.library.sidebar
     sidebar.reload_catalogue()
     sidebar.node_item("series").setExpanded(True)
-    (series,) = shell.runtime.library.series()
+    (series,) = shell.runtime.catalogue.series()
     season_item = sidebar.node_item(f"season:{series.seasons[0].id}")
     assert season_item is not None
     sidebar.scrollToItem(season_item)

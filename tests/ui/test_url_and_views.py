@@ -47,7 +47,7 @@ def test_import_from_url_dialog(trusting_window, qtbot, media_dir: Path, tmp_pat
         qtbot.waitUntil(lambda: not imports.active, timeout=60_000)
     (item,) = imports.items
     assert item.state == ItemState.IMPORTED, item.message
-    (movie,) = trusting_window.shell.runtime.library.movies()
+    (movie,) = trusting_window.shell.runtime.catalogue.movies()
     assert movie.title == "Film" and movie.media_file_id == item.media_id
 
 

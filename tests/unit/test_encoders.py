@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from mediadesk.engine.binaries import FFmpegInfo
 from mediadesk.engine.encoders import (
@@ -42,30 +41,44 @@ def test_trial_uses_the_same_upload_chain() -> None:
 
 def test_hardware_sessions_are_capped() -> None:
     encoder = VideoEncoder(Family.NVENC)
-    inside, peak, lock = 0, 0, threading.Lock()
-    two_inside = threading.Event()
+    inside, lock = 0, threading.Lock()
+    both_in, release, refused = threading.Event(), threading.Event(), threading.Event()
+    seen_by_third: list[int] = []
 
     def encode() -> None:
-        nonlocal inside, peak
+        nonlocal inside
         with hardware_session(encoder, 2):
             with lock:
                 inside += 1
-                peak = max(peak, inside)
                 if inside == 2:
-                    two_inside.set()
-            # Hold the session until a second encode is in too: without a cap, more
-            # threads would pile in meanwhile.
-            two_inside.wait(timeout=5)
-            time.sleep(0.01)
+                    both_in.set()
+            release.wait(timeout=10)
             with lock:
                 inside -= 1
 
-    threads = [threading.Thread(target=encode) for _ in range(6)]
-    for t in threads:
+    def third() -> None:
+        # The session loop calls this only after a wait for a free session timed out:
+        # the third encode was turned away while two were inside.
+        def turned_away() -> None:
+            with lock:
+                seen_by_third.append(inside)
+            refused.set()
+
+        with hardware_session(encoder, 2, check_cancelled=turned_away), lock:
+            seen_by_third.append(inside)
+
+    holders = [threading.Thread(target=encode) for _ in range(2)]
+    for t in holders:
         t.start()
-    for t in threads:
+    assert both_in.wait(timeout=10)
+    waiting = threading.Thread(target=third)
+    waiting.start()
+    assert refused.wait(timeout=10), "a third session got in past the cap of two"
+    release.set()
+    for t in [*holders, waiting]:
         t.join(timeout=10)
-    assert peak == 2
+    # Turned away (maybe more than once) while two were inside; in once one left.
+    assert set(seen_by_third[:-1]) == {2} and seen_by_third[-1] < 2
 
 
 def test_cpu_encodes_are_not_capped() -> None:

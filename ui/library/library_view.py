@@ -32,7 +32,7 @@ class LibraryView(QSplitter):
         self.node: LibraryNode = nodes.ALL
         self.model = MediaListModel(rt.library, shell.thumbnails, self)
 
-        self.sidebar = LibrarySidebar(rt.library, shell.tasks)
+        self.sidebar = LibrarySidebar(rt.library, rt.catalogue, shell.tasks)
         self.filters = FilterBar()
         self.grid = PosterGrid()
         self.table = MediaTable()

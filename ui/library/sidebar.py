@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mediadesk.services.catalogue import CatalogueService
 from mediadesk.services.library import LibraryService
 from ui.importing.paths import local_paths
 from ui.library import nodes
@@ -34,11 +35,16 @@ class LibrarySidebar(QTreeWidget):
     filesDropped = Signal(list, object)  # list[Path], LibraryNode
 
     def __init__(
-        self, library: LibraryService, tasks: TaskRunner, parent: QWidget | None = None
+        self,
+        library: LibraryService,
+        catalogue: CatalogueService,
+        tasks: TaskRunner,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("librarySidebar")
         self.library = library
+        self.catalogue = catalogue
         self.tasks = tasks
         self.setHeaderHidden(True)
         self.setColumnCount(2)
@@ -93,10 +99,10 @@ class LibrarySidebar(QTreeWidget):
         for child in item.takeChildren():
             self._forget(child)
         if node.key == nodes.MOVIES.key:
-            for movie in self.library.movies():
+            for movie in self.catalogue.movies():
                 self._make_item(nodes.movie_node(movie), item)
         elif node.key == nodes.SERIES.key:
-            for series in self.library.series():
+            for series in self.catalogue.series():
                 s_item = self._make_item(nodes.series_node(series), item)
                 for season in series.seasons:
                     z_item = self._make_item(nodes.season_node(series, season), s_item)
