@@ -101,14 +101,16 @@ class StreamApp:
             return await send_simple(send, 403, b"link expired or invalid\n")
         if not signed and self.state.signed_urls:
             return await send_simple(send, 403, b"this server needs signed links\n")
+        # Deleted media stop at once (visibility.py); an unknown id costs one lookup.
         live = self.state.live
-        if key is None or live.status(media_id) is None:
+        known = live.status(media_id)
+        if known is False:
+            return await send_simple(send, 404, b"not found\n")
+        if key is None or known is None:
             original = await anyio.to_thread.run_sync(live.lookup, media_id)
             if original is None:
                 return await send_simple(send, 404, b"not found\n")
             key = key or original
-        elif not live.status(media_id):
-            return await send_simple(send, 404, b"not found\n")
         return await self.send_key(scope, send, key, media_id, immutable=area == "hls")
 
     async def send_key(
@@ -118,7 +120,6 @@ class StreamApp:
         key: str,
         media_id: str,
         immutable: bool,
-        cacheable: bool = True,
     ) -> Sent:
         storage = self.state.runtime.storage
         name = key.rsplit("/", 1)[-1]
@@ -133,8 +134,7 @@ class StreamApp:
             path: Path = local
             request_path = str(scope["path"])
             if (
-                cacheable
-                and is_plain(scope)
+                is_plain(scope)
                 and not self.state.signed_urls
                 and not request_path.startswith("/stream/s/")
             ):

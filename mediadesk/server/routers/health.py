@@ -48,7 +48,7 @@ def health(state: State) -> Health:
 @router.get(
     "/metrics",
     response_class=PlainTextResponse,
-    summary="Prometheus metrics (a listing: needs the token in serve mode)",
+    summary="Prometheus metrics (a listing: needs the token)",
 )
 def metrics(state: Reader) -> Response:
     return Response(state.metrics.render(), media_type=CONTENT_TYPE)
