@@ -95,10 +95,9 @@ class HostPolicy:
                     self.any_host = True
                 elif entry.strip():
                     self.public.add(entry.strip().lower())
-            if public_base_url:
-                netloc = urlsplit(public_base_url).netloc.rpartition("@")[2]
-                if netloc:
-                    self.public.add(netloc.lower())
+            hostname = urlsplit(public_base_url).hostname if public_base_url else None
+            if hostname:
+                self.public.add(_bracketed(hostname.lower()))
         # The exact bytes a well-behaved client sends, for a set lookup per request.
         self._exact = {f"{n}:{self.port}".encode() for n in self.local}
         self._exact.update(n.encode() for n in self.local | self.public)

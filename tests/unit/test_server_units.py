@@ -297,3 +297,35 @@ def test_tus_store_survives_a_restart(tmp_path) -> None:  # type: ignore[no-unty
     staged = restarted.staged(info.id)
     assert staged.size == len(data)
     assert staged.sha256 == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("policy", "host", "allowed"),
+    [
+        ("desktop", b"127.0.0.1:8765", True),
+        ("desktop", b"localhost", True),
+        ("desktop", b"[::1]:8765", True),
+        ("desktop", b"LocalHost:8765", True),
+        ("desktop", b"localhost:1", False),  # another port: not us
+        ("desktop", b"127.0.0.2:8765", False),
+        ("desktop", b"media.example.org", False),  # public names are for serve only
+        ("desktop", b"evil.example:8765", False),
+        ("desktop", b"\xff\xfe", False),
+        ("desktop", None, True),  # HTTP/1.0 without Host: never a browser
+        ("serve", b"nas.local", True),  # public_base_url's host, any port
+        ("serve", b"NAS.local:80", True),
+        ("serve", b"media.example.org:443", True),
+        ("serve", b"192.168.1.2:8765", True),  # bound to 0.0.0.0: any IP literal
+        ("serve", b"[fe80::1]:8765", True),
+        ("serve", b"192.168.1.2:9999", False),
+        ("serve", b"evil.example:8765", False),
+    ],
+)
+def test_host_policy(policy: str, host: bytes | None, allowed: bool) -> None:
+    from mediadesk.server.hosts import HostPolicy
+
+    if policy == "desktop":
+        rules = HostPolicy("127.0.0.1", 8765, False, ["media.example.org"], None)
+    else:
+        rules = HostPolicy("0.0.0.0", 8765, True, ["media.example.org"], "http://nas.local:8765/")
+    assert rules.allows(host) is allowed
