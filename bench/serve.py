@@ -283,7 +283,8 @@ def main() -> int:
                     f"{conns:>5} {'nginx':>12} {nginx_result['rps']:>9.0f} "
                     f"{nginx_result['p99_ms']:>8.1f} {nginx_result['errors']:>6.0f}"
                 )
-                for served in servers:
+                # Alternate who goes first: the load of a shared machine drifts.
+                for served in servers if _repeat % 2 == 0 else servers[::-1]:
                     cpu_before = cpu_s(served.proc.pid)
                     got = wrk(served.port, served.paths, conns, args.seconds, work)
                     served_rps = got["rps"]
