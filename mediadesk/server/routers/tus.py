@@ -11,7 +11,7 @@ from starlette.requests import ClientDisconnect
 from mediadesk.errors import InvalidInput, MediaDeskError
 from mediadesk.server.deps import Writer
 from mediadesk.server.intake import import_upload
-from mediadesk.server.limits import BodyTimeout, upload_room
+from mediadesk.server.limits import BodyTimeout, pump, upload_room
 from mediadesk.server.routers.upload_bodies import body
 from mediadesk.server.tus import EXTENSIONS, TUS_VERSION, parse_metadata
 from mediadesk.server.uploads import PipelinedWriter, task_group
@@ -107,6 +107,7 @@ async def append(
     info, appender = await anyio.to_thread.run_sync(
         store.begin_patch, upload_id, int(upload_offset)
     )
+    settings = state.runtime.settings
     room = info.length - int(upload_offset)
     disconnected = False
     stalled: BodyTimeout | None = None
@@ -115,9 +116,7 @@ async def append(
         async with task_group() as tg:
             pipe = PipelinedWriter(appender, room).bind(tg)
             try:
-                async for chunk in body(request, state):
-                    if chunk:
-                        await pipe.write(chunk)
+                await pump(tg, body(request), settings.server_body_timeout, pipe.write)
             except ClientDisconnect:
                 disconnected = True  # keep what arrived: that is the point of tus
             except BodyTimeout as exc:

@@ -11,7 +11,7 @@ from mediadesk.errors import InvalidInput
 from mediadesk.library.views import ImportResult
 from mediadesk.server.deps import Writer
 from mediadesk.server.intake import import_upload, safe_filename
-from mediadesk.server.limits import MULTIPART_SLACK, declared_length, idle_limited, upload_room
+from mediadesk.server.limits import MULTIPART_SLACK, declared_length, upload_room
 from mediadesk.server.multipart import MultipartError, boundary_from
 from mediadesk.server.state import ServerState
 from mediadesk.server.uploads import stage_multipart, stage_stream
@@ -29,8 +29,9 @@ def _limit(request: Request, state: ServerState, slack: int = 0) -> int:
     return room.limit + slack
 
 
-def body(request: Request, state: ServerState) -> AsyncIterator[bytes]:
-    return idle_limited(request.stream(), state.runtime.settings.server_body_timeout)
+async def body(request: Request) -> AsyncIterator[bytes]:
+    async for chunk in request.stream():
+        yield chunk
 
 
 async def receive_multipart(request: Request, state: ServerState) -> ImportResult:
@@ -41,7 +42,9 @@ async def receive_multipart(request: Request, state: ServerState) -> ImportResul
         raise InvalidInput(str(exc)) from None
     with StagingWriter(state.runtime.storage.staging_dir()) as writer:
         try:
-            got = await stage_multipart(body(request, state), boundary, writer, limit)
+            got = await stage_multipart(
+                body(request), boundary, writer, limit, state.runtime.settings.server_body_timeout
+            )
         except MultipartError as exc:
             raise InvalidInput(str(exc)) from None
         except ClientDisconnect:
@@ -88,7 +91,9 @@ async def upload_raw(
     limit = _limit(request, state)
     with StagingWriter(state.runtime.storage.staging_dir()) as writer:
         try:
-            staged = await stage_stream(body(request, state), writer, limit)
+            staged = await stage_stream(
+                body(request), writer, limit, state.runtime.settings.server_body_timeout
+            )
         except ClientDisconnect:
             raise InvalidInput("the client went away during the upload") from None
     fields = {
