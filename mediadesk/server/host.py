@@ -81,7 +81,7 @@ class ServerHost:
             signer=UrlSigner(secrets_.signing_key, settings.server_signed_url_ttl),
             tus=TusStore(staging),
             imports=UrlImports(self.runtime.ingest),
-            live=LiveMedia(self.runtime.deletions).start(),
+            live=LiveMedia(self.runtime.deletions).start(self.runtime.bus),
         )
         state.webhooks = self.runtime.webhook_dispatcher()
         if state.webhooks is not None:

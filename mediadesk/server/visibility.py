@@ -16,7 +16,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
+from mediadesk.events import EventBus, MediaChanged
 from mediadesk.services.deletions import DeletionFeed
 
 log = logging.getLogger(__name__)
@@ -37,17 +39,29 @@ class LiveMedia:
         self._fresh_until = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._unsubscribe: Callable[[], None] | None = None
 
     # Running ------------------------------------------------------------------------
 
-    def start(self) -> LiveMedia:
+    def start(self, bus: EventBus | None = None) -> LiveMedia:
+        """Follow the feed; with ``bus``, deletes made in this process (the app, this
+        server's API) act at once, before the next poll."""
+        if bus is not None:
+            self._unsubscribe = bus.subscribe(self._on_media, MediaChanged)
         self._cursor = self.feed.cursor()
         self._fresh_until = time.monotonic() + STALE_S
         self._thread = threading.Thread(target=self._loop, name="deletion-feed", daemon=True)
         self._thread.start()
         return self
 
+    def _on_media(self, event: MediaChanged) -> None:
+        if event.deleted:
+            self.forget(event.media_file_id)
+
     def stop(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
