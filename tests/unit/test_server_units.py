@@ -28,6 +28,7 @@ from mediadesk.server.ranges import (
 )
 from mediadesk.server.signing import UrlSigner
 from mediadesk.server.tus import parse_metadata
+from mediadesk.services.deletions import Deletions
 from mediadesk.services.webhooks import sign, signed_headers, signing_key, verify_signature
 
 BOUNDARY = b"----md-boundary-7MA4YWxkTrZu0gW"
@@ -329,3 +330,50 @@ def test_host_policy(policy: str, host: bytes | None, allowed: bool) -> None:
     else:
         rules = HostPolicy("0.0.0.0", 8765, True, ["media.example.org"], "http://nas.local:8765/")
     assert rules.allows(host) is allowed
+
+
+class _Feed:
+    """A deletion feed under the test's control."""
+
+    def __init__(self) -> None:
+        self.live: dict[str, str] = {"a": "originals/a.mp4", "b": "originals/b.mp4"}
+        self.tombstones: list[str] = []
+
+    def cursor(self) -> int:
+        return len(self.tombstones)
+
+    def since(self, cursor: int) -> Deletions:
+        return Deletions(len(self.tombstones), frozenset(self.tombstones[cursor:]))
+
+    def live_original(self, media_id: str) -> str | None:
+        return self.live.get(media_id)
+
+
+def test_live_media_follows_tombstones() -> None:
+    from mediadesk.server.visibility import LiveMedia
+
+    feed = _Feed()
+    live = LiveMedia(feed)  # type: ignore[arg-type]
+    live.poll()
+    assert live.status("a") is None  # not seen yet: ask the database
+    assert live.lookup("a") == "originals/a.mp4"
+    assert live.status("a") is True and not live.is_gone("a")
+    assert live.lookup("nope") is None and live.status("nope") is None  # unknown ids stay unknown
+    feed.tombstones.append("a")
+    del feed.live["a"]
+    live.poll()
+    assert live.status("a") is False and live.is_gone("a") and live.lookup("a") is None
+    live.forget("b")  # deleted in this process: at once
+    assert live.is_gone("b")
+
+
+def test_live_media_distrusts_a_silent_feed() -> None:
+    from mediadesk.server import visibility
+
+    live = visibility.LiveMedia(_Feed())  # type: ignore[arg-type]
+    live.poll()
+    live.lookup("a")
+    assert live.status("a") is True
+    live._fresh_until = 0.0  # the feed has not answered for longer than STALE_S
+    assert live.is_gone("a")  # the fast path steps aside...
+    assert live.status("a") is None  # ...and every request reads the database again
