@@ -26,9 +26,14 @@ def replace_durably(src: Path, dst: Path) -> None:
     fsync_dir(dst.parent)
 
 
+# No room: the filesystem is full, the user's quota is used up, or the process went
+# over its file size limit (RLIMIT_FSIZE; Python ignores SIGXFSZ, so writes fail EFBIG).
+NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
 def storage_error(exc: OSError, what: str) -> TransientError:
     """Turn an OSError into a coded, retryable error with a readable message."""
-    if exc.errno == errno.ENOSPC:
+    if exc.errno in NO_ROOM:
         return TransientError(f"disk full while {what}", code=ErrorCode.DISK_FULL)
     return TransientError(f"{what}: {exc.strerror or exc}", code=ErrorCode.STORAGE_ERROR)
 

@@ -29,6 +29,7 @@ from mediadesk.library.db import Database
 from mediadesk.library.migrate import MigrationReport, upgrade_to_head
 from mediadesk.library.views import ImportResult
 from mediadesk.services.catalogue import CatalogueService
+from mediadesk.services.deletions import DeletionFeed
 from mediadesk.services.imports import ImportService
 from mediadesk.services.ingest import IngestService
 from mediadesk.services.jobs import JobService
@@ -108,6 +109,7 @@ class Runtime:
         self.pipeline = PipelinePlanner(self.store, self.registry, s)
         self.library = LibraryService(self.db, self.storage, self.bus, self.jobs)
         self.catalogue = CatalogueService(self.db, self.bus)
+        self.deletions = DeletionFeed(self.db)
         self.ingest = IngestService(
             self.db,
             self.storage,

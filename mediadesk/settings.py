@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # S3 refuses parts under 5 MiB (except the last), so neither may go below it.
     s3_part_size: int = Field(default=16 * 1024**2, ge=5 * 1024**2, le=5 * 1024**3)
     s3_multipart_threshold: int = Field(default=16 * 1024**2, ge=5 * 1024**2)
+    s3_upload_concurrency: int = Field(
+        default=4, ge=1, le=32, description="Parts of one upload sent at once (each in memory)"
+    )
     s3_max_attempts: int = Field(
         default=6, ge=1, le=20, description="Tries per S3 request (throttling, lost connections)"
     )
@@ -83,8 +86,25 @@ class Settings(BaseSettings):
         default=None, description="HMAC key for signed stream URLs (generated when unset)"
     )
     server_signed_url_ttl: int = Field(default=6 * 3600, ge=60)
+    server_public_names: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Host names (or host:port) clients use to reach `serve`, besides loopback and "
+            'the bound address; "*" accepts any Host (behind a proxy that rewrites it)'
+        ),
+    )
     server_max_upload_bytes: int | None = Field(
         default=None, gt=0, description="Largest accepted upload; unset means 'the disk'"
+    )
+    server_upload_reserve_bytes: int = Field(
+        default=256 * 1024**2,
+        ge=0,
+        description="Free space uploads leave on the library's disk (413 beyond it)",
+    )
+    server_body_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds an upload body may send nothing before it is dropped",
     )
     server_rate_limit: float = Field(
         default=20.0, gt=0, description="Writes per second per client address (burst 4x)"

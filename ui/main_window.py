@@ -143,6 +143,8 @@ class MainWindow(QMainWindow):
         self._action(view, "&Player", lambda: self.tabs.setCurrentIndex(PLAYER_TAB), "Alt+2")
         self._action(view, "&Jobs", lambda: self.tabs.setCurrentIndex(JOBS_TAB), "Alt+3")
         view.addAction(self.import_dock.toggleViewAction())
+        view.addSeparator()
+        self._action(view, "Open in &web browser", self.open_web_page)
         tools = bar.addMenu("&Tools")
         self._action(tools, "&Master audio…", lambda: self.open_mastering(None))
         self._action(tools, "&Presets…", self.open_presets)
@@ -339,6 +341,17 @@ class MainWindow(QMainWindow):
             lambda _r: self.library.detail.show_media(None),
             lambda exc: self.status.showMessage(f"Delete failed: {describe(exc)}", 10_000),
         )
+
+    def open_web_page(self) -> bool:
+        """The built-in server's web page, with the app's per-run token in the fragment."""
+        url = self.shell.web_url()
+        if url is None:
+            self.status.showMessage("The built-in server is not running yet.", 10_000)
+            return False
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        return bool(QDesktopServices.openUrl(QUrl(url)))
 
     def _about(self) -> None:
         from mediadesk import __version__

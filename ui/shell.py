@@ -92,6 +92,10 @@ class Shell(QObject):
     def _server_failed(self, exc: BaseException) -> None:
         self.problem.emit(f"The built-in server did not start: {describe(exc)}")
 
+    def web_url(self) -> str | None:
+        """The server's web page with the app's token (``None`` until the server is up)."""
+        return str(self.server.web_url()) if self.server is not None else None
+
     # Shutting down ------------------------------------------------------------------
 
     def shutdown(self, grace: float | None = None) -> None:

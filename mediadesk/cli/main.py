@@ -1,20 +1,22 @@
 """The ``mediadesk`` command: argument parsing, settings, exit codes.
 
 Exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input (the message names the file
-or field). Every read command takes ``--json``; the shapes are in docs/CLI.md.
+or field), 141 when the reader of our output went away. Every read command takes
+``--json``; the shapes are in docs/CLI.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from mediadesk import __version__
 from mediadesk.cli import cmd_jobs, cmd_library, cmd_master, cmd_presets, cmd_run
-from mediadesk.cli.output import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_USAGE, error
+from mediadesk.cli.output import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_PIPE, EXIT_USAGE, error
 from mediadesk.errors import ConfigError, Conflict, InvalidInput, MediaDeskError, NotFound
 from mediadesk.settings import load_settings
 
@@ -76,7 +78,14 @@ def main(argv: Sequence[str] | None = None, *, gui: cmd_run.GuiLauncher | None =
             logging.getLogger().setLevel(level.upper())
             logging.getLogger("huey").setLevel(logging.WARNING)
             logging.getLogger("alembic").setLevel(logging.WARNING)
-        return handler(args, settings)
+        code = handler(args, settings)
+        sys.stdout.flush()  # inside the try: a closed pipe must fail here, not at exit
+        return code
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, as Unix tools killed by
+        # SIGPIPE do. Python ignores SIGPIPE, so the write fails with EPIPE instead.
+        _silence_stdout()
+        return EXIT_PIPE
     except (InvalidInput, NotFound, Conflict) as exc:
         error(exc.message)
         return EXIT_BAD_INPUT
@@ -93,6 +102,16 @@ def main(argv: Sequence[str] | None = None, *, gui: cmd_run.GuiLauncher | None =
         log.debug("internal error", exc_info=True)
         error(f"internal error: {exc.__class__.__name__}: {exc}")
         return EXIT_INTERNAL
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_USAGE = 2
 EXIT_BAD_INPUT = 3
+EXIT_PIPE = 128 + 13  # what a shell reports for a tool killed by SIGPIPE
 
 
 def to_jsonable(obj: Any) -> Any:

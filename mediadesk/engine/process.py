@@ -22,7 +22,11 @@ from pathlib import Path
 from typing import IO
 
 from mediadesk.engine.progress import Progress, ProgressParser
+from mediadesk.errors import ErrorCode, MediaDeskError, ProcessFailed, TransientError
 
+# What ffmpeg prints when a write fails for want of room: ENOSPC, EFBIG (the file size
+# limit, RLIMIT_FSIZE, with SIGXFSZ ignored) and EDQUOT.
+DISK_FULL_MESSAGES = ("No space left on device", "File too large", "Disk quota exceeded")
 TAIL_LINES = 40
 TAIL_LINE_CHARS = 400
 POLL_S = 0.05
@@ -68,6 +72,23 @@ class ProcessResult:
     def last_error_line(self) -> str:
         lines = [ln for ln in self.stderr_tail.splitlines() if ln.strip()]
         return lines[-1] if lines else f"exit code {self.exit_code}"
+
+    @property
+    def disk_full(self) -> bool:
+        """The process stopped for want of room: killed by SIGXFSZ (it went over
+        RLIMIT_FSIZE), or it said a write failed with ENOSPC, EFBIG or EDQUOT."""
+        if self.exit_code == -signal.SIGXFSZ:
+            return True
+        return self.exit_code != 0 and any(m in self.stderr_tail for m in DISK_FULL_MESSAGES)
+
+    def failure(self, what: str) -> MediaDeskError:
+        """The error for a non-zero exit: DISK_FULL (retry once there is room) or
+        FFMPEG_FAILED, both retryable."""
+        if self.disk_full:
+            return TransientError(
+                f"{what} ran out of disk space: {self.last_error_line()}", code=ErrorCode.DISK_FULL
+            )
+        return ProcessFailed(f"{what} failed: {self.last_error_line()}")
 
 
 @dataclass

@@ -14,7 +14,7 @@ from mediadesk.base_types import utcnow
 from mediadesk.engine.binaries import FFmpegInfo
 from mediadesk.engine.process import CancelToken, ProcessHooks, ProcessResult, run_process
 from mediadesk.engine.progress import Progress
-from mediadesk.errors import Cancelled, ErrorCode, ProcessFailed, TransientError
+from mediadesk.errors import Cancelled, ErrorCode, TransientError
 from mediadesk.jobs.spec import CommandRecord
 from mediadesk.jobs.transfer import TransferMeter
 from mediadesk.library.db import Database
@@ -155,5 +155,5 @@ class JobContext:
         if result.timed_out:
             raise TransientError(f"{what} exceeded the job's time limit", code=ErrorCode.TIMEOUT)
         if check and result.exit_code != 0:
-            raise ProcessFailed(f"{what} failed: {result.last_error_line()}")
+            raise result.failure(what)
         return result

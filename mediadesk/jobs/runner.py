@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import logging
 import os
 import secrets
@@ -17,6 +16,7 @@ from mediadesk.engine.binaries import FFmpegInfo, ffmpeg_info
 from mediadesk.engine.process import CancelToken
 from mediadesk.errors import ErrorCode, InvalidInput, MediaDeskError, TransientError
 from mediadesk.events import EventBus
+from mediadesk.fsutil import storage_error
 from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.log_archive import archive_attempt_logs
 from mediadesk.jobs.logs import attempt_log_dir
@@ -177,8 +177,7 @@ class JobRunner:
             self._failed(claim, ctx, exc)
             return
         except OSError as exc:
-            code = ErrorCode.DISK_FULL if exc.errno == errno.ENOSPC else ErrorCode.STORAGE_ERROR
-            self._failed(claim, ctx, TransientError(f"{exc.strerror or exc}", code=code))
+            self._failed(claim, ctx, storage_error(exc, f"running {claim.job_type}"))
             return
         except Exception as exc:
             ctx.note("internal error:\n" + traceback.format_exc())
@@ -201,6 +200,11 @@ class JobRunner:
         ctx.note(f"failed: {exc.code}: {exc.message}")
         status = self.store.fail(claim, exc, self._attempt_fields(ctx))
         ctx.note(f"job is now {status}")
+        if exc.code == ErrorCode.DISK_FULL:
+            # Half-written outputs hold the very space the retry needs (the attempt
+            # row keeps the scratch manifest for the record).
+            shutil.rmtree(ctx.scratch, ignore_errors=True)
+            ctx.note("scratch removed to give the space back")
         log.info(
             "job %s (%s) attempt %d failed: %s -> %s",
             claim.job_id,

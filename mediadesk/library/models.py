@@ -237,3 +237,20 @@ class Episode(Base):
 
     season: Mapped[Season] = relationship(back_populates="episodes")
     media_file: Mapped[MediaFile | None] = relationship()
+
+
+class MediaDeletion(Base):
+    """A tombstone per deleted media file, written in the deleting transaction.
+
+    Servers in every process follow this table (``seq`` only grows) to stop serving a
+    deleted file's original and outputs at once: a purge leaves no row in
+    ``media_files`` to look at, and reading the tombstones since the last poll is one
+    indexed range read, whatever the size of the library.
+    """
+
+    __tablename__ = "media_deletions"
+    __table_args__ = (Index("ix_media_deletions_deleted_at", "deleted_at"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    media_file_id: Mapped[str] = mapped_column(String(64))
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -14,7 +14,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from mediadesk import __version__
 from mediadesk.errors import ErrorCode, MediaDeskError
-from mediadesk.server.files import Receive, Scope, Send
+from mediadesk.server.files import Receive, Scope, Send, send_json
 from mediadesk.server.routers import (
     catalogue,
     contract,
@@ -53,6 +53,7 @@ STATUS_FOR = {
     ErrorCode.UNSUPPORTED_MEDIA: 415,
     ErrorCode.LIBRARY_LOCKED: 423,
     ErrorCode.DISK_FULL: 507,
+    ErrorCode.TIMEOUT: 408,  # an upload body that went silent
 }
 
 
@@ -75,8 +76,9 @@ def build_api(state: ServerState) -> FastAPI:
         title="MediaDesk",
         version=__version__,
         description=(
-            "Upload media, follow its processing, and stream the HLS output. In `serve` "
-            "mode every write and every listing needs `Authorization: Bearer <token>`."
+            "Upload media, follow its processing, and stream the HLS output. Every write "
+            "and every listing needs `Authorization: Bearer <token>` (in the desktop app "
+            "a token made at each start, which only the app holds)."
         ),
         openapi_url="/openapi.json",
         docs_url="/docs",
@@ -112,6 +114,10 @@ def build_api(state: ServerState) -> FastAPI:
         )
         return JSONResponse(error_body(str(ErrorCode.INVALID_INPUT), problems), status_code=422)
 
+    if not state.headless:
+        # Desktop mode: no CORS at all on the API, so no other origin may read an
+        # answer or send a non-simple request (stream reads carry their own CORS).
+        return api
     api.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -199,17 +205,7 @@ class BodyLimit:
 
 async def _too_large(send: Send) -> None:
     body = json.dumps(error_body("TOO_LARGE", f"request body over {MAX_BODY} bytes")).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_json(send, 413, body)
 
 
 class Front:

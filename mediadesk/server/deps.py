@@ -23,9 +23,9 @@ def client_address(request: Request) -> str:
 
 
 def check_token(request: Request, state: ServerState) -> None:
+    """Only the ``Authorization`` header counts: a browser cannot add it to a
+    cross-site request without a CORS preflight, which the desktop server refuses."""
     expected = state.secrets.token
-    if expected is None:
-        return
     if not token_matches(expected, request.headers.get("authorization")):
         # Failed guesses cost rate-limit tokens too, so a token cannot be brute-forced.
         if not state.limiter.allow("auth:" + client_address(request)):
@@ -38,7 +38,7 @@ def check_token(request: Request, state: ServerState) -> None:
 
 
 def require_listing(request: Request, state: State) -> ServerState:
-    """Listings and details: the token in serve mode; open on the desktop's loopback."""
+    """Listings and details: the token (serve's, or the desktop app's per-run one)."""
     check_token(request, state)
     return state
 

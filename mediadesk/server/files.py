@@ -110,6 +110,13 @@ async def send_simple(
     return Sent(status, len(body))
 
 
+async def send_json(send: Send, status: int, body: bytes) -> None:
+    """A whole JSON answer from raw ASGI code (the error shape of the API)."""
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 def local_file_info(path: Path) -> FileInfo | None:
     try:
         st = path.stat()

@@ -23,11 +23,13 @@ from mediadesk.netutil import free_port, wait_for_port
 from mediadesk.runtime import Runtime
 from mediadesk.server.app import create_app
 from mediadesk.server.auth import ensure_secrets
+from mediadesk.server.hosts import HostGuard, HostPolicy
 from mediadesk.server.metrics import ServerMetrics
 from mediadesk.server.ratelimit import RateLimiter
 from mediadesk.server.signing import UrlSigner
 from mediadesk.server.state import ServerState
 from mediadesk.server.tus import TusStore
+from mediadesk.server.visibility import LiveMedia
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +67,9 @@ class ServerHost:
         settings = self.runtime.settings
         secrets_ = ensure_secrets(settings, self.headless)
         metrics = ServerMetrics()
-        metrics.attach(self.runtime.bus)
+        metrics.attach(
+            self.runtime.bus, self.runtime.jobs.counts, self.runtime.library.status_counts
+        )
         staging = self.runtime.storage.staging_dir()
         state = ServerState(
             runtime=self.runtime,
@@ -75,12 +79,13 @@ class ServerHost:
             limiter=RateLimiter(settings.server_rate_limit, settings.server_rate_limit * 4),
             signer=UrlSigner(secrets_.signing_key, settings.server_signed_url_ttl),
             tus=TusStore(staging),
+            live=LiveMedia(self.runtime.deletions).start(self.runtime.bus),
         )
         state.webhooks = self.runtime.webhook_dispatcher()
         if state.webhooks is not None:
             state.webhooks.start()
         self.state = state
-        # The desktop app's server needs no token, so it never leaves loopback.
+        # The desktop app's server never leaves loopback.
         host = settings.server_host if self.headless else "127.0.0.1"
         self.bind_host = host
         for attempt in range(5):
@@ -88,9 +93,16 @@ class ServerHost:
             # and try again in the rare case another process takes it in between.
             self.port = settings.server_port or free_port(host)
             self._failure = None
+            policy = HostPolicy(
+                host,
+                self.port,
+                self.headless,
+                settings.server_public_names,
+                settings.public_base_url,
+            )
             self._thread = threading.Thread(
                 target=self._serve,
-                args=(create_app(state), host, self.port),
+                args=(HostGuard(create_app(state), policy), host, self.port),
                 name="http-server",
                 daemon=True,
             )
@@ -189,6 +201,7 @@ class ServerHost:
             return
         if state.webhooks is not None:
             state.webhooks.stop()
+        state.live.stop()
         state.metrics.detach()
         self.state = None
 
@@ -213,6 +226,12 @@ class ServerHost:
     @property
     def token(self) -> str | None:
         return self.state.secrets.token if self.state else None
+
+    def web_url(self) -> str:
+        """The web page, carrying the token in the fragment (never sent over the wire,
+        kept by the page in sessionStorage) when it is the desktop app's own."""
+        secrets_ = self._state().secrets
+        return self.url + (f"/#token={secrets_.token}" if secrets_.per_run else "/")
 
     def _state(self) -> ServerState:
         if self.state is None:

@@ -19,6 +19,7 @@ Headers = list[tuple[bytes, bytes]]
 
 @dataclass(frozen=True)
 class HotEntry:
+    media_id: str  # checked against deletions before every reuse
     path: str
     ident: tuple[int, int, int]
     size: int

@@ -1,17 +1,25 @@
-"""A push-style streaming parser for ``multipart/form-data`` (RFC 7578).
+"""``multipart/form-data`` (RFC 7578) as a push stream of events, on python-multipart.
 
-Bytes go in as they arrive; events come out: a part's headers, pieces of its body,
-its end. Nothing is buffered beyond one delimiter's length plus one part's headers,
-so a 20 GB file part streams through in constant memory and never touches /tmp.
+python-multipart's ``MultipartParser`` is a state machine over the bytes as they
+arrive: it buffers nothing beyond what a callback has not been handed yet, so a 20 GB
+file part streams through in constant memory and never touches /tmp (Starlette's
+``request.form()`` spools parts there; we do not use it). This module turns its
+callbacks into :class:`PartStart`, :class:`PartData` and :class:`PartEnd` events and
+adds our caps: part headers are counted byte by byte as the callbacks see them, so
+:data:`MAX_HEADER_BYTES` holds however the body is split into chunks, and at most
+:data:`MAX_PARTS` parts.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from urllib.parse import unquote
 
-MAX_HEADER_BYTES = 16 * 1024
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import MultipartParser as _Machine
+from python_multipart.multipart import parse_options_header
+
+MAX_HEADER_BYTES = 16 * 1024  # all of one part's header lines together
+MAX_HEADER_LINES = 16
 MAX_PARTS = 64
 
 
@@ -38,140 +46,123 @@ class PartEnd:
 
 Event = PartStart | PartData | PartEnd
 
-_PARAM = re.compile(r';\s*([A-Za-z0-9_*.-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
-
 
 def boundary_from(content_type: str | None) -> bytes:
-    if not content_type or not content_type.lower().startswith("multipart/form-data"):
+    ctype, params = parse_options_header(content_type)
+    if ctype != b"multipart/form-data":
         raise MultipartError("expected Content-Type: multipart/form-data")
-    params = header_params(content_type)
-    boundary = params.get("boundary", "")
+    boundary = params.get(b"boundary", b"")
     if not 1 <= len(boundary) <= 70:
         raise MultipartError("multipart boundary missing or too long")
-    return boundary.encode("latin-1")
+    return boundary
 
 
-def header_params(value: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, raw in _PARAM.findall(value):
-        val = raw.strip()
-        if val.startswith('"') and val.endswith('"') and len(val) >= 2:
-            val = re.sub(r"\\(.)", r"\1", val[1:-1])
-        key = key.lower()
-        if key.endswith("*"):
-            # RFC 5987: charset'lang'percent-encoded; wins over the plain form.
-            charset, _, rest = val.partition("'")
-            _lang, _, encoded = rest.partition("'")
-            try:
-                out[key[:-1]] = unquote(encoded, encoding=charset or "utf-8", errors="strict")
-            except (LookupError, UnicodeDecodeError):
-                continue
-        elif key not in out:
-            out[key] = val
-    return out
+def _text(value: bytes) -> str:
+    # Browsers send names as raw UTF-8 (RFC 7578 4.2); parse_options_header read latin-1.
+    return value.decode("utf-8", "replace")
 
 
 class MultipartParser:
-    _PREAMBLE, _AFTER_DELIM, _HEADERS, _BODY, _DONE = range(5)
-
     def __init__(self, boundary: bytes) -> None:
-        # Starting with CRLF lets the first delimiter match the same pattern as the rest.
-        self._buf = bytearray(b"\r\n")
-        self._delim = b"\r\n--" + boundary
-        self._state = self._PREAMBLE
+        self._events: list[Event] = []
+        self._headers: dict[str, str] = {}
+        self._field = bytearray()
+        self._value = bytearray()
+        self._header_bytes = 0
         self._parts = 0
+        self._done = False
+        # python-multipart wants the body to start with the first delimiter; RFC 2046
+        # allows a preamble before it, which we skip (keeping a delimiter's length).
+        self._preamble: bytearray | None = bytearray(b"\r\n")
+        self._first = b"\r\n--" + boundary
+        self._machine = _Machine(
+            boundary,
+            callbacks={
+                "on_part_begin": self._part_begin,
+                "on_header_field": self._header_field,
+                "on_header_value": self._header_value,
+                "on_header_end": self._header_end,
+                "on_headers_finished": self._headers_finished,
+                "on_part_data": self._part_data,
+                "on_part_end": self._part_end,
+                "on_end": self._end,
+            },
+            max_header_count=MAX_HEADER_LINES,
+            max_header_size=MAX_HEADER_BYTES,
+        )
 
     @property
     def done(self) -> bool:
-        return self._state == self._DONE
+        return self._done
 
     def feed(self, data: bytes) -> list[Event]:
-        if self._state == self._DONE:
+        if self._done:
             return []  # the epilogue is ignored
-        self._buf += data
-        events: list[Event] = []
-        while self._step(events):
-            pass
+        if self._preamble is not None:
+            self._preamble += data
+            at = self._preamble.find(self._first)
+            if at < 0:
+                del self._preamble[: max(0, len(self._preamble) - len(self._first) + 1)]
+                return []
+            data, self._preamble = bytes(self._preamble[at + 2 :]), None
+        try:
+            self._machine.write(data)
+        except MultipartParseError as exc:
+            raise MultipartError(f"malformed multipart body: {exc}") from None
+        events, self._events = self._events, []
         return events
 
     def close(self) -> None:
-        if self._state != self._DONE:
+        if not self._done:
             raise MultipartError("the upload ended before the multipart body was complete")
 
-    def _step(self, events: list[Event]) -> bool:
-        buf, delim = self._buf, self._delim
-        if self._state == self._PREAMBLE:
-            at = buf.find(delim)
-            if at < 0:
-                keep = len(delim) - 1
-                if len(buf) > keep:
-                    del buf[: len(buf) - keep]
-                return False
-            del buf[: at + len(delim)]
-            self._state = self._AFTER_DELIM
-            return True
-        if self._state == self._AFTER_DELIM:
-            if len(buf) < 2:
-                return False
-            if buf[:2] == b"--":
-                self._state = self._DONE
-                buf.clear()
-                return False
-            # Transport padding (spaces, tabs) may precede the line break.
-            line_end = buf.find(b"\r\n")
-            if line_end < 0:
-                if len(buf) > 256:
-                    raise MultipartError("malformed multipart delimiter line")
-                return False
-            if buf[:line_end].strip(b" \t"):
-                raise MultipartError("malformed multipart delimiter line")
-            del buf[: line_end + 2]
-            self._state = self._HEADERS
-            return True
-        if self._state == self._HEADERS:
-            end = buf.find(b"\r\n\r\n")
-            if end < 0:
-                if len(buf) > MAX_HEADER_BYTES:
-                    raise MultipartError("multipart part headers too large")
-                return False
-            raw = bytes(buf[:end])
-            del buf[: end + 4]
-            self._parts += 1
-            if self._parts > MAX_PARTS:
-                raise MultipartError("too many multipart parts")
-            events.append(_part_start(raw))
-            self._state = self._BODY
-            return True
-        if self._state == self._BODY:
-            at = buf.find(delim)
-            if at >= 0:
-                if at:
-                    events.append(PartData(bytes(buf[:at])))
-                events.append(PartEnd())
-                del buf[: at + len(delim)]
-                self._state = self._AFTER_DELIM
-                return True
-            safe = len(buf) - (len(delim) - 1)
-            if safe > 0:
-                events.append(PartData(bytes(buf[:safe])))
-                del buf[:safe]
-            return False
-        return False
+    # Callbacks (python-multipart hands out slices of the chunk being parsed) ----------
 
+    def _part_begin(self) -> None:
+        self._parts += 1
+        if self._parts > MAX_PARTS:
+            raise MultipartError("too many multipart parts")
+        self._headers, self._header_bytes = {}, 0
 
-def _part_start(raw: bytes) -> PartStart:
-    headers: dict[str, str] = {}
-    for line in raw.split(b"\r\n"):
-        if not line:
-            continue
-        name, sep, value = line.partition(b":")
-        if not sep:
-            raise MultipartError("malformed multipart part header")
-        headers[name.strip().lower().decode("latin-1")] = value.strip().decode("utf-8", "replace")
-    disposition = headers.get("content-disposition", "")
-    if not disposition.lower().startswith("form-data"):
-        raise MultipartError("a multipart part without Content-Disposition: form-data")
-    params = header_params(disposition)
-    if "name" not in params:
-        raise MultipartError("a multipart part without a name")
-    return PartStart(params["name"], params.get("filename"), headers.get("content-type"))
+    def _count(self, n: int) -> None:
+        self._header_bytes += n
+        if self._header_bytes > MAX_HEADER_BYTES:
+            raise MultipartError("multipart part headers too large")
+
+    def _header_field(self, data: bytes, start: int, end: int) -> None:
+        self._count(end - start)
+        self._field += data[start:end]
+
+    def _header_value(self, data: bytes, start: int, end: int) -> None:
+        self._count(end - start)
+        self._value += data[start:end]
+
+    def _header_end(self) -> None:
+        name = self._field.decode("latin-1").strip().lower()
+        self._headers[name] = self._value.decode("latin-1").strip()
+        self._field, self._value = bytearray(), bytearray()
+
+    def _headers_finished(self) -> None:
+        disposition, params = parse_options_header(self._headers.get("content-disposition"))
+        if disposition != b"form-data":
+            raise MultipartError("a multipart part without Content-Disposition: form-data")
+        if b"name" not in params:
+            raise MultipartError("a multipart part without a name")
+        filename = params.get(b"filename")
+        self._events.append(
+            PartStart(
+                _text(params[b"name"]),
+                None if filename is None else _text(filename),
+                self._headers.get("content-type"),
+            )
+        )
+
+    def _part_data(self, data: bytes, start: int, end: int) -> None:
+        if end > start:
+            self._events.append(PartData(data[start:end]))
+
+    def _part_end(self) -> None:
+        self._events.append(PartEnd())
+
+    def _end(self) -> None:
+        self._done = True

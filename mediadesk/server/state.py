@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mediadesk.server.auth import ServerSecrets
@@ -11,13 +10,12 @@ from mediadesk.server.metrics import ServerMetrics
 from mediadesk.server.paths import STREAM_AREAS
 from mediadesk.server.ratelimit import RateLimiter
 from mediadesk.server.signing import UrlSigner
+from mediadesk.server.visibility import LiveMedia
 
 if TYPE_CHECKING:
     from mediadesk.runtime import Runtime
     from mediadesk.server.tus import TusStore
     from mediadesk.services.webhooks import WebhookDispatcher
-
-ORIGINALS_CACHE = 4096
 
 
 @dataclass
@@ -29,10 +27,9 @@ class ServerState:
     limiter: RateLimiter
     signer: UrlSigner
     tus: TusStore
+    live: LiveMedia
     webhooks: WebhookDispatcher | None = None
     accepting: bool = True
-    _originals: dict[str, str] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def signed_urls(self) -> bool:
@@ -63,29 +60,3 @@ class ServerState:
         if area not in STREAM_AREAS or not media_id or not rest:
             return None
         return self.stream_path(area, media_id, rest)
-
-    # The original's key, cached: range requests for one original come in the hundreds.
-
-    def original_key(self, media_id: str) -> str | None:
-        with self._lock:
-            cached = self._originals.get(media_id)
-        if cached is not None:
-            return cached
-        from mediadesk.errors import NotFound
-
-        try:
-            media = self.runtime.library.get_media(media_id, detail=False)
-        except NotFound:
-            return None
-        if media.deleted:
-            return None
-        key = media.original_key
-        with self._lock:
-            if len(self._originals) >= ORIGINALS_CACHE:
-                self._originals.clear()
-            self._originals[media_id] = key
-        return key
-
-    def forget_original(self, media_id: str) -> None:
-        with self._lock:
-            self._originals.pop(media_id, None)

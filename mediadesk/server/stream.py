@@ -66,7 +66,7 @@ class StreamApp:
             except UnsafePath:
                 return await send_simple(send, 404, b"not found\n")
             hot = self.hot.get(scope["path"])
-            if hot is not None:
+            if hot is not None and not self.state.live.is_gone(hot.media_id):
                 await send({"type": "http.response.start", "status": 200, "headers": hot.headers})
                 await send({"type": "http.response.pathsend", "path": hot.path})
                 return Sent(200, hot.size)
@@ -101,19 +101,25 @@ class StreamApp:
             return await send_simple(send, 403, b"link expired or invalid\n")
         if not signed and self.state.signed_urls:
             return await send_simple(send, 403, b"this server needs signed links\n")
-        if key is None:
-            return await self._original(scope, send, media_id)
-        return await self.send_key(scope, send, key, immutable=area == "hls")
-
-    async def _original(self, scope: Scope, send: Send, media_id: str) -> Sent:
-        key = await anyio.to_thread.run_sync(self.state.original_key, media_id)
-        if key is None:
+        # Deleted media stop at once (visibility.py); an unknown id costs one lookup.
+        live = self.state.live
+        known = live.status(media_id)
+        if known is False:
             return await send_simple(send, 404, b"not found\n")
-        # Originals are never cached: a soft-deleted file must stop playing at once.
-        return await self.send_key(scope, send, key, immutable=False, cacheable=False)
+        if key is None or known is None:
+            original = await anyio.to_thread.run_sync(live.lookup, media_id)
+            if original is None:
+                return await send_simple(send, 404, b"not found\n")
+            key = key or original
+        return await self.send_key(scope, send, key, media_id, immutable=area == "hls")
 
     async def send_key(
-        self, scope: Scope, send: Send, key: str, immutable: bool, cacheable: bool = True
+        self,
+        scope: Scope,
+        send: Send,
+        key: str,
+        media_id: str,
+        immutable: bool,
     ) -> Sent:
         storage = self.state.runtime.storage
         name = key.rsplit("/", 1)[-1]
@@ -128,19 +134,24 @@ class StreamApp:
             path: Path = local
             request_path = str(scope["path"])
             if (
-                cacheable
-                and is_plain(scope)
+                is_plain(scope)
                 and not self.state.signed_urls
                 and not request_path.startswith("/stream/s/")
             ):
-                self._remember(request_path, local, name, info, immutable)
+                self._remember(request_path, media_id, local, name, info, immutable)
             return await send_file(
                 scope, send, name, info, file_pieces(path), local, immutable=immutable
             )
         return await self._remote(scope, send, key, name, immutable)
 
     def _remember(
-        self, request_path: str, local: Path, name: str, info: FileInfo, immutable: bool
+        self,
+        request_path: str,
+        media_id: str,
+        local: Path,
+        name: str,
+        info: FileInfo,
+        immutable: bool,
     ) -> None:
         try:
             ident = file_ident(local.stat())
@@ -152,7 +163,7 @@ class StreamApp:
             *base_headers(name, info, None, immutable),
             (b"content-length", str(info.size).encode()),
         ]
-        self.hot.put(request_path, HotEntry(str(local), ident, info.size, headers))
+        self.hot.put(request_path, HotEntry(media_id, str(local), ident, info.size, headers))
 
     async def _remote(self, scope: Scope, send: Send, key: str, name: str, immutable: bool) -> Sent:
         """A remote backend (S3): segments redirect to a presigned URL when the backend

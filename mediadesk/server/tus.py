@@ -23,6 +23,7 @@ from typing import Any
 
 from mediadesk.base_types import new_token
 from mediadesk.errors import Conflict, ErrorCode, InvalidInput, NotFound
+from mediadesk.fsutil import storage_error
 from mediadesk.storage.base import CHUNK, StagedFile
 
 TUS_VERSION = "1.0.0"
@@ -162,7 +163,12 @@ class TusStore:
     def end_patch(self, upload_id: str, appender: Appender | None = None) -> int:
         """Close the appender (fsync) and remember the hash state; returns the offset."""
         if appender is not None:
-            appender.close()
+            try:
+                appender.close()
+            except OSError as exc:
+                with self._lock:  # the hash state is lost: the next PATCH rehashes
+                    self._busy.discard(upload_id)
+                raise storage_error(exc, "finishing an upload") from exc
         offset = self.offset(upload_id)
         with self._lock:
             if appender is not None:

@@ -18,8 +18,9 @@ import anyio
 from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-from mediadesk.errors import ErrorCode, InvalidInput
+from mediadesk.errors import InvalidInput
 from mediadesk.fsutil import storage_error
+from mediadesk.server.limits import TooLarge, pump
 from mediadesk.server.multipart import MultipartParser, PartData, PartEnd, PartStart
 from mediadesk.storage.base import StagedFile, StagingWriter
 
@@ -27,10 +28,6 @@ BATCH = 1024 * 1024
 DEPTH = 4  # batches queued per consumer: at most ~5 MiB held per upload
 MAX_FIELD_BYTES = 64 * 1024
 FILE_FIELDS = ("file", "media", "upload")
-
-
-class TooLarge(InvalidInput):
-    code = ErrorCode.TOO_LARGE
 
 
 @asynccontextmanager
@@ -103,15 +100,18 @@ class PipelinedWriter:
     async def write(self, data: bytes) -> None:
         self.received += len(data)
         if self.limit is not None and self.received > self.limit:
-            raise TooLarge(f"the upload is larger than the {self.limit}-byte limit")
+            raise TooLarge(f"the upload is larger than the {self.limit} bytes it may send")
         self._batch += data
         if len(self._batch) >= BATCH:
             await self._submit()
 
     async def _submit(self) -> None:
         batch, self._batch = self._batch, bytearray()  # hand over, no copy
-        for stream in self._streams:
-            await stream.send(batch)
+        # Shielded: a batch goes to both consumers or to neither, so the file and its
+        # hash never disagree when a silent body is cut off (limits.pump).
+        with anyio.CancelScope(shield=True):
+            for stream in self._streams:
+                await stream.send(batch)
 
     async def flush(self) -> None:
         """Send the last batch and wait until every byte is written and hashed."""
@@ -131,65 +131,86 @@ class MultipartResult:
 
 
 async def stage_stream(
-    chunks: AsyncIterator[bytes], writer: StagingWriter, limit: int | None
+    chunks: AsyncIterator[bytes],
+    writer: StagingWriter,
+    limit: int | None,
+    idle_timeout: float | None = None,
 ) -> StagedFile:
-    """A raw body (PUT, tus PATCH) straight into ``writer``; returns the staged file."""
+    """A raw body (PUT) straight into ``writer``; returns the staged file."""
     async with task_group() as tg:
         pipe = PipelinedWriter(writer, limit).bind(tg)
-        async for chunk in chunks:
-            if chunk:
-                await pipe.write(chunk)
+        await pump(tg, chunks, idle_timeout, pipe.write)
         await pipe.flush()
-    return await anyio.to_thread.run_sync(writer.finish)
+    return await finish(writer)
+
+
+async def finish(writer: StagingWriter) -> StagedFile:
+    """fsync and close; a full disk here is DISK_FULL (507) like anywhere else."""
+    try:
+        return await anyio.to_thread.run_sync(writer.finish)
+    except OSError as exc:
+        raise storage_error(exc, "finishing an upload") from exc
+
+
+class FormReader:
+    """Events of a multipart body: the first file part goes to ``pipe``, small text
+    fields are collected, other file parts are read and dropped."""
+
+    def __init__(self, boundary: bytes, pipe: PipelinedWriter) -> None:
+        self.parser = MultipartParser(boundary)
+        self.pipe = pipe
+        self.fields: dict[str, list[str]] = {}
+        self.filename: str | None = None
+        self.got_file = False
+        self._current: PartStart | None = None
+        self._text = bytearray()
+
+    def _is_file(self, part: PartStart) -> bool:
+        return (
+            not self.got_file
+            and self.filename is not None
+            and part.filename is not None
+            and part.name in FILE_FIELDS
+        )
+
+    async def feed(self, chunk: bytes) -> None:
+        for event in self.parser.feed(chunk):
+            if isinstance(event, PartStart):
+                self._current, self._text = event, bytearray()
+                if event.filename is not None and event.name in FILE_FIELDS and not self.got_file:
+                    self.filename = event.filename or "upload"
+                continue
+            current = self._current
+            assert current is not None
+            if isinstance(event, PartData):
+                if self._is_file(current):
+                    await self.pipe.write(event.data)
+                elif current.filename is None:
+                    self._text += event.data
+                    if len(self._text) > MAX_FIELD_BYTES:
+                        raise InvalidInput(f"form field {current.name!r} is too long")
+            elif isinstance(event, PartEnd):
+                if self._is_file(current):
+                    self.got_file = True
+                elif current.filename is None:
+                    value = self._text.decode("utf-8", "replace")
+                    self.fields.setdefault(current.name, []).append(value)
+                self._current = None
 
 
 async def stage_multipart(
-    chunks: AsyncIterator[bytes], boundary: bytes, writer: StagingWriter, limit: int | None
+    chunks: AsyncIterator[bytes],
+    boundary: bytes,
+    writer: StagingWriter,
+    limit: int | None,
+    idle_timeout: float | None = None,
 ) -> MultipartResult:
     """Stream the first file part into ``writer``; small text fields are collected."""
-    parser = MultipartParser(boundary)
-    fields: dict[str, list[str]] = {}
-    filename: str | None = None
-    current: PartStart | None = None
-    text = bytearray()
-    got_file = False
     async with task_group() as tg:
-        pipe = PipelinedWriter(writer, limit).bind(tg)
-        async for chunk in chunks:
-            for event in parser.feed(chunk):
-                if isinstance(event, PartStart):
-                    current, text = event, bytearray()
-                    if event.filename is not None and event.name in FILE_FIELDS and not got_file:
-                        filename = event.filename or "upload"
-                elif isinstance(event, PartData):
-                    assert current is not None
-                    if _is_file(current, filename, got_file):
-                        await pipe.write(event.data)
-                    elif current.filename is None:
-                        text += event.data
-                        if len(text) > MAX_FIELD_BYTES:
-                            raise InvalidInput(f"form field {current.name!r} is too long")
-                    # other file parts are read and dropped
-                elif isinstance(event, PartEnd):
-                    assert current is not None
-                    if _is_file(current, filename, got_file):
-                        got_file = True
-                    elif current.filename is None:
-                        value = text.decode("utf-8", "replace")
-                        fields.setdefault(current.name, []).append(value)
-                    current = None
-        parser.close()
-        await pipe.flush()
-    if not got_file or filename is None:
+        form = FormReader(boundary, PipelinedWriter(writer, limit).bind(tg))
+        await pump(tg, chunks, idle_timeout, form.feed)
+        form.parser.close()
+        await form.pipe.flush()
+    if not form.got_file or form.filename is None:
         raise InvalidInput("the form has no file part (send it as field 'file')")
-    staged = await anyio.to_thread.run_sync(writer.finish)
-    return MultipartResult(staged, filename, fields)
-
-
-def _is_file(part: PartStart, filename: str | None, got_file: bool) -> bool:
-    return (
-        not got_file
-        and filename is not None
-        and part.filename is not None
-        and part.name in FILE_FIELDS
-    )
+    return MultipartResult(await finish(writer), form.filename, form.fields)

@@ -12,7 +12,7 @@ from mediadesk.base_types import utcnow
 from mediadesk.domain.enums import MediaKind, MediaStatus
 from mediadesk.events import EventBus, MediaChanged
 from mediadesk.library.db import Database
-from mediadesk.library.models import Episode, MediaFile, MediaTag, Movie, Season
+from mediadesk.library.models import Episode, MediaDeletion, MediaFile, MediaTag, Movie, Season
 from mediadesk.library.queries import get_media_row
 from mediadesk.library.views import (
     MediaFileView,
@@ -214,13 +214,15 @@ class LibraryService:
         """Soft delete (hidden, files kept) or purge (row first, then every file).
 
         The row goes before the files: a crash in between leaves orphan files for the
-        sweeper, never a row pointing at something missing.
+        sweeper, never a row pointing at something missing. A tombstone written in the
+        same transaction tells every running server to stop serving it (``deletions``).
         """
         with self.jobs.unit_of_work() as uow:
             s = uow.session
             media = get_media_row(s, media_id, include_deleted=True)
             running = self.jobs.cancel_for_media(uow, media_id)
             original_key = media.original_key
+            s.add(MediaDeletion(media_file_id=media_id))
             if purge:
                 s.delete(media)
             else:

@@ -4,16 +4,20 @@ Rows are written when a job reaches COMPLETED, FAILED or DEAD: at once from this
 process's event bus, and by a periodic sweep over recently finished jobs, which also
 catches jobs finished by workers in other processes and events lost to a crash.
 ``(event_id, url)`` is unique, so both paths together still deliver each event once
-per endpoint (at least once on the wire: receivers dedupe on ``X-MediaDesk-Delivery``).
+per endpoint (at least once on the wire: receivers dedupe on ``webhook-id``).
 
-Each request carries ``X-MediaDesk-Signature: v1=<hex>``, an HMAC-SHA256 with the
-webhook secret over ``<delivery id>.<timestamp>.<body>``. Receivers compare in
-constant time and reject old timestamps (:func:`verify_signature` does both).
-Redirects count as failures. Retries back off exponentially with jitter.
+Signatures follow Standard Webhooks (https://www.standardwebhooks.com/), so receivers
+verify with a stock library: ``webhook-id`` (the delivery, the same on every retry),
+``webhook-timestamp`` (Unix seconds) and ``webhook-signature: v1,<base64>``, an
+HMAC-SHA256 over ``<id>.<timestamp>.<body>``. The key is the secret's bytes, or, for a
+secret in the standard's ``whsec_<base64>`` form, the bytes it encodes. Receivers
+compare in constant time and reject old timestamps (:func:`verify_signature` does
+both). Redirects count as failures. Retries back off exponentially with jitter.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -47,24 +51,51 @@ BATCH = 20
 MAX_SKEW_S = 300
 
 
-def sign(secret: bytes, delivery_id: str, timestamp: int, body: bytes) -> str:
+SECRET_PREFIX = b"whsec_"
+
+
+def signing_key(secret: bytes) -> bytes:
+    """The HMAC key: a ``whsec_<base64>`` secret's decoded bytes, else the secret itself."""
+    if secret.startswith(SECRET_PREFIX):
+        try:
+            return base64.b64decode(secret[len(SECRET_PREFIX) :] + b"==")
+        except ValueError:
+            pass
+    return secret
+
+
+def sign(key: bytes, delivery_id: str, timestamp: int, body: bytes) -> str:
+    """The ``webhook-signature`` value: ``v1,<base64 HMAC-SHA256>``."""
     msg = f"{delivery_id}.{timestamp}.".encode() + body
-    return "v1=" + hmac.new(secret, msg, hashlib.sha256).hexdigest()
+    return "v1," + base64.b64encode(hmac.new(key, msg, hashlib.sha256).digest()).decode()
+
+
+def signed_headers(
+    key: bytes, delivery_id: str, body: bytes, now: float | None = None
+) -> dict[str, str]:
+    timestamp = int(now if now is not None else time.time())
+    return {
+        "webhook-id": delivery_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": sign(key, delivery_id, timestamp, body),
+    }
 
 
 def verify_signature(
-    secret: bytes,
+    key: bytes,
     delivery_id: str,
     timestamp: str,
     body: bytes,
-    signature: str,
+    signatures: str,
     now: float | None = None,
     max_skew_s: int = MAX_SKEW_S,
 ) -> bool:
-    """What a receiver runs: a fresh timestamp and a matching signature."""
+    """What a receiver runs: a fresh timestamp and one matching signature among the
+    space-separated ``webhook-signature`` values."""
     if not timestamp.isdigit() or abs((now or time.time()) - int(timestamp)) > max_skew_s:
         return False
-    return hmac.compare_digest(sign(secret, delivery_id, int(timestamp), body), signature)
+    expected = sign(key, delivery_id, int(timestamp), body).encode()
+    return any(hmac.compare_digest(expected, s.encode()) for s in signatures.split())
 
 
 @dataclass(frozen=True)
@@ -114,7 +145,7 @@ class WebhookDispatcher:
         self.db = db
         self.bus = bus
         self.urls = urls
-        self.secret = secret
+        self.key = signing_key(secret)
         self.max_attempts = max_attempts
         self.poll_s = poll_s
         self._stop = threading.Event()
@@ -200,16 +231,12 @@ class WebhookDispatcher:
 
     def _deliver(self, row: Due) -> None:
         body = json.dumps(row.payload, separators=(",", ":"), sort_keys=True).encode()
-        ts = int(time.time())
-        delivery_id = str(row.id)
         headers = {
             "Content-Type": "application/json",
             "User-Agent": "MediaDesk-Webhook/1",
             "X-MediaDesk-Event": row.event_type,
-            "X-MediaDesk-Delivery": delivery_id,
             "X-MediaDesk-Event-Id": row.event_id,
-            "X-MediaDesk-Timestamp": str(ts),
-            "X-MediaDesk-Signature": sign(self.secret, delivery_id, ts, body),
+            **signed_headers(self.key, f"msg_{row.id}", body),
         }
         error: str | None = None
         try:

@@ -54,20 +54,26 @@ class LocalStorage(Storage):
 
     def publish_tree(self, src_dir: Path, prefix: str, entry_last: Sequence[str] = ()) -> None:
         dest_root = self.path_for(prefix)
+        copy: Path | None = None
         try:
-            dest_root.mkdir(parents=True, exist_ok=True)
             if not _same_device(src_dir, self.root):
+                # Copied whole before anything is swapped in: a disk that fills up
+                # here leaves the published tree as it was.
                 copy = self.staging_dir() / f"tree-{new_token()}"
-                shutil.copytree(src_dir, copy)
+                _copy_tree(src_dir, copy)
                 src_dir = copy
             for path in walk_files(src_dir):
                 _fsync_file(path)
+            dest_root.mkdir(parents=True, exist_ok=True)
             names = [p.name for p in src_dir.iterdir()]
             for name in entry_order(names, entry_last):
                 self._swap_in(src_dir / name, dest_root / name)
             fsync_dir(dest_root)
         except OSError as exc:
             raise storage_error(exc, f"publishing {prefix}") from exc
+        finally:
+            if copy is not None:
+                shutil.rmtree(copy, ignore_errors=True)
 
     def _swap_in(self, src: Path, dest: Path) -> None:
         if dest.is_dir() and not dest.is_symlink():
@@ -126,6 +132,16 @@ class LocalStorage(Storage):
         count = sum(1 for _ in walk_files(base))
         shutil.rmtree(base)
         return count
+
+
+def _copy_tree(src: Path, dst: Path) -> None:
+    """Like ``shutil.copytree``, but the first failure raises its own OSError (ENOSPC
+    stays ENOSPC; copytree gathers errors into one ``shutil.Error`` without errno)."""
+    for path in walk_files(src):
+        target = dst / path.relative_to(src)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    dst.mkdir(parents=True, exist_ok=True)
 
 
 def _same_device(a: Path, b: Path) -> bool:

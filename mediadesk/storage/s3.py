@@ -54,6 +54,7 @@ class S3Storage(Storage):
         endpoint: str | None = None,
         part_size: int = 16 * 1024**2,
         threshold: int = 16 * 1024**2,
+        concurrency: int = 4,
         presign: bool = True,
         presign_expiry: int = 3600,
         stream_attempts: int = 4,
@@ -67,7 +68,7 @@ class S3Storage(Storage):
         self.presign_expiry = presign_expiry
         self.stream_attempts = stream_attempts
         self.stale_uploads = stale_uploads
-        self.uploader = Uploader(client, location, part_size, threshold)
+        self.uploader = Uploader(client, location, part_size, threshold, concurrency)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> S3Storage:
@@ -79,6 +80,7 @@ class S3Storage(Storage):
             endpoint=settings.s3_endpoint_url,
             part_size=settings.s3_part_size,
             threshold=settings.s3_multipart_threshold,
+            concurrency=settings.s3_upload_concurrency,
             presign=settings.s3_presign_playback,
             presign_expiry=settings.s3_presign_expiry,
             stream_attempts=settings.s3_max_attempts,

@@ -1,12 +1,14 @@
-"""Uploads to S3: streamed, checksummed, multipart above a threshold, never orphaned.
+"""Uploads to S3 through boto3's transfer manager: parallel parts, checksummed, never orphaned.
 
-A file above ``threshold`` goes up in ``part_size`` parts, one part in memory at a
-time, each with its SHA-256 so S3 rejects a part damaged on the way. A failed
-multipart upload is aborted at once so no billed, invisible parts stay behind; when
-the abort itself cannot get through (the endpoint is down), the upload id is kept
-and aborted before the next upload or by the reaper's :meth:`Uploader.housekeeping`, which
-also aborts uploads left by a worker that died mid-upload.
-"""
+``client.upload_file`` (s3transfer) sends a file above ``threshold`` as a multipart
+upload of ``part_size`` parts, ``concurrency`` at a time from a thread pool, each part
+with its checksum (``ChecksumAlgorithm``, :data:`CHECKSUM`) so S3 rejects a part
+damaged on the way; smaller files go in one ``PutObject`` with the same checksum.
+s3transfer aborts a multipart upload that fails. When that abort cannot get through
+(the endpoint is down), the upload id, which we learn from the client's
+``CreateMultipartUpload`` answers, is kept and aborted before the next upload or by the
+reaper's :meth:`Uploader.housekeeping`, which also aborts uploads left by a worker that
+died mid-upload."""
 
 from __future__ import annotations
 
@@ -18,35 +20,58 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
-from mediadesk.storage.base import CHUNK
 from mediadesk.storage.s3_client import REFUSALS, S3Location, content_type_for, error_code
 
 log = logging.getLogger(__name__)
+
+DEFAULT_CONCURRENCY = 4
+# Each part (or the single PUT) carries this checksum and S3 refuses a damaged one.
+# CRC32 rather than SHA-256: it guards the transfer as well and costs both ends less
+# (bench/s3_upload.py: the moto server spent ~15% less CPU on a 2 GiB upload); the
+# file's SHA-256 is stored in the object's metadata for its identity.
+CHECKSUM = "CRC32"
 
 
 def sha256_b64(data: bytes) -> str:
     return base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
 
 
-def file_sha256_b64(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-    return base64.b64encode(digest.digest()).decode("ascii")
-
-
 class Uploader:
-    def __init__(self, client: Any, location: S3Location, part_size: int, threshold: int) -> None:
+    def __init__(
+        self,
+        client: Any,
+        location: S3Location,
+        part_size: int,
+        threshold: int,
+        concurrency: int = DEFAULT_CONCURRENCY,
+    ) -> None:
         self.client = client
         self.loc = location
-        self.part_size = part_size
-        self.threshold = threshold
+        self.config = TransferConfig(
+            multipart_threshold=threshold,
+            multipart_chunksize=part_size,
+            max_concurrency=concurrency,
+            use_threads=True,
+        )
         # (full key, upload id) of failed uploads whose abort did not get through yet.
         self._orphans: set[tuple[str, str]] = set()
+        # full key -> upload id of the multipart uploads this uploader has open.
+        self._open: dict[str, str] = {}
         self._lock = threading.Lock()
+        client.meta.events.register(
+            "after-call.s3.CreateMultipartUpload",
+            self._created,
+            unique_id=f"mediadesk-uploader-{id(self)}",
+        )
+
+    def _created(self, parsed: dict[str, Any], **_kw: Any) -> None:
+        key, upload_id = parsed.get("Key"), parsed.get("UploadId")
+        if key and upload_id:
+            with self._lock:
+                self._open[str(key)] = str(upload_id)
 
     def upload_file(
         self,
@@ -60,15 +85,21 @@ class Uploader:
         extra: dict[str, Any] = {
             "ContentType": content_type or content_type_for(key),
             "Metadata": metadata or {},
+            "ChecksumAlgorithm": CHECKSUM,
         }
-        if path.stat().st_size <= self.threshold:
-            checksum = file_sha256_b64(path)
-            with path.open("rb") as fh:
-                self.client.put_object(
-                    Bucket=self.loc.bucket, Key=full, Body=fh, ChecksumSHA256=checksum, **extra
-                )
-            return
-        self._multipart(path, full, extra)
+        try:
+            self.client.upload_file(
+                str(path), self.loc.bucket, full, ExtraArgs=extra, Config=self.config
+            )
+        except BaseException:
+            with self._lock:
+                upload_id = self._open.pop(full, None)
+            if upload_id is not None:
+                # s3transfer has tried to abort; if that failed too, keep trying later.
+                self._abort(full, upload_id)
+            raise
+        with self._lock:
+            self._open.pop(full, None)
 
     def put_bytes(self, data: bytes, key: str, content_type: str | None = None) -> None:
         self.client.put_object(
@@ -78,39 +109,6 @@ class Uploader:
             ChecksumSHA256=sha256_b64(data),
             ContentType=content_type or content_type_for(key),
         )
-
-    def _multipart(self, path: Path, full: str, extra: dict[str, Any]) -> None:
-        created = self.client.create_multipart_upload(
-            Bucket=self.loc.bucket, Key=full, ChecksumAlgorithm="SHA256", **extra
-        )
-        upload_id = str(created["UploadId"])
-        try:
-            parts = []
-            with path.open("rb") as fh:
-                number = 1
-                while chunk := fh.read(self.part_size):
-                    checksum = sha256_b64(chunk)
-                    answer = self.client.upload_part(
-                        Bucket=self.loc.bucket,
-                        Key=full,
-                        UploadId=upload_id,
-                        PartNumber=number,
-                        Body=chunk,
-                        ChecksumSHA256=checksum,
-                    )
-                    parts.append(
-                        {"PartNumber": number, "ETag": answer["ETag"], "ChecksumSHA256": checksum}
-                    )
-                    number += 1
-            self.client.complete_multipart_upload(
-                Bucket=self.loc.bucket,
-                Key=full,
-                UploadId=upload_id,
-                MultipartUpload={"Parts": parts},
-            )
-        except BaseException:
-            self._abort(full, upload_id)
-            raise
 
     def _abort(self, full: str, upload_id: str) -> bool:
         try:

@@ -21,7 +21,7 @@ import pytest
 from mediadesk.server.host import ServerHost
 from tests.conftest import FAST
 from tests.media import ffmpeg_available
-from tests.serverkit import ready_video, serving
+from tests.serverkit import auth, ready_video, serving
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -153,6 +153,11 @@ def test_hlsjs_in_chromium_lists_levels_plays_and_switches(
             page = context.pages[0] if context.pages else context.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
+            # Opened as the desktop app opens it: the per-run token in the fragment,
+            # which the page keeps in sessionStorage and removes from the address bar.
+            page.goto(host.web_url(), timeout=60_000)
+            page.wait_for_selector(f"li.card[data-id='{media_id}']", timeout=30_000)
+            assert "token" not in page.url
             page.goto(f"{host.url}/#/media/{media_id}", timeout=60_000)
             page.wait_for_selector("#quality[data-levels]", state="attached", timeout=60_000)
             assert page.eval_on_selector("#quality", "q => Number(q.dataset.levels)") == levels
@@ -190,16 +195,16 @@ def test_original_plays_over_http(served: tuple[ServerHost, str]) -> None:
 
 def test_contract_points_at_the_manifest(served: tuple[ServerHost, str]) -> None:
     host, media_id = served
-    status = httpx.get(f"{host.url}/media-files/{media_id}").json()
+    status = httpx.get(f"{host.url}/media-files/{media_id}", headers=auth(host)).json()
     assert status == {
         "id": media_id,
         "status": "READY",
         "manifestUrl": f"/stream/hls/{media_id}/master.m3u8",
         "errorMessage": None,
     }
-    playback = httpx.get(f"{host.url}/api/v1/media/{media_id}/playback").json()
+    playback = httpx.get(f"{host.url}/api/v1/media/{media_id}/playback", headers=auth(host)).json()
     assert playback["hlsUrl"] == status["manifestUrl"]
-    media = httpx.get(f"{host.url}/api/v1/media/{media_id}").json()
+    media = httpx.get(f"{host.url}/api/v1/media/{media_id}", headers=auth(host)).json()
     assert "hls_master" in {a["kind"] for a in media["artifacts"]}
     assert playback["preferredUrl"] == status["manifestUrl"]
     assert playback["posterUrl"] and httpx.get(host.url + playback["posterUrl"]).status_code == 200

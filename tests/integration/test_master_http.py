@@ -29,10 +29,12 @@ def test_mastering_over_http(ffmpeg: None, home: Path, media_dir: Path) -> None:
         assert job["input"]["preset"]["ducking"]["mode"] == "rolling"
         done = rt.jobs.wait([job["id"]], timeout=240)[0]
         assert done.status == "COMPLETED", done.error_message
-        master = httpx.get(f"{host.url}/api/v1/media/{done.result['media_file_id']}").json()
+        master = httpx.get(
+            f"{host.url}/api/v1/media/{done.result['media_file_id']}", headers=auth(host)
+        ).json()
         assert master["loudness"]["integrated_lufs"] == pytest.approx(-16.0, abs=0.5)
         assert {s["role"] for s in master["sources"]} == {"programme", "music"}
-        assert httpx.get(api).json()["total"] == 1
+        assert httpx.get(api, headers=auth(host)).json()["total"] == 1
 
         bad = dict(body, preset="audio/music_replace_v1", musicMediaFileId=None)
         refused = httpx.post(api, json=bad, headers=auth(host), timeout=30)

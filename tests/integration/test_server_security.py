@@ -96,16 +96,6 @@ def test_headless_needs_the_token(home: Path, clip: Path) -> None:
         assert httpx.get(f"{host.url}/stream/original/{media_id}").status_code == 200
 
 
-def test_desktop_mode_needs_no_token_and_stays_on_loopback(home: Path) -> None:
-    with serving(
-        workers=False, server_token="set-but-not-needed-on-desktop", server_host="0.0.0.0"
-    ) as host:
-        assert host.token is None
-        assert httpx.get(host.url + "/api/v1/media").status_code == 200
-        assert host.url.startswith("http://127.0.0.1:")
-        assert host.bind_host == "127.0.0.1"
-
-
 def test_json_bodies_are_capped(home: Path) -> None:
     with serving(workers=False) as host:
         big = b'{"title": "' + b"x" * (2 * 1024 * 1024) + b'"}'
@@ -137,17 +127,19 @@ def test_signed_urls(home: Path, clip: Path) -> None:
         assert httpx.get(f"{host.url}/stream/hls/{media_id}/master.m3u8").status_code == 403
         signed = host.stream_url(media_id)
         assert "/stream/s/" in signed
-        assert httpx.get(signed).status_code == 200
+        assert httpx.get(signed, headers=auth(host)).status_code == 200
         # A relative URI in the playlist resolves under the same signed prefix.
         variant = httpx.URL(signed).join("v0/index.m3u8")
-        assert httpx.get(variant).status_code == 200
+        assert httpx.get(variant, headers=auth(host)).status_code == 200
         tampered = signed.replace(f"/hls/{media_id}/", "/hls/" + "0" * 36 + "/")
-        assert httpx.get(tampered).status_code == 403
+        assert httpx.get(tampered, headers=auth(host)).status_code == 403
         parts = signed.split("/")
         parts[5] = str(int(parts[5]) + 10)  # extend the expiry: the signature breaks
-        assert httpx.get("/".join(parts)).status_code == 403
-        assert httpx.get(host.original_url(media_id)).status_code == 200
-        contract = httpx.get(f"{host.url}/api/v1/media/{media_id}/playback").json()
+        assert httpx.get("/".join(parts), headers=auth(host)).status_code == 403
+        assert httpx.get(host.original_url(media_id), headers=auth(host)).status_code == 200
+        contract = httpx.get(
+            f"{host.url}/api/v1/media/{media_id}/playback", headers=auth(host)
+        ).json()
         assert contract["originalUrl"].startswith("/stream/s/")
 
 
@@ -155,19 +147,27 @@ def test_rate_limit_on_writes(home: Path) -> None:
     settings = load_settings({**FAST, "server_port": 0, "server_rate_limit": 1.0})
     with serving(settings, workers=False) as host:
         codes = [
-            httpx.post(host.url + "/api/v1/series", json={"title": f"S{i}"}).status_code
+            httpx.post(
+                host.url + "/api/v1/series", json={"title": f"S{i}"}, headers=auth(host)
+            ).status_code
             for i in range(8)
         ]
         assert codes[:4] == [201] * 4
         assert 429 in codes
-        limited = httpx.post(host.url + "/api/v1/series", json={"title": "again"})
+        limited = httpx.post(
+            host.url + "/api/v1/series", json={"title": "again"}, headers=auth(host)
+        )
         assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
-        assert httpx.get(host.url + "/api/v1/series").status_code == 200  # reads unaffected
+        assert (
+            httpx.get(host.url + "/api/v1/series", headers=auth(host)).status_code == 200
+        )  # reads unaffected
 
 
 def test_upload_size_limit(home: Path, clip: Path) -> None:
     with serving(workers=False, server_max_upload_bytes=10_000) as host:
-        r = httpx.put(host.url + "/api/v1/uploads/big.mp4", content=clip.read_bytes())
+        r = httpx.put(
+            host.url + "/api/v1/uploads/big.mp4", content=clip.read_bytes(), headers=auth(host)
+        )
         assert r.status_code == 413 and r.json()["error"]["code"] == "TOO_LARGE"
         staging = host.state.runtime.storage.staging_dir()  # type: ignore[union-attr]
         assert [p for p in staging.rglob("*") if p.is_file()] == []

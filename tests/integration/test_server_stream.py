@@ -97,12 +97,7 @@ def test_cors_preflight_and_methods(hosted: tuple[ServerHost, str]) -> None:
     assert "Range" in pre.headers["access-control-allow-headers"]
     assert httpx.post(url).status_code == 405
     assert httpx.get(f"{host.url}/stream/hls/{media_id}/nope.m3u8").status_code == 404
-    api_pre = httpx.options(
-        host.url + "/api/v1/uploads/tus",
-        headers={"Origin": "http://x", "Access-Control-Request-Method": "PATCH"},
-    )
-    assert api_pre.status_code in (200, 204)
-    assert api_pre.headers["access-control-allow-origin"] in ("*", "http://x")
+    # The API answers no CORS in desktop mode (test_server_desktop.py); serve mode does.
 
 
 def test_original_supports_ranges_for_seeking(hosted: tuple[ServerHost, str], clip: Path) -> None:

@@ -52,9 +52,12 @@ def test_adopt_small_and_multipart(s3_server: S3Server, bucket: str, tmp_path: P
         assert storage.exists(key) and storage.size(key) == len(data)
         with storage.open_read(key) as fh:
             assert hashlib.sha256(fh.read()).hexdigest() == staged.sha256
-        head = s3_server.client().head_object(Bucket=bucket, Key=f"lib/{key}")
+        head = s3_server.client().head_object(
+            Bucket=bucket, Key=f"lib/{key}", ChecksumMode="ENABLED"
+        )
         assert head["Metadata"]["sha256"] == staged.sha256
         assert head["ContentType"] == "video/mp4"
+        assert head.get("ChecksumCRC32"), "every part went up with its checksum"
     listed = {o.key: o for o in storage.list("originals")}
     assert set(listed) == {"originals/a.mp4", "originals/b.mp4"}
     assert all(abs(o.mtime - time.time()) < 300 for o in listed.values())

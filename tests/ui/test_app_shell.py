@@ -150,3 +150,32 @@ def test_launch_paints_then_starts_workers(settings, qtbot) -> None:  # type: ig
     finally:
         window.close()
     assert not launched.shell.runtime.workers_running
+
+
+def test_web_page_opens_with_the_apps_token(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+    from PySide6.QtCore import QObject, QUrl, Slot
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[str] = []
+
+    class Browser(QObject):
+        @Slot(QUrl)
+        def open(self, url: QUrl) -> None:
+            opened.append(url.toString())
+
+    browser = Browser()
+    QDesktopServices.setUrlHandler("http", browser, "open")
+    try:
+        qtbot.waitUntil(lambda: window.shell.server is not None, timeout=30_000)
+        assert window.open_web_page()
+        host = window.shell.server
+        assert opened == [f"{host.url}/#token={host.token}"]
+        token = opened[0].split("#token=", 1)[1]
+        listing = httpx.get(
+            host.url + "/api/v1/media", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert listing.status_code == 200
+        assert httpx.get(host.url + "/api/v1/media").status_code == 401
+    finally:
+        QDesktopServices.unsetUrlHandler("http")

@@ -17,7 +17,6 @@ from mediadesk.server.multipart import (
     PartEnd,
     PartStart,
     boundary_from,
-    header_params,
 )
 from mediadesk.server.paths import UnsafePath, check_raw_path, stream_key
 from mediadesk.server.ranges import (
@@ -29,7 +28,8 @@ from mediadesk.server.ranges import (
 )
 from mediadesk.server.signing import UrlSigner
 from mediadesk.server.tus import parse_metadata
-from mediadesk.services.webhooks import sign, verify_signature
+from mediadesk.services.deletions import Deletions
+from mediadesk.services.webhooks import sign, signed_headers, signing_key, verify_signature
 
 BOUNDARY = b"----md-boundary-7MA4YWxkTrZu0gW"
 
@@ -112,12 +112,43 @@ def test_multipart_header_size_is_capped() -> None:
         MultipartParser(BOUNDARY).feed(body)
 
 
-def test_boundary_and_params() -> None:
+@pytest.mark.parametrize("sizes", [[len(b"x") * 100_000], [1000], [7, 4096]])
+@pytest.mark.parametrize("lines", [1, 3])
+def test_complete_20kb_part_header_is_refused_however_split(sizes: list[int], lines: int) -> None:
+    # A whole 20 KB header, terminator included, arriving in one chunk passed the old
+    # parser's cap (it only measured headers still waiting for their end).
+    junk = b"".join(
+        f"X-Junk-{i}: ".encode() + b"a" * (20_000 // lines) + b"\r\n" for i in range(lines)
+    )
+    body = (
+        b"--"
+        + BOUNDARY
+        + b'\r\nContent-Disposition: form-data; name="file"; filename="x"\r\n'
+        + junk
+        + b"\r\nbody\r\n--"
+        + BOUNDARY
+        + b"--\r\n"
+    )
+    with pytest.raises(MultipartError, match="header"):
+        parse_all(body, sizes)
+
+
+def test_boundary_and_names() -> None:
     assert boundary_from('multipart/form-data; boundary="abc def"') == b"abc def"
     with pytest.raises(MultipartError):
         boundary_from("application/json")
-    params = header_params('form-data; name="f"; filename*=UTF-8\'\'caf%C3%A9.mp4; filename="x"')
-    assert params == {"name": "f", "filename": "café.mp4"}
+    # RFC 7578 4.2: names are raw UTF-8; the RFC 5987 ``filename*`` form is not used.
+    raw = 'form-data; name="f"; filename*=UTF-8\'\'x%C3%A9.mp4; filename="café.mp4"'
+    body = (
+        b"--"
+        + BOUNDARY
+        + b"\r\nContent-Disposition: "
+        + raw.encode()
+        + b"\r\n\r\nz\r\n--"
+        + BOUNDARY
+        + b"--\r\n"
+    )
+    assert parse_all(body, [5]) == [("f", "café.mp4", b"z")]
 
 
 @pytest.mark.parametrize(
@@ -218,6 +249,22 @@ def test_webhook_signature_round_trip() -> None:
     assert not verify_signature(b"secret", "42", str(ts), b"{ }", signature, now=now)
     assert not verify_signature(b"other", "42", str(ts), b"{}", signature, now=now)
     assert not verify_signature(b"secret", "42", str(ts), b"{}", signature, now=now + 3600)
+    # Several signatures (a rotated secret): any one of them may match.
+    assert verify_signature(b"secret", "42", str(ts), b"{}", f"v1,bm9wZQ== {signature}", now=now)
+
+
+def test_webhook_signature_is_standard_webhooks() -> None:
+    from datetime import UTC, datetime
+
+    from standardwebhooks.webhooks import Webhook
+
+    key = signing_key(b"whsec_" + base64.b64encode(b"0123456789abcdef"))
+    assert key == b"0123456789abcdef"
+    assert signing_key(b"plain secret") == b"plain secret"
+    headers = signed_headers(key, "msg_7", b'{"a":1}', now=1_700_000_000)
+    reference = Webhook(key).sign("msg_7", datetime.fromtimestamp(1_700_000_000, UTC), b'{"a":1}')
+    assert headers["webhook-signature"] == reference
+    assert headers["webhook-timestamp"] == "1700000000"
 
 
 def test_json_log_lines_carry_extra_fields() -> None:
@@ -251,3 +298,82 @@ def test_tus_store_survives_a_restart(tmp_path) -> None:  # type: ignore[no-unty
     staged = restarted.staged(info.id)
     assert staged.size == len(data)
     assert staged.sha256 == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("policy", "host", "allowed"),
+    [
+        ("desktop", b"127.0.0.1:8765", True),
+        ("desktop", b"localhost", True),
+        ("desktop", b"[::1]:8765", True),
+        ("desktop", b"LocalHost:8765", True),
+        ("desktop", b"localhost:1", False),  # another port: not us
+        ("desktop", b"127.0.0.2:8765", False),
+        ("desktop", b"media.example.org", False),  # public names are for serve only
+        ("desktop", b"evil.example:8765", False),
+        ("desktop", b"\xff\xfe", False),
+        ("desktop", None, True),  # HTTP/1.0 without Host: never a browser
+        ("serve", b"nas.local", True),  # public_base_url's host, any port
+        ("serve", b"NAS.local:80", True),
+        ("serve", b"media.example.org:443", True),
+        ("serve", b"192.168.1.2:8765", True),  # bound to 0.0.0.0: any IP literal
+        ("serve", b"[fe80::1]:8765", True),
+        ("serve", b"192.168.1.2:9999", False),
+        ("serve", b"evil.example:8765", False),
+    ],
+)
+def test_host_policy(policy: str, host: bytes | None, allowed: bool) -> None:
+    from mediadesk.server.hosts import HostPolicy
+
+    if policy == "desktop":
+        rules = HostPolicy("127.0.0.1", 8765, False, ["media.example.org"], None)
+    else:
+        rules = HostPolicy("0.0.0.0", 8765, True, ["media.example.org"], "http://nas.local:8765/")
+    assert rules.allows(host) is allowed
+
+
+class _Feed:
+    """A deletion feed under the test's control."""
+
+    def __init__(self) -> None:
+        self.live: dict[str, str] = {"a": "originals/a.mp4", "b": "originals/b.mp4"}
+        self.tombstones: list[str] = []
+
+    def cursor(self) -> int:
+        return len(self.tombstones)
+
+    def since(self, cursor: int) -> Deletions:
+        return Deletions(len(self.tombstones), frozenset(self.tombstones[cursor:]))
+
+    def live_original(self, media_id: str) -> str | None:
+        return self.live.get(media_id)
+
+
+def test_live_media_follows_tombstones() -> None:
+    from mediadesk.server.visibility import LiveMedia
+
+    feed = _Feed()
+    live = LiveMedia(feed)  # type: ignore[arg-type]
+    live.poll()
+    assert live.status("a") is None  # not seen yet: ask the database
+    assert live.lookup("a") == "originals/a.mp4"
+    assert live.status("a") is True and not live.is_gone("a")
+    assert live.lookup("nope") is None and live.status("nope") is None  # unknown ids stay unknown
+    feed.tombstones.append("a")
+    del feed.live["a"]
+    live.poll()
+    assert live.status("a") is False and live.is_gone("a") and live.lookup("a") is None
+    live.forget("b")  # deleted in this process: at once
+    assert live.is_gone("b")
+
+
+def test_live_media_distrusts_a_silent_feed() -> None:
+    from mediadesk.server import visibility
+
+    live = visibility.LiveMedia(_Feed())  # type: ignore[arg-type]
+    live.poll()
+    live.lookup("a")
+    assert live.status("a") is True
+    live._fresh_until = 0.0  # the feed has not answered for longer than STALE_S
+    assert live.is_gone("a")  # the fast path steps aside...
+    assert live.status("a") is None  # ...and every request reads the database again

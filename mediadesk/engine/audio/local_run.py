@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mediadesk.engine.process import ProcessResult, run_process
-from mediadesk.errors import ProcessFailed
 
 
 class LocalRunner:
@@ -40,5 +39,5 @@ class LocalRunner:
         self.commands.append(result)
         self.steps.append((what, result.duration_s))
         if check and not result.ok:
-            raise ProcessFailed(f"{what} failed: {result.last_error_line()}")
+            raise result.failure(what)
         return result

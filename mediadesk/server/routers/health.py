@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from fastapi.responses import PlainTextResponse
 
 from mediadesk import __version__
-from mediadesk.domain.enums import JobStatus
 from mediadesk.server.deps import Reader, State
+from mediadesk.server.metrics import CONTENT_TYPE
 from mediadesk.server.schemas import Health
 
 router = APIRouter(tags=["health"])
@@ -48,11 +48,7 @@ def health(state: State) -> Health:
 @router.get(
     "/metrics",
     response_class=PlainTextResponse,
-    summary="Prometheus metrics (a listing: needs the token in serve mode)",
+    summary="Prometheus metrics (a listing: needs the token)",
 )
-def metrics(state: Reader) -> PlainTextResponse:
-    rt = state.runtime
-    counts = rt.jobs.counts()
-    media = rt.library.status_counts()
-    body = state.metrics.render(counts, counts.get(str(JobStatus.PENDING), 0), media)
-    return PlainTextResponse(body, media_type="text/plain; version=0.0.4; charset=utf-8")
+def metrics(state: Reader) -> Response:
+    return Response(state.metrics.render(), media_type=CONTENT_TYPE)

@@ -42,8 +42,7 @@ def get_media(media_id: str, state: Reader) -> MediaFileView:
 
 @router.delete("/{media_id}", status_code=204, summary="Delete (soft, or purge=true for files too)")
 def delete_media(media_id: str, state: Writer, purge: bool = False) -> Response:
-    state.runtime.library.delete_media(media_id, purge=purge)
-    state.forget_original(media_id)
+    state.runtime.library.delete_media(media_id, purge=purge)  # stops its streams at once
     return Response(status_code=204)
 
 

@@ -11,6 +11,8 @@ from starlette.requests import ClientDisconnect
 from mediadesk.errors import InvalidInput, MediaDeskError
 from mediadesk.server.deps import Writer
 from mediadesk.server.intake import import_upload
+from mediadesk.server.limits import BodyTimeout, pump, upload_room
+from mediadesk.server.routers.upload_bodies import body
 from mediadesk.server.tus import EXTENSIONS, TUS_VERSION, parse_metadata
 from mediadesk.server.uploads import PipelinedWriter, task_group
 
@@ -46,9 +48,7 @@ def create(
     if upload_length is None or not upload_length.isdigit():
         raise InvalidInput("Upload-Length is required (deferred length is not supported)")
     length = int(upload_length)
-    limit = state.runtime.settings.server_max_upload_bytes
-    if limit is not None and length > limit:
-        raise HTTPException(413, f"larger than the {limit}-byte limit", headers=BASE)
+    upload_room(state).check(length)
     info = state.tus.create(length, parse_metadata(upload_metadata))
     return Response(
         status_code=201,
@@ -107,20 +107,25 @@ async def append(
     info, appender = await anyio.to_thread.run_sync(
         store.begin_patch, upload_id, int(upload_offset)
     )
+    settings = state.runtime.settings
     room = info.length - int(upload_offset)
     disconnected = False
+    stalled: BodyTimeout | None = None
     try:
+        upload_room(state).check(room)  # free space may have gone since the creation
         async with task_group() as tg:
             pipe = PipelinedWriter(appender, room).bind(tg)
             try:
-                async for chunk in request.stream():
-                    if chunk:
-                        await pipe.write(chunk)
+                await pump(tg, body(request), settings.server_body_timeout, pipe.write)
             except ClientDisconnect:
                 disconnected = True  # keep what arrived: that is the point of tus
+            except BodyTimeout as exc:
+                stalled = exc  # dropped (408), but what arrived is kept for a resume
             await pipe.flush()
     finally:
         new_offset = await anyio.to_thread.run_sync(store.end_patch, upload_id, appender)
+    if stalled is not None:
+        raise stalled
     headers = {**BASE, "Upload-Offset": str(new_offset)}
     if disconnected or new_offset < info.length:
         return Response(status_code=204, headers=headers)

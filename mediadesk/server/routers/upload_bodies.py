@@ -11,6 +11,7 @@ from mediadesk.errors import InvalidInput
 from mediadesk.library.views import ImportResult
 from mediadesk.server.deps import Writer
 from mediadesk.server.intake import import_upload, safe_filename
+from mediadesk.server.limits import MULTIPART_SLACK, declared_length, upload_room
 from mediadesk.server.multipart import MultipartError, boundary_from
 from mediadesk.server.state import ServerState
 from mediadesk.server.uploads import stage_multipart, stage_stream
@@ -19,30 +20,31 @@ from mediadesk.storage.base import StagingWriter
 router = APIRouter(prefix="/api/v1/uploads", tags=["uploads"])
 
 
-def _declared_length(request: Request, state: ServerState) -> int | None:
-    limit = state.runtime.settings.server_max_upload_bytes
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and limit is not None and int(declared) > limit + (1 << 20):
-        from mediadesk.server.uploads import TooLarge
+def _limit(request: Request, state: ServerState, slack: int = 0) -> int:
+    """What this body may send; 413 at once when it announces more."""
+    room = upload_room(state)
+    declared = declared_length(request.headers.get("content-length"))
+    if declared is not None:
+        room.check(declared, slack)
+    return room.limit + slack
 
-        raise TooLarge(f"the upload is larger than the {limit}-byte limit")
-    return limit
 
-
-async def _body(request: Request) -> AsyncIterator[bytes]:
+async def body(request: Request) -> AsyncIterator[bytes]:
     async for chunk in request.stream():
         yield chunk
 
 
 async def receive_multipart(request: Request, state: ServerState) -> ImportResult:
-    limit = _declared_length(request, state)
+    limit = _limit(request, state, MULTIPART_SLACK)
     try:
         boundary = boundary_from(request.headers.get("content-type"))
     except MultipartError as exc:
         raise InvalidInput(str(exc)) from None
     with StagingWriter(state.runtime.storage.staging_dir()) as writer:
         try:
-            got = await stage_multipart(_body(request), boundary, writer, limit)
+            got = await stage_multipart(
+                body(request), boundary, writer, limit, state.runtime.settings.server_body_timeout
+            )
         except MultipartError as exc:
             raise InvalidInput(str(exc)) from None
         except ClientDisconnect:
@@ -86,10 +88,12 @@ async def upload_raw(
     title: str | None = None,
     tags: str | None = Query(default=None, description="comma-separated"),
 ) -> ImportResult:
-    limit = _declared_length(request, state)
+    limit = _limit(request, state)
     with StagingWriter(state.runtime.storage.staging_dir()) as writer:
         try:
-            staged = await stage_stream(_body(request), writer, limit)
+            staged = await stage_stream(
+                body(request), writer, limit, state.runtime.settings.server_body_timeout
+            )
         except ClientDisconnect:
             raise InvalidInput("the client went away during the upload") from None
     fields = {

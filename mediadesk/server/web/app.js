@@ -1,12 +1,24 @@
 // MediaDesk web player: library, media page with hls.js, quality menu, job status.
-// Plain script, no build step. The API token (serve mode) lives in localStorage.
+// Plain script, no build step. The API token: the desktop app opens this page with its
+// per-run token in the URL fragment (#token=..., never sent to a server), which is moved
+// to sessionStorage at once and removed from the address bar; a token typed for a
+// `serve` server is kept in localStorage.
 "use strict";
 
 const TERMINAL = new Set(["COMPLETED", "FAILED", "DEAD"]);
 const state = { hls: null, video: null, timer: null, page: 0 };
 window.mediadesk = state; // for debugging and for the end-to-end tests
 
-function token() { return localStorage.getItem("mediadesk.token") || ""; }
+function takeTokenFromFragment() {
+  const match = location.hash.match(/^#token=([A-Za-z0-9_-]+)$/);
+  if (!match) return;
+  sessionStorage.setItem("mediadesk.token", match[1]);
+  history.replaceState(null, "", location.pathname + location.search + "#/");
+}
+
+function token() {
+  return sessionStorage.getItem("mediadesk.token") || localStorage.getItem("mediadesk.token") || "";
+}
 
 async function api(path, options = {}) {
   const headers = Object.assign({}, options.headers || {});
@@ -204,4 +216,4 @@ async function showHealth() {
 }
 
 window.addEventListener("hashchange", route);
-window.addEventListener("DOMContentLoaded", () => { showHealth(); route(); });
+window.addEventListener("DOMContentLoaded", () => { takeTokenFromFragment(); showHealth(); route(); });
