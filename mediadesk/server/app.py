@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from starlette.middleware.cors import CORSMiddleware
 
@@ -90,6 +91,20 @@ def build_api(state: ServerState) -> FastAPI:
     api.include_router(mastering.router)
     api.include_router(health.router)
     api.include_router(web.router)
+
+    def openapi() -> dict[str, Any]:
+        if api.openapi_schema is None:
+            schema = get_openapi(
+                title=api.title,
+                version=api.version,
+                description=api.description,
+                routes=api.routes,
+            )
+            schema["paths"].update(contract.STREAM_PATHS)
+            api.openapi_schema = schema
+        return api.openapi_schema
+
+    api.openapi = openapi  # type: ignore[method-assign]
 
     @api.exception_handler(MediaDeskError)
     async def _mediadesk_error(_request: Request, exc: MediaDeskError) -> JSONResponse:

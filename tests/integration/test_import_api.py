@@ -9,7 +9,7 @@ import pytest
 
 from mediadesk.services.imports import ImportView, PathImport
 from tests.httpfixtures import http_server
-from tests.serverkit import serving
+from tests.serverkit import auth, serving
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
@@ -31,58 +31,61 @@ def done(item: ImportView) -> bool:
     return not item.active
 
 
-def ended(api: str, import_id: str) -> dict[str, object] | None:
-    item: dict[str, object] = httpx.get(f"{api}/imports/{import_id}").json()
+def ended(http: httpx.Client, api: str, import_id: str) -> dict[str, object] | None:
+    item: dict[str, object] = http.get(f"{api}/imports/{import_id}").json()
     return item if item["status"] != "RUNNING" else None
 
 
 def test_imports_are_jobs_listed_alike_and_kept_across_restarts(home: Path, clip: Path) -> None:
     with http_server(clip.parent) as src:
         with serving(allow_private_urls=True) as host:
+            http = httpx.Client(headers=auth(host))
             api = host.url + "/api/v1"
-            started = httpx.post(
+            started = http.post(
                 api + "/imports", json={"url": f"{src}/{clip.name}", "movie": "Web"}
             )
             assert started.status_code == 202, started.text
             body = started.json()
             assert set(body) >= DOCUMENTED and body["status"] == "RUNNING"
             assert body["state"] == "Waiting" and body["kind"] == "url"
-            item = wait_until(lambda: ended(api, body["id"]), "the import")
+            item = wait_until(lambda: ended(http, api, body["id"]), "the import")
             assert (item["status"], item["state"]) == ("DONE", "Done"), item
             assert item["receivedBytes"] == item["totalBytes"] == clip.stat().st_size
-            assert httpx.get(api + "/movies").json()[0]["media_file_id"] == item["mediaFileId"]
-            missing = httpx.post(api + "/imports", json={"url": f"{src}/missing.mp4"}).json()
-            failed = wait_until(lambda: ended(api, missing["id"]), "the failure")
+            assert http.get(api + "/movies").json()[0]["media_file_id"] == item["mediaFileId"]
+            missing = http.post(api + "/imports", json={"url": f"{src}/missing.mp4"}).json()
+            failed = wait_until(lambda: ended(http, api, missing["id"]), "the failure")
             assert failed["status"] == "FAILED" and failed["errorCode"] == "DOWNLOAD_FAILED"
             assert failed["nextStep"] and failed["state"] == "Failed"
-            refused = httpx.post(api + "/imports", json={"url": "file:///etc/passwd"})
+            refused = http.post(api + "/imports", json={"url": "file:///etc/passwd"})
             assert refused.status_code == 400
             assert refused.json()["error"]["code"] == "URL_REFUSED"
             # A copy queued by the desktop app (or `import --background`) is listed too.
             (copy,) = host.runtime.imports.submit_paths([PathImport(clip)])
             wait_until(lambda: host.runtime.imports.get(copy.id), "the copy", until=done)
-            listed = httpx.get(api + "/imports").json()
+            listed = http.get(api + "/imports").json()
             assert [i["id"] for i in listed] == [copy.id, missing["id"], body["id"]]
             assert listed[0]["kind"] == "file" and listed[0]["url"] == clip.as_uri()
-            assert httpx.get(api + "/imports/nope").status_code == 404
+            assert http.get(api + "/imports/nope").status_code == 404
         # A new server on the same library lists the same imports.
         with serving(workers=False) as again:
-            assert httpx.get(again.url + "/api/v1/imports").json() == listed
+            http = httpx.Client(headers=auth(again))
+            assert http.get(again.url + "/api/v1/imports").json() == listed
 
 
 def test_job_input_is_checked_against_its_type_when_submitted(home: Path, clip: Path) -> None:
     with serving(workers=False) as host:
+        http = httpx.Client(headers=auth(host))
         api = host.url + "/api/v1/jobs"
         media_id = host.runtime.ingest.import_path(clip).media.id
 
-        nested = httpx.post(api, json={"type": "hls", "input": {"media_file_id": media_id}})
+        nested = http.post(api, json={"type": "hls", "input": {"media_file_id": media_id}})
         assert nested.status_code == 201, nested.text
         assert nested.json()["media_file_id"] == media_id
-        top = httpx.post(api, json={"type": "hls", "mediaFileId": media_id}).json()
+        top = http.post(api, json={"type": "hls", "mediaFileId": media_id}).json()
         assert top["media_file_id"] == media_id and top["input"]["media_file_id"] == media_id
 
         def refused(body: dict[str, object], status: int, *words: str) -> dict[str, str]:
-            r = httpx.post(api, json=body)
+            r = http.post(api, json=body)
             assert r.status_code == status, r.text
             error: dict[str, str] = r.json()["error"]
             for word in words:
@@ -108,7 +111,7 @@ def test_job_input_is_checked_against_its_type_when_submitted(home: Path, clip: 
         assert error["code"] == "INVALID_PRESET"
         wrong_kind = {"media_file_id": media_id, "preset_id": "hls/ladder_v1"}
         refused({"type": "master_audio", "input": wrong_kind}, 400, "preset_id", "not")
-        good = httpx.post(
+        good = http.post(
             api,
             json={
                 "type": "master_audio",

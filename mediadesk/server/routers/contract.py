@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request
 
 from mediadesk.domain.enums import MediaStatus
 from mediadesk.errors import NotFound
@@ -72,67 +72,42 @@ def get_media_file(media_id: str, state: Reader) -> MediaFileStatus:
     return media_status(state, media_id)
 
 
-STREAM_RESPONSES: dict[int | str, dict[str, object]] = {
-    200: {"content": {"application/vnd.apple.mpegurl": {}, "video/mp2t": {}}},
-    206: {"description": "A byte range"},
-    403: {"description": "Signed links are required, or the link expired"},
-    404: {"description": "No such file (or a path that could leave the storage root)"},
-    416: {"description": "Range not satisfiable"},
+def _stream_get(summary: str, parameters: list[str]) -> dict[str, object]:
+    return {
+        "get": {
+            "tags": ["contract"],
+            "summary": summary,
+            "parameters": [
+                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                for name in parameters
+            ],
+            "responses": {
+                "200": {"content": {"application/vnd.apple.mpegurl": {}, "video/mp2t": {}}},
+                "206": {"description": "A byte range"},
+                "403": {"description": "Signed links are required, or the link expired"},
+                "404": {"description": "No such file (or a path that could leave the root)"},
+                "416": {"description": "Range not satisfiable"},
+            },
+        }
+    }
+
+
+# The stream paths are answered by the raw ASGI app in front of FastAPI (stream.py),
+# never by FastAPI itself; these entries only document them in the OpenAPI schema.
+STREAM_PATHS: dict[str, dict[str, object]] = {
+    "/stream/hls/{media_id}/{path}": _stream_get(
+        "HLS playlists and segments (master.m3u8 and everything it references)",
+        ["media_id", "path"],
+    ),
+    "/stream/original/{media_id}": _stream_get(
+        "The original file, with byte ranges (playable before any processing)", ["media_id"]
+    ),
+    "/stream/{area}/{media_id}/{path}": _stream_get(
+        "Derived files: area is thumbnails, trickplay, waveforms or images",
+        ["area", "media_id", "path"],
+    ),
+    "/stream/s/{expires}/{signature}/{rest}": _stream_get(
+        "The signed form of any stream path (when server_signed_urls is on)",
+        ["expires", "signature", "rest"],
+    ),
 }
-
-
-async def _delegate(request: Request) -> Response:
-    # Normally answered by the raw stream app in front of FastAPI; these routes document
-    # the paths in OpenAPI and serve them when the app is mounted without that front.
-    from mediadesk.server.stream import StreamApp
-
-    await StreamApp(request.app.state.server)(request.scope, request.receive, request._send)
-    return _Sent()
-
-
-@router.head("/stream/hls/{media_id}/{path:path}", include_in_schema=False)
-@router.get(
-    "/stream/hls/{media_id}/{path:path}",
-    summary="HLS playlists and segments (master.m3u8 and everything it references)",
-    response_class=Response,
-    responses=STREAM_RESPONSES,
-)
-async def stream_hls(media_id: str, path: str, request: Request) -> Response:
-    return await _delegate(request)
-
-
-@router.get(
-    "/stream/original/{media_id}",
-    summary="The original file, with byte ranges (playable before any processing)",
-    response_class=Response,
-    responses=STREAM_RESPONSES,
-)
-async def stream_original(media_id: str, request: Request) -> Response:
-    return await _delegate(request)
-
-
-@router.get(
-    "/stream/{area}/{media_id}/{path:path}",
-    summary="Derived files: area is thumbnails, trickplay, waveforms or images",
-    response_class=Response,
-    responses=STREAM_RESPONSES,
-)
-async def stream_derived(area: str, media_id: str, path: str, request: Request) -> Response:
-    return await _delegate(request)
-
-
-@router.get(
-    "/stream/s/{expires}/{signature}/{rest:path}",
-    summary="The signed form of any stream path (when server_signed_urls is on)",
-    response_class=Response,
-    responses=STREAM_RESPONSES,
-)
-async def stream_signed(expires: str, signature: str, rest: str, request: Request) -> Response:
-    return await _delegate(request)
-
-
-class _Sent(Response):
-    """The response was already sent by the stream app."""
-
-    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
-        return None
