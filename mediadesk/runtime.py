@@ -26,12 +26,14 @@ from mediadesk.jobs.store import JobStore
 from mediadesk.jobs.transport import EmbeddedConsumers, JobTransport
 from mediadesk.library.db import Database
 from mediadesk.library.migrate import MigrationReport, upgrade_to_head
+from mediadesk.services.artwork import ArtworkService
 from mediadesk.services.catalogue import CatalogueService
 from mediadesk.services.fetch import FetchLimits
 from mediadesk.services.ingest import IngestService
 from mediadesk.services.jobs import JobService
 from mediadesk.services.library import LibraryService
 from mediadesk.services.mastering import MasteringService
+from mediadesk.services.playback import PlaybackService
 from mediadesk.services.webhooks import WebhookDispatcher
 from mediadesk.settings import Settings
 from mediadesk.storage.base import Storage
@@ -120,6 +122,10 @@ class Runtime:
             catalogue=self.catalogue,
         )
         self.mastering = MasteringService(self.library, self.jobs)
+        self.playback = PlaybackService(self.db, self.bus)
+        self.artwork = ArtworkService(
+            self.db, self.bus, self.storage, self.ingest, s.ffmpeg_path, s.scratch_dir
+        )
         self._opened = True
         return self
 

@@ -15,8 +15,7 @@ from dataclasses import dataclass, replace
 from mediadesk.base_types import new_token
 from mediadesk.engine.process import CancelToken
 from mediadesk.errors import MediaDeskError
-from mediadesk.services.catalogue import AttachTarget
-from mediadesk.services.ingest import IngestService
+from mediadesk.services.ingest import ImportTarget, IngestService
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +44,7 @@ class UrlImports:
         self._pool = ThreadPoolExecutor(MAX_PARALLEL, thread_name_prefix="url-import")
         self._cancel = CancelToken()
 
-    def start(self, url: str, target: AttachTarget | None, tags: list[str]) -> ImportState:
+    def start(self, url: str, target: ImportTarget, tags: list[str]) -> ImportState:
         item = ImportState(new_token(), url)
         with self._lock:
             if len(self._items) >= MAX_REMEMBERED:
@@ -59,7 +58,7 @@ class UrlImports:
         with self._lock:
             self._items[import_id] = replace(self._items[import_id], **changes)  # type: ignore[arg-type]
 
-    def _run(self, import_id: str, url: str, target: AttachTarget | None, tags: list[str]) -> None:
+    def _run(self, import_id: str, url: str, target: ImportTarget, tags: list[str]) -> None:
         def progress(done: int, total: int | None) -> None:
             self._update(import_id, received_bytes=done, total_bytes=total)
 

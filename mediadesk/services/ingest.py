@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from mediadesk.base_types import new_id
+from mediadesk.domain.catalogue import ConflictChoice
 from mediadesk.engine.integrity import check_complete
 from mediadesk.engine.probe import probe_file
 from mediadesk.engine.process import CancelToken
@@ -32,12 +34,27 @@ from mediadesk.library.queries import get_media_row
 from mediadesk.library.views import ImportResult, MediaFileView
 from mediadesk.services.catalogue import AttachTarget, CatalogueService
 from mediadesk.services.fetch import FetchLimits, download
+from mediadesk.services.naming import guess_from_name
 from mediadesk.storage import keys
 from mediadesk.storage.base import CHUNK, StagedFile, StagingWriter, Storage
 
 log = logging.getLogger(__name__)
 
 CopyProgress = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True)
+class Guess:
+    """Pass as ``target`` to attach a file where its name, folders and container tags
+    say (``path``: the name to read, when it is more than the file name). An entry
+    that already has a file gets this one as another version: a guess never replaces.
+    """
+
+    path: str | None = None
+
+
+GUESS = Guess()
+ImportTarget = AttachTarget | Guess | None
 
 
 class IngestService:
@@ -66,7 +83,7 @@ class IngestService:
     def import_path(
         self,
         path: Path,
-        target: AttachTarget | None = None,
+        target: ImportTarget = None,
         tags: Iterable[str] = (),
         progress: CopyProgress | None = None,
         cancel: CancelToken | None = None,
@@ -75,6 +92,8 @@ class IngestService:
         if not path.is_file():
             raise InvalidInput(f"{path}: no such file", code=ErrorCode.NOT_FOUND)
         total = path.stat().st_size
+        if isinstance(target, Guess) and target.path is None:
+            target = Guess(str(path))
         with path.open("rb") as source:
             staged = self._stage(_chunks(source), total, progress, cancel)
         return self.import_staged(staged, path.name, target=target, tags=tags)
@@ -83,7 +102,7 @@ class IngestService:
         self,
         chunks: Iterable[bytes],
         filename: str,
-        target: AttachTarget | None = None,
+        target: ImportTarget = None,
         tags: Iterable[str] = (),
     ) -> ImportResult:
         staged = self._stage(chunks, None, None, None)
@@ -92,7 +111,7 @@ class IngestService:
     def import_url(
         self,
         url: str,
-        target: AttachTarget | None = None,
+        target: ImportTarget = None,
         tags: Iterable[str] = (),
         progress: CopyProgress | None = None,
         cancel: CancelToken | None = None,
@@ -108,7 +127,7 @@ class IngestService:
         self,
         staged: StagedFile,
         filename: str,
-        target: AttachTarget | None = None,
+        target: ImportTarget = None,
         tags: Iterable[str] = (),
         source_url: str | None = None,
     ) -> ImportResult:
@@ -124,6 +143,8 @@ class IngestService:
             raise
         kind = info.kind
         assert kind is not None  # probe_file refuses files of no kind
+        if isinstance(target, Guess):
+            target = _guessed(target.path or filename, info.tags) if kind == "video" else None
 
         existing = self._find_live(staged.sha256)
         if existing is not None:
@@ -215,6 +236,13 @@ class IngestService:
             movie_id=attached.movie_id,
             episode_id=attached.episode_id,
         )
+
+
+def _guessed(name: str, tags: dict[str, str]) -> AttachTarget | None:
+    target = guess_from_name(name, tags).target()
+    if target is not None and target.on_conflict is None:
+        target = replace(target, on_conflict=ConflictChoice.VERSION)
+    return target
 
 
 def _chunks(source: BinaryIO) -> Iterable[bytes]:
