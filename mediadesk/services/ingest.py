@@ -20,13 +20,15 @@ from sqlalchemy.exc import IntegrityError
 
 from mediadesk.base_types import new_id
 from mediadesk.domain.catalogue import ConflictChoice
+from mediadesk.domain.enums import JobStatus
 from mediadesk.engine.integrity import check_complete
 from mediadesk.engine.probe import probe_file
 from mediadesk.engine.process import CancelToken
 from mediadesk.engine.sniff import sniff
-from mediadesk.errors import Cancelled, ErrorCode, InvalidInput
+from mediadesk.errors import Cancelled, Conflict, ErrorCode, InvalidInput
 from mediadesk.events import CatalogueChanged, EventBus, MediaChanged
 from mediadesk.handlers.pipeline import PipelinePlanner
+from mediadesk.jobs.models import Job
 from mediadesk.jobs.store import JobStore
 from mediadesk.library.db import Database
 from mediadesk.library.models import MediaFile, MediaTag
@@ -196,6 +198,21 @@ class IngestService:
             episode_id=attached.episode_id,
             job_ids=job_ids,
         )
+
+    def reprocess(self, media_id: str) -> list[str]:
+        """Run a file's whole pipeline again (after a failure, or with new presets)."""
+        with self.store.unit_of_work() as uow:
+            media = get_media_row(uow.session, media_id)
+            busy = uow.session.scalar(
+                select(Job.id).where(
+                    Job.media_file_id == media_id,
+                    Job.pipeline.is_(True),
+                    Job.status.in_((JobStatus.PENDING, JobStatus.PROCESSING)),
+                )
+            )
+            if busy is not None:
+                raise Conflict(f"{media.original_filename} is still being processed")
+            return self.planner.plan(uow, media)
 
     # Helpers ------------------------------------------------------------------------
 

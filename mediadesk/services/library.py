@@ -47,6 +47,7 @@ class MediaOrder(StrEnum):
     ADDED = "added"  # newest first (the default, read straight from an index)
     TITLE = "title"  # by the entry's sort title, then season and episode, then file name
     PLAYED = "played"  # most recently played first (Continue watching)
+    YEAR = "year"  # the entry's year, newest first, then as TITLE
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ def media_order(flt: MediaFilter) -> list[Any]:
             .scalar_subquery()
         )
         return [played.desc(), MediaFile.created_at.desc(), MediaFile.id]
-    if flt.order == MediaOrder.TITLE:
+    if flt.order in (MediaOrder.TITLE, MediaOrder.YEAR):
         entry = CatalogueFile.media_file_id == MediaFile.id
         movie_key = (
             select(Movie.sort_key)
@@ -197,7 +198,20 @@ def media_order(flt: MediaFilter) -> list[Any]:
         ).scalar_subquery()
         episode_no = (select(Episode.number).where(Episode.id.in_(episode))).scalar_subquery()
         name = func.lower(MediaFile.original_filename)
-        return [func.coalesce(movie_key, series_key, name), season_no, episode_no, MediaFile.id]
+        by_title = [func.coalesce(movie_key, series_key, name), season_no, episode_no, MediaFile.id]
+        if flt.order == MediaOrder.TITLE:
+            return by_title
+        movie_year = (
+            select(Movie.year).join(CatalogueFile, CatalogueFile.movie_id == Movie.id).where(entry)
+        ).scalar_subquery()
+        series_year = (
+            select(Series.year)
+            .join(Season, Season.series_id == Series.id)
+            .join(Episode, Episode.season_id == Season.id)
+            .where(Episode.id.in_(episode))
+        ).scalar_subquery()
+        year = func.coalesce(movie_year, series_year)
+        return [year.is_(None), year.desc(), *by_title]
     return [MediaFile.created_at.desc(), MediaFile.id]
 
 

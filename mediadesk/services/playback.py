@@ -3,7 +3,8 @@
 Players save the position every few seconds and when they stop. Reaching
 ``WATCHED_FRACTION`` of the duration marks the file watched and forgets the position
 (the next play starts at the beginning, as in Jellyfin and Kodi). A position in the
-first ``MIN_RESUME_S`` seconds is not worth resuming and is stored as zero.
+first ``MIN_RESUME_S`` seconds (5% of a clip shorter than 100 s) is not worth resuming
+and is stored as zero.
 """
 
 from __future__ import annotations
@@ -69,11 +70,13 @@ class PlaybackService:
                 s.add(row)
             duration = duration_s or media.duration_seconds
             if position_s is not None:
+                # Short clips resume too: the first 5 s, or 5% of a short one, is no place.
+                early = min(MIN_RESUME_S, 0.05 * duration) if duration else MIN_RESUME_S
                 if duration and position_s >= WATCHED_FRACTION * duration:
                     row.watched, row.position_s = True, 0.0
                 else:
-                    row.position_s = position_s if position_s >= MIN_RESUME_S else 0.0
-                    if position_s >= MIN_RESUME_S:
+                    row.position_s = position_s if position_s >= early else 0.0
+                    if position_s >= early:
                         row.watched = False  # watching again
             if watched is not None:
                 row.watched = watched

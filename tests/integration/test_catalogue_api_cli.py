@@ -79,7 +79,7 @@ def test_api_edits_attachments_sort_and_playback_state(
 
         state_url = f"{api}/media-files/{episode_media['mediaFileId']}/playback-state"
         assert httpx.get(state_url, headers=h).json()["position_s"] == 0
-        saved = httpx.put(state_url, json={"positionS": 0.6, "durationS": 1.0}, headers=h).json()
+        saved = httpx.put(state_url, json={"positionS": 2, "durationS": 100}, headers=h).json()
         assert saved["position_s"] == 0  # under five seconds: not worth resuming
         saved = httpx.put(state_url, json={"positionS": 30, "durationS": 100}, headers=h).json()
         assert saved["position_s"] == 30 and not saved["watched"]

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.library.views import MediaFileView
 from ui.format import duration
 from ui.library.media_model import POSTER_ROLE, VIEW_ROLE
@@ -25,7 +26,18 @@ STATUS_COLORS = {
     "READY": QColor("#27ae60"),
     "FAILED": QColor("#eb5757"),
 }
-KIND_LABELS = {"video": "VIDEO", "audio": "AUDIO", "image": "IMAGE"}
+# A poster that is not there yet: a symbol of what the file is, never a blank box.
+KIND_SYMBOLS = {"video": "\u25b6", "audio": "\u266a", "image": "\u25a3"}
+
+
+def draw_placeholder(painter: QPainter, rect: QRect, kind: str) -> None:
+    painter.save()
+    painter.setPen(QColor("#9aa0a6"))
+    font = QFont(painter.font())
+    font.setPointSizeF(font.pointSizeF() * 2.2)
+    painter.setFont(font)
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, KIND_SYMBOLS.get(kind, "?"))
+    painter.restore()
 
 
 class PosterDelegate(QStyledItemDelegate):
@@ -70,13 +82,25 @@ class PosterDelegate(QStyledItemDelegate):
             painter.drawPixmap(x, y, scaled)
         elif media is not None:
             painter.setPen(QColor("#9aa0a6"))
-            painter.drawText(
-                poster_rect, Qt.AlignmentFlag.AlignCenter, KIND_LABELS.get(str(media.kind), "")
-            )
+            draw_placeholder(painter, poster_rect, str(media.kind))
 
         if media is not None:
+            self._progress(painter, poster_rect, media)
             self._caption(painter, rect, poster_rect, media, palette, selected)
         painter.restore()
+
+    def _progress(self, painter: QPainter, poster_rect: QRect, media: MediaFileView) -> None:
+        """Where playback stopped, as a thin bar along the poster's foot (as Jellyfin)."""
+        played = media.playback
+        if played is None or not played.position_s or not media.duration_seconds:
+            return
+        fraction = min(1.0, played.position_s / media.duration_seconds)
+        bar = QRect(poster_rect.left(), poster_rect.bottom() - 3, poster_rect.width(), 4)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 160))
+        painter.drawRect(bar)
+        painter.setBrush(QColor("#2f80ed"))
+        painter.drawRect(QRect(bar.left(), bar.top(), int(bar.width() * fraction), bar.height()))
 
     def _caption(
         self,
@@ -92,7 +116,7 @@ class PosterDelegate(QStyledItemDelegate):
         painter.setPen(text_color)
         metrics = painter.fontMetrics()
         name = metrics.elidedText(
-            media.original_filename, Qt.TextElideMode.ElideMiddle, name_rect.width()
+            media.display_title, Qt.TextElideMode.ElideRight, name_rect.width()
         )
         painter.drawText(
             name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name
@@ -108,7 +132,10 @@ class PosterDelegate(QStyledItemDelegate):
         painter.setFont(small)
         painter.setPen(text_color)
         info_rect = QRect(dot.right() + 6, name_rect.bottom() + 2, rect.width() - 30, 20)
-        info = status.title()
+        info = words.media_status(status)
+        played = media.playback
+        if played is not None and played.watched:
+            info += " · Watched"
         if media.duration_seconds:
             info += f" · {duration(media.duration_seconds)}"
         painter.drawText(

@@ -16,6 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from mediadesk.domain.vocabulary import rung_label
+
 log = logging.getLogger(__name__)
 
 POLL_MS = 200
@@ -44,7 +46,7 @@ class VideoTrack:
 
     @property
     def label(self) -> str:
-        parts = [f"{self.height}p" if self.height else f"track {self.id}"]
+        parts = [rung_label(self.width, self.height) or f"track {self.id}"]
         if self.bitrate:
             parts.append(f"{self.bitrate // 1000} kb/s")
         return " · ".join(parts)

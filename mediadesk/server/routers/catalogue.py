@@ -8,6 +8,7 @@ from datetime import date
 from fastapi import APIRouter, Response
 
 from mediadesk.domain.catalogue import CatalogueSort
+from mediadesk.domain.vocabulary import vocabulary
 from mediadesk.errors import InvalidInput
 from mediadesk.library.views import EpisodeView, LibraryListing, MovieView, SeasonView, SeriesView
 from mediadesk.server.deps import Reader, Writer
@@ -196,3 +197,8 @@ def attach_media(media_id: str, body: Attach, state: Writer) -> Attached:
 def detach_media(media_id: str, state: Writer) -> Response:
     state.runtime.catalogue.detach(media_id)
     return Response(status_code=204)
+
+
+@router.get("/vocabulary", summary="The words for states, kinds and job types")
+def words() -> dict[str, dict[str, str]]:
+    return vocabulary()
