@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -16,7 +17,7 @@ from tests.media import Clip, make_clip
 from tests.seed import seed_media
 from tests.ui.conftest import drop_files
 from tests.ui.test_library_import import accepted, opened_dialog
-from ui.importing.attach_dialog import COL_TAKEN, EPISODE, MOVIE
+from ui.importing.attach_dialog import COL_TAKEN
 from ui.library import nodes
 
 pytestmark = [pytest.mark.ui, pytest.mark.integration]
@@ -113,10 +114,11 @@ def test_edit_an_episode_and_the_tree_reorders(idle_window, qtbot, shell) -> Non
     dialog.set_value("title", "Roots")
     dialog.accept()
     qtbot.waitUntil(lambda: "S01E02 already exists" in dialog.error.text(), timeout=10_000)
-    assert dialog.isVisible()  # refused, nothing changed, the dialog stays
+    assert shiboken6.isValid(dialog) and dialog.isVisible()  # refused: the dialog stays
+    assert rt.catalogue.get_episode(first.id).title == "Part 1"  # and nothing changed
     dialog.set_value("number", 4)
     dialog.accept()
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=10_000)
     qtbot.waitUntil(
         lambda: (
             sidebar.node_item(season_key) is not None
@@ -149,7 +151,7 @@ def test_context_menu_actions_keys_and_the_detail_pane(idle_window, qtbot, shell
     lib.sidebar.select(nodes.CONTINUE.key)
     qtbot.waitUntil(lambda: lib.detail.media_id is None)
     assert lib.detail.title.text() == "<b>Nothing selected</b>"
-    assert "half-watched" in lib.empty.text() and lib.stack.currentWidget() is lib.empty
+    assert "half-watched" in lib.empty.text() and lib.empty.isVisible()
     lib.sidebar.select(nodes.ALL.key)
     qtbot.waitUntil(lambda: lib.model.rowCount() == 3)
 
@@ -228,7 +230,6 @@ def test_play_stop_resume_and_watched_at_90_percent(
         lambda: player.engine.state.loaded and player.engine.state.position >= 0.3 * duration,
         timeout=WAIT_MS,
     )
-    player.engine.set_paused(True)
-    player.engine.seek(0.92 * duration)
+    player.seek_bar.seekRequested.emit(0.92 * duration)  # as a user dragging the bar
     qtbot.waitUntil(lambda: rt.playback.get(media.id).watched, timeout=WAIT_MS)
     assert rt.playback.get(media.id).position_s == 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,7 +41,6 @@ ORDERS = {
     CatalogueSort.TITLE: MediaOrder.TITLE,
     CatalogueSort.YEAR: MediaOrder.YEAR,
 }
-EMPTY_PAGE = 2
 
 
 class LibraryView(QSplitter):
@@ -65,12 +64,17 @@ class LibraryView(QSplitter):
         self.table.setModel(self.model)
         self.table.setSelectionModel(self.grid.selectionModel())  # one selection, two views
         self.table.apply_widths()
-        self.empty = label(name="emptyState", wrap=True, align=Qt.AlignmentFlag.AlignCenter)
-        self.empty.setStyleSheet("color: #8a8f98; font-size: 15px; padding: 40px;")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.grid)
         self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty)
+        # Over the views, not instead of them: the grid still paints (the app's start-up
+        # waits for its first paint) and drops still land.
+        self.empty = label(name="emptyState", wrap=True, align=Qt.AlignmentFlag.AlignCenter)
+        self.empty.setParent(self.stack)
+        self.empty.setStyleSheet("color: #8a8f98; font-size: 15px; padding: 40px;")
+        self.empty.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.empty.hide()
+        self.stack.installEventFilter(self)
         self.mode = GRID
         center = QWidget()
         column = QVBoxLayout(center)
@@ -168,15 +172,22 @@ class LibraryView(QSplitter):
     def set_view_mode(self, mode: int) -> None:
         (self.filters.grid_button if mode == GRID else self.filters.table_button).setChecked(True)
         self.mode = mode
-        self._update_empty()
+        self.stack.setCurrentIndex(mode)
 
     def _update_empty(self, *_args: object) -> None:
         if self.model.rowCount() == 0:
             search = self.filters.values()["search"]
             self.empty.setText(f"Nothing matches “{search}”." if search else self.node.empty)
-            self.stack.setCurrentIndex(EMPTY_PAGE)
+            self.empty.setGeometry(self.stack.rect().adjusted(0, 30, 0, 0))
+            self.empty.show()
+            self.empty.raise_()
         else:
-            self.stack.setCurrentIndex(self.mode)
+            self.empty.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.stack and event.type() == QEvent.Type.Resize:
+            self.empty.setGeometry(self.stack.rect().adjusted(0, 30, 0, 0))
+        return False
 
     def focus_search(self) -> None:
         self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
