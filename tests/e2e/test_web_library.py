@@ -104,7 +104,8 @@ def test_web_library_shelves_series_order_resume_and_token_messages(
                     timeout=60_000,
                 )
                 page.evaluate(
-                    "() => { const v = window.mediadesk.video; v.muted = true; v.currentTime = 2.5; v.pause(); }"
+                    "() => { const v = window.mediadesk.video; v.muted = true;"
+                    " v.currentTime = 2.5; v.pause(); }"
                 )
                 page.wait_for_function(
                     f"""async () => {{
