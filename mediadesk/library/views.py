@@ -213,6 +213,9 @@ class CatalogueRef(View):
     end_episode: int | None = None
     version: str | None = None
     label: str  # "The Matrix (1999)", "Garden Show · S01E02 · Seeds"
+    # The picture chosen for the movie (by the user or a sidecar), to show instead of
+    # the file's own frame; storage keys, best first. Empty: the file's own picture.
+    poster_keys: list[str] = []
 
 
 class PlaybackStateView(View):

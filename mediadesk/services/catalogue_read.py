@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, case, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from mediadesk.domain.catalogue import (
@@ -276,6 +276,35 @@ def catalogue_refs(session: Session, media_ids: Sequence[str]) -> dict[str, Cata
             version=version,
             label=" · ".join(parts),
         )
+    return out
+
+
+def _shared_entries(session: Session, column: Any, entry_ids: set[str]) -> set[str]:
+    """Of ``entry_ids``, those with more than one file (versions to tell apart)."""
+    if not entry_ids:
+        return set()
+    rows = session.execute(
+        select(column).where(column.in_(entry_ids)).group_by(column).having(func.count() > 1)
+    ).all()
+    return {r[0] for r in rows}
+
+
+def _movie_posters(session: Session, movie_ids: set[str]) -> dict[str, list[str]]:
+    if not movie_ids:
+        return {}
+    rows = session.scalars(
+        select(Artwork)
+        .where(Artwork.movie_id.in_(movie_ids), Artwork.role == "poster")
+        .options(selectinload(Artwork.image))
+    ).all()
+    by_movie: dict[str, list[Artwork]] = {}
+    for art in rows:
+        by_movie.setdefault(art.movie_id or "", []).append(art)
+    out = {}
+    for movie_id, arts in by_movie.items():
+        picked = pick_artwork(arts, "poster")
+        if picked is not None:
+            out[movie_id] = picked.keys
     return out
 
 

@@ -106,6 +106,7 @@ def test_conflicts_replace_keep_both_skip_and_reattach(runtime, files: list[str]
     episode = c.get_episode(kept.episode_id)
     assert [v.media_file_id for v in episode.versions] == [files[0], files[1]]
     assert episode.media_file_id == files[0] and episode.versions[1].version == "4K"
+    assert runtime.library.get_media(files[1]).display_title == "Show · S01E01 · 4K"
     # Skip: nothing changes, the file stays unattached.
     skipped = c.attach(files[2], EpisodeTarget("Show", 1, 1, on_conflict=ConflictChoice.SKIP))
     assert skipped.skipped and runtime.library.get_media(files[2]).catalogue is None
@@ -183,6 +184,8 @@ def test_posters_from_an_image_and_default_frame(runtime, files: list[str]) -> N
     poster = c.get_movie(movie).poster
     assert (poster.source, poster.media_file_id) == ("user", image)
     assert poster.keys[0] == f"images/{image}/600.webp"
+    # The movie's file shows the chosen picture first (grid tiles, web cards).
+    assert runtime.library.get_media(files[0]).catalogue.poster_keys == poster.keys
     # The image is the movie's now, not a loose file of the library.
     assert image not in runtime.library.media_ids(MediaFilter(unattached=True))
     assert image not in runtime.library.media_ids(MediaFilter(), limit=1000)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from mediadesk.domain import vocabulary as words
-from mediadesk.domain.catalogue import episode_code, movie_label
+from mediadesk.domain.catalogue import movie_label, season_label
 from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
 from mediadesk.jobs.views import JobView
 from mediadesk.library.views import ArtifactView, MediaFileView
@@ -51,7 +51,8 @@ class Detail:
 def load_detail(runtime: Runtime, media_id: str) -> Detail:
     media = runtime.library.get_media(media_id, detail=True)
     jobs = runtime.jobs.list_jobs(media_file_id=media_id, limit=200).items
-    poster = load_thumbnail(runtime.storage, media.id, media.kind, media.original_key)
+    first = media.catalogue.poster_keys if media.catalogue is not None else []
+    poster = load_thumbnail(runtime.storage, media.id, media.kind, media.original_key, first)
     waveform = None
     for art in media.artifacts or []:
         if art.kind == ArtifactKind.WAVEFORM_PNG and runtime.storage.exists(art.storage_key):
@@ -66,11 +67,14 @@ def belongs_to(media: MediaFileView) -> str:
     ref = media.catalogue
     if ref is None:
         return "Not in a movie or series"
-    version = f" (version {ref.version})" if ref.version else ""
+    version = f" (version {ref.version})" if ref.version and ref.version in ref.label else ""
     if ref.kind == "movie":
         return f"Movie: {movie_label(ref.title or '', ref.year)}{version}"
-    code = episode_code(ref.season or 0, ref.episode or 0, ref.end_episode)
-    return f"{ref.series_title} · {code}{version}"
+    number = str(ref.episode)
+    if ref.end_episode is not None and ref.end_episode != ref.episode:
+        number += f"-{ref.end_episode}"
+    season = season_label(ref.season or 0).replace("Season", "season")
+    return f"Episode {number} of {season} of {ref.series_title}{version}"
 
 
 def playback_line(media: MediaFileView) -> str:
@@ -191,6 +195,7 @@ class DetailPane(QScrollArea):
         self.jobs.setHeaderLabels(["Step", "State", "Tries", "Started"])
         self.jobs.setRootIsDecorated(False)
         self.jobs.itemDoubleClicked.connect(self._job_double_clicked)
+        self.jobs.setColumnWidth(0, 140)
 
         self.technical = QFormLayout()
         self.artifacts = QTreeWidget()

@@ -89,7 +89,7 @@ class LibraryView(QSplitter):
         self.setStretchFactor(0, 0)
         self.setStretchFactor(1, 1)
         self.setStretchFactor(2, 0)
-        self.setSizes([230, 800, 360])
+        self.setSizes([250, 780, 360])
 
         self.sidebar.nodeSelected.connect(self.show_node)
         self.sidebar.filesDropped.connect(self.filesDropped)

@@ -116,7 +116,8 @@ class MediaListModel(IdListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip(media)
         if role in (POSTER_ROLE, Qt.ItemDataRole.DecorationRole) and col == 0:
-            pixmap = self.thumbnails.get(media.id, media.kind, media.original_key)
+            first = media.catalogue.poster_keys if media.catalogue is not None else []
+            pixmap = self.thumbnails.get(media.id, media.kind, media.original_key, first)
             if role == POSTER_ROLE:
                 return pixmap
             return QIcon(pixmap) if pixmap is not None else self._placeholder(str(media.kind))

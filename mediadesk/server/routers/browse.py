@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.domain.catalogue import CatalogueSort, episode_code, movie_label, season_label
 from mediadesk.library.views import ArtworkView, MediaFileView, MovieView, SeriesView
 from mediadesk.server.deps import Reader
@@ -75,23 +76,19 @@ def _art_url(state: ServerState, art: ArtworkView | None) -> str | None:
 
 
 def media_card(state: ServerState, m: MediaFileView) -> Card:
-    keys = picture_keys(m.id, m.kind, m.original_key)
     ref = m.catalogue
-    subtitle = str(m.kind).title()
-    if (
-        ref is not None
-        and ref.kind == "episode"
-        and ref.season is not None
-        and ref.episode is not None
-    ):
-        subtitle = f"{ref.series_title} · {episode_code(ref.season, ref.episode, ref.end_episode)}"
+    keys = [*(ref.poster_keys if ref else []), *picture_keys(m.id, m.kind, m.original_key)]
+    title, subtitle = m.display_title, words.media_kind(m.kind)
+    if ref is not None and ref.kind == "episode" and ref.season is not None:
+        code = episode_code(ref.season, ref.episode or 0, ref.end_episode)
+        title, subtitle = ref.title or m.display_title, f"{ref.series_title} · {code}"
+    elif ref is not None and ref.kind == "movie":
+        title, subtitle = ref.title or title, f"Movie · {ref.year}" if ref.year else "Movie"
     played = m.playback
     return Card(
         kind="episode" if ref is not None and ref.kind == "episode" else "media",
         id=m.id,
-        title=(ref.title or m.display_title)
-        if ref is not None and ref.kind == "episode"
-        else m.display_title,
+        title=title,
         subtitle=subtitle,
         poster_url=_url(state, keys, m.id),
         placeholder=str(m.kind),
