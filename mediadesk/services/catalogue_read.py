@@ -215,15 +215,21 @@ def catalogue_refs(session: Session, media_ids: Sequence[str]) -> dict[str, Cata
         .join(Movie, Movie.id == CatalogueFile.movie_id)
         .where(CatalogueFile.media_file_id.in_(media_ids))
     ).all()
+    movie_ids = {row[2] for row in movies}
+    shared = _shared_entries(session, CatalogueFile.movie_id, movie_ids)
+    posters = _movie_posters(session, movie_ids)
     for media_id, version, movie_id, title, year in movies:
         label = movie_label(title, year)
+        # A version label only tells versions apart: alone, a file needs none.
+        shown = version if version and movie_id in shared else None
         out[media_id] = CatalogueRef(
             kind="movie",
             movie_id=movie_id,
             title=title,
             year=year,
             version=version,
-            label=f"{label} · {version}" if version else label,
+            label=f"{label} · {shown}" if shown else label,
+            poster_keys=posters.get(movie_id, []),
         )
     episodes = session.execute(
         select(
@@ -244,6 +250,7 @@ def catalogue_refs(session: Session, media_ids: Sequence[str]) -> dict[str, Cata
         .join(Series, Series.id == Season.series_id)
         .where(CatalogueFile.media_file_id.in_(media_ids))
     ).all()
+    shared_episodes = _shared_entries(session, CatalogueFile.episode_id, {r[2] for r in episodes})
     for (
         media_id,
         version,
@@ -260,7 +267,7 @@ def catalogue_refs(session: Session, media_ids: Sequence[str]) -> dict[str, Cata
         parts = [series_title, episode_code(season, number, end)]
         if ep_title:
             parts.append(ep_title)
-        if version:
+        if version and ep_id in shared_episodes:
             parts.append(version)
         out[media_id] = CatalogueRef(
             kind="episode",
