@@ -32,7 +32,7 @@ from ui.library.nodes import LibraryNode
 from ui.notifier import JobNotifier
 from ui.shell import Shell
 from ui.status_bar import ActivityBar
-from ui.warmup import warm_up
+from ui.warmup import on_gui_thread, warm_up
 from ui.widgets import named
 
 if TYPE_CHECKING:
@@ -181,7 +181,7 @@ class MainWindow(QMainWindow):
         self.status.refresh()
         # What the first drop, dialog and Play need, loaded in the pool now, so that
         # none of them holds the event loop while a module imports.
-        self.shell.tasks.run(warm_up, lambda _r: None, lambda _e: None, owner=self)
+        self.shell.tasks.run(warm_up, lambda _r: on_gui_thread(self), lambda _e: None, owner=self)
 
     # Importing --------------------------------------------------------------------
 
