@@ -18,9 +18,6 @@ from pathlib import Path
 from sqlalchemy import select
 
 from mediadesk.domain.enums import MediaKind
-from mediadesk.engine.process import run_process
-from mediadesk.engine.sniff import sniff
-from mediadesk.engine.stills import POSTER_NAME, poster_argv
 from mediadesk.errors import ErrorCode, InvalidInput, NotFound, ProcessFailed
 from mediadesk.events import CatalogueChanged, EventBus
 from mediadesk.library.db import Database
@@ -98,6 +95,8 @@ class ArtworkService:
         self, subject: ArtSubject, path: Path, role: str = "poster", source: str = "user"
     ) -> str:
         """Import an image file and use it; returns the image's media id."""
+        from mediadesk.engine.sniff import sniff
+
         subject.owner()
         container = sniff(Path(path))
         if not container.mime.startswith("image/"):
@@ -112,6 +111,12 @@ class ArtworkService:
         self, subject: ArtSubject, media_id: str, at_s: float, role: str = "poster"
     ) -> str:
         """Take the frame at ``at_s`` of a video (the player's current frame) and use it."""
+        # The process runner and the still compiler load with the first frame taken, not
+        # with the runtime (the desktop app's start-up reads this module).
+        from mediadesk.engine.process import run_process
+        from mediadesk.engine.sniff import sniff
+        from mediadesk.engine.stills import POSTER_NAME, poster_argv
+
         subject.owner()
         if at_s < 0:
             raise InvalidInput("the frame's time must not be negative")

@@ -186,6 +186,13 @@ def test_context_menu_actions_keys_and_the_detail_pane(idle_window, qtbot, shell
     lib.grid.setFocus()
     QTest.keyClick(lib.grid, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lib.filters.search.hasFocus, timeout=5000)
+    # Return plays the current file.
+    assert lib.select_media(ids[1])
+    lib.grid.setFocus()
+    with qtbot.waitSignal(lib.playRequested, timeout=5000) as played:
+        QTest.keyClick(lib.grid, Qt.Key.Key_Return)
+    assert played.args == [ids[1]]
+    idle_window.tabs.setCurrentIndex(0)
     lib.grid.selectionModel().clearSelection()
     for media_id in ids[1:]:
         lib.grid.selectionModel().select(

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from mediadesk.domain.enums import MediaKind
 from mediadesk.library.views import MediaFileView
 from ui.format import clock
+from ui.icons import icon
 from ui.player import sources
 from ui.player.engine import MpvEngine, PlayerState, PlayerUnavailable
 from ui.player.resume import ResumeController
@@ -86,6 +87,13 @@ class PlayerView(QWidget):
         self.quality_menu = QMenu(self.quality_button)
         self.quality_button.setMenu(self.quality_menu)
         self.fullscreen_button = tool_button("Fullscreen")
+        for button, name in (
+            (self.play_button, "play"),
+            (self.mute_button, "volume"),
+            (self.fullscreen_button, "fullscreen"),
+        ):
+            button.setIcon(icon(name))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
 
         controls = QHBoxLayout()
         controls.addWidget(self.play_button)
