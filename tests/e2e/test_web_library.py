@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_players import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.test_players import chromium_page
 from tests.media import Clip, make_clip, make_image
 from tests.serverkit import serving, upload, wait_media
 
@@ -39,86 +39,67 @@ def files(tmp: Path) -> list[Path]:
 def test_web_library_shelves_series_order_resume_and_token_messages(
     home: Path, tmp_path: Path
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "Debian chromium is missing (make setup-test installs it)"
     with serving(headless=True) as host:
         ids = [upload(host, path)["mediaFileId"] for path in files(tmp_path)]
         for media_id in ids:
             wait_media(host, media_id)
-        with sync_playwright() as pw:
-            context = pw.chromium.launch_persistent_context(
-                str(tmp_path / "profile"),
-                executable_path=CHROMIUM,
-                headless=True,
-                args=CHROMIUM_ARGS,
+        with chromium_page(tmp_path / "profile") as (page, errors):
+            page.goto(host.url + "/#/", timeout=60_000)
+            # No token: the prompt says it is needed and where it is.
+            page.wait_for_selector("#token-form:not([hidden])", timeout=30_000)
+            missing = page.inner_text("#token-form")
+            assert "needs its access token" in missing and "mediadesk.toml" in missing
+            assert "mediadesk serve" in missing
+            page.fill("#token-input", "not-the-token")
+            page.click("#token-form button")
+            page.wait_for_function(
+                "() => document.querySelector('#token-form').dataset.reason === 'wrong'"
             )
-            try:
-                page = context.pages[0] if context.pages else context.new_page()
-                errors: list[str] = []
-                page.on("pageerror", lambda exc: errors.append(str(exc)))
-                page.goto(host.url + "/#/", timeout=60_000)
-                # No token: the prompt says it is needed and where it is.
-                page.wait_for_selector("#token-form:not([hidden])", timeout=30_000)
-                missing = page.inner_text("#token-form")
-                assert "needs its access token" in missing and "mediadesk.toml" in missing
-                assert "mediadesk serve" in missing
-                page.fill("#token-input", "not-the-token")
-                page.click("#token-form button")
-                page.wait_for_function(
-                    "() => document.querySelector('#token-form').dataset.reason === 'wrong'"
-                )
-                wrong = page.inner_text("#token-message")
-                assert "not accepted" in wrong and wrong != missing
-                page.fill("#token-input", str(host.token))
-                page.click("#token-form button")
+            wrong = page.inner_text("#token-message")
+            assert "not accepted" in wrong and wrong != missing
+            page.fill("#token-input", str(host.token))
+            page.click("#token-form button")
 
-                # Shelves: movies, series, other media, with pictures or placeholders.
-                page.wait_for_selector("section[data-shelf='series'] li.card", timeout=30_000)
-                assert (
-                    page.inner_text("section[data-shelf='movies'] li.card .name") == "Night Train"
-                )
-                other = page.inner_text("section[data-shelf='other']")
-                assert "podcast-12.m4a" in other and "Poster artwork.jpg" in other
-                page.wait_for_function(NO_BROKEN_IMAGES, timeout=30_000)
-                assert page.locator("section[data-shelf='other'] .placeholder.audio").count() == 1
-                assert page.locator("section[data-shelf='other'] img").count() >= 1  # the image
+            # Shelves: movies, series, other media, with pictures or placeholders.
+            page.wait_for_selector("section[data-shelf='series'] li.card", timeout=30_000)
+            assert page.inner_text("section[data-shelf='movies'] li.card .name") == "Night Train"
+            other = page.inner_text("section[data-shelf='other']")
+            assert "podcast-12.m4a" in other and "Poster artwork.jpg" in other
+            page.wait_for_function(NO_BROKEN_IMAGES, timeout=30_000)
+            assert page.locator("section[data-shelf='other'] .placeholder.audio").count() == 1
+            assert page.locator("section[data-shelf='other'] img").count() >= 1  # the image
 
-                # Series -> season -> episodes, by number (E02 was added first).
-                page.click("section[data-shelf='series'] li.card a")
-                page.wait_for_selector("section[data-shelf='season-1'] li.card", timeout=30_000)
-                titles = page.locator(
-                    "section[data-shelf='season-1'] li.card .name"
-                ).all_inner_texts()
-                assert titles == ["Pilot", "Seeds"]
-                page.wait_for_function(NO_BROKEN_IMAGES, timeout=30_000)
+            # Series -> season -> episodes, by number (E02 was added first).
+            page.click("section[data-shelf='series'] li.card a")
+            page.wait_for_selector("section[data-shelf='season-1'] li.card", timeout=30_000)
+            titles = page.locator("section[data-shelf='season-1'] li.card .name").all_inner_texts()
+            assert titles == ["Pilot", "Seeds"]
+            page.wait_for_function(NO_BROKEN_IMAGES, timeout=30_000)
 
-                # Play the pilot part-way, pause: a reload offers to resume.
-                page.click("section[data-shelf='season-1'] li.card:first-child a")
-                page.wait_for_selector("#media-title", timeout=30_000)
-                page.wait_for_function(
-                    "() => document.querySelector('#media-title').textContent.includes('Pilot')"
-                )
-                page.wait_for_function(
-                    "() => window.mediadesk.video && window.mediadesk.video.readyState >= 1",
-                    timeout=60_000,
-                )
-                page.evaluate(
-                    "() => { const v = window.mediadesk.video; v.muted = true;"
-                    " v.currentTime = 2.5; v.pause(); }"
-                )
-                page.wait_for_function(
-                    f"""async () => {{
-                        const r = await fetch('/api/v1/media-files/{ids[1]}/playback-state',
-                            {{ headers: {{ Authorization: 'Bearer {host.token}' }} }});
-                        return (await r.json()).position_s > 2;
-                    }}""",
-                    timeout=30_000,
-                )
-                page.reload()
-                page.wait_for_selector("#resume-button", timeout=30_000)
-                assert page.inner_text("#resume-button").startswith("Resume from 0:0")
-                assert page.is_visible("#start-over-button")
-                assert errors == []
-            finally:
-                context.close()
+            # Play the pilot part-way, pause: a reload offers to resume.
+            page.click("section[data-shelf='season-1'] li.card:first-child a")
+            page.wait_for_selector("#media-title", timeout=30_000)
+            page.wait_for_function(
+                "() => document.querySelector('#media-title').textContent.includes('Pilot')"
+            )
+            page.wait_for_function(
+                "() => window.mediadesk.video && window.mediadesk.video.readyState >= 1",
+                timeout=60_000,
+            )
+            page.evaluate(
+                "() => { const v = window.mediadesk.video; v.muted = true;"
+                " v.currentTime = 2.5; v.pause(); }"
+            )
+            page.wait_for_function(
+                f"""async () => {{
+                    const r = await fetch('/api/v1/media-files/{ids[1]}/playback-state',
+                        {{ headers: {{ Authorization: 'Bearer {host.token}' }} }});
+                    return (await r.json()).position_s > 2;
+                }}""",
+                timeout=30_000,
+            )
+            page.reload()
+            page.wait_for_selector("#resume-button", timeout=30_000)
+            assert page.inner_text("#resume-button").startswith("Resume from 0:0")
+            assert page.is_visible("#start-over-button")
+            assert errors == []

@@ -89,7 +89,7 @@ def test_conflicts_are_shown_in_the_dialog_with_three_choices(
     qtbot.waitUntil(
         lambda: len(rt.catalogue.get_episode(episode_id).versions) == 2, timeout=WAIT_MS
     )
-    assert idle_window.imports.items[0].state.value == "Imported"
+    qtbot.waitUntil(lambda: idle_window.imports.items[0].state.value == "Imported")
 
 
 def test_edit_an_episode_and_the_tree_reorders(idle_window, qtbot, shell) -> None:  # type: ignore[no-untyped-def]

@@ -139,6 +139,10 @@ class MpvEngine(QObject):
 
     def load(self, url: str, start: float = 0.0) -> None:
         self._auto_quality = True
+        with self._props_lock:  # the last file's values must not read as this one's
+            self._props.update({"idle-active": True, "time-pos": None, "duration": None})
+            self._props.update({"eof-reached": False, "track-list": []})
+        self.poll()
         self.player.loadfile(url, start=f"{start:.3f}" if start else "none")
         self.player.pause = False
         # No polling until mpv says the file is open: reading properties while its core
