@@ -14,11 +14,12 @@ from PySide6.QtWidgets import (
 )
 
 from mediadesk.domain import vocabulary as words
+from mediadesk.domain.catalogue import episode_code
 from mediadesk.library.views import MediaFileView
 from ui.format import duration
 from ui.library.media_model import POSTER_ROLE, VIEW_ROLE
 
-CARD = QSize(184, 156)
+CARD = QSize(184, 174)
 POSTER = QSize(168, 95)
 STATUS_COLORS = {
     "UPLOADED": QColor("#8a8f98"),
@@ -112,26 +113,34 @@ class PosterDelegate(QStyledItemDelegate):
         selected: bool,
     ) -> None:
         text_color = palette.highlightedText().color() if selected else palette.text().color()
-        name_rect = QRect(rect.left() + 8, poster_rect.bottom() + 6, rect.width() - 16, 18)
+        muted = text_color if selected else palette.placeholderText().color()
+        name, under = caption_lines(media)
+        left, width = rect.left() + 8, rect.width() - 16
+        name_rect = QRect(left, poster_rect.bottom() + 5, width, 18)
         painter.setPen(text_color)
-        metrics = painter.fontMetrics()
-        name = metrics.elidedText(
-            media.display_title, Qt.TextElideMode.ElideRight, name_rect.width()
-        )
         painter.drawText(
-            name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name
+            name_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            painter.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, width),
         )
-
-        status = str(media.status)
-        dot = QRect(rect.left() + 8, name_rect.bottom() + 8, 8, 8)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(STATUS_COLORS.get(status, QColor("gray")))
-        painter.drawEllipse(dot)
         small = QFont(painter.font())
         small.setPointSizeF(max(6.0, small.pointSizeF() - 1.5))
         painter.setFont(small)
+        under_rect = QRect(left, name_rect.bottom() + 1, width, 16)
+        painter.setPen(muted)
+        painter.drawText(
+            under_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            painter.fontMetrics().elidedText(under, Qt.TextElideMode.ElideRight, width),
+        )
+
+        status = str(media.status)
+        dot = QRect(left, under_rect.bottom() + 6, 8, 8)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(STATUS_COLORS.get(status, QColor("gray")))
+        painter.drawEllipse(dot)
         painter.setPen(text_color)
-        info_rect = QRect(dot.right() + 6, name_rect.bottom() + 2, rect.width() - 30, 20)
+        info_rect = QRect(dot.right() + 6, under_rect.bottom(), width - 14, 18)
         info = words.media_status(status)
         played = media.playback
         if played is not None and played.watched:
@@ -141,6 +150,17 @@ class PosterDelegate(QStyledItemDelegate):
         painter.drawText(
             info_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, info
         )
+
+
+def caption_lines(media: MediaFileView) -> tuple[str, str]:
+    """A tile's two lines: what it is, then what it belongs to (or what kind of file)."""
+    ref = media.catalogue
+    if ref is not None and ref.kind == "episode" and ref.season is not None:
+        code = episode_code(ref.season, ref.episode or 0, ref.end_episode)
+        return (f"{code} · {ref.title}" if ref.title else code), ref.series_title or ""
+    if ref is not None and ref.kind == "movie":
+        return ref.title or media.display_title, f"Movie · {ref.year}" if ref.year else "Movie"
+    return media.display_title, words.media_kind(media.kind)
 
 
 class PosterGrid(QListView):
