@@ -76,6 +76,7 @@ class ResumeController(QObject):
         self._start: Callable[[float], None] | None = None
         self._last_saved: float | None = None
         self._watched_sent = False
+        self._note = ""  # what the bar says once playback starts
         self.next_media: MediaFileView | None = None
         self._timer = QTimer(self, interval=SAVE_EVERY_MS)
         self._timer.timeout.connect(self._tick)
@@ -101,7 +102,7 @@ class ResumeController(QObject):
         )
         played = media.playback
         if played is not None and played.position_s > 0 and not played.watched:
-            self.bar.show_question(True, f"Resume from {clock(played.position_s)}?")
+            self.bar.show_question(True, f"You stopped at {clock(played.position_s)} last time.")
             self.bar.resume_button.setText(f"Resume from {clock(played.position_s)}")
             self.bar.resume_button.setFocus()
             return True
@@ -119,7 +120,8 @@ class ResumeController(QObject):
         self._begin(0.0)
 
     def _begin(self, at: float) -> None:
-        self.bar.show_question(False, self.bar.text.text() if not at else "")
+        self.bar.show_question(False, self._note)
+        self._note = ""
         if self._start is not None:
             start, self._start = self._start, None
             self.position = at
