@@ -60,6 +60,15 @@ class CatalogueChanged(Event):
     """Movies, series, seasons or episodes were created, changed or removed."""
 
 
+@dataclass(frozen=True)
+class PlaybackChanged(Event):
+    """Where a profile stopped in a media file, or its watched flag, changed."""
+
+    media_file_id: str
+    position_s: float
+    watched: bool
+
+
 E = TypeVar("E", bound=Event)
 Handler = Callable[[Any], None]
 

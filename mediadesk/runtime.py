@@ -28,6 +28,7 @@ from mediadesk.jobs.transport import EmbeddedConsumers, JobTransport
 from mediadesk.library.db import Database
 from mediadesk.library.migrate import MigrationReport, upgrade_to_head
 from mediadesk.library.views import ImportResult
+from mediadesk.services.artwork import ArtworkService
 from mediadesk.services.catalogue import CatalogueService
 from mediadesk.services.deletions import DeletionFeed
 from mediadesk.services.imports import ImportService
@@ -35,6 +36,7 @@ from mediadesk.services.ingest import IngestService
 from mediadesk.services.jobs import JobService
 from mediadesk.services.library import LibraryService
 from mediadesk.services.mastering import MasteringService
+from mediadesk.services.playback import PlaybackService
 from mediadesk.services.webhooks import WebhookDispatcher
 from mediadesk.settings import Settings
 from mediadesk.storage.base import StagedFile, Storage
@@ -121,6 +123,10 @@ class Runtime:
         )
         self.imports = ImportService(self.db, self.jobs)
         self.mastering = MasteringService(self.library, self.jobs)
+        self.playback = PlaybackService(self.db, self.bus)
+        self.artwork = ArtworkService(
+            self.db, self.bus, self.storage, self.ingest, s.ffmpeg_path, s.scratch_dir
+        )
         self._opened = True
         return self
 

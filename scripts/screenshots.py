@@ -27,8 +27,8 @@ SOURCES = [
     # (file name, lavfi video source or None, seconds)
     ("Ocean.Documentary.2019.1080p.mp4", "testsrc2=size=640x360:rate=25", 12),
     ("Night.Train.2021.mp4", "smptehdbars=size=640x360:rate=25", 8),
-    ("Garden.Show.S01E01.Pilot.mp4", "mandelbrot=size=640x360:rate=25", 8),
     ("Garden.Show.S01E02.Seeds.mp4", "rgbtestsrc=size=640x360:rate=25", 6),
+    ("Garden.Show.S01E01.Pilot.mp4", "mandelbrot=size=640x360:rate=25", 8),
     ("Interview raw take.mov", "testsrc=size=640x360:rate=25", 6),
     ("podcast-episode-12.m4a", None, 20),
 ]
@@ -78,6 +78,14 @@ def hover_seek_bar(seek_bar: Any, fraction: float, pump: Callable[[float], None]
         pump(0.3)
 
 
+TARGET = Path()
+
+
+def save(pixmap: Any, name: str) -> None:
+    pixmap.save(str(TARGET / name))
+    print("saved", TARGET / name)
+
+
 def screen_grab(app: Any, window: Any) -> Any:
     """The screen under the window (popups are windows of their own)."""
     frame = window.frameGeometry()
@@ -87,12 +95,17 @@ def screen_grab(app: Any, window: Any) -> Any:
 def main() -> int:
     target = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "docs" / "screenshots").resolve()
     target.mkdir(parents=True, exist_ok=True)
+    global TARGET
+    TARGET = target
     work = Path(tempfile.mkdtemp(prefix="mediadesk-shots-"))
     os.environ["MEDIADESK_HOME"] = str(work / "home")
     os.environ["XDG_CONFIG_HOME"] = str(work / "config")  # a fresh QSettings
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 
-    from mediadesk.services.catalogue import EpisodeTarget, MovieTarget
+    from PySide6.QtCore import Qt
+
+    from mediadesk.services.artwork import ArtSubject
+    from mediadesk.services.ingest import GUESS
     from mediadesk.settings import load_settings
     from ui.app import application
     from ui.main_window import JOBS_TAB, LIBRARY_TAB, MainWindow
@@ -103,14 +116,15 @@ def main() -> int:
     shell = Shell.open(load_settings({"workers": 2}))
     shell.start_background()
     rt = shell.runtime
-    targets = {
-        "Ocean.Documentary.2019.1080p.mp4": MovieTarget("Ocean Documentary"),
-        "Night.Train.2021.mp4": MovieTarget("Night Train"),
-        "Garden.Show.S01E01.Pilot.mp4": EpisodeTarget("Garden Show", 1, 1, "Pilot"),
-        "Garden.Show.S01E02.Seeds.mp4": EpisodeTarget("Garden Show", 1, 2, "Seeds"),
-    }
-    for path in files:
-        rt.ingest.import_path(path, target=targets.get(path.name))
+    # Every file goes where its name says (the import default), as a user's would.
+    imported = {path.name: rt.ingest.import_path(path, target=GUESS) for path in files}
+    night_train = imported["Night.Train.2021.mp4"].movie_id
+    assert night_train is not None
+    rt.artwork.set_from_media(
+        ArtSubject("movie", night_train), imported["Poster artwork.jpg"].media.id
+    )
+    pilot = imported["Garden.Show.S01E01.Pilot.mp4"].media
+    rt.playback.save(pilot.id, position_s=3.2)  # stopped part-way: Continue watching
 
     window = MainWindow(shell)
     window.start()
@@ -135,24 +149,63 @@ def main() -> int:
     lib = window.library
     lib.sidebar.node_item("series").setExpanded(True)
     lib.sidebar.node_item("movies").setExpanded(True)
+    for item in lib.sidebar.findItems("Garden Show", Qt.MatchFlag.MatchRecursive):
+        item.setExpanded(True)
     window.tabs.setCurrentIndex(LIBRARY_TAB)
     lib.model.resync()
     pump(1)
-    lib.grid.setCurrentIndex(lib.model.index(lib.model.rowCount() - 1, 0))
+    lib.select_media(pilot.id)
     pump(3)
-    window.grab().save(str(target / "main-window.png"))
-    print("saved", target / "main-window.png")
+    save(window.grab(), "main-window.png")
 
-    first = rt.library.list_media(limit=100).items[-1]
-    window.play_media(first.id)
+    lib.set_view_mode(1)
+    pump(1)
+    save(window.grab(), "library-table.png")
+    lib.set_view_mode(0)
+
+    # The context menu of a file, and the edit dialog of its episode.
+    view = lib.model.view(lib.model.row_of(pilot.id))
+    menu = lib.item_actions.media_menu([view], lib.grid)
+    menu.popup(
+        lib.grid.viewport().mapToGlobal(lib.grid.visualRect(lib.grid.currentIndex()).center())
+    )
+    pump(1)
+    save(screen_grab(app, window), "context-menu.png")
+    menu.close()
+    episode_id = view.catalogue.episode_id
+    lib.item_actions.edit_entry("episode", episode_id)
+    pump(5, lambda: lib.item_actions.dialog is not None)
+    pump(1)
+    save(lib.item_actions.dialog.grab(), "edit-episode.png")
+    lib.item_actions.dialog.reject()
+
+    # Another copy of episode 2 dropped on the window: the conflict is in the dialog.
+    again = work / "again" / "Garden.Show.S01E02.Seeds.mkv"
+    again.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "lavfi",
+         "-i", "testsrc2=size=320x180:rate=25", "-t", "2", str(again)],
+        check=True, timeout=120,
+    )  # fmt: skip
+    window.import_paths([again])
+    pump(20, lambda: window.attach_dialog is not None and bool(window.attach_dialog.conflicts))
+    pump(1)
+    save(window.attach_dialog.grab(), "attach-conflict.png")
+    window.attach_dialog.reject()
+    pump(1)
+
+    window.play_media(pilot.id)
     player = window.player
+    pump(30, lambda: player.resume.bar.resume_button.isVisible())
+    pump(1)
+    save(window.grab(), "player-resume.png")
+    player.resume.start_over()
     pump(30, lambda: player.engine is not None and player.engine.state.position > 4)
     if player.engine is not None:
         player.engine.set_paused(True)
     pump(1, lambda: player.previews.index is not None)
     hover_seek_bar(player.seek_bar, 0.62, pump)
-    screen_grab(app, window).save(str(target / "player.png"))  # with the trickplay popup
-    print("saved", target / "player.png")
+    save(screen_grab(app, window), "player.png")  # with the trickplay popup
 
     hls_jobs = rt.jobs.list_jobs(job_type="hls", limit=1).items
     job = hls_jobs[0] if hls_jobs else rt.jobs.list_jobs(limit=1).items[0]
@@ -169,14 +222,38 @@ def main() -> int:
 
     pump(30, following)
     pump(0.8)
-    viewer.grab().save(str(target / "job-log.png"))
-    print("saved", target / "job-log.png")
-    window.grab().save(str(target / "jobs.png"))
-    print("saved", target / "jobs.png")
+    save(viewer.grab(), "job-log.png")
+    save(window.grab(), "jobs.png")
     pump(60, all_done)
+    if shell.server is not None:
+        web_library(shell.server.url, target)
 
     window.close()
     return 0
+
+
+def web_library(url: str, target: Path) -> None:
+    """The web page's library and a series page, in Chromium (as a browser shows them)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"]
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url + "/#/", timeout=60_000)
+            page.wait_for_selector("section[data-shelf='movies'] li.card", timeout=60_000)
+            page.wait_for_timeout(1500)  # pictures load lazily
+            page.screenshot(path=str(target / "web-library.png"), full_page=True)
+            print("saved", target / "web-library.png")
+            page.click("section[data-shelf='series'] li.card a")
+            page.wait_for_selector("section[data-shelf='season-1'] li.card", timeout=30_000)
+            page.wait_for_timeout(1000)
+            page.screenshot(path=str(target / "web-series.png"), full_page=True)
+            print("saved", target / "web-series.png")
+        finally:
+            browser.close()
 
 
 if __name__ == "__main__":

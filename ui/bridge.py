@@ -18,6 +18,7 @@ from mediadesk.events import (
     JobProgress,
     JobStateChanged,
     MediaChanged,
+    PlaybackChanged,
 )
 
 
@@ -27,6 +28,7 @@ class CoreBridge(QObject):
     jobStateChanged = Signal(object)  # JobStateChanged
     mediaChanged = Signal(object)  # MediaChanged
     catalogueChanged = Signal()
+    playbackChanged = Signal(object)  # PlaybackChanged
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +38,7 @@ class CoreBridge(QObject):
             bus.subscribe(self.jobStateChanged.emit, JobStateChanged),
             bus.subscribe(self.mediaChanged.emit, MediaChanged),
             bus.subscribe(lambda _e: self.catalogueChanged.emit(), CatalogueChanged),
+            bus.subscribe(self.playbackChanged.emit, PlaybackChanged),
         ]
 
     def close(self) -> None:

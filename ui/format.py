@@ -6,15 +6,10 @@ from __future__ import annotations
 from mediadesk.cli.output import human_duration as duration
 from mediadesk.cli.output import human_size as size
 
-# A job's state in people's words ("Waiting", "Done"...), the same for every view.
-from mediadesk.domain.wording import STATE_WORDS, job_state
-
 __all__ = [
-    "STATE_WORDS",
     "clock",
     "duration",
     "eta",
-    "job_state",
     "percent",
     "resolution",
     "size",

@@ -28,11 +28,12 @@ from ui.importing.import_panel import ImportDock
 from ui.importing.paths import expand, local_paths, web_urls
 from ui.lazy_tab import LazyTab
 from ui.library.library_view import LibraryView
-from ui.library.nodes import AttachHint, LibraryNode
+from ui.library.nodes import LibraryNode
 from ui.notifier import JobNotifier
 from ui.shell import Shell
 from ui.status_bar import ActivityBar
 from ui.tasks import describe
+from ui.warmup import on_gui_thread, warm_up
 from ui.widgets import named
 
 if TYPE_CHECKING:
@@ -93,6 +94,10 @@ class MainWindow(QMainWindow):
         self.library.detail.jobLogRequested.connect(self.open_job_log)
         self.library.detail.masterRequested.connect(self.open_mastering)
         self.library.detail.deleteRequested.connect(self.delete_media)
+        actions = self.library.item_actions
+        actions.masterRequested.connect(self.open_mastering)
+        actions.jobsRequested.connect(self.show_jobs_of)
+        actions.message.connect(lambda text: self.status.showMessage(text, 10_000))
         self.import_dock.imported.connect(self._imported)
         self.tabs.currentChanged.connect(self._tab_changed)
 
@@ -113,6 +118,8 @@ class MainWindow(QMainWindow):
 
     def _player_built(self, player: PlayerView) -> None:
         player.fullscreenToggled.connect(self._fullscreen)
+        player.resume.posterRequested.connect(self.library.item_actions.poster_from_frame)
+        player.resume.playRequested.connect(self.play_media)
 
     def _make_jobs(self) -> JobsView:
         from ui.jobs.jobs_view import JobsView
@@ -179,6 +186,9 @@ class MainWindow(QMainWindow):
         # The imports list is job records: whatever was queued or failed before a
         # restart is listed again (and the dock shows if something is still to do).
         self.import_dock.model.reload()
+        # What the first drop, dialog and Play need, loaded in the pool now, so that
+        # none of them holds the event loop while a module imports.
+        self.shell.tasks.run(warm_up, lambda _r: on_gui_thread(self), lambda _e: None, owner=self)
 
     # Importing --------------------------------------------------------------------
 
@@ -192,30 +202,35 @@ class MainWindow(QMainWindow):
         paths = local_paths(mime)
         if paths:
             event.acceptProposedAction()
-            node = self.library.node if self.tabs.currentIndex() == LIBRARY_TAB else None
-            self.import_paths(paths, node)
+            # A drop on the window means "import these": each file's own guess decides
+            # where it goes, whatever node happens to be selected (a node drop is the
+            # sidebar's, and attaches there).
+            self.import_paths(paths, None)
         elif urls := web_urls(mime):
             event.acceptProposedAction()  # a link dragged from a browser
             self.choose_url(urls[0])
 
-    def import_paths(
-        self, paths: list[Path], node: LibraryNode | None = None
-    ) -> AttachDialog | None:
-        """Ask where the files belong (non-blocking), then import them in the background."""
+    def import_paths(self, paths: list[Path], node: LibraryNode | None = None) -> None:
+        """Ask where the files belong (the dialog opens once their names are read, off
+        the GUI thread), then import them in the background."""
         files = expand(paths)
         if not files:
             self.status.showMessage("Nothing to import: no files in what was dropped.", 8000)
-            return None
-        from ui.importing.attach_dialog import AttachDialog
+            return
+        from ui.importing.attach_flow import open_attach_dialog
 
-        hint = node.hint if node is not None else AttachHint()
-        dialog = AttachDialog(files, hint, self)
+        hint = node.hint if node is not None else None
+        self.status.showMessage(f"Reading the names of {len(files)} file(s)…", 5000)
+        open_attach_dialog(
+            self, self.shell.tasks, self.shell.runtime.catalogue, files, hint, self._attach_opened
+        )
+
+    def _attach_opened(self, dialog: AttachDialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.submit_imports(dialog.requests()))
         self.attach_dialog = dialog
         dialog.destroyed.connect(lambda: setattr(self, "attach_dialog", None))
         dialog.open()
-        return dialog
 
     def submit_imports(self, requests: list[PathImport]) -> None:
         """Queue copies of local files (jobs: the dock lists them as they run)."""
@@ -330,17 +345,14 @@ class MainWindow(QMainWindow):
         return dialog
 
     def delete_media(self, media_id: str) -> None:
-        answer = QMessageBox.question(
-            self, "Delete", "Remove this file from the library? (Its files are kept until purged.)"
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        library = self.shell.runtime.library
-        self.shell.tasks.run(
-            lambda: library.delete_media(media_id),
-            lambda _r: self.library.detail.show_media(None),
-            lambda exc: self.status.showMessage(f"Delete failed: {describe(exc)}", 10_000),
-        )
+        detail = self.library.detail.detail
+        if detail is not None and detail.media.id == media_id:
+            self.library.item_actions.delete([detail.media])
+
+    def show_jobs_of(self, media_id: str, title: str) -> None:
+        """The jobs tab, showing only this file's jobs."""
+        self.tabs.setCurrentIndex(JOBS_TAB)
+        self.jobs.show_media(media_id, title)
 
     def open_web_page(self) -> bool:
         """The built-in server's web page, with the app's per-run token in the fragment."""
@@ -403,7 +415,7 @@ class MainWindow(QMainWindow):
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
         s.setValue("library/splitter", self.library.saveState())
-        s.setValue("library/viewMode", self.library.stack.currentIndex())
+        s.setValue("library/viewMode", self.library.mode)
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

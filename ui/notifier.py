@@ -6,6 +6,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.events import JobStateChanged
 from mediadesk.jobs.views import JobView
 from mediadesk.services.imports import IMPORT_TYPES
@@ -15,9 +16,10 @@ LONG_JOB_S = 30.0
 
 
 def describe_finish(job: JobView) -> str:
+    name = words.job_type(job.type)
     if job.status == "COMPLETED":
-        return f"{job.type} finished"
-    return f"{job.type} {str(job.status).lower()}: {job.error_message or job.error_code}"
+        return f"{name} finished"
+    return f"{name}: {words.job_status(job.status).lower()}: {job.error_message or job.error_code}"
 
 
 class JobNotifier(QObject):

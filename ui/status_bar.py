@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QStatusBar, QWidget
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.domain.enums import JobStatus
 from mediadesk.events import JobProgress
 from mediadesk.jobs.views import JobView
@@ -76,13 +77,15 @@ class ActivityBar(QStatusBar):
                 head += f" · {importing} importing"
         c = activity.counts
         parts = [head]
-        if c.get("PENDING"):
-            parts.append(f"{c['PENDING']} waiting")
-        if c.get("FAILED") or c.get("DEAD"):
-            parts.append(f"{c.get('FAILED', 0) + c.get('DEAD', 0)} failed")
+        waiting = words.waiting_count(c)
+        if waiting:
+            parts.append(f"{waiting} {words.job_status('PENDING').lower()}")
+        for status in ("FAILED", "DEAD"):
+            if c.get(status):
+                parts.append(f"{c[status]} {words.job_status(status).lower()}")
         for job in working[:3]:
             progress = self._live.get(job.id, job.progress)
-            parts.append(f"{job.type} {percent(progress)}".strip())
+            parts.append(f"{words.job_type(job.type)} {percent(progress)}".strip())
         running = {j.id for j in activity.running}
         self._live = {k: v for k, v in self._live.items() if k in running}
         self.workers.setText(" · ".join(parts))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +17,21 @@ from mediadesk.cli.output import (
     table,
 )
 from mediadesk.cli.waiting import wait_for_jobs, wait_for_media
+from mediadesk.domain.catalogue import (
+    CatalogueSort,
+    ConflictChoice,
+    episode_code,
+    movie_label,
+    season_label,
+)
 from mediadesk.domain.enums import JobStatus, MediaKind, MediaStatus
 from mediadesk.errors import ErrorCode, InvalidInput, TransientError
 from mediadesk.handlers.imports import ImportOutcome
 from mediadesk.library.views import ImportResult, MediaFileView
 from mediadesk.runtime import Runtime
-from mediadesk.services.catalogue import AttachTarget, EpisodeTarget, MovieTarget
+from mediadesk.services.catalogue import EpisodeTarget, MovieTarget
 from mediadesk.services.imports import IMPORTS_QUEUE, PathImport
+from mediadesk.services.ingest import GUESS, Guess, IngestTarget
 from mediadesk.services.library import MediaFilter
 from mediadesk.settings import Settings
 
@@ -36,6 +45,15 @@ def register(sub: Any) -> None:
     imp.add_argument("--season", type=int, help="season number (with --series)")
     imp.add_argument("--episode", type=int, help="episode number (with --series)")
     imp.add_argument("--title", help="episode title (with --series)")
+    group.add_argument(
+        "--loose", action="store_true", help="keep it unattached (default: attach by its guess)"
+    )
+    imp.add_argument(
+        "--on-conflict",
+        dest="on_conflict",
+        choices=[c.value for c in ConflictChoice],
+        help="when the movie or episode already has a file (default: refuse; a guess keeps both)",
+    )
     imp.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
     imp.add_argument("--wait", action="store_true", help="wait until processing finishes")
     imp.add_argument(
@@ -58,6 +76,7 @@ def register(sub: Any) -> None:
         dest="library_command", metavar="ACTION", required=True
     )
     ls = lib.add_parser("list", help="movies, series (seasons, episodes) and loose media")
+    ls.add_argument("--sort", choices=[x.value for x in CatalogueSort], default="title")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=cmd_library_list)
 
@@ -80,18 +99,39 @@ def register(sub: Any) -> None:
     delete.add_argument("id")
     delete.add_argument("--purge", action="store_true", help="also remove every file")
     delete.set_defaults(handler=cmd_media_delete)
+    attach = media.add_parser("attach", help="attach a media file to a movie or an episode")
+    attach.add_argument("id")
+    where = attach.add_mutually_exclusive_group(required=True)
+    where.add_argument("--movie", metavar="TITLE", help="a movie (made if new)")
+    where.add_argument("--series", metavar="NAME", help="an episode of this series (made if new)")
+    where.add_argument("--movie-id", dest="movie_id", help="an existing movie, by id")
+    where.add_argument("--episode-id", dest="episode_id", help="an existing episode, by id")
+    attach.add_argument("--year", type=int, help="the movie's year (with --movie)")
+    attach.add_argument("--season", type=int, help="season number (with --series)")
+    attach.add_argument("--episode", type=int, help="episode number (with --series)")
+    attach.add_argument("--title", help="episode title (with --series)")
+    attach.add_argument("--version", help="a label for this version (1080p, Director's cut)")
+    attach.add_argument(
+        "--on-conflict", dest="on_conflict", choices=[c.value for c in ConflictChoice]
+    )
+    attach.set_defaults(handler=cmd_media_attach)
+    detach = media.add_parser("detach", help="take a media file out of its movie or episode")
+    detach.add_argument("id")
+    detach.set_defaults(handler=cmd_media_detach)
 
 
-def target_from(args: argparse.Namespace) -> AttachTarget | None:
+def target_from(args: argparse.Namespace) -> IngestTarget:
+    """The flags' target; none given: the file's guess (``--loose``: nothing)."""
+    choice = ConflictChoice(args.on_conflict) if getattr(args, "on_conflict", None) else None
     if args.movie:
-        return MovieTarget(args.movie)
+        return MovieTarget(args.movie, year=getattr(args, "year", None), on_conflict=choice)
     if args.series:
         if args.season is None or args.episode is None:
             raise InvalidInput("--series needs --season N and --episode N")
-        return EpisodeTarget(args.series, args.season, args.episode, args.title)
+        return EpisodeTarget(args.series, args.season, args.episode, args.title, on_conflict=choice)
     if args.season is not None or args.episode is not None or args.title:
         raise InvalidInput("--season, --episode and --title go with --series")
-    return None
+    return None if getattr(args, "loose", False) else GUESS
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
@@ -125,7 +165,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             print_json(result.model_copy(update={"media": rt.library.get_media(media.id)}))
         else:
             note = " (already in the library)" if result.duplicate else ""
-            print(f"{media.id}  {media.original_filename}  {media.status}{note}")
+            print(f"{media.id}  {media.display_title}  {media.status}{note}")
             _describe(media)
         if args.wait and media.status == MediaStatus.FAILED:
             error(f"processing failed: {media.error_code}: {media.error_message}")
@@ -134,7 +174,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def download_now(
-    rt: Runtime, url: str, target: AttachTarget | None, tags: list[str], show_progress: bool
+    rt: Runtime, url: str, target: IngestTarget, tags: list[str], show_progress: bool
 ) -> ImportResult:
     """A URL import in the foreground: a ``fetch_url`` job, run here unless the app or
     serve already consumes this library (then it runs there, and shows in its list)."""
@@ -187,22 +227,21 @@ def _describe(m: MediaFileView) -> None:
 
 def cmd_library_list(args: argparse.Namespace, settings: Settings) -> int:
     with Runtime(settings) as rt:
-        listing = rt.catalogue.listing()
+        listing = rt.catalogue.listing(CatalogueSort(args.sort))
     if args.json:
         print_json(listing)
         return EXIT_OK
     print("Movies")
     for movie in listing.movies:
-        print(f"  {movie.title}  [{movie.media_file_id or 'no media'}]")
+        print(f"  {movie_label(movie.title, movie.year)}  [{movie.media_file_id or 'no file'}]")
     print("Series")
     for series in listing.series:
         print(f"  {series.title}")
         for season in series.seasons:
-            print(f"    Season {season.number}")
+            print(f"    {season_label(season.number, season.title)}")
             for ep in season.episodes:
-                print(
-                    f"      E{ep.number:02d} {ep.title or ''}  [{ep.media_file_id or 'no media'}]"
-                )
+                code = episode_code(season.number, ep.number, ep.end_number)
+                print(f"      {code} {ep.title or ''}  [{ep.media_file_id or 'no file'}]")
     print("Other media")
     for media in listing.loose_media:
         print(f"  {media.id}  {media.original_filename}  {media.status}")
@@ -215,8 +254,15 @@ def cmd_media_show(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(media)
         return EXIT_OK
-    print(f"{media.id}  {media.original_filename}  {media.status}")
+    print(f"{media.id}  {media.display_title}  {media.status}")
+    if media.catalogue is not None:
+        print(f"  file: {media.original_filename}")
     _describe(media)
+    if media.playback is not None and (media.playback.position_s or media.playback.watched):
+        state = "watched" if media.playback.watched else "stopped at "
+        if not media.playback.watched:
+            state += human_duration(media.playback.position_s)
+        print(f"  {state}")
     if media.error_code:
         print(f"  error: {media.error_code}: {media.error_message}")
     for art in media.artifacts or []:
@@ -237,12 +283,40 @@ def cmd_media_list(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     table(
         [
-            (m.id, m.kind, m.status, human_duration(m.duration_seconds), m.original_filename)
+            (m.id, m.kind, m.status, human_duration(m.duration_seconds), m.display_title)
             for m in page.items
         ],
-        ["ID", "KIND", "STATUS", "LENGTH", "FILE"],
+        ["ID", "KIND", "STATUS", "LENGTH", "TITLE"],
     )
     print(f"{len(page.items)} of {page.total}")
+    return EXIT_OK
+
+
+def cmd_media_attach(args: argparse.Namespace, settings: Settings) -> int:
+    choice = ConflictChoice(args.on_conflict) if args.on_conflict else None
+    with Runtime(settings) as rt:
+        if args.movie_id or args.episode_id:
+            done = rt.catalogue.attach_to(
+                args.id, args.movie_id, args.episode_id, choice, args.version
+            )
+        else:
+            target = target_from(args)
+            assert not isinstance(target, Guess) and target is not None
+            if args.version:
+                target = replace(target, version=args.version)
+            done = rt.catalogue.attach(args.id, target)
+        media = rt.library.get_media(args.id, detail=False)
+    if done.skipped:
+        print(f"skipped: {media.original_filename} stays where it was")
+    else:
+        print(f"{media.original_filename} is now {media.display_title}")
+    return EXIT_OK
+
+
+def cmd_media_detach(args: argparse.Namespace, settings: Settings) -> int:
+    with Runtime(settings) as rt:
+        was = rt.catalogue.detach(args.id)
+    print(f"detached {args.id}" if was else f"{args.id} was in no movie or episode")
     return EXIT_OK
 
 

@@ -87,6 +87,8 @@ class MediaInfo(BaseModel):
     bit_rate: int | None = None
     size: int | None = None
     streams: list[StreamInfo] = Field(default_factory=list)
+    # Container tags that name the content (title, show, season_number, episode_sort...).
+    tags: dict[str, str] = Field(default_factory=dict)
 
     @property
     def video(self) -> StreamInfo | None:

@@ -74,7 +74,17 @@ def parse_probe(document: dict[str, Any]) -> MediaInfo:
         bit_rate=_int(fmt.get("bit_rate")),
         size=_int(fmt.get("size")),
         streams=streams,
+        tags=_catalogue_tags(fmt.get("tags") or {}),
     )
+
+
+# Container tags that say what a file is (MP4/Matroska: title, show, season_number...).
+CATALOGUE_TAGS = ("title", "show", "season_number", "episode_sort", "episode_id", "date", "year")
+
+
+def _catalogue_tags(tags: dict[str, Any]) -> dict[str, str]:
+    lowered = {str(k).lower(): str(v)[:512] for k, v in tags.items()}
+    return {k: lowered[k] for k in CATALOGUE_TAGS if lowered.get(k, "").strip()}
 
 
 def _stream(raw: dict[str, Any]) -> StreamInfo:

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, Field, model_validator
 
+from mediadesk.domain.catalogue import ConflictChoice
 from mediadesk.errors import Cancelled, ErrorCode, InvalidInput
 from mediadesk.handlers.download import FetchLimits, download
 from mediadesk.handlers.staging import stage_file
@@ -46,6 +47,10 @@ class ImportTarget(JobInput):
     season: int | None = Field(default=None, ge=0, le=10_000)
     episode: int | None = Field(default=None, ge=0, le=100_000)
     title: str | None = Field(default=None, max_length=512)  # the episode's
+    end_episode: int | None = Field(default=None, ge=0, le=100_000)  # a double episode
+    year: int | None = Field(default=None, ge=1870, le=3000)
+    version: str | None = Field(default=None, max_length=128)  # "4K", "Director's cut"
+    on_conflict: ConflictChoice | None = None  # when the entry already has a file
 
     @model_validator(mode="after")
     def _one_place(self) -> ImportTarget:
@@ -62,6 +67,10 @@ class ImportTarget(JobInput):
 
 class ImportInput(JobInput):
     target: ImportTarget | None = None
+    # With no target: attach where the file's name, folders and tags say (True), or
+    # keep it loose (False). ``guess_path`` is the path to read, when there is one.
+    guess: bool = False
+    guess_path: str | None = Field(default=None, max_length=4096)
     tags: list[str] = Field(default_factory=list, max_length=100)
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
+    CheckConstraint,
     Date,
     Enum,
     Float,
@@ -177,17 +179,31 @@ class Artifact(Base):
 
 
 class Movie(TimestampMixin, Base):
+    """A film. Its files (one or several versions) are linked by ``CatalogueFile``."""
+
     __tablename__ = "movies"
 
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
     title: Mapped[str] = mapped_column(String(512), index=True)
-    description: Mapped[str | None] = mapped_column(Text, default=None)
+    original_title: Mapped[str | None] = mapped_column(String(512), default=None)
+    # What the user typed to sort by, if anything; ``sort_key`` is what lists order by
+    # (this or the title, leading articles dropped, case folded), kept by the service.
+    sort_title: Mapped[str | None] = mapped_column(String(512), default=None)
+    sort_key: Mapped[str] = mapped_column(String(512), default="", index=True)
+    year: Mapped[int | None] = mapped_column(Integer, default=None)
+    overview: Mapped[str | None] = mapped_column(Text, default=None)
+    genres: Mapped[list[str]] = mapped_column(PydanticJSON(list[str]), default=list)
     release_date: Mapped[date | None] = mapped_column(Date, default=None)
-    media_file_id: Mapped[str | None] = mapped_column(
-        ForeignKey("media_files.id", ondelete="SET NULL"), default=None, index=True
-    )
 
-    media_file: Mapped[MediaFile | None] = relationship()
+    files: Mapped[list[CatalogueFile]] = relationship(
+        back_populates="movie",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(CatalogueFile.position, CatalogueFile.created_at)",
+    )
+    artwork: Mapped[list[Artwork]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, foreign_keys="Artwork.movie_id"
+    )
 
 
 class Series(TimestampMixin, Base):
@@ -195,13 +211,19 @@ class Series(TimestampMixin, Base):
 
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
     title: Mapped[str] = mapped_column(String(512), unique=True)
-    description: Mapped[str | None] = mapped_column(Text, default=None)
+    sort_title: Mapped[str | None] = mapped_column(String(512), default=None)
+    sort_key: Mapped[str] = mapped_column(String(512), default="", index=True)
+    year: Mapped[int | None] = mapped_column(Integer, default=None)
+    overview: Mapped[str | None] = mapped_column(Text, default=None)
 
     seasons: Mapped[list[Season]] = relationship(
         back_populates="series",
         cascade="all, delete-orphan",
         passive_deletes=True,
         order_by="Season.number",
+    )
+    artwork: Mapped[list[Artwork]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, foreign_keys="Artwork.series_id"
     )
 
 
@@ -221,6 +243,9 @@ class Season(Base):
         passive_deletes=True,
         order_by="Episode.number",
     )
+    artwork: Mapped[list[Artwork]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, foreign_keys="Artwork.season_id"
+    )
 
 
 class Episode(Base):
@@ -230,13 +255,97 @@ class Episode(Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
     season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
+    # A double episode (S01E02E03) is one entry numbered 2 that ends at 3.
+    end_number: Mapped[int | None] = mapped_column(Integer, default=None)
     title: Mapped[str | None] = mapped_column(String(512), default=None)
-    media_file_id: Mapped[str | None] = mapped_column(
-        ForeignKey("media_files.id", ondelete="SET NULL"), default=None, index=True
-    )
+    overview: Mapped[str | None] = mapped_column(Text, default=None)
+    air_date: Mapped[date | None] = mapped_column(Date, default=None)
 
     season: Mapped[Season] = relationship(back_populates="episodes")
-    media_file: Mapped[MediaFile | None] = relationship()
+    files: Mapped[list[CatalogueFile]] = relationship(
+        back_populates="episode",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(CatalogueFile.position, CatalogueFile.created_at)",
+    )
+
+
+class CatalogueFile(Base):
+    """A media file's one place in the catalogue: a version of a movie or an episode.
+
+    A file belongs to at most one entry (the primary key); an entry may have several
+    files (``Title (Year) - 1080p.mkv`` beside ``Title (Year) - 4K.mkv``), the first by
+    ``position`` being the one that plays.
+    """
+
+    __tablename__ = "catalogue_files"
+    __table_args__ = (
+        CheckConstraint("(movie_id IS NULL) != (episode_id IS NULL)", name="one_entry"),
+    )
+
+    media_file_id: Mapped[str] = mapped_column(
+        ForeignKey("media_files.id", ondelete="CASCADE"), primary_key=True
+    )
+    movie_id: Mapped[str | None] = mapped_column(
+        ForeignKey("movies.id", ondelete="CASCADE"), default=None, index=True
+    )
+    episode_id: Mapped[str | None] = mapped_column(
+        ForeignKey("episodes.id", ondelete="CASCADE"), default=None, index=True
+    )
+    version: Mapped[str | None] = mapped_column(String(64), default=None)  # "1080p", "4K"
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    movie: Mapped[Movie | None] = relationship(back_populates="files")
+    episode: Mapped[Episode | None] = relationship(back_populates="files")
+    media_file: Mapped[MediaFile] = relationship()
+
+
+class Artwork(Base):
+    """A picture chosen for a catalogue entry: which role, from which source.
+
+    The picture is an image media file (so it gets WebP variants like any image and is
+    deleted with it). Several sources may hold a role at once; readers take the first
+    of ``user``, ``sidecar`` (artwork beside the files on disk), and fall back to a
+    frame of the entry's own media (its poster artifact).
+    """
+
+    __tablename__ = "artwork"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    movie_id: Mapped[str | None] = mapped_column(
+        ForeignKey("movies.id", ondelete="CASCADE"), default=None, index=True
+    )
+    series_id: Mapped[str | None] = mapped_column(
+        ForeignKey("series.id", ondelete="CASCADE"), default=None, index=True
+    )
+    season_id: Mapped[str | None] = mapped_column(
+        ForeignKey("seasons.id", ondelete="CASCADE"), default=None, index=True
+    )
+    role: Mapped[str] = mapped_column(String(16))  # poster, backdrop
+    source: Mapped[str] = mapped_column(String(16))  # user, sidecar
+    image_media_id: Mapped[str] = mapped_column(
+        ForeignKey("media_files.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    image: Mapped[MediaFile] = relationship()
+
+
+class PlaybackState(Base):
+    """Where a profile stopped in a media file, and whether it has been watched."""
+
+    __tablename__ = "playback_states"
+
+    media_file_id: Mapped[str] = mapped_column(
+        ForeignKey("media_files.id", ondelete="CASCADE"), primary_key=True
+    )
+    profile: Mapped[str] = mapped_column(String(64), primary_key=True, default="default")
+    position_s: Mapped[float] = mapped_column(Float, default=0.0)
+    watched: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, index=True
+    )
 
 
 class MediaDeletion(Base):

@@ -1,22 +1,11 @@
-"""Reads every layer shares: one media file by id, the series tree."""
+"""Reads every layer shares: one media file by id."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from mediadesk.errors import NotFound
-from mediadesk.library.models import MediaFile, Season, Series
-
-
-def load_series(session: Session) -> list[Series]:
-    return list(
-        session.scalars(
-            select(Series)
-            .options(selectinload(Series.seasons).selectinload(Season.episodes))
-            .order_by(Series.title)
-        )
-    )
+from mediadesk.library.models import MediaFile
 
 
 def get_media_row(session: Session, media_id: str, include_deleted: bool = False) -> MediaFile:

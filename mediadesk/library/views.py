@@ -75,9 +75,19 @@ class MediaFileView(View):
     probe: MediaInfo | None = None
     artifacts: list[ArtifactView] | None = None
     sources: list[MediaSourceView] | None = None
+    # What people call it: the movie or episode it belongs to, else the file name.
+    display_title: str = ""
+    catalogue: CatalogueRef | None = None
+    playback: PlaybackStateView | None = None
 
     @classmethod
-    def of(cls, row: MediaFile, detail: bool = False) -> MediaFileView:
+    def of(
+        cls,
+        row: MediaFile,
+        detail: bool = False,
+        ref: CatalogueRef | None = None,
+        playback: PlaybackStateView | None = None,
+    ) -> MediaFileView:
         """The one composed mapping: loudness from three columns, tag names, the deleted
         flag, and relationships read only for a detail view (a list page must not
         lazy-load every row's artifacts), which ``from_attributes`` cannot express."""
@@ -116,36 +126,104 @@ class MediaFileView(View):
             probe=row.probe if detail else None,
             artifacts=[ArtifactView.model_validate(a) for a in row.artifacts] if detail else None,
             sources=[MediaSourceView.model_validate(x) for x in row.sources] if detail else None,
+            display_title=ref.label if ref is not None else row.original_filename,
+            catalogue=ref,
+            playback=playback,
         )
 
 
-class MovieView(View):
-    id: str
-    title: str
-    description: str | None
-    release_date: date | None
-    media_file_id: str | None
+class ArtworkView(View):
+    """The picture shown for an entry: an image media file, or a frame of its media."""
+
+    role: str  # poster, backdrop
+    source: str  # user, sidecar, frame
+    media_file_id: str  # the image; for a frame, the media file it was taken from
+    # Storage keys to try, best first (an image's WebP variant, its original; a frame's
+    # poster still): readers take the first that exists.
+    keys: list[str]
+
+
+class VersionView(View):
+    media_file_id: str
+    version: str | None
+    position: int
 
 
 class EpisodeView(View):
     id: str
     number: int
+    end_number: int | None = None
     title: str | None
-    media_file_id: str | None
+    overview: str | None = None
+    air_date: date | None = None
+    media_file_id: str | None = None  # the version that plays (the first)
+    versions: list[VersionView] = []
 
 
 class SeasonView(View):
     id: str
     number: int
     title: str | None
+    poster: ArtworkView | None = None
     episodes: list[EpisodeView]
 
 
 class SeriesView(View):
     id: str
     title: str
-    description: str | None
+    sort_title: str | None = None
+    year: int | None = None
+    overview: str | None = None
+    description: str | None = None  # the same as overview (the name before 0009)
+    poster: ArtworkView | None = None
+    created_at: datetime | None = None
     seasons: list[SeasonView]
+
+
+class MovieView(View):
+    id: str
+    title: str
+    original_title: str | None = None
+    sort_title: str | None = None
+    year: int | None = None
+    overview: str | None = None
+    description: str | None = None  # the same as overview (the name before 0009)
+    genres: list[str] = []
+    release_date: date | None
+    media_file_id: str | None = None  # the version that plays (the first)
+    versions: list[VersionView] = []
+    poster: ArtworkView | None = None
+    backdrop: ArtworkView | None = None
+    created_at: datetime | None = None
+
+
+class CatalogueRef(View):
+    """Where a media file sits in the catalogue, with the words to show for it."""
+
+    kind: str  # movie, episode
+    movie_id: str | None = None
+    episode_id: str | None = None
+    season_id: str | None = None
+    series_id: str | None = None
+    title: str | None = None  # the movie's or the episode's own title
+    year: int | None = None
+    series_title: str | None = None
+    season: int | None = None
+    episode: int | None = None
+    end_episode: int | None = None
+    version: str | None = None
+    label: str  # "The Matrix (1999)", "Garden Show · S01E02 · Seeds"
+    # The picture chosen for the movie (by the user or a sidecar), to show instead of
+    # the file's own frame; storage keys, best first. Empty: the file's own picture.
+    poster_keys: list[str] = []
+
+
+class PlaybackStateView(View):
+    media_file_id: str
+    profile: str = "default"
+    position_s: float
+    watched: bool
+    updated_at: datetime | None = None
 
 
 class LibraryListing(View):

@@ -9,7 +9,8 @@ import anyio
 from mediadesk.errors import InvalidInput
 from mediadesk.library.views import ImportResult
 from mediadesk.server.state import ServerState
-from mediadesk.services.catalogue import AttachTarget, EpisodeTarget, MovieTarget
+from mediadesk.services.catalogue import EpisodeTarget, MovieTarget
+from mediadesk.services.ingest import GUESS, IngestTarget
 from mediadesk.storage.base import StagedFile
 
 
@@ -22,8 +23,9 @@ def _int(value: str | None, name: str) -> int | None:
         raise InvalidInput(f"{name} must be a whole number, not {value!r}") from None
 
 
-def target_from(fields: Mapping[str, str | None]) -> AttachTarget | None:
-    """``movie=Title`` or ``series=Name&season=1&episode=2[&title=...]``; else none."""
+def target_from(fields: Mapping[str, str | None]) -> IngestTarget:
+    """``movie=Title`` or ``series=Name&season=1&episode=2[&title=...]``; else the file's
+    own guess (its name and container tags), unless ``loose=true``."""
     movie, series = fields.get("movie"), fields.get("series")
     season, episode = _int(fields.get("season"), "season"), _int(fields.get("episode"), "episode")
     if movie and series:
@@ -36,7 +38,7 @@ def target_from(fields: Mapping[str, str | None]) -> AttachTarget | None:
         return EpisodeTarget(series, season, episode, fields.get("title") or None)
     if season is not None or episode is not None:
         raise InvalidInput("season and episode go with series")
-    return None
+    return None if (fields.get("loose") or "").lower() in ("1", "true", "yes") else GUESS
 
 
 def tags_from(value: str | None) -> list[str]:

@@ -1,68 +1,70 @@
-"""The catalogue: movies, series -> seasons -> episodes, and the media files they point at.
+"""The catalogue: movies, series -> seasons -> episodes, and the media files they hold.
 
 One service for every shell (the GUI, the HTTP API, the CLI) and for ingest, which
 attaches a new file inside its own unit of work (:meth:`CatalogueService.attach_in`).
-Imports attach by title (creating entries as needed); the API's calls work on ids.
+The rules live beside it: ``catalogue_attach`` (a file's place, versions, conflicts),
+``catalogue_edit`` (validated edits, merges), ``catalogue_read`` (views, artwork).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TypeVar
 
 from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from mediadesk.errors import Conflict, InvalidInput, NotFound
+from mediadesk.domain.catalogue import (
+    CatalogueSort,
+    ConflictChoice,
+    check_number,
+    check_title,
+    check_year,
+    sort_key,
+)
+from mediadesk.errors import Conflict, NotFound
 from mediadesk.events import CatalogueChanged, EventBus
 from mediadesk.library.db import Database
 from mediadesk.library.models import Episode, MediaFile, Movie, Season, Series
-from mediadesk.library.queries import get_media_row, load_series
+from mediadesk.library.queries import get_media_row
 from mediadesk.library.views import (
     EpisodeView,
     LibraryListing,
-    MediaFileView,
     MovieView,
     SeasonView,
     SeriesView,
 )
-from mediadesk.services.library import MediaFilter, media_conditions
+from mediadesk.services import catalogue_attach as attach_rules
+from mediadesk.services import catalogue_edit as edits
+from mediadesk.services.catalogue_attach import (
+    AttachConflict,
+    Attached,
+    AttachTarget,
+    EpisodeTarget,
+    MovieTarget,
+)
+from mediadesk.services.catalogue_read import (
+    episode_view,
+    load_movies,
+    load_series,
+    movie_view,
+    series_view,
+)
+from mediadesk.services.library import MediaFilter, media_conditions, media_views
 
+__all__ = [
+    "AttachConflict",
+    "AttachTarget",
+    "Attached",
+    "CatalogueService",
+    "ConflictChoice",
+    "EpisodeTarget",
+    "MovieTarget",
+]
 
-@dataclass(frozen=True)
-class MovieTarget:
-    title: str
-    description: str | None = None
-    release_date: date | None = None
-
-
-@dataclass(frozen=True)
-class EpisodeTarget:
-    series: str
-    season: int
-    episode: int
-    title: str | None = None
-
-
-AttachTarget = MovieTarget | EpisodeTarget
-
-
-@dataclass(frozen=True)
-class Attached:
-    movie_id: str | None = None
-    episode_id: str | None = None
-
-
-Row = TypeVar("Row", Movie, Series, Season, Episode)
-
-
-def _get(session: Session, model: type[Row], row_id: str) -> Row:
-    row = session.get(model, row_id)
-    if row is None:
-        raise NotFound(f"no {model.__name__.lower()} {row_id}")
-    return row
+T = TypeVar("T")
 
 
 class CatalogueService:
@@ -73,9 +75,15 @@ class CatalogueService:
     def _changed(self) -> None:
         self.bus.publish(CatalogueChanged())
 
+    def _write(self, fn: Callable[[Session], T]) -> T:
+        with self.db.write() as s:
+            result = fn(s)
+        self._changed()
+        return result
+
     # Reading ------------------------------------------------------------------------
 
-    def listing(self) -> LibraryListing:
+    def listing(self, sort: CatalogueSort = CatalogueSort.TITLE) -> LibraryListing:
         """Movies, series with their seasons and episodes, and media attached to neither."""
         loose = (
             select(MediaFile)
@@ -84,45 +92,53 @@ class CatalogueService:
         )
         with self.db.read() as s:
             return LibraryListing(
-                movies=[MovieView.model_validate(m) for m in self._movies(s)],
-                series=[SeriesView.model_validate(x) for x in load_series(s)],
-                loose_media=[MediaFileView.of(m) for m in s.scalars(loose)],
+                movies=[movie_view(m) for m in load_movies(s, sort)],
+                series=[series_view(x) for x in load_series(s, sort)],
+                loose_media=media_views(s, list(s.scalars(loose))),
             )
 
-    def movies(self) -> list[MovieView]:
+    def movies(self, sort: CatalogueSort = CatalogueSort.TITLE) -> list[MovieView]:
         with self.db.read() as s:
-            return [MovieView.model_validate(m) for m in self._movies(s)]
+            return [movie_view(m) for m in load_movies(s, sort)]
 
-    def series(self) -> list[SeriesView]:
+    def series(self, sort: CatalogueSort = CatalogueSort.TITLE) -> list[SeriesView]:
         with self.db.read() as s:
-            return [SeriesView.model_validate(x) for x in load_series(s)]
+            return [series_view(x) for x in load_series(s, sort)]
 
     def get_movie(self, movie_id: str) -> MovieView:
         with self.db.read() as s:
-            return MovieView.model_validate(_get(s, Movie, movie_id))
+            for movie in load_movies(s):
+                if movie.id == movie_id:
+                    return movie_view(movie)
+        raise NotFound(f"no movie {movie_id}")
 
     def get_series(self, series_id: str) -> SeriesView:
         with self.db.read() as s:
-            series = s.scalar(
-                select(Series)
-                .where(Series.id == series_id)
-                .options(selectinload(Series.seasons).selectinload(Season.episodes))
-            )
-            if series is None:
+            found = load_series(s, series_id=series_id)
+            if not found:
                 raise NotFound(f"no series {series_id}")
-            return SeriesView.model_validate(series)
+            return series_view(found[0])
 
-    @staticmethod
-    def _movies(s: Session) -> list[Movie]:
-        return list(s.scalars(select(Movie).order_by(Movie.title)))
+    def get_season(self, season_id: str) -> SeasonView:
+        with self.db.read() as s:
+            season = s.get(Season, season_id)
+            if season is None:
+                raise NotFound(f"no season {season_id}")
+            series_id = season.series_id
+        return next(z for z in self.get_series(series_id).seasons if z.id == season_id)
 
-    # Attaching media files by title (imports) ---------------------------------------
+    def get_episode(self, episode_id: str) -> EpisodeView:
+        with self.db.read() as s:
+            episode = s.get(Episode, episode_id)
+            if episode is None:
+                raise NotFound(f"no episode {episode_id}")
+            return episode_view(episode)
+
+    # Attaching media files -------------------------------------------------------------
 
     def attach(self, media_id: str, target: AttachTarget) -> Attached:
-        with self.db.write() as s:
-            attached = self.attach_in(s, get_media_row(s, media_id), target)
-        self._changed()
-        return attached
+        """Attach by title, creating the movie or series, season and episode as needed."""
+        return self._write(lambda s: self.attach_in(s, get_media_row(s, media_id), target))
 
     def attach_in(
         self, session: Session, media: MediaFile, target: AttachTarget | None
@@ -133,11 +149,42 @@ class CatalogueService:
         """
         if target is None:
             return Attached()
-        if isinstance(target, MovieTarget):
-            return Attached(movie_id=_attach_movie(session, media, target).id)
-        return Attached(episode_id=_attach_episode(session, media, target).id)
+        return attach_rules.attach_in(session, media, target)
 
-    # Editing by id (the HTTP API) ---------------------------------------------------
+    def attach_to(
+        self,
+        media_id: str,
+        movie_id: str | None = None,
+        episode_id: str | None = None,
+        on_conflict: ConflictChoice | None = None,
+        version: str | None = None,
+    ) -> Attached:
+        """Re-attach a file to an existing movie or episode, by id."""
+        return self._write(
+            lambda s: attach_rules.attach_by_id(
+                s, get_media_row(s, media_id), movie_id, episode_id, on_conflict, version
+            )
+        )
+
+    def detach(self, media_id: str) -> bool:
+        """Take a file out of its movie or episode (the entry and the file stay)."""
+        return self._write(lambda s: attach_rules.detach_in(s, get_media_row(s, media_id).id))
+
+    def conflicts(
+        self, targets: Sequence[tuple[str | None, AttachTarget]]
+    ) -> list[AttachConflict | None]:
+        """For each (media id or None for a new file, target): the file already there.
+
+        Bad targets raise ``InvalidInput`` naming what is wrong, as the attach would.
+        """
+        with self.db.read() as s:
+            out = []
+            for media_id, target in targets:
+                attach_rules.check_target(target)
+                out.append(attach_rules.find_conflict(s, media_id, target))
+            return out
+
+    # Creating and editing by id ------------------------------------------------------------
 
     def create_movie(
         self,
@@ -145,59 +192,106 @@ class CatalogueService:
         description: str | None = None,
         release_date: date | None = None,
         media_file_id: str | None = None,
+        year: int | None = None,
     ) -> MovieView:
-        if not title.strip():
-            raise InvalidInput("a movie needs a title")
-        with self.db.write() as s:
-            if media_file_id is not None:
-                get_media_row(s, media_file_id)
+        def create(s: Session) -> str:
+            clean = check_title(title, "movie")
             movie = Movie(
-                title=title.strip(),
-                description=description,
+                title=clean,
+                sort_key=sort_key(clean),
+                overview=description,
                 release_date=release_date,
-                media_file_id=media_file_id,
+                year=check_year(year or (release_date.year if release_date else None)),
+                genres=[],
             )
             s.add(movie)
             s.flush()
-            view = MovieView.model_validate(movie)
-        self._changed()
-        return view
+            if media_file_id is not None:
+                attach_rules.attach_by_id(s, get_media_row(s, media_file_id), movie.id, None, None)
+            return movie.id
+
+        return self.get_movie(self._write(create))
+
+    def edit_movie(self, movie_id: str, edit: edits.MovieEdit) -> MovieView:
+        self._write(lambda s: edits.edit_movie(s, movie_id, edit))
+        return self.get_movie(movie_id)
 
     def set_movie_media(self, movie_id: str, media_file_id: str | None) -> MovieView:
-        """Point a movie at a media file (``None`` detaches it)."""
-        with self.db.write() as s:
-            movie = _get(s, Movie, movie_id)
-            if media_file_id is not None:
-                get_media_row(s, media_file_id)
-            movie.media_file_id = media_file_id
-            view = MovieView.model_validate(movie)
-        self._changed()
-        return view
+        """Point a movie at one media file (replacing its files); ``None`` detaches them."""
+
+        def apply(s: Session) -> None:
+            if s.get(Movie, movie_id) is None:
+                raise NotFound(f"no movie {movie_id}")
+            if media_file_id is None:
+                for f in attach_rules.files_of(s, movie_id=movie_id):
+                    s.delete(f)
+                return
+            media = get_media_row(s, media_file_id)
+            attach_rules.attach_by_id(s, media, movie_id, None, ConflictChoice.REPLACE)
+
+        self._write(apply)
+        return self.get_movie(movie_id)
+
+    def merge_movies(self, keep_id: str, other_id: str) -> MovieView:
+        self._write(lambda s: edits.merge_movies(s, keep_id, other_id))
+        return self.get_movie(keep_id)
 
     def delete_movie(self, movie_id: str) -> None:
-        with self.db.write() as s:
-            s.delete(_get(s, Movie, movie_id))
-        self._changed()
+        """Remove the movie entry; its files stay in the library, unattached."""
 
-    def create_series(self, title: str, description: str | None = None) -> SeriesView:
-        if not title.strip():
-            raise InvalidInput("a series needs a title")
+        def remove(s: Session) -> None:
+            movie = s.get(Movie, movie_id)
+            if movie is None:
+                raise NotFound(f"no movie {movie_id}")
+            s.delete(movie)
+
+        self._write(remove)
+
+    def create_series(
+        self, title: str, description: str | None = None, year: int | None = None
+    ) -> SeriesView:
+        clean = check_title(title, "series")
         try:
             with self.db.write() as s:
-                series = Series(title=title.strip(), description=description)
+                series = Series(
+                    title=clean,
+                    sort_key=sort_key(clean),
+                    overview=description,
+                    year=check_year(year),
+                )
                 s.add(series)
                 s.flush()
-                view = SeriesView(
-                    id=series.id, title=series.title, description=description, seasons=[]
-                )
+                series_id = series.id
         except IntegrityError:
-            raise Conflict(f"a series called {title.strip()!r} already exists") from None
+            raise Conflict(f"a series called {clean!r} already exists") from None
         self._changed()
-        return view
+        return self.get_series(series_id)
+
+    def edit_series(self, series_id: str, edit: edits.SeriesEdit) -> SeriesView:
+        self._write(lambda s: edits.edit_series(s, series_id, edit))
+        return self.get_series(series_id)
+
+    def merge_series(self, keep_id: str, other_id: str) -> SeriesView:
+        self._write(lambda s: edits.merge_series(s, keep_id, other_id))
+        return self.get_series(keep_id)
+
+    def delete_series(self, series_id: str) -> None:
+        """Remove the series with its seasons and episodes; the files stay, unattached."""
+
+        def remove(s: Session) -> None:
+            series = s.get(Series, series_id)
+            if series is None:
+                raise NotFound(f"no series {series_id}")
+            s.delete(series)
+
+        self._write(remove)
 
     def create_season(self, series_id: str, number: int, title: str | None = None) -> SeasonView:
-        with self.db.write() as s:
-            series = _get(s, Series, series_id)
+        def create(s: Session) -> str:
+            series = s.get(Series, series_id)
+            if series is None:
+                raise NotFound(f"no series {series_id}")
+            check_number(number, "season")
             if s.scalar(
                 select(Season).where(Season.series_id == series_id, Season.number == number)
             ):
@@ -205,9 +299,13 @@ class CatalogueService:
             season = Season(series_id=series_id, number=number, title=title)
             s.add(season)
             s.flush()
-            view = SeasonView(id=season.id, number=number, title=title, episodes=[])
-        self._changed()
-        return view
+            return season.id
+
+        return self.get_season(self._write(create))
+
+    def edit_season(self, season_id: str, edit: edits.SeasonEdit) -> SeasonView:
+        self._write(lambda s: edits.edit_season(s, season_id, edit))
+        return self.get_season(season_id)
 
     def create_episode(
         self,
@@ -215,104 +313,51 @@ class CatalogueService:
         number: int,
         title: str | None = None,
         media_file_id: str | None = None,
+        end_number: int | None = None,
     ) -> EpisodeView:
-        with self.db.write() as s:
-            season = _get(s, Season, season_id)
-            if s.scalar(
-                select(Episode).where(Episode.season_id == season_id, Episode.number == number)
-            ):
-                raise Conflict(f"season {season.number} already has episode {number}")
-            if media_file_id is not None:
-                get_media_row(s, media_file_id)
+        def create(s: Session) -> str:
+            if s.get(Season, season_id) is None:
+                raise NotFound(f"no season {season_id}")
+            check_number(number, "episode")
+            attach_rules.check_free_numbers(s, season_id, number, end_number)
             episode = Episode(
-                season_id=season_id, number=number, title=title, media_file_id=media_file_id
+                season_id=season_id, number=number, end_number=end_number, title=title
             )
             s.add(episode)
             s.flush()
-            view = EpisodeView.model_validate(episode)
-        self._changed()
-        return view
+            if media_file_id is not None:
+                attach_rules.attach_by_id(
+                    s, get_media_row(s, media_file_id), None, episode.id, None
+                )
+            return episode.id
+
+        return self.get_episode(self._write(create))
+
+    def edit_episode(self, episode_id: str, edit: edits.EpisodeEdit) -> EpisodeView:
+        self._write(lambda s: edits.edit_episode(s, episode_id, edit))
+        return self.get_episode(episode_id)
+
+    def delete_episode(self, episode_id: str) -> None:
+        def remove(s: Session) -> None:
+            episode = s.get(Episode, episode_id)
+            if episode is None:
+                raise NotFound(f"no episode {episode_id}")
+            s.delete(episode)
+
+        self._write(remove)
 
     def set_episode_media(self, episode_id: str, media_file_id: str | None) -> EpisodeView:
-        """Point an episode at a media file (``None`` detaches it)."""
-        with self.db.write() as s:
-            episode = _get(s, Episode, episode_id)
-            if media_file_id is not None:
-                get_media_row(s, media_file_id)
-            episode.media_file_id = media_file_id
-            view = EpisodeView.model_validate(episode)
-        self._changed()
-        return view
+        """Point an episode at one media file (replacing its files); ``None`` detaches."""
 
+        def apply(s: Session) -> None:
+            if s.get(Episode, episode_id) is None:
+                raise NotFound(f"no episode {episode_id}")
+            if media_file_id is None:
+                for f in attach_rules.files_of(s, episode_id=episode_id):
+                    s.delete(f)
+                return
+            media = get_media_row(s, media_file_id)
+            attach_rules.attach_by_id(s, media, None, episode_id, ConflictChoice.REPLACE)
 
-def _attach_movie(session: Session, media: MediaFile, target: MovieTarget) -> Movie:
-    title = target.title.strip()
-    if not title:
-        raise InvalidInput("a movie needs a title")
-    candidates = session.scalars(select(Movie).where(Movie.title == title)).all()
-    for movie in candidates:
-        if movie.media_file_id == media.id:
-            return movie
-    for movie in candidates:
-        if movie.media_file_id is None:
-            movie.media_file_id = media.id
-            return movie
-    movie = Movie(
-        title=title,
-        description=target.description,
-        release_date=target.release_date,
-        media_file_id=media.id,
-    )
-    session.add(movie)
-    session.flush()
-    return movie
-
-
-def _ensure_series(session: Session, title: str) -> Series:
-    title = title.strip()
-    if not title:
-        raise InvalidInput("a series needs a title")
-    series = session.scalar(select(Series).where(Series.title == title))
-    if series is None:
-        series = Series(title=title)
-        session.add(series)
-        session.flush()
-    return series
-
-
-def _ensure_season(session: Session, series: Series, number: int) -> Season:
-    if number < 0:
-        raise InvalidInput("season numbers start at 0 (specials) or 1")
-    season = session.scalar(
-        select(Season).where(Season.series_id == series.id, Season.number == number)
-    )
-    if season is None:
-        season = Season(series_id=series.id, number=number)
-        session.add(season)
-        session.flush()
-    return season
-
-
-def _attach_episode(session: Session, media: MediaFile, target: EpisodeTarget) -> Episode:
-    if target.episode < 0:
-        raise InvalidInput("episode numbers must not be negative")
-    season = _ensure_season(session, _ensure_series(session, target.series), target.season)
-    episode = session.scalar(
-        select(Episode).where(Episode.season_id == season.id, Episode.number == target.episode)
-    )
-    if episode is None:
-        episode = Episode(
-            season_id=season.id, number=target.episode, title=target.title, media_file_id=media.id
-        )
-        session.add(episode)
-        session.flush()
-        return episode
-    if episode.media_file_id not in (None, media.id):
-        raise Conflict(
-            f"{target.series} S{target.season:02d}E{target.episode:02d} already has a media "
-            "file; detach it first"
-        )
-    episode.media_file_id = media.id
-    if target.title:
-        episode.title = target.title
-    return episode
+        self._write(apply)
+        return self.get_episode(episode_id)

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy import func, select
 
 from mediadesk.domain.enums import JobStatus
-from mediadesk.domain.wording import job_state
+from mediadesk.domain.vocabulary import job_state
 from mediadesk.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from mediadesk.handlers.download import check_syntax
 from mediadesk.handlers.imports import (
@@ -36,8 +36,7 @@ from mediadesk.jobs.store import HOSTNAME, IMPORTS_QUEUE, TERMINAL
 from mediadesk.jobs.views import JobView
 from mediadesk.library.db import Database
 from mediadesk.library.views import View
-from mediadesk.services.catalogue import AttachTarget
-from mediadesk.services.ingest import import_target
+from mediadesk.services.ingest import GUESS, Guess, IngestTarget, import_target
 from mediadesk.services.jobs import JobService
 
 __all__ = [
@@ -92,7 +91,7 @@ class PathImport:
     """A local file to import, and where it belongs."""
 
     path: Path
-    target: AttachTarget | None = None
+    target: IngestTarget = GUESS  # where its name says, unless told otherwise
 
 
 class ImportKind(StrEnum):
@@ -218,7 +217,7 @@ class ImportService:
     def submit_url(
         self,
         url: str,
-        target: AttachTarget | None = None,
+        target: IngestTarget = GUESS,
         tags: Iterable[str] = (),
         priority: int = 0,
     ) -> ImportView:
@@ -227,7 +226,7 @@ class ImportService:
         check_syntax(url)
         spec = JobSpec(
             type=FETCH_URL,
-            input=self._input(FETCH_URL, url=url, target=import_target(target), tags=tags),
+            input=self._input(FETCH_URL, url=url, tags=tags, **_place(target)),
             priority=priority,
         )
         return ImportView.of(self.jobs.submit(spec))
@@ -247,8 +246,8 @@ class ImportService:
                 path=str(path),
                 host=HOSTNAME,
                 size_bytes=path.stat().st_size,
-                target=import_target(target),
                 tags=tags,
+                **_place(target, path),
             )
             specs.append(JobSpec(type=COPY_PATH, input=inp, priority=priority))
         ids = self.jobs.submit_many(specs)
@@ -312,3 +311,14 @@ class ImportService:
         if item.active:
             raise Conflict(f"import {import_id} is still {item.state.lower()}; cancel it first")
         self.jobs.purge(import_id)
+
+
+def _place(target: IngestTarget, path: Path | None = None) -> dict[str, object]:
+    """The job input's ``target``/``guess`` fields for an import's target."""
+    place, guess = import_target(target)
+    fields: dict[str, object] = {"guess": guess}
+    if place is not None:
+        fields["target"] = place.model_dump(exclude_none=True)
+    if isinstance(target, Guess):
+        fields["guess_path"] = target.path or (str(path) if path else None)
+    return fields

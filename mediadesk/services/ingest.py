@@ -14,21 +14,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from mediadesk.base_types import new_id
+from mediadesk.domain.catalogue import ConflictChoice
+from mediadesk.domain.enums import JobStatus, MediaKind
 from mediadesk.engine.integrity import check_complete
 from mediadesk.engine.probe import probe_file
 from mediadesk.engine.process import CancelToken
 from mediadesk.engine.sniff import sniff
-from mediadesk.errors import ErrorCode, InvalidInput
+from mediadesk.errors import Conflict, ErrorCode, InvalidInput
 from mediadesk.events import CatalogueChanged, EventBus, MediaChanged
 from mediadesk.handlers.imports import ImportInput, ImportTarget
 from mediadesk.handlers.pipeline import PipelinePlanner
 from mediadesk.handlers.staging import CopyProgress, stage_chunks, stage_file
+from mediadesk.jobs.models import Job
 from mediadesk.jobs.store import JobStore
 from mediadesk.library.db import Database
 from mediadesk.library.models import MediaFile, MediaTag
@@ -40,10 +44,26 @@ from mediadesk.services.catalogue import (
     EpisodeTarget,
     MovieTarget,
 )
+from mediadesk.services.naming import guess_from_name
 from mediadesk.storage import keys
 from mediadesk.storage.base import StagedFile, Storage
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Guess:
+    """Pass as ``target`` to attach a file where its name, folders and container tags
+    say (``path``: the name to read, when it is more than the file name). An entry
+    that already has a file gets this one as another version: a guess never replaces.
+    """
+
+    path: str | None = None
+
+
+GUESS = Guess()
+# Where an import attaches its file: a given place, its own guess, or nowhere (loose).
+IngestTarget = AttachTarget | Guess | None
 
 
 class IngestService:
@@ -70,7 +90,7 @@ class IngestService:
     def import_path(
         self,
         path: Path,
-        target: AttachTarget | None = None,
+        target: IngestTarget = None,
         tags: Iterable[str] = (),
         progress: CopyProgress | None = None,
         cancel: CancelToken | None = None,
@@ -78,6 +98,8 @@ class IngestService:
         path = Path(path)
         if not path.is_file():
             raise InvalidInput(f"{path}: no such file", code=ErrorCode.NOT_FOUND)
+        if isinstance(target, Guess) and target.path is None:
+            target = Guess(str(path))
         staged = stage_file(path, self.storage.staging_dir(), progress, cancel)
         return self.import_staged(staged, path.name, target=target, tags=tags)
 
@@ -85,7 +107,7 @@ class IngestService:
         self,
         chunks: Iterable[bytes],
         filename: str,
-        target: AttachTarget | None = None,
+        target: IngestTarget = None,
         tags: Iterable[str] = (),
     ) -> ImportResult:
         staged = stage_chunks(chunks, self.storage.staging_dir())
@@ -98,7 +120,7 @@ class IngestService:
         return self.import_staged(
             staged,
             filename,
-            target=attach_target(options.target),
+            target=attach_target(options),
             tags=options.tags,
             source_url=source_url,
         )
@@ -109,7 +131,7 @@ class IngestService:
         self,
         staged: StagedFile,
         filename: str,
-        target: AttachTarget | None = None,
+        target: IngestTarget = None,
         tags: Iterable[str] = (),
         source_url: str | None = None,
     ) -> ImportResult:
@@ -125,6 +147,10 @@ class IngestService:
             raise
         kind = info.kind
         assert kind is not None  # probe_file refuses files of no kind
+        if isinstance(target, Guess):
+            # Only videos are movies or episodes; audio and images stay loose.
+            guessed = _guessed(target.path or filename, info.tags)
+            target = guessed if kind == MediaKind.VIDEO else None
 
         existing = self._find_live(staged.sha256)
         if existing is not None:
@@ -177,6 +203,21 @@ class IngestService:
             job_ids=job_ids,
         )
 
+    def reprocess(self, media_id: str) -> list[str]:
+        """Run a file's whole pipeline again (after a failure, or with new presets)."""
+        with self.store.unit_of_work() as uow:
+            media = get_media_row(uow.session, media_id)
+            busy = uow.session.scalar(
+                select(Job.id).where(
+                    Job.media_file_id == media_id,
+                    Job.pipeline.is_(True),
+                    Job.status.in_((JobStatus.PENDING, JobStatus.PROCESSING)),
+                )
+            )
+            if busy is not None:
+                raise Conflict(f"{media.original_filename} is still being processed")
+            return self.planner.plan(uow, media)
+
     # Helpers ------------------------------------------------------------------------
 
     def _find_live(self, sha256: str) -> str | None:
@@ -202,22 +243,55 @@ class IngestService:
         )
 
 
-def attach_target(target: ImportTarget | None) -> AttachTarget | None:
-    """An import job's typed target as the catalogue's."""
+def _guessed(name: str, tags: dict[str, str]) -> AttachTarget | None:
+    target = guess_from_name(name, tags).target()
+    if target is not None and target.on_conflict is None:
+        target = replace(target, on_conflict=ConflictChoice.VERSION)
+    return target
+
+
+def attach_target(options: ImportInput) -> IngestTarget:
+    """An import job's typed target as ingest's: a place, the file's guess, or loose."""
+    target = options.target
     if target is None:
-        return None
+        return Guess(options.guess_path) if options.guess else None
     if target.movie:
-        return MovieTarget(target.movie)
+        return MovieTarget(
+            target.movie, year=target.year, version=target.version, on_conflict=target.on_conflict
+        )
     assert target.series and target.season is not None and target.episode is not None
-    return EpisodeTarget(target.series, target.season, target.episode, target.title)
-
-
-def import_target(target: AttachTarget | None) -> ImportTarget | None:
-    """The catalogue's target as an import job's typed input."""
-    if target is None:
-        return None
-    if isinstance(target, MovieTarget):
-        return ImportTarget(movie=target.title)
-    return ImportTarget(
-        series=target.series, season=target.season, episode=target.episode, title=target.title
+    return EpisodeTarget(
+        target.series,
+        target.season,
+        target.episode,
+        target.title,
+        end_episode=target.end_episode,
+        version=target.version,
+        on_conflict=target.on_conflict,
+        year=target.year,
     )
+
+
+def import_target(target: IngestTarget) -> tuple[ImportTarget | None, bool]:
+    """Ingest's target as an import job's typed input: ``(place, guess when no place)``."""
+    if target is None or isinstance(target, Guess):
+        return None, target is not None
+    if isinstance(target, MovieTarget):
+        place = ImportTarget(
+            movie=target.title,
+            year=target.year,
+            version=target.version,
+            on_conflict=target.on_conflict,
+        )
+        return place, False
+    place = ImportTarget(
+        series=target.series,
+        season=target.season,
+        episode=target.episode,
+        title=target.title,
+        end_episode=target.end_episode,
+        version=target.version,
+        on_conflict=target.on_conflict,
+        year=target.year,
+    )
+    return place, False

@@ -4,20 +4,36 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from mediadesk.base_types import utcnow
 from mediadesk.domain.enums import MediaKind, MediaStatus
 from mediadesk.events import EventBus, MediaChanged
 from mediadesk.library.db import Database
-from mediadesk.library.models import Episode, MediaDeletion, MediaFile, MediaTag, Movie, Season
+from mediadesk.library.models import (
+    Artwork,
+    CatalogueFile,
+    Episode,
+    MediaDeletion,
+    MediaFile,
+    MediaTag,
+    Movie,
+    PlaybackState,
+    Season,
+    Series,
+)
 from mediadesk.library.queries import get_media_row
 from mediadesk.library.views import (
     MediaFileView,
     Page,
+    PlaybackStateView,
 )
+from mediadesk.services.catalogue_read import DEFAULT_PROFILE, catalogue_refs, playback_states
 from mediadesk.services.jobs import JobService
 from mediadesk.storage import keys
 from mediadesk.storage.base import Storage
@@ -25,6 +41,14 @@ from mediadesk.storage.base import Storage
 log = logging.getLogger(__name__)
 
 MAX_PAGE = 1000
+RECENT_DAYS = 30
+
+
+class MediaOrder(StrEnum):
+    ADDED = "added"  # newest first (the default, read straight from an index)
+    TITLE = "title"  # by the entry's sort title, then season and episode, then file name
+    PLAYED = "played"  # most recently played first (Continue watching)
+    YEAR = "year"  # the entry's year, newest first, then as TITLE
 
 
 @dataclass(frozen=True)
@@ -44,12 +68,19 @@ class MediaFilter:
     episode_id: str | None = None
     # Only these files (which of them still match the rest of the filter?).
     ids: tuple[str, ...] | None = None
+    # Library shelves: added in the last N days; started and not finished.
+    added_within_days: int | None = None
+    in_progress: bool = False
+    # Images chosen as posters are shown with their entry, not as media of their own.
+    include_artwork: bool = False
+    order: MediaOrder = MediaOrder.ADDED
 
     @property
     def scoped(self) -> bool:
         """Whether the catalogue (movies, series...) decides membership."""
         return bool(
             self.unattached
+            or self.in_progress
             or self.in_movies
             or self.in_series
             or self.movie_id
@@ -59,28 +90,47 @@ class MediaFilter:
         )
 
 
+def _linked(*where: ColumnElement[bool]) -> ColumnElement[bool]:
+    return exists().where(CatalogueFile.media_file_id == MediaFile.id, *where)
+
+
 def media_conditions(flt: MediaFilter) -> list[ColumnElement[bool]]:
     cond: list[ColumnElement[bool]] = []
     if not flt.include_deleted:
         cond.append(MediaFile.deleted_at.is_(None))
+    if not flt.include_artwork:
+        cond.append(~exists().where(Artwork.image_media_id == MediaFile.id))
     if flt.kind is not None:
         cond.append(MediaFile.kind == flt.kind)
     if flt.status is not None:
         cond.append(MediaFile.status == flt.status)
     if flt.search:
         pattern = f"%{flt.search.strip()}%"
-        titled = exists().where(Movie.media_file_id == MediaFile.id, Movie.title.ilike(pattern))
-        episode = exists().where(
-            Episode.media_file_id == MediaFile.id, Episode.title.ilike(pattern)
+        movie = _linked(CatalogueFile.movie_id == Movie.id, Movie.title.ilike(pattern))
+        episode = _linked(
+            CatalogueFile.episode_id == Episode.id,
+            Episode.season_id == Season.id,
+            Season.series_id == Series.id,
+            or_(Episode.title.ilike(pattern), Series.title.ilike(pattern)),
         )
-        cond.append(or_(MediaFile.original_filename.ilike(pattern), titled, episode))
+        cond.append(or_(MediaFile.original_filename.ilike(pattern), movie, episode))
     if flt.tag:
         cond.append(
             exists().where(MediaTag.media_file_id == MediaFile.id, MediaTag.name == flt.tag)
         )
     if flt.unattached:
-        cond.append(~exists().where(Movie.media_file_id == MediaFile.id))
-        cond.append(~exists().where(Episode.media_file_id == MediaFile.id))
+        cond.append(~_linked())
+    if flt.added_within_days is not None:
+        cond.append(MediaFile.created_at >= utcnow() - timedelta(days=flt.added_within_days))
+    if flt.in_progress:
+        cond.append(
+            exists().where(
+                PlaybackState.media_file_id == MediaFile.id,
+                PlaybackState.profile == DEFAULT_PROFILE,
+                PlaybackState.position_s > 0,
+                PlaybackState.watched.is_(False),
+            )
+        )
     cond.extend(_scope_conditions(flt))
     if flt.ids is not None:
         cond.append(MediaFile.id.in_(flt.ids))
@@ -90,30 +140,96 @@ def media_conditions(flt: MediaFilter) -> list[ColumnElement[bool]]:
 def _scope_conditions(flt: MediaFilter) -> list[ColumnElement[bool]]:
     cond: list[ColumnElement[bool]] = []
     if flt.in_movies:
-        cond.append(exists().where(Movie.media_file_id == MediaFile.id))
+        cond.append(_linked(CatalogueFile.movie_id.is_not(None)))
     if flt.in_series:
-        cond.append(exists().where(Episode.media_file_id == MediaFile.id))
+        cond.append(_linked(CatalogueFile.episode_id.is_not(None)))
     if flt.movie_id:
-        cond.append(exists().where(Movie.media_file_id == MediaFile.id, Movie.id == flt.movie_id))
+        cond.append(_linked(CatalogueFile.movie_id == flt.movie_id))
     if flt.episode_id:
-        cond.append(
-            exists().where(Episode.media_file_id == MediaFile.id, Episode.id == flt.episode_id)
-        )
+        cond.append(_linked(CatalogueFile.episode_id == flt.episode_id))
     if flt.season_id:
         cond.append(
-            exists().where(
-                Episode.media_file_id == MediaFile.id, Episode.season_id == flt.season_id
-            )
+            _linked(CatalogueFile.episode_id == Episode.id, Episode.season_id == flt.season_id)
         )
     if flt.series_id:
         cond.append(
-            exists().where(
-                Episode.media_file_id == MediaFile.id,
+            _linked(
+                CatalogueFile.episode_id == Episode.id,
                 Episode.season_id == Season.id,
                 Season.series_id == flt.series_id,
             )
         )
     return cond
+
+
+def media_order(flt: MediaFilter) -> list[Any]:
+    """ORDER BY for a media list; every order ends in the id, so pages never overlap."""
+    if flt.order == MediaOrder.PLAYED:
+        played = (
+            select(PlaybackState.updated_at)
+            .where(
+                PlaybackState.media_file_id == MediaFile.id,
+                PlaybackState.profile == DEFAULT_PROFILE,
+            )
+            .scalar_subquery()
+        )
+        return [played.desc(), MediaFile.created_at.desc(), MediaFile.id]
+    if flt.order in (MediaOrder.TITLE, MediaOrder.YEAR):
+        entry = CatalogueFile.media_file_id == MediaFile.id
+        movie_key = (
+            select(Movie.sort_key)
+            .join(CatalogueFile, CatalogueFile.movie_id == Movie.id)
+            .where(entry)
+        ).scalar_subquery()
+        episode = (
+            select(Episode.id)
+            .join(CatalogueFile, CatalogueFile.episode_id == Episode.id)
+            .where(entry)
+        )
+        series_key = (
+            select(Series.sort_key)
+            .join(Season, Season.series_id == Series.id)
+            .join(Episode, Episode.season_id == Season.id)
+            .where(Episode.id.in_(episode))
+        ).scalar_subquery()
+        season_no = (
+            select(Season.number)
+            .join(Episode, Episode.season_id == Season.id)
+            .where(Episode.id.in_(episode))
+        ).scalar_subquery()
+        episode_no = (select(Episode.number).where(Episode.id.in_(episode))).scalar_subquery()
+        name = func.lower(MediaFile.original_filename)
+        by_title = [func.coalesce(movie_key, series_key, name), season_no, episode_no, MediaFile.id]
+        if flt.order == MediaOrder.TITLE:
+            return by_title
+        movie_year = (
+            select(Movie.year).join(CatalogueFile, CatalogueFile.movie_id == Movie.id).where(entry)
+        ).scalar_subquery()
+        series_year = (
+            select(Series.year)
+            .join(Season, Season.series_id == Series.id)
+            .join(Episode, Episode.season_id == Season.id)
+            .where(Episode.id.in_(episode))
+        ).scalar_subquery()
+        year = func.coalesce(movie_year, series_year)
+        return [year.is_(None), year.desc(), *by_title]
+    return [MediaFile.created_at.desc(), MediaFile.id]
+
+
+def media_views(
+    session: Session, rows: list[MediaFile], detail: bool = False
+) -> list[MediaFileView]:
+    """Views of ``rows`` with their titles, places in the catalogue and playback state."""
+    ids = [m.id for m in rows]
+    refs = catalogue_refs(session, ids)
+    played = playback_states(session, ids)
+    views = []
+    for m in rows:
+        state = played.get(m.id)
+        if state is None and detail:  # a detail view always says where playback stands
+            state = PlaybackStateView(media_file_id=m.id, position_s=0.0, watched=False)
+        views.append(MediaFileView.of(m, detail, refs.get(m.id), state))
+    return views
 
 
 class LibraryService:
@@ -134,13 +250,13 @@ class LibraryService:
         stmt = (
             select(MediaFile)
             .where(where)
-            .order_by(MediaFile.created_at.desc(), MediaFile.id)
+            .order_by(*media_order(flt))
             .offset(max(0, offset))
             .limit(limit)
         )
         with self.db.read() as s:
             total = s.scalar(select(func.count()).select_from(MediaFile).where(where)) or 0
-            items = [MediaFileView.of(m) for m in s.scalars(stmt)]
+            items = media_views(s, list(s.scalars(stmt)))
         return Page[MediaFileView](items=items, total=total, offset=offset, limit=limit)
 
     def status_counts(self) -> dict[str, int]:
@@ -171,11 +287,12 @@ class LibraryService:
         self, flt: MediaFilter | None = None, offset: int = 0, limit: int = 100
     ) -> list[str]:
         """Ids only, in list order: what lazy views fetch before loading rows."""
-        where = and_(*media_conditions(flt or MediaFilter()))
+        flt = flt or MediaFilter()
+        where = and_(*media_conditions(flt))
         stmt = (
             select(MediaFile.id)
             .where(where)
-            .order_by(MediaFile.created_at.desc(), MediaFile.id)
+            .order_by(*media_order(flt))
             .offset(offset)
             .limit(limit)
         )
@@ -185,7 +302,7 @@ class LibraryService:
     def get_media(self, media_id: str, detail: bool = True) -> MediaFileView:
         with self.db.read() as s:
             media = get_media_row(s, media_id, include_deleted=True)
-            return MediaFileView.of(media, detail=detail)
+            return media_views(s, [media], detail=detail)[0]
 
     def get_many(self, media_ids: list[str]) -> list[MediaFileView]:
         with self.db.read() as s:
@@ -197,7 +314,7 @@ class LibraryService:
                     .options(selectinload(MediaFile.tags))
                 )
             }
-            return [MediaFileView.of(rows[i]) for i in media_ids if i in rows]
+            return media_views(s, [rows[i] for i in media_ids if i in rows])
 
     def set_tags(self, media_id: str, tags: list[str]) -> MediaFileView:
         clean = sorted({t.strip() for t in tags if t.strip()})
@@ -206,7 +323,7 @@ class LibraryService:
             media.tags = [MediaTag(media_file_id=media.id, name=t) for t in clean]
             media.updated_at = utcnow()
             s.flush()
-            view = MediaFileView.of(media)
+            view = media_views(s, [media])[0]
         self.bus.publish(MediaChanged(media_id, str(view.status)))
         return view
 

@@ -56,6 +56,25 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerHos
             yield host, media_id
 
 
+@contextmanager
+def chromium_page(profile: Path) -> Iterator[tuple[Any, list[str]]]:
+    """A page of Debian's Chromium (headless, through playwright) and its script errors."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian chromium is missing (make setup-test installs it)"
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            yield page, errors
+        finally:
+            context.close()
+
+
 def variants(host: ServerHost, media_id: str) -> list[str]:
     master = httpx.get(host.stream_url(media_id)).text
     return [line for line in master.splitlines() if line and not line.startswith("#")]
@@ -136,54 +155,39 @@ def test_vlc_plays_to_the_end(served: tuple[ServerHost, str], tmp_path: Path) ->
 def test_hlsjs_in_chromium_lists_levels_plays_and_switches(
     served: tuple[ServerHost, str], tmp_path: Path
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     host, media_id = served
-    assert Path(CHROMIUM).exists(), "Debian chromium is missing (make setup-test installs it)"
     levels = len(variants(host, media_id))
     assert levels >= 2  # something to switch between
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
+    with chromium_page(tmp_path / "profile") as (page, errors):
+        # Opened as the desktop app opens it: the per-run token in the fragment,
+        # which the page keeps in sessionStorage and removes from the address bar.
+        page.goto(host.web_url(), timeout=60_000)
+        page.wait_for_selector(f"li.card[data-id='{media_id}']", timeout=30_000)
+        assert "token" not in page.url
+        page.goto(f"{host.url}/#/media/{media_id}", timeout=60_000)
+        page.wait_for_selector("#quality[data-levels]", state="attached", timeout=60_000)
+        assert page.eval_on_selector("#quality", "q => Number(q.dataset.levels)") == levels
+        assert page.locator("#quality option").count() == levels + 1  # plus "Auto"
+        page.evaluate("() => { const v = window.mediadesk.video; v.muted = true; v.play(); }")
+        page.wait_for_function(
+            "() => window.mediadesk.video.currentTime > 5", timeout=90_000, polling=250
         )
-        try:
-            page = context.pages[0] if context.pages else context.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            # Opened as the desktop app opens it: the per-run token in the fragment,
-            # which the page keeps in sessionStorage and removes from the address bar.
-            page.goto(host.web_url(), timeout=60_000)
-            page.wait_for_selector(f"li.card[data-id='{media_id}']", timeout=30_000)
-            assert "token" not in page.url
-            page.goto(f"{host.url}/#/media/{media_id}", timeout=60_000)
-            page.wait_for_selector("#quality[data-levels]", state="attached", timeout=60_000)
-            assert page.eval_on_selector("#quality", "q => Number(q.dataset.levels)") == levels
-            assert page.locator("#quality option").count() == levels + 1  # plus "Auto"
-            page.evaluate("() => { const v = window.mediadesk.video; v.muted = true; v.play(); }")
-            page.wait_for_function(
-                "() => window.mediadesk.video.currentTime > 5", timeout=90_000, polling=250
-            )
-            current = page.evaluate("() => window.mediadesk.hls.currentLevel")
-            target = 0 if current != 0 else levels - 1
-            page.select_option("#quality", str(target))
-            page.wait_for_function(
-                f"() => document.querySelector('#source').dataset.level === '{target}'",
-                timeout=60_000,
-            )
-            assert page.evaluate("() => window.mediadesk.hls.levels.length") == levels
-            height = page.evaluate(f"() => window.mediadesk.hls.levels[{target}].height")
-            assert f"playing {height}p" in page.inner_text("#source")
-            icon = page.request.get(f"{host.url}/favicon.svg")
-            assert icon.ok and icon.headers["content-type"] == "image/svg+xml"
-            assert errors == []
-            # The library page lists the media file too.
-            page.goto(f"{host.url}/#/", timeout=60_000)
-            page.wait_for_selector(f"li.card[data-id='{media_id}']", timeout=30_000)
-        finally:
-            context.close()
+        current = page.evaluate("() => window.mediadesk.hls.currentLevel")
+        target = 0 if current != 0 else levels - 1
+        page.select_option("#quality", str(target))
+        page.wait_for_function(
+            f"() => document.querySelector('#source').dataset.level === '{target}'",
+            timeout=60_000,
+        )
+        assert page.evaluate("() => window.mediadesk.hls.levels.length") == levels
+        height = page.evaluate(f"() => window.mediadesk.hls.levels[{target}].height")
+        assert f"playing {height}p" in page.inner_text("#source")
+        icon = page.request.get(f"{host.url}/favicon.svg")
+        assert icon.ok and icon.headers["content-type"] == "image/svg+xml"
+        assert errors == []
+        # The library page lists the media file too.
+        page.goto(f"{host.url}/#/", timeout=60_000)
+        page.wait_for_selector(f"li.card[data-id='{media_id}']", timeout=30_000)
 
 
 def test_original_plays_over_http(served: tuple[ServerHost, str]) -> None:

@@ -86,7 +86,7 @@ def test_model_fetches_ids_and_rows_lazily(shell, qtbot, big, monkeypatch) -> No
     assert sum(calls) < 5_000 and len(model._views) <= media_model.CACHE_ROWS
 
     model.update_filter(kind=MediaKind.AUDIO)
-    assert model.total == 1_000 and model.index(0, 1).data() == "audio"
+    assert model.total == 1_000 and model.index(0, 1).data() == "Audio"
     model.update_filter(kind=None, search="seeded-00012")
     assert model.total == 10
     # Qt's own consistency checks over the model as views use it.

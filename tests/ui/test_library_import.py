@@ -23,6 +23,20 @@ pytestmark = [pytest.mark.ui, pytest.mark.slow, pytest.mark.integration]
 WAIT_MS = 90_000
 
 
+def opened_dialog(window, qtbot):  # type: ignore[no-untyped-def]
+    """The attach dialog opens once the names are read (off the GUI thread)."""
+    qtbot.waitUntil(lambda: window.attach_dialog is not None, timeout=30_000)
+    return window.attach_dialog
+
+
+def accepted(dialog, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Import: the dialog asks the core about conflicts first, then closes."""
+    import shiboken6
+
+    dialog.accept()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(), timeout=30_000)
+
+
 def named_clip(media_dir: Path, tmp_path: Path, name: str, seed: str, **kw: object) -> Path:
     src = make_clip(media_dir, Clip(seed=seed, **kw))  # type: ignore[arg-type]
     out = tmp_path / "drop" / name
@@ -36,8 +50,8 @@ def test_drop_on_window_fills_library_with_poster_and_ready_state(
 ) -> None:  # type: ignore[no-untyped-def]
     clip = named_clip(media_dir, tmp_path, "Show.S02E05.The.Title.mp4", "drop")
     assert drop_files(window, [clip])
-    dialog = window.attach_dialog
-    assert dialog is not None and dialog.isVisible()
+    dialog = opened_dialog(window, qtbot)
+    assert dialog.isVisible()
     # The file name was read: an episode of "Show", season 2, episode 5.
     target = dialog.target(0)
     assert (target.series, target.season, target.episode, target.title) == (
@@ -46,7 +60,7 @@ def test_drop_on_window_fills_library_with_poster_and_ready_state(
         5,
         "The Title",
     )
-    dialog.accept()
+    accepted(dialog, qtbot)
 
     model = window.library.model
     qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=WAIT_MS)
@@ -70,8 +84,8 @@ def test_drop_on_window_fills_library_with_poster_and_ready_state(
     assert {
         detail.jobs.topLevelItem(i).text(0) for i in range(detail.jobs.topLevelItemCount())
     } >= {
-        "probe",
-        "poster",
+        "Reading the file",
+        "Poster",
     }
 
     def kinds() -> set[str]:
@@ -110,8 +124,7 @@ def test_drop_on_season_node_prefills_series_and_season(
 
     extra = named_clip(media_dir, tmp_path, "bonus clip.mp4", "s2")
     assert drop_files(sidebar.viewport(), [extra], pos)
-    dialog = idle_window.attach_dialog
-    assert dialog is not None
+    dialog = opened_dialog(idle_window, qtbot)
     target = dialog.target(0)
     assert (target.series, target.season) == ("Show", 3)
 
@@ -129,11 +142,11 @@ def test_folder_drop_reports_errors_and_duplicates_per_file(
     (folder / ".hidden.mp4").write_bytes(b"skipped")
 
     assert drop_files(window, [folder])
-    dialog = window.attach_dialog
+    dialog = opened_dialog(window, qtbot)
     assert [p.name for p in dialog.paths] == ["a.mp4", "b-same-bytes.mp4", "broken.mp4", "c.mp4"]
     for row in range(4):
         dialog.set_row(row, NOTHING, "")
-    dialog.accept()
+    accepted(dialog, qtbot)
 
     model = window.import_dock.model
     qtbot.waitUntil(lambda: model.rowCount() == 4 and model.active_count == 0, timeout=WAIT_MS)
@@ -151,7 +164,8 @@ def test_attach_dialog_refuses_incomplete_rows(idle_window, qtbot, tmp_path: Pat
     a, b = tmp_path / "x1.mp4", tmp_path / "x2.mp4"
     a.write_bytes(b"1")
     b.write_bytes(b"2")
-    dialog = idle_window.import_paths([a, b])
+    idle_window.import_paths([a, b])
+    dialog = opened_dialog(idle_window, qtbot)
     dialog.set_row(0, MOVIE, "")
     dialog.accept()
     assert dialog.isVisible() and "needs a title" in dialog.error.text()
@@ -160,9 +174,10 @@ def test_attach_dialog_refuses_incomplete_rows(idle_window, qtbot, tmp_path: Pat
     dialog.accept()
     assert dialog.isVisible() and "both Show S01E02" in dialog.error.text()
     dialog.set_row(1, EPISODE, "Show", 1, 3)
-    with qtbot.waitSignal(idle_window.importsSubmitted, timeout=10_000) as queued:
+    # The dialog asks the core about conflicts first (off the GUI thread), then queues.
+    with qtbot.waitSignal(idle_window.importsSubmitted, timeout=30_000) as queued:
         dialog.accept()
-        assert not dialog.isVisible()
+    assert not dialog.isVisible()
     # Queued as jobs (no workers here: they wait), each with its episode.
     assert sorted((i.name, i.target.episode, i.state) for i in queued.args[0]) == [
         ("x1.mp4", 2, "Waiting"),

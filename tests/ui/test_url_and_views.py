@@ -61,7 +61,7 @@ def test_grid_and_table_share_the_selection(idle_window, qtbot, shell, media_dir
     view.set_view_mode(1)
     assert view.stack.currentWidget() is view.table
     assert view.table.currentIndex().row() == 1
-    assert view.table.model().index(1, 1).data() == "video"
+    assert view.table.model().index(1, 1).data() == "Video"
     qtbot.waitUntil(lambda: view.detail.media_id == view.model.media_id(1), timeout=5_000)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from mediadesk.domain.enums import JobStatus
-from mediadesk.domain.wording import job_state
+from mediadesk.domain.vocabulary import job_state
 from mediadesk.errors import ErrorCode, InvalidInput
 from mediadesk.handlers.download import Network, check_syntax, is_public_address, pin
 from mediadesk.handlers.imports import ImportTarget

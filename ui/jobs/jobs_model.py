@@ -15,19 +15,21 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.domain.enums import JobStatus
 from mediadesk.events import JobProgress
 from mediadesk.jobs.views import JobView
+from mediadesk.library.views import Page
 from mediadesk.services.jobs import JobService
 from mediadesk.services.library import LibraryService
-from ui.format import eta, job_state, percent, took
+from ui.format import eta, percent, took
 from ui.listsync import AnyIndex, IdListModel
 from ui.progress_delegate import PROGRESS_ROLE
 from ui.throttle import Throttle
 
 PAGE = 200
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1
-COLUMNS = ["Type", "State", "Progress", "ETA / took", "Media", "Attempts", "Created", "Error"]
+COLUMNS = ["Step", "State", "Progress", "Time left / took", "File", "Tries", "Created", "Problem"]
 COL_PROGRESS = 2
 STATE_COLORS = {
     JobStatus.PENDING: QColor("#8a8f98"),
@@ -49,6 +51,7 @@ class JobsModel(IdListModel):
         self.library = library
         self.status: JobStatus | None = None
         self.job_type: str | None = None
+        self.media_file_id: str | None = None
         self._views: dict[str, JobView] = {}
         self._live: dict[str, tuple[float | None, float | None]] = {}  # progress, eta
         self._names: dict[str, str] = {}
@@ -56,27 +59,36 @@ class JobsModel(IdListModel):
 
     # Filters and fetching -----------------------------------------------------------
 
-    def set_filters(self, status: JobStatus | None, job_type: str | None) -> None:
-        self.status, self.job_type = status, job_type
-        page = self.jobs.list_jobs(status=status, job_type=job_type, limit=PAGE)
+    def set_filters(
+        self, status: JobStatus | None, job_type: str | None, media_file_id: str | None = None
+    ) -> None:
+        self.status, self.job_type, self.media_file_id = status, job_type, media_file_id
+        page = self._page(0, PAGE)
         self._views = {j.id: j for j in page.items}
         self._live.clear()
         self._remember_names(page.items)
         self.reset_ids([j.id for j in page.items], page.total)
 
     def fetchMore(self, parent: AnyIndex) -> None:
-        page = self.jobs.list_jobs(
-            status=self.status, job_type=self.job_type, offset=len(self._ids), limit=PAGE
-        )
+        page = self._page(len(self._ids), PAGE)
         fresh = [j for j in page.items if j.id not in self._views]
         self._views.update({j.id: j for j in fresh})
         self._remember_names(fresh)
         self.append_ids([j.id for j in fresh])
 
+    def _page(self, offset: int, limit: int) -> Page[JobView]:
+        return self.jobs.list_jobs(
+            status=self.status,
+            job_type=self.job_type,
+            media_file_id=self.media_file_id,
+            offset=offset,
+            limit=limit,
+        )
+
     def _remember_names(self, views: list[JobView]) -> None:
         wanted = list({v.media_file_id for v in views if v.media_file_id} - set(self._names))
         for media in self.library.get_many(wanted) if wanted else []:
-            self._names[media.id] = media.original_filename
+            self._names[media.id] = media.display_title
 
     # Rows -------------------------------------------------------------------------
 
@@ -103,9 +115,9 @@ class JobsModel(IdListModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if col == 0:
-            return job.type
+            return words.job_type(job.type)
         if col == 1:
-            return job_state(
+            return words.job_state(
                 job.status, cancel_requested=job.cancel_requested, error_code=job.error_code
             )
         if col == COL_PROGRESS:
@@ -122,7 +134,7 @@ class JobsModel(IdListModel):
             return f"{job.attempts}/{job.max_attempts}"
         if col == 6:
             return job.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        return f"{job.error_code}: {job.error_message}" if job.error_code else ""
+        return job.error_message or job.error_code or ""
 
     # Events -----------------------------------------------------------------------
 
@@ -142,7 +154,7 @@ class JobsModel(IdListModel):
 
     def resync(self) -> None:
         limit = max(len(self._ids) + 20, PAGE)
-        page = self.jobs.list_jobs(status=self.status, job_type=self.job_type, limit=limit)
+        page = self._page(0, limit)
         fresh = {j.id: j for j in page.items}
         changed = [jid for jid, v in fresh.items() if jid in self._views and self._views[jid] != v]
         self._views.update(fresh)

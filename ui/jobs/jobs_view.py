@@ -16,17 +16,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.domain.enums import JobStatus
 from mediadesk.events import JobEnqueued, JobStateChanged
 from mediadesk.jobs.views import JobView
-from ui.format import STATE_WORDS
+from ui.icons import icon
 from ui.jobs.jobs_model import COL_PROGRESS, JOB_ROLE, JobsModel
 from ui.progress_delegate import ProgressDelegate
 from ui.shell import Shell
 from ui.tasks import for_each
 from ui.widgets import label, named
 
-WIDTHS = [110, 100, 140, 70, 240, 70, 150]
+WIDTHS = [150, 90, 140, 90, 240, 50, 150]
+BUTTON_ICONS = {
+    "Cancel": "cancel",
+    "Retry": "rerun",
+    "Replay": "rerun",
+    "Purge": "delete",
+    "Show log": "log",
+}
 
 
 class JobsView(QWidget):
@@ -43,15 +51,22 @@ class JobsView(QWidget):
         self.state_filter = named(QComboBox(), "jobStateFilter")
         self.state_filter.addItem("All states", None)
         for status in JobStatus:
-            self.state_filter.addItem(STATE_WORDS[status], status)
+            self.state_filter.addItem(words.job_status(status), status)
         self.type_filter = named(QComboBox(), "jobTypeFilter")
-        self.type_filter.addItem("All types", None)
-        for name in rt.registry.names():
-            self.type_filter.addItem(name, name)
+        self.type_filter.addItem("All steps", None)
+        for name in sorted(rt.registry.names(), key=words.job_type):
+            self.type_filter.addItem(words.job_type(name), name)
+        self.media_filter = named(QPushButton(), "jobMediaFilter")
+        self.media_filter.setIcon(icon("cancel"))
+        self.media_filter.setToolTip("Show the jobs of every file")
+        self.media_filter.hide()
+        self.media_filter.clicked.connect(lambda: self.show_media(None))
+        self.media_id: str | None = None
         self.counts = label(name="jobCounts")
         top = QHBoxLayout()
         top.addWidget(self.state_filter)
         top.addWidget(self.type_filter)
+        top.addWidget(self.media_filter)
         top.addStretch(1)
         top.addWidget(self.counts)
 
@@ -76,7 +91,7 @@ class JobsView(QWidget):
             ("Purge", self.purge_selected),
             ("Show log", self.log_selected),
         ):
-            button = QPushButton(name)
+            button = QPushButton(icon(BUTTON_ICONS[name]), name)
             button.clicked.connect(slot)
             actions.addWidget(button)
             self.buttons[name] = button
@@ -103,9 +118,18 @@ class JobsView(QWidget):
         self._update_buttons()
 
     def reload(self) -> None:
-        self.model.set_filters(self.state_filter.currentData(), self.type_filter.currentData())
+        self.model.set_filters(
+            self.state_filter.currentData(), self.type_filter.currentData(), self.media_id
+        )
         self._update_counts()
         self._update_buttons()
+
+    def show_media(self, media_id: str | None, title: str = "") -> None:
+        """Only this file's jobs (``None``: every file's)."""
+        self.media_id = media_id
+        self.media_filter.setText(f"Only “{title}”" if media_id else "")
+        self.media_filter.setVisible(media_id is not None)
+        self.reload()
 
     def _job_event(self, _event: JobEnqueued | JobStateChanged) -> None:
         self.model.schedule_resync()
@@ -116,8 +140,9 @@ class JobsView(QWidget):
         self.shell.tasks.run(jobs.counts, self._show_counts, owner=self)
 
     def _show_counts(self, counts: dict[str, int]) -> None:
+        # The same words and the same count of waiting jobs as the status bar.
         self.counts.setText(
-            " · ".join(f"{n} {STATE_WORDS[JobStatus(s)].lower()}" for s, n in counts.items() if n)
+            " · ".join(f"{n} {words.job_status(s).lower()}" for s, n in counts.items() if n)
         )
 
     # Selection and actions ----------------------------------------------------------

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.events import JobProgress, JobStateChanged
 from mediadesk.jobs.views import AttemptView, JobView
 from ui.format import percent
@@ -159,7 +160,10 @@ class JobLogViewer(QDialog):
     def _show_header(self) -> None:
         job = self.job
         assert job is not None
-        parts = [f"<b>{job.type}</b> · {job.status}", f"attempts {job.attempts}/{job.max_attempts}"]
+        parts = [
+            f"<b>{words.job_type(job.type)}</b> · {words.job_status(job.status)}",
+            f"tries {job.attempts}/{job.max_attempts}",
+        ]
         # Events carry progress as it happens; the row only at each heartbeat.
         progress = self.live_progress if self.live_progress is not None else job.progress
         if progress is not None and job.status == "PROCESSING":

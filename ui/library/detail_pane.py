@@ -1,5 +1,7 @@
-"""The detail pane: one media file's metadata, renditions, loudness, waveform,
-artifacts and job history. Loaded off the GUI thread and refreshed on events."""
+"""The detail pane: what a file is (its title, the movie or episode it belongs to, where
+playback stopped), its state in people's words, streaming versions, loudness, waveform
+and jobs; ids, hashes, storage keys and presets wait in a collapsed "Technical details".
+Loaded off the GUI thread and refreshed on events; an empty selection empties it."""
 
 from __future__ import annotations
 
@@ -9,28 +11,33 @@ from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,
+    QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from mediadesk.domain.enums import ArtifactKind, MediaKind
+from mediadesk.domain import vocabulary as words
+from mediadesk.domain.catalogue import movie_label, season_label
+from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
 from mediadesk.jobs.views import JobView
 from mediadesk.library.views import ArtifactView, MediaFileView
 from mediadesk.runtime import Runtime
-from ui.format import duration, job_state, resolution, size
+from ui.format import clock, duration, resolution, size
+from ui.icons import icon
 from ui.library.thumbnails import load_thumbnail
 from ui.tasks import TaskRunner
 from ui.throttle import Throttle
 from ui.widgets import label, named
 
 JOB_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+POSTER_WIDTH = 280
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,8 @@ class Detail:
 def load_detail(runtime: Runtime, media_id: str) -> Detail:
     media = runtime.library.get_media(media_id, detail=True)
     jobs = runtime.jobs.list_jobs(media_file_id=media_id, limit=200).items
-    poster = load_thumbnail(runtime.storage, media.id, media.kind, media.original_key)
+    first = media.catalogue.poster_keys if media.catalogue is not None else []
+    poster = load_thumbnail(runtime.storage, media.id, media.kind, media.original_key, first)
     waveform = None
     for art in media.artifacts or []:
         if art.kind == ArtifactKind.WAVEFORM_PNG and runtime.storage.exists(art.storage_key):
@@ -54,13 +62,46 @@ def load_detail(runtime: Runtime, media_id: str) -> Detail:
     return Detail(media, jobs, poster, waveform)
 
 
-def _renditions(artifacts: list[ArtifactView]) -> list[str]:
+def belongs_to(media: MediaFileView) -> str:
+    """The entry a file is, in words: ``Episode 2 of Season 1 of Garden Show``."""
+    ref = media.catalogue
+    if ref is None:
+        return "Not in a movie or series"
+    version = f" (version {ref.version})" if ref.version and ref.version in ref.label else ""
+    if ref.kind == "movie":
+        return f"Movie: {movie_label(ref.title or '', ref.year)}{version}"
+    number = str(ref.episode)
+    if ref.end_episode is not None and ref.end_episode != ref.episode:
+        number += f"-{ref.end_episode}"
+    season = season_label(ref.season or 0).replace("Season", "season")
+    return f"Episode {number} of {season} of {ref.series_title}{version}"
+
+
+def playback_line(media: MediaFileView) -> str:
+    played = media.playback
+    if played is None:
+        return ""
+    if played.watched:
+        return "Watched"
+    if played.position_s:
+        return f"Stopped at {clock(played.position_s)} of {clock(media.duration_seconds)}"
+    return ""
+
+
+def what_next(media: MediaFileView) -> str:
+    """The sentence after a failure: what the user can do about it."""
+    if media.status != MediaStatus.FAILED:
+        return ""
+    return "Right-click the file and choose Re-run processing, or open a failed job's log below."
+
+
+def renditions(artifacts: list[ArtifactView]) -> list[str]:
     out = []
     for art in artifacts:
         if art.kind not in (ArtifactKind.HLS_VARIANT, ArtifactKind.AUDIO_HLS):
             continue
         p = art.params
-        parts = [str(p.get("name") or art.storage_key.rsplit("/", 2)[-2])]
+        parts = [words.rung_label(p.get("width"), p.get("height")) or "Audio"]
         if p.get("width") and p.get("height"):
             parts.append(resolution(p["width"], p["height"]))
         for key in ("bitrate", "video_bitrate", "bandwidth"):
@@ -71,10 +112,35 @@ def _renditions(artifacts: list[ArtifactView]) -> list[str]:
     return out
 
 
+class Collapsible(QWidget):
+    """A section that opens when its header is clicked (closed at first)."""
+
+    def __init__(self, title: str, body: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.toggle = named(QToolButton(), "technicalToggle")
+        self.toggle.setText(title)
+        self.toggle.setCheckable(True)
+        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.toggle.setStyleSheet("QToolButton { border: none; font-weight: bold; }")
+        self.body = body
+        body.setVisible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.toggle)
+        layout.addWidget(body)
+        self.toggle.toggled.connect(self._toggled)
+
+    def _toggled(self, on: bool) -> None:
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+        self.body.setVisible(on)
+
+
 class DetailPane(QScrollArea):
     playRequested = Signal(str)
     masterRequested = Signal(str)
     deleteRequested = Signal(str)
+    editRequested = Signal(str)
     jobLogRequested = Signal(str)
 
     def __init__(self, runtime: Runtime, tasks: TaskRunner, parent: QWidget | None = None) -> None:
@@ -99,48 +165,70 @@ class DetailPane(QScrollArea):
         self.poster.setMinimumHeight(150)
         self.title = label(name="detailTitle", wrap=True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.entry = label(name="detailEntry", wrap=True)
         self.state = label(name="detailState", wrap=True)
-        buttons = QHBoxLayout()
-        self.play_button = QPushButton("Play")
-        self.master_button = QPushButton("Master…")
-        self.delete_button = QPushButton("Delete")
-        for b in (self.play_button, self.master_button, self.delete_button):
-            buttons.addWidget(b)
+        self.played = label(name="detailPlayback", wrap=True)
+        # Two rows of two: the buttons never push the pane wider than it is.
+        buttons = QGridLayout()
+        self.play_button = QPushButton(icon("play"), "Play")
+        self.edit_button = QPushButton(icon("edit"), "Edit…")
+        self.master_button = QPushButton(icon("master"), "Master…")
+        self.delete_button = QPushButton(icon("delete"), "Delete")
+        for n, b in enumerate(
+            (self.play_button, self.edit_button, self.master_button, self.delete_button)
+        ):
+            buttons.addWidget(b, n // 2, n % 2)
         self.play_button.clicked.connect(lambda: self._emit(self.playRequested))
+        self.edit_button.clicked.connect(lambda: self._emit(self.editRequested))
         self.master_button.clicked.connect(lambda: self._emit(self.masterRequested))
         self.delete_button.clicked.connect(lambda: self._emit(self.deleteRequested))
+        self.buttons = QWidget()
+        self.buttons.setLayout(buttons)
 
         self.meta = QFormLayout()
-        meta_box = QGroupBox("Metadata")
-        meta_box.setLayout(self.meta)
+        self.meta_box = QGroupBox("Details")
+        self.meta_box.setLayout(self.meta)
         self.renditions = QLabel(wordWrap=True)
         self.loudness = QLabel(wordWrap=True)
         self.waveform = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
-        self.artifacts = QTreeWidget()
-        self.artifacts.setHeaderLabels(["Artifact", "Key", "Size"])
-        self.artifacts.setRootIsDecorated(False)
         self.jobs = named(QTreeWidget(), "detailJobs")
-        self.jobs.setHeaderLabels(["Job", "State", "Attempts", "Created"])
+        self.jobs.setHeaderLabels(["Step", "State", "Tries", "Started"])
         self.jobs.setRootIsDecorated(False)
         self.jobs.itemDoubleClicked.connect(self._job_double_clicked)
+        self.jobs.setColumnWidth(0, 140)
+
+        self.technical = QFormLayout()
+        self.artifacts = QTreeWidget()
+        self.artifacts.setHeaderLabels(["Artifact", "Key", "Size", "Preset"])
+        self.artifacts.setRootIsDecorated(False)
+        tech_body = QWidget()
+        tech_layout = QVBoxLayout(tech_body)
+        tech_layout.setContentsMargins(0, 0, 0, 0)
+        tech_layout.addLayout(self.technical)
+        tech_layout.addWidget(self.artifacts)
+        self.technical_section = Collapsible("Technical details", tech_body)
 
         layout.addWidget(self.poster)
         layout.addWidget(self.title)
+        layout.addWidget(self.entry)
         layout.addWidget(self.state)
-        layout.addLayout(buttons)
-        layout.addWidget(meta_box)
+        layout.addWidget(self.played)
+        layout.addWidget(self.buttons)
+        layout.addWidget(self.meta_box)
+        self.sections: list[QGroupBox] = [self.meta_box]
         for caption, widget in (
-            ("Renditions", self.renditions),
+            ("Streaming versions", self.renditions),
             ("Loudness", self.loudness),
             ("Waveform", self.waveform),
-            ("Artifacts", self.artifacts),
-            ("Job history (double-click for the log)", self.jobs),
+            ("Processing (double-click a step for its log)", self.jobs),
         ):
             box = QGroupBox(caption)
             QVBoxLayout(box).addWidget(widget)
             layout.addWidget(box)
+            self.sections.append(box)
             if widget is self.waveform:
                 self.waveform_box = box
+        layout.addWidget(self.technical_section)
         layout.addStretch(1)
 
         self._refresh = Throttle(400, self.reload, self)
@@ -148,15 +236,18 @@ class DetailPane(QScrollArea):
 
     # Loading ----------------------------------------------------------------------
 
-    def show_media(self, media_id: str | None) -> None:
+    def show_media(self, media_id: str | None, empty: str = "") -> None:
+        """Show a file, or (``None``) nothing at all: never the previous file."""
         self.media_id = media_id
-        body = self.widget()
-        if body is not None:
-            body.setEnabled(media_id is not None)
         if media_id is None:
             self.detail = None
-            self.title.setText("Nothing selected")
-            self.state.setText("Select a file, or drop files here to import them.")
+            self.poster.clear()
+            self.title.setText("<b>Nothing selected</b>")
+            self.entry.setText(empty or "Select a file to see what it is and play it.")
+            for widget in (self.state, self.played):
+                widget.clear()
+            for hidden in (self.buttons, self.technical_section, *self.sections):
+                hidden.setVisible(False)
             return
         self.reload()
 
@@ -189,23 +280,29 @@ class DetailPane(QScrollArea):
     def _show(self, detail: Detail) -> None:
         self.detail = detail
         m = detail.media
-        self.title.setText(f"<b>{_escape(m.original_filename)}</b>")
-        state = f"{m.status.title()} · {m.kind}"
+        for shown in (self.buttons, self.technical_section, *self.sections):
+            shown.setVisible(True)
+        self.title.setText(f"<b>{_escape(m.display_title)}</b>")
+        self.entry.setText(_escape(belongs_to(m)))
+        state = f"{words.media_status(m.status)} · {words.media_kind(m.kind)}"
         if m.error_message:
             state += f"<br><span style='color:#eb5757'>{_escape(m.error_message)}</span>"
+            state += f"<br>{_escape(what_next(m))}"
         self.state.setText(state)
+        self.played.setText(playback_line(m))
         if detail.poster is not None:
             self.poster.setPixmap(
                 QPixmap.fromImage(detail.poster).scaledToWidth(
-                    280, Qt.TransformationMode.SmoothTransformation
+                    POSTER_WIDTH, Qt.TransformationMode.SmoothTransformation
                 )
             )
         else:
-            self.poster.setText(str(m.kind).upper())
+            self.poster.setText(words.media_kind(m.kind))
+        self.play_button.setEnabled(m.kind != MediaKind.IMAGE)
         self.master_button.setEnabled(m.kind in (MediaKind.VIDEO, MediaKind.AUDIO))
         self._fill_meta(m)
         arts = m.artifacts or []
-        self.renditions.setText("\n".join(_renditions(arts)) or "None yet")
+        self.renditions.setText("\n".join(renditions(arts)) or "None yet")
         if m.loudness is not None:
             lo = m.loudness
             self.loudness.setText(
@@ -217,7 +314,7 @@ class DetailPane(QScrollArea):
         if detail.waveform is not None:
             self.waveform.setPixmap(
                 QPixmap.fromImage(detail.waveform).scaledToWidth(
-                    280, Qt.TransformationMode.SmoothTransformation
+                    POSTER_WIDTH, Qt.TransformationMode.SmoothTransformation
                 )
             )
         else:
@@ -226,20 +323,24 @@ class DetailPane(QScrollArea):
         self.waveform_box.setVisible(m.kind == MediaKind.AUDIO or detail.waveform is not None)
         self.artifacts.clear()
         for art in arts:
-            QTreeWidgetItem(self.artifacts, [str(art.kind), art.storage_key, size(art.size_bytes)])
+            preset = f"{art.preset_id} v{art.preset_version}" if art.preset_id else ""
+            QTreeWidgetItem(
+                self.artifacts, [str(art.kind), art.storage_key, size(art.size_bytes), preset]
+            )
         self.jobs.clear()
         for job in detail.jobs:
+            started = job.started_at or job.created_at
             item = QTreeWidgetItem(
                 self.jobs,
                 [
-                    job.type,
-                    job_state(
+                    words.job_type(job.type),
+                    words.job_state(
                         job.status,
                         cancel_requested=job.cancel_requested,
                         error_code=job.error_code,
                     ),
                     f"{job.attempts}/{job.max_attempts}",
-                    job.created_at.astimezone().strftime("%H:%M:%S"),
+                    started.astimezone().strftime("%H:%M:%S"),
                 ],
             )
             item.setData(0, JOB_ID_ROLE, job.id)
@@ -247,27 +348,45 @@ class DetailPane(QScrollArea):
                 item.setToolTip(1, job.error_message)
 
     def _fill_meta(self, m: MediaFileView) -> None:
-        while self.meta.rowCount():
-            self.meta.removeRow(0)
+        for form in (self.meta, self.technical):
+            while form.rowCount():
+                form.removeRow(0)
         rows = [
             ("Duration", duration(m.duration_seconds)),
-            ("Resolution", resolution(m.width, m.height)),
+            ("Picture", resolution(m.width, m.height)),
             ("Frame rate", f"{m.frame_rate:.3g} fps" if m.frame_rate else ""),
             ("Video", m.video_codec or ""),
             ("Audio", m.audio_codec or ""),
             ("Bit rate", f"{m.bit_rate // 1000} kb/s" if m.bit_rate else ""),
-            ("Type", m.mime),
             ("Size", size(m.size_bytes)),
             ("Added", m.created_at.astimezone().strftime("%Y-%m-%d %H:%M")),
             ("Tags", ", ".join(m.tags)),
-            ("Source", m.source_url or ""),
-            ("SHA-256", m.sha256[:16] + "…"),
+            ("From", m.source_url or ""),
+        ]
+        technical = [
+            ("File", m.original_filename),
+            ("Type", m.mime),
+            ("Container", m.container or ""),
+            ("SHA-256", m.sha256),
+            ("Stored as", m.original_key),
             ("Id", m.id),
         ]
-        for caption, value in rows:
-            if value:
-                field = label(value, wrap=True, selectable=True)
-                self.meta.addRow(caption, field)
+        for form, pairs in ((self.meta, rows), (self.technical, technical)):
+            for caption, value in pairs:
+                if value:
+                    form.addRow(caption, label(breakable(value), wrap=True, selectable=True))
+
+
+def breakable(text: str, run: int = 20) -> str:
+    """Long unbroken runs (hashes, ids, keys) may wrap: a narrow pane never clips them."""
+    out, count = [], 0
+    for ch in text:
+        out.append(ch)
+        count = 0 if ch.isspace() else count + 1
+        if count >= run:
+            out.append("\u200b")
+            count = 0
+    return "".join(out)
 
 
 def _escape(text: str) -> str:

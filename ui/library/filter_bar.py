@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -13,14 +13,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mediadesk.domain import vocabulary as words
+from mediadesk.domain.catalogue import CatalogueSort
 from mediadesk.domain.enums import MediaKind, MediaStatus
-from ui.widgets import tool_button
+from ui.icons import icon
+from ui.widgets import named, tool_button
 
 GRID, TABLE = 0, 1
+SORTS = [
+    ("Newest first", CatalogueSort.ADDED),
+    ("Title", CatalogueSort.TITLE),
+    ("Year", CatalogueSort.YEAR),
+]
 
 
 class FilterBar(QWidget):
-    filtersChanged = Signal(dict)  # MediaFilter fields: search, kind, status
+    filtersChanged = Signal(dict)  # search, kind, status, sort
     viewModeChanged = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -33,15 +41,23 @@ class FilterBar(QWidget):
         self.kind = QComboBox()
         self.kind.addItem("Any kind", None)
         for kind in MediaKind:
-            self.kind.addItem(kind.value.title(), kind)
+            self.kind.addItem(words.media_kind(kind), kind)
         self.status = QComboBox()
         self.status.addItem("Any state", None)
         for status in MediaStatus:
-            self.status.addItem(status.value.title(), status)
+            self.status.addItem(words.media_status(status), status)
+        self.sort = named(QComboBox(), "sortControl")
+        self.sort.setToolTip("Order of the files and of the movies and series in the sidebar")
+        for label, value in SORTS:
+            self.sort.addItem(label, value)
         self.grid_button = tool_button("Grid", checkable=True, checked=True)
         self.table_button = tool_button("Table", checkable=True)
         self.grid_button.setObjectName("gridButton")
         self.table_button.setObjectName("tableButton")
+        self.grid_button.setIcon(icon("grid"))
+        self.table_button.setIcon(icon("table"))
+        for button in (self.grid_button, self.table_button):
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         modes = QButtonGroup(self)
         modes.setExclusive(True)
         modes.addButton(self.grid_button, GRID)
@@ -50,6 +66,7 @@ class FilterBar(QWidget):
         layout.addWidget(self.search, 1)
         layout.addWidget(self.kind)
         layout.addWidget(self.status)
+        layout.addWidget(self.sort)
         layout.addSpacing(12)
         layout.addWidget(self.grid_button)
         layout.addWidget(self.table_button)
@@ -59,12 +76,14 @@ class FilterBar(QWidget):
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.kind.currentIndexChanged.connect(lambda _i: self._emit())
         self.status.currentIndexChanged.connect(lambda _i: self._emit())
+        self.sort.currentIndexChanged.connect(lambda _i: self._emit())
 
     def values(self) -> dict[str, Any]:
         return {
             "search": self.search.text().strip() or None,
             "kind": self.kind.currentData(),
             "status": self.status.currentData(),
+            "sort": self.sort.currentData(),
         }
 
     def _emit(self) -> None:

@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mediadesk.domain import vocabulary as words
+from mediadesk.domain.catalogue import episode_code
 from mediadesk.library.views import MediaFileView
 from ui.format import duration
 from ui.library.media_model import POSTER_ROLE, VIEW_ROLE
 
-CARD = QSize(184, 156)
+CARD = QSize(184, 174)
 POSTER = QSize(168, 95)
 STATUS_COLORS = {
     "UPLOADED": QColor("#8a8f98"),
@@ -25,7 +27,18 @@ STATUS_COLORS = {
     "READY": QColor("#27ae60"),
     "FAILED": QColor("#eb5757"),
 }
-KIND_LABELS = {"video": "VIDEO", "audio": "AUDIO", "image": "IMAGE"}
+# A poster that is not there yet: a symbol of what the file is, never a blank box.
+KIND_SYMBOLS = {"video": "\u25b6", "audio": "\u266a", "image": "\u25a3"}
+
+
+def draw_placeholder(painter: QPainter, rect: QRect, kind: str) -> None:
+    painter.save()
+    painter.setPen(QColor("#9aa0a6"))
+    font = QFont(painter.font())
+    font.setPointSizeF(font.pointSizeF() * 2.2)
+    painter.setFont(font)
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, KIND_SYMBOLS.get(kind, "?"))
+    painter.restore()
 
 
 class PosterDelegate(QStyledItemDelegate):
@@ -70,13 +83,25 @@ class PosterDelegate(QStyledItemDelegate):
             painter.drawPixmap(x, y, scaled)
         elif media is not None:
             painter.setPen(QColor("#9aa0a6"))
-            painter.drawText(
-                poster_rect, Qt.AlignmentFlag.AlignCenter, KIND_LABELS.get(str(media.kind), "")
-            )
+            draw_placeholder(painter, poster_rect, str(media.kind))
 
         if media is not None:
+            self._progress(painter, poster_rect, media)
             self._caption(painter, rect, poster_rect, media, palette, selected)
         painter.restore()
+
+    def _progress(self, painter: QPainter, poster_rect: QRect, media: MediaFileView) -> None:
+        """Where playback stopped, as a thin bar along the poster's foot (as Jellyfin)."""
+        played = media.playback
+        if played is None or not played.position_s or not media.duration_seconds:
+            return
+        fraction = min(1.0, played.position_s / media.duration_seconds)
+        bar = QRect(poster_rect.left(), poster_rect.bottom() - 3, poster_rect.width(), 4)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 160))
+        painter.drawRect(bar)
+        painter.setBrush(QColor("#2f80ed"))
+        painter.drawRect(QRect(bar.left(), bar.top(), int(bar.width() * fraction), bar.height()))
 
     def _caption(
         self,
@@ -88,32 +113,54 @@ class PosterDelegate(QStyledItemDelegate):
         selected: bool,
     ) -> None:
         text_color = palette.highlightedText().color() if selected else palette.text().color()
-        name_rect = QRect(rect.left() + 8, poster_rect.bottom() + 6, rect.width() - 16, 18)
+        muted = text_color if selected else palette.placeholderText().color()
+        name, under = caption_lines(media)
+        left, width = rect.left() + 8, rect.width() - 16
+        name_rect = QRect(left, poster_rect.bottom() + 5, width, 18)
         painter.setPen(text_color)
-        metrics = painter.fontMetrics()
-        name = metrics.elidedText(
-            media.original_filename, Qt.TextElideMode.ElideMiddle, name_rect.width()
-        )
         painter.drawText(
-            name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name
+            name_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            painter.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, width),
         )
-
-        status = str(media.status)
-        dot = QRect(rect.left() + 8, name_rect.bottom() + 8, 8, 8)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(STATUS_COLORS.get(status, QColor("gray")))
-        painter.drawEllipse(dot)
         small = QFont(painter.font())
         small.setPointSizeF(max(6.0, small.pointSizeF() - 1.5))
         painter.setFont(small)
+        under_rect = QRect(left, name_rect.bottom() + 1, width, 16)
+        painter.setPen(muted)
+        painter.drawText(
+            under_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            painter.fontMetrics().elidedText(under, Qt.TextElideMode.ElideRight, width),
+        )
+
+        status = str(media.status)
+        dot = QRect(left, under_rect.bottom() + 6, 8, 8)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(STATUS_COLORS.get(status, QColor("gray")))
+        painter.drawEllipse(dot)
         painter.setPen(text_color)
-        info_rect = QRect(dot.right() + 6, name_rect.bottom() + 2, rect.width() - 30, 20)
-        info = status.title()
+        info_rect = QRect(dot.right() + 6, under_rect.bottom(), width - 14, 18)
+        info = words.media_status(status)
+        played = media.playback
+        if played is not None and played.watched:
+            info += " · Watched"
         if media.duration_seconds:
             info += f" · {duration(media.duration_seconds)}"
         painter.drawText(
             info_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, info
         )
+
+
+def caption_lines(media: MediaFileView) -> tuple[str, str]:
+    """A tile's two lines: what it is, then what it belongs to (or what kind of file)."""
+    ref = media.catalogue
+    if ref is not None and ref.kind == "episode" and ref.season is not None:
+        code = episode_code(ref.season, ref.episode or 0, ref.end_episode)
+        return (f"{code} · {ref.title}" if ref.title else code), ref.series_title or ""
+    if ref is not None and ref.kind == "movie":
+        return ref.title or media.display_title, f"Movie · {ref.year}" if ref.year else "Movie"
+    return media.display_title, words.media_kind(media.kind)
 
 
 class PosterGrid(QListView):

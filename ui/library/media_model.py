@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QIcon, QPixmap
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.events import MediaChanged
 from mediadesk.library.views import MediaFileView
 from mediadesk.services.library import LibraryService, MediaFilter
@@ -39,7 +40,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 VIEW_ROLE = Qt.ItemDataRole.UserRole + 2
 POSTER_ROLE = Qt.ItemDataRole.UserRole + 3
 
-COLUMNS = ["Name", "Kind", "Status", "Duration", "Resolution", "Codecs", "Size", "Added"]
+COLUMNS = ["Title", "Kind", "State", "Duration", "Resolution", "Codecs", "Size", "Added"]
 
 
 class MediaListModel(IdListModel):
@@ -113,9 +114,10 @@ class MediaListModel(IdListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(media, col)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{media.original_filename}\n{media.status} · {media.kind}"
+            return tooltip(media)
         if role in (POSTER_ROLE, Qt.ItemDataRole.DecorationRole) and col == 0:
-            pixmap = self.thumbnails.get(media.id, media.kind, media.original_key)
+            first = media.catalogue.poster_keys if media.catalogue is not None else []
+            pixmap = self.thumbnails.get(media.id, media.kind, media.original_key, first)
             if role == POSTER_ROLE:
                 return pixmap
             return QIcon(pixmap) if pixmap is not None else self._placeholder(str(media.kind))
@@ -202,13 +204,23 @@ class MediaListModel(IdListModel):
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole, POSTER_ROLE])
 
 
+def tooltip(media: MediaFileView) -> str:
+    lines = [media.display_title]
+    if media.display_title != media.original_filename:
+        lines.append(f"File: {media.original_filename}")
+    lines.append(f"{words.media_status(media.status)} · {words.media_kind(media.kind)}")
+    if media.error_message:
+        lines.append(media.error_message)
+    return "\n".join(lines)
+
+
 def _display(media: MediaFileView, col: int) -> str:
     if col == 0:
-        return media.original_filename
+        return media.display_title
     if col == 1:
-        return str(media.kind)
+        return words.media_kind(media.kind)
     if col == 2:
-        return str(media.status)
+        return words.media_status(media.status)
     if col == 3:
         return duration(media.duration_seconds)
     if col == 4:

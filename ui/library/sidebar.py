@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QContextMenuEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mediadesk.domain.catalogue import CatalogueSort
 from mediadesk.services.catalogue import CatalogueService
 from mediadesk.services.imports import ImportService
 from mediadesk.services.library import LibraryService
@@ -34,6 +35,8 @@ _LAZY = "lazy"
 class LibrarySidebar(QTreeWidget):
     nodeSelected = Signal(object)  # LibraryNode
     filesDropped = Signal(list, object)  # list[Path], LibraryNode
+    menuRequested = Signal(object, QPoint)  # LibraryNode, global position
+    editRequested = Signal(object)  # LibraryNode (F2)
 
     def __init__(
         self,
@@ -56,6 +59,7 @@ class LibrarySidebar(QTreeWidget):
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)
         self._items: dict[str, QTreeWidgetItem] = {}
+        self.sort = CatalogueSort.ADDED  # the filter bar's sort control sets it
         for node in nodes.TOP_LEVEL:
             item = self._make_item(node, self)
             if node in (nodes.MOVIES, nodes.SERIES):
@@ -99,13 +103,16 @@ class LibrarySidebar(QTreeWidget):
         expanded = {k for k, it in self._items.items() if it.isExpanded()}
         current = self.currentItem()
         current_key = current.data(0, NODE_ROLE).key if current is not None else None
+        # Rebuilding must not look like the user picking other nodes on the way.
+        self.blockSignals(True)
         for child in item.takeChildren():
             self._forget(child)
+        sort = self.sort
         if node.key == nodes.MOVIES.key:
-            for movie in self.catalogue.movies():
+            for movie in self.catalogue.movies(sort):
                 self._make_item(nodes.movie_node(movie), item)
         elif node.key == nodes.SERIES.key:
-            for series in self.catalogue.series():
+            for series in self.catalogue.series(sort):
                 s_item = self._make_item(nodes.series_node(series), item)
                 for season in series.seasons:
                     z_item = self._make_item(nodes.season_node(series, season), s_item)
@@ -114,8 +121,13 @@ class LibrarySidebar(QTreeWidget):
         for key in expanded:
             if key in self._items:
                 self._items[key].setExpanded(True)
-        if current_key in self._items and self.currentItem() is None:
+        if current_key in self._items:
             self.setCurrentItem(self._items[current_key])
+            self.blockSignals(False)
+        else:  # the node went away (deleted, merged): show its parent
+            self.blockSignals(False)
+            if current_key is not None and item is not None and self.currentItem() is not item:
+                self.setCurrentItem(item)
 
     def _forget(self, item: QTreeWidgetItem) -> None:
         node: LibraryNode | None = item.data(0, NODE_ROLE)
@@ -165,6 +177,31 @@ class LibrarySidebar(QTreeWidget):
         node = current.data(0, NODE_ROLE) if current is not None else None
         if node is not None:
             self.nodeSelected.emit(node)
+
+    def set_sort(self, sort: CatalogueSort) -> None:
+        if sort != self.sort:
+            self.sort = sort
+            self.reload_catalogue()
+
+    def current_node(self) -> LibraryNode | None:
+        item = self.currentItem()
+        return item.data(0, NODE_ROLE) if item is not None else None
+
+    # Menus and keys ------------------------------------------------------------------
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        item = self.itemAt(event.pos())
+        node = item.data(0, NODE_ROLE) if item is not None else None
+        if item is not None and node is not None:
+            self.setCurrentItem(item)
+            self.menuRequested.emit(node, event.globalPos())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        node = self.current_node()
+        if event.key() == Qt.Key.Key_F2 and node is not None and node.entry_kind:
+            self.editRequested.emit(node)
+            return
+        super().keyPressEvent(event)
 
     # Dropping files on a node --------------------------------------------------------
 

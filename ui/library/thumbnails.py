@@ -9,6 +9,7 @@ finished, so the poster may exist now).
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 
 from PySide6.QtCore import QBuffer, QByteArray, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap
@@ -42,10 +43,15 @@ def _decode(data: bytes, box: QSize) -> QImage | None:
 
 
 def load_thumbnail(
-    storage: Storage, media_id: str, kind: MediaKind, original_key: str
+    storage: Storage,
+    media_id: str,
+    kind: MediaKind,
+    original_key: str,
+    first: Sequence[str] = (),
 ) -> QImage | None:
-    """The poster thumbnail; for a still image before its variants exist, the image."""
-    candidates = [thumbnail_key(media_id)]
+    """The poster thumbnail; for a still image before its variants exist, the image.
+    ``first``: keys to try before (the picture chosen for the file's movie)."""
+    candidates = [*first, thumbnail_key(media_id)]
     if kind == MediaKind.IMAGE:
         candidates.append(original_key)
     for key in candidates:
@@ -69,16 +75,23 @@ class ThumbnailCache(QObject):
         self._pixmaps: OrderedDict[str, QPixmap] = OrderedDict()
         self._missing: set[str] = set()
         self._loading: set[str] = set()
+        self._sources: dict[str, tuple[str, ...]] = {}  # the keys each pixmap came from
 
-    def get(self, media_id: str, kind: MediaKind, original_key: str) -> QPixmap | None:
+    def get(
+        self, media_id: str, kind: MediaKind, original_key: str, first: Sequence[str] = ()
+    ) -> QPixmap | None:
         pixmap = self._pixmaps.get(media_id)
-        if pixmap is not None:
+        if pixmap is not None and self._sources.get(media_id) == tuple(first):
             self._pixmaps.move_to_end(media_id)
             return pixmap
+        if pixmap is not None:  # the file's movie got another picture
+            self.invalidate(media_id)
         if media_id not in self._missing and media_id not in self._loading:
             self._loading.add(media_id)
+            self._sources[media_id] = tuple(first)
+            keys = tuple(first)
             self.tasks.run(
-                lambda: load_thumbnail(self.storage, media_id, kind, original_key),
+                lambda: load_thumbnail(self.storage, media_id, kind, original_key, keys),
                 lambda image: self._loaded(media_id, image),
                 lambda _exc: self._loaded(media_id, None),
                 owner=self,
@@ -91,6 +104,7 @@ class ThumbnailCache(QObject):
     def invalidate(self, media_id: str) -> None:
         self._missing.discard(media_id)
         self._pixmaps.pop(media_id, None)
+        self._sources.pop(media_id, None)
 
     def _loaded(self, media_id: str, image: QImage | None) -> None:
         self._loading.discard(media_id)

@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 from mediadesk.domain.enums import MediaKind
 from mediadesk.library.views import MediaFileView
 from ui.format import clock
+from ui.icons import icon
 from ui.player import sources
 from ui.player.engine import MpvEngine, PlayerState, PlayerUnavailable
+from ui.player.resume import ResumeController
 from ui.player.seek_bar import SeekBar
 from ui.player.trickplay import TrickplayPreviews
 from ui.shell import Shell
@@ -55,6 +57,7 @@ class PlayerView(QWidget):
         self.choice: sources.PlaybackChoice | None = None
         self.fullscreen = False
         self.previews = TrickplayPreviews(shell.runtime.storage, shell.tasks, self)
+        self.resume = ResumeController(shell, self)
 
         self.title = label(name="playerTitle")
         self.source_label = label(name="playerSource")
@@ -84,6 +87,13 @@ class PlayerView(QWidget):
         self.quality_menu = QMenu(self.quality_button)
         self.quality_button.setMenu(self.quality_menu)
         self.fullscreen_button = tool_button("Fullscreen")
+        for button, name in (
+            (self.play_button, "play"),
+            (self.mute_button, "volume"),
+            (self.fullscreen_button, "fullscreen"),
+        ):
+            button.setIcon(icon(name))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
 
         controls = QHBoxLayout()
         controls.addWidget(self.play_button)
@@ -103,6 +113,7 @@ class PlayerView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.header)
+        layout.addWidget(self.resume.bar)
         layout.addWidget(self.video, 1)
         layout.addWidget(self.controls)
 
@@ -161,7 +172,7 @@ class PlayerView(QWidget):
     def play_media(self, media: MediaFileView) -> bool:
         """Play ``media`` (a detail view, with artifacts). False when it cannot play."""
         self.media = media
-        self.title.setText(media.original_filename)
+        self.title.setText(media.display_title)
         if media.kind == MediaKind.IMAGE:
             self._show_message("Images are shown in the library, not the player.")
             return False
@@ -177,12 +188,13 @@ class PlayerView(QWidget):
         self.quality_button.setEnabled(choice.adaptive)
         self._rebuild_quality_menu(PlayerState())
         self.previews.load(media)
-        engine.load(choice.url)
+        url = choice.url
+        self.resume.offer(media, lambda at: engine.load(url, start=at))
         if self.surface is not None and media.kind == MediaKind.VIDEO:
             self.video.setCurrentWidget(self.surface)
         else:
             self._show_message(
-                "♪  " + media.original_filename
+                "♪  " + media.display_title
                 if media.kind == MediaKind.AUDIO
                 else "Video is decoded but not shown: this display has no OpenGL."
             )
@@ -194,11 +206,13 @@ class PlayerView(QWidget):
         self._engine_call("toggle_pause")
 
     def stop(self) -> None:
+        self.resume.stop()
         if self.engine is not None:
             self.engine.stop()
 
     def close_player(self) -> None:
         """Release GL resources before mpv terminates (on quit)."""
+        self.resume.stop()
         if self.surface is not None:
             self.surface.release()
         if self.engine is not None:
@@ -224,6 +238,7 @@ class PlayerView(QWidget):
     # State from the engine ----------------------------------------------------------
 
     def _state_changed(self, state: PlayerState) -> None:
+        self.resume.on_state(state)
         self.play_button.setText("Play" if state.paused or not state.loaded else "Pause")
         self.seek_bar.set_duration(state.duration)
         self.seek_bar.set_position(state.position)
@@ -263,5 +278,6 @@ class PlayerView(QWidget):
             self.quality_menu.addAction(action)
 
     def _ended(self, reason: str) -> None:
+        self.resume.on_ended(reason)
         if reason.startswith("error"):
             self._show_message(f"Playback failed: {reason.removeprefix('error: ')}")

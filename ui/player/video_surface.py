@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import functools
 import logging
 from typing import Any
 
@@ -16,8 +17,12 @@ from ui.player.engine import MpvEngine
 log = logging.getLogger(__name__)
 
 
+@functools.cache
 def opengl_available() -> bool:
-    """Whether this display can give us an OpenGL context (offscreen cannot)."""
+    """Whether this display can give us an OpenGL context (offscreen cannot).
+
+    Asked once (loading the GL driver takes ~0.1 s; ``ui.warmup`` asks after the first
+    paint, so the first Play does not)."""
     context = QOpenGLContext()
     return bool(context.create())
 

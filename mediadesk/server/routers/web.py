@@ -14,6 +14,8 @@ router = APIRouter(include_in_schema=False)
 WEB = Path(__file__).resolve().parent.parent / "web"
 ASSETS = {
     "app.js": "text/javascript; charset=utf-8",
+    "library.js": "text/javascript; charset=utf-8",
+    "resume.js": "text/javascript; charset=utf-8",
     "style.css": "text/css; charset=utf-8",
     "vendor/hls.min.js": "text/javascript; charset=utf-8",
 }

@@ -24,7 +24,12 @@ async function api(path, options = {}) {
   const headers = Object.assign({}, options.headers || {});
   if (token()) headers.Authorization = "Bearer " + token();
   const response = await fetch(path, Object.assign({}, options, { headers }));
-  if (response.status === 401) { askForToken(); throw new Error("token required"); }
+  if (response.status === 401) {
+    // Sent one and was refused: a wrong (or old) token; sent none: it is missing.
+    const reason = headers.Authorization ? "wrong" : "missing";
+    askForToken(reason);
+    throw new Error(reason === "wrong" ? "The access token was not accepted." : "This server needs its access token.");
+  }
   if (!response.ok) {
     let message = response.statusText;
     try { message = (await response.json()).error.message; } catch (e) { /* not JSON */ }
@@ -33,9 +38,13 @@ async function api(path, options = {}) {
   return response.status === 204 ? null : response.json();
 }
 
-function askForToken() {
+function askForToken(reason = "missing") {
   const form = document.getElementById("token-form");
   form.hidden = false;
+  form.dataset.reason = reason;
+  document.getElementById("token-message").textContent = reason === "wrong"
+    ? "That token was not accepted: it may be mistyped, or the server has a new one. "
+    : "This server needs its access token. ";
   form.onsubmit = (event) => {
     event.preventDefault();
     localStorage.setItem("mediadesk.token", document.getElementById("token-input").value.trim());
@@ -53,6 +62,12 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// A rendition by its short side, as people say it (640x360 and 360x640 are both 360p).
+function rungLabel(level) {
+  if (!level.height || !level.width) return level.height ? `${level.height}p` : "audio";
+  return `${Math.min(level.width, level.height)}p`;
+}
+
 function fmtDuration(s) {
   if (s == null) return "";
   const m = Math.floor(s / 60), sec = Math.round(s % 60);
@@ -67,41 +82,12 @@ function fmtSize(n) {
 }
 
 function stopTimers() {
+  if (window.mediadeskResume) window.mediadeskResume.detach();
   if (state.timer) { clearInterval(state.timer); state.timer = null; }
   if (state.hls) { state.hls.destroy(); state.hls = null; }
 }
 
-// Library --------------------------------------------------------------------------
-
-async function showLibrary() {
-  const view = document.getElementById("view");
-  view.replaceChildren(document.getElementById("library-tpl").content.cloneNode(true));
-  const search = document.getElementById("search");
-  search.oninput = () => { state.page = 0; loadList(search.value); };
-  document.getElementById("upload-input").onchange = (e) => upload(e.target.files[0]);
-  await loadList("");
-  state.timer = setInterval(() => loadList(search.value), 5000);
-}
-
-async function loadList(query) {
-  const limit = 48;
-  const params = new URLSearchParams({ limit, offset: state.page * limit });
-  if (query) params.set("search", query);
-  const page = await api("/api/v1/media?" + params);
-  const list = document.getElementById("media-list");
-  if (!list) return;
-  list.replaceChildren(...page.items.map((m) => {
-    const thumb = el("img", { class: "thumb", alt: "", loading: "lazy", src: `/stream/thumbnails/${m.id}/thumb.jpg` });
-    thumb.onerror = () => { thumb.removeAttribute("src"); };
-    return el("li", { class: "card", "data-id": m.id },
-      el("a", { href: `#/media/${m.id}` }, thumb,
-        el("div", { class: "meta" },
-          el("div", { class: "name", title: m.original_filename }, m.original_filename),
-          el("span", { class: `badge ${m.status}` }, m.status), " ",
-          el("span", { class: "muted" }, `${m.kind} ${fmtDuration(m.duration_seconds)}`))));
-  }));
-  document.getElementById("paging").textContent = `${page.total} media file(s)`;
-}
+// Library: see library.js ------------------------------------------------------------
 
 function upload(file) {
   if (!file) return;
@@ -127,13 +113,20 @@ async function showMedia(id) {
   const view = document.getElementById("view");
   view.replaceChildren(document.getElementById("media-tpl").content.cloneNode(true));
   const media = await api(`/api/v1/media/${id}`);
-  document.getElementById("media-title").textContent = media.original_filename;
+  document.getElementById("media-title").textContent = media.display_title || media.original_filename;
+  const ref = media.catalogue;
+  if (ref && ref.series_id) {
+    document.getElementById("back-link").href = `#/series/${ref.series_id}`;
+    document.getElementById("back-link").textContent = `\u2190 ${ref.series_title}`;
+  }
   const details = document.getElementById("details");
-  const rows = [["Status", media.status], ["Kind", media.kind], ["Duration", fmtDuration(media.duration_seconds)],
+  const rows = [["State", word("media_status", media.status)], ["Kind", word("media_kind", media.kind)],
+    ["File", media.original_filename], ["Duration", fmtDuration(media.duration_seconds)],
     ["Size", fmtSize(media.size_bytes)], ["Video", media.video_codec ? `${media.video_codec} ${media.width}×${media.height}` : "—"],
     ["Audio", media.audio_codec || "—"], ["Error", media.error_message || "—"]];
   details.replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v ?? ""))]));
   await play(id);
+  if (window.mediadeskResume) await window.mediadeskResume.attach(state.video, media);
   await loadJobs(id);
   state.timer = setInterval(() => loadJobs(id), 2000);
 }
@@ -155,12 +148,12 @@ async function play(id) {
     hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
       quality.replaceChildren(el("option", { value: "-1" }, "Auto"),
         ...data.levels.map((level, i) => el("option", { value: String(i) },
-          `${level.height ? level.height + "p" : "audio"} · ${Math.round(level.bitrate / 1000)} kbps`)));
+          `${rungLabel(level)} · ${Math.round(level.bitrate / 1000)} kbps`)));
       quality.dataset.levels = String(data.levels.length);
     });
     hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => {
       const level = hls.levels[data.level];
-      const rung = level && level.height ? `${level.height}p` : `level ${data.level}`;
+      const rung = level ? rungLabel(level) : "audio";
       source.textContent = `HLS · playing ${rung}` + (hls.autoLevelEnabled ? " (auto)" : "");
       source.dataset.level = String(data.level);
     });
@@ -184,7 +177,7 @@ async function loadJobs(id) {
   const body = document.querySelector("#jobs tbody");
   if (!body) return;
   body.replaceChildren(...page.items.map((j) => el("tr", {},
-    el("td", {}, j.type), el("td", {}, el("span", { class: `badge ${j.status}` }, j.status)),
+    el("td", {}, word("job_type", j.type)), el("td", {}, el("span", { class: `badge ${j.status}` }, word("job_status", j.status))),
     el("td", {}, j.progress == null ? "" : `${Math.round(j.progress)}%`),
     el("td", {}, j.error_message || ""))));
   const done = page.items.every((j) => TERMINAL.has(j.status));
@@ -200,8 +193,12 @@ async function loadJobs(id) {
 async function route() {
   stopTimers();
   const match = location.hash.match(/^#\/media\/([A-Za-z0-9-]+)$/);
+  const series = location.hash.match(/^#\/series\/([A-Za-z0-9-]+)$/);
   try {
-    if (match) await showMedia(match[1]); else await showLibrary();
+    if (!WORDS.loaded) { await loadWords(); WORDS.loaded = true; }
+    if (match) await showMedia(match[1]);
+    else if (series) await showSeries(series[1]);
+    else await showLibrary();
   } catch (error) {
     document.getElementById("view").replaceChildren(el("p", { class: "muted" }, String(error.message || error)));
   }

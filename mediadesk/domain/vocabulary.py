@@ -1,0 +1,114 @@
+"""The words people see for states, kinds and job types: one vocabulary for the desktop
+app, the web page (``GET /api/v1/vocabulary``) and the CLI's human output.
+
+Internals keep their stable codes (``READY``, ``image_variants``); these say them the
+same way everywhere, so a grid tile, a table row, the status bar and the web page never
+disagree on a word.
+"""
+
+from __future__ import annotations
+
+from mediadesk.domain.enums import JobStatus, MediaKind, MediaStatus
+
+MEDIA_STATUS = {
+    MediaStatus.UPLOADED: "Waiting",
+    MediaStatus.PROCESSING: "Processing",
+    MediaStatus.READY: "Ready",
+    MediaStatus.FAILED: "Failed",
+}
+
+JOB_STATUS = {
+    JobStatus.PENDING: "Waiting",
+    JobStatus.PROCESSING: "Running",
+    JobStatus.COMPLETED: "Done",
+    JobStatus.FAILED: "Failed",
+    JobStatus.DEAD: "Gave up",
+}
+
+MEDIA_KIND = {MediaKind.VIDEO: "Video", MediaKind.AUDIO: "Audio", MediaKind.IMAGE: "Image"}
+
+JOB_TYPE = {
+    "probe": "Reading the file",
+    "poster": "Poster",
+    "hls": "Streaming versions",
+    "preview": "Preview clip",
+    "trickplay": "Seek thumbnails",
+    "audio_hls": "Audio for streaming",
+    "waveform": "Waveform",
+    "image_variants": "Image sizes",
+    "loudness": "Loudness",
+    "master_audio": "Audio master",
+    "noop": "Test job",
+    "fetch_url": "Download",
+    "copy_path": "Copy into the library",
+}
+
+
+def media_status(status: str) -> str:
+    try:
+        return MEDIA_STATUS[MediaStatus(status)]
+    except ValueError:
+        return str(status).title()
+
+
+CANCELLED_CODE = "CANCELLED"
+
+
+def job_status(status: str, cancelling: bool = False) -> str:
+    """A job status in words (``cancelling``: a cancel was asked for and it still runs)."""
+    if cancelling:
+        return "Cancelling"
+    try:
+        return JOB_STATUS[JobStatus(status)]
+    except ValueError:
+        return str(status).title()
+
+
+def job_state(
+    status: JobStatus | str,
+    *,
+    cancel_requested: bool = False,
+    error_code: str | None = None,
+    running: str = "Running",
+) -> str:
+    """A job's state as people read it: what a running one does (``running``, e.g.
+    "Importing"), "Cancelling" while a cancel is on its way, "Cancelled" for a job that
+    ended FAILED with the code ``CANCELLED``; else the status's word."""
+    if status == JobStatus.PROCESSING:
+        return "Cancelling" if cancel_requested else running
+    if status == JobStatus.FAILED and error_code == CANCELLED_CODE:
+        return "Cancelled"
+    return job_status(status)
+
+
+def job_type(name: str) -> str:
+    """``image_variants`` -> ``Image sizes``; an unknown type reads as its words."""
+    return JOB_TYPE.get(name, name.replace("_", " ").capitalize())
+
+
+def media_kind(kind: str) -> str:
+    try:
+        return MEDIA_KIND[MediaKind(kind)]
+    except ValueError:
+        return str(kind).title()
+
+
+def rung_label(width: int | None, height: int | None) -> str:
+    """A rendition by its short side, as people say it: 640x360 and 360x640 are 360p."""
+    if not width or not height:
+        return ""
+    return f"{min(width, height)}p"
+
+
+def waiting_count(counts: dict[str, int]) -> int:
+    """The one count of waiting jobs (the status bar, the jobs tab, the web page)."""
+    return counts.get(str(JobStatus.PENDING), 0)
+
+
+def vocabulary() -> dict[str, dict[str, str]]:
+    return {
+        "media_status": {str(k): v for k, v in MEDIA_STATUS.items()},
+        "job_status": {str(k): v for k, v in JOB_STATUS.items()},
+        "media_kind": {str(k): v for k, v in MEDIA_KIND.items()},
+        "job_type": dict(JOB_TYPE),
+    }

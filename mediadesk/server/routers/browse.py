@@ -1,0 +1,166 @@
+"""``/api/v1/browse/...``: the web page's library shelves, as cards ready to show.
+
+A card carries its picture's URL only when the picture exists (a signed stream URL in
+serve mode), else a placeholder name the page draws itself: the page never shows a
+broken image. Titles, resume progress and watched flags come from the same services
+as the desktop app and the CLI.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from mediadesk.domain import vocabulary as words
+from mediadesk.domain.catalogue import CatalogueSort, episode_code, movie_label, season_label
+from mediadesk.library.views import ArtworkView, MediaFileView, MovieView, SeriesView
+from mediadesk.server.deps import Reader
+from mediadesk.server.schemas import ApiModel
+from mediadesk.server.state import ServerState
+from mediadesk.services.catalogue_read import picture_keys
+from mediadesk.services.library import RECENT_DAYS, MediaFilter, MediaOrder
+
+router = APIRouter(prefix="/browse", tags=["browse"])
+SHELF = 24
+
+
+class Card(ApiModel):
+    kind: str  # movie, series, season, episode, media
+    id: str
+    title: str
+    subtitle: str = ""
+    poster_url: str | None = None
+    placeholder: str = "video"  # video, audio, image, series: what the page draws instead
+    media_file_id: str | None = None
+    status: str | None = None
+    duration_s: float | None = None
+    position_s: float = 0.0
+    watched: bool = False
+
+
+class Shelves(ApiModel):
+    continue_watching: list[Card]
+    recently_added: list[Card]
+    movies: list[Card]
+    series: list[Card]
+    other: list[Card]
+
+
+class SeasonShelf(ApiModel):
+    id: str
+    number: int
+    title: str
+    episodes: list[Card]
+
+
+class SeriesPage(ApiModel):
+    series: Card
+    overview: str | None = None
+    seasons: list[SeasonShelf]
+
+
+def _url(state: ServerState, keys: list[str], media_id: str) -> str | None:
+    storage = state.runtime.storage
+    for key in keys:
+        if not storage.exists(key):
+            continue
+        if key.startswith("originals/"):
+            return state.original_path(media_id)
+        path = state.key_path(key)
+        if path is not None:
+            return path
+    return None
+
+
+def _art_url(state: ServerState, art: ArtworkView | None) -> str | None:
+    return _url(state, art.keys, art.media_file_id) if art is not None else None
+
+
+def media_card(state: ServerState, m: MediaFileView) -> Card:
+    ref = m.catalogue
+    keys = [*(ref.poster_keys if ref else []), *picture_keys(m.id, m.kind, m.original_key)]
+    title, subtitle = m.display_title, words.media_kind(m.kind)
+    if ref is not None and ref.kind == "episode" and ref.season is not None:
+        code = episode_code(ref.season, ref.episode or 0, ref.end_episode)
+        title, subtitle = ref.title or m.display_title, f"{ref.series_title} · {code}"
+    elif ref is not None and ref.kind == "movie":
+        title, subtitle = ref.title or title, f"Movie · {ref.year}" if ref.year else "Movie"
+    played = m.playback
+    return Card(
+        kind="episode" if ref is not None and ref.kind == "episode" else "media",
+        id=m.id,
+        title=title,
+        subtitle=subtitle,
+        poster_url=_url(state, keys, m.id),
+        placeholder=str(m.kind),
+        media_file_id=m.id,
+        status=str(m.status),
+        duration_s=m.duration_seconds,
+        position_s=played.position_s if played else 0.0,
+        watched=played.watched if played else False,
+    )
+
+
+def movie_card(state: ServerState, movie: MovieView) -> Card:
+    return Card(
+        kind="movie",
+        id=movie.id,
+        title=movie.title,
+        subtitle=movie_label("", movie.year).strip(" ()") or "Movie",
+        poster_url=_art_url(state, movie.poster),
+        media_file_id=movie.media_file_id,
+    )
+
+
+def series_card(state: ServerState, series: SeriesView) -> Card:
+    episodes = sum(len(z.episodes) for z in series.seasons)
+    return Card(
+        kind="series",
+        id=series.id,
+        title=series.title,
+        subtitle=f"{episodes} episode{'s' if episodes != 1 else ''}",
+        poster_url=_art_url(state, series.poster),
+        placeholder="series",
+    )
+
+
+def _media(state: ServerState, flt: MediaFilter, limit: int = SHELF) -> list[Card]:
+    page = state.runtime.library.list_media(flt, limit=limit)
+    return [media_card(state, m) for m in page.items]
+
+
+@router.get(
+    "/home", response_model=Shelves, response_model_by_alias=True, summary="The library's shelves"
+)
+def home(state: Reader, sort: CatalogueSort = CatalogueSort.TITLE) -> Shelves:
+    catalogue = state.runtime.catalogue
+    return Shelves(
+        continue_watching=_media(state, MediaFilter(in_progress=True, order=MediaOrder.PLAYED)),
+        recently_added=_media(state, MediaFilter(added_within_days=RECENT_DAYS)),
+        movies=[movie_card(state, m) for m in catalogue.movies(sort)],
+        series=[series_card(state, x) for x in catalogue.series(sort)],
+        other=_media(state, MediaFilter(unattached=True), limit=96),
+    )
+
+
+@router.get("/series/{series_id}", response_model=SeriesPage, response_model_by_alias=True)
+def series_page(series_id: str, state: Reader) -> SeriesPage:
+    series = state.runtime.catalogue.get_series(series_id)
+    ids = [e.media_file_id for z in series.seasons for e in z.episodes if e.media_file_id]
+    views = {m.id: m for m in state.runtime.library.get_many(ids)}
+    seasons = []
+    for season in series.seasons:
+        cards = []
+        for ep in season.episodes:
+            media = views.get(ep.media_file_id or "")
+            if media is None:
+                continue
+            cards.append(media_card(state, media))
+        seasons.append(
+            SeasonShelf(
+                id=season.id,
+                number=season.number,
+                title=season_label(season.number, season.title),
+                episodes=cards,
+            )
+        )
+    return SeriesPage(series=series_card(state, series), overview=series.overview, seasons=seasons)

@@ -1,0 +1,81 @@
+// Remembering where playback stopped, on the web page: "Resume from 12:34" or "Start
+// over" when a position was saved; the position saved every few seconds while playing
+// and when paused, ended or left; 90% in marks it watched (the server decides); at the
+// end of an episode, the next one. Uses api(), el() and clock() from the other scripts.
+"use strict";
+
+const SAVE_EVERY_MS = 5000;
+
+const Resume = {
+  mediaId: null, video: null, timer: null, lastSaved: null,
+
+  async attach(video, media) {
+    this.detach();
+    this.mediaId = media.id;
+    this.video = video;
+    this.lastSaved = null;
+    const bar = document.getElementById("resume-bar");
+    bar.replaceChildren();
+    let saved = { position_s: 0, watched: false };
+    try { saved = await api(`/api/v1/media-files/${media.id}/playback-state`); } catch (e) { /* none */ }
+    if (saved.position_s > 0 && !saved.watched) {
+      const resume = el("button", { id: "resume-button", type: "button" }, `Resume from ${clock(saved.position_s)}`);
+      const over = el("button", { id: "start-over-button", type: "button" }, "Start over");
+      resume.onclick = () => { bar.replaceChildren(); this.seekWhenReady(saved.position_s); video.play().catch(() => {}); };
+      over.onclick = () => { bar.replaceChildren(); video.currentTime = 0; video.play().catch(() => {}); };
+      bar.append(resume, over);
+    } else if (saved.watched) {
+      bar.append(el("span", { class: "muted" }, "Watched"));
+    }
+    video.addEventListener("pause", this.onPause);
+    video.addEventListener("ended", this.onEnded);
+    this.timer = setInterval(() => { if (!video.paused) this.save(); }, SAVE_EVERY_MS);
+    window.addEventListener("pagehide", this.onLeave);
+  },
+
+  seekWhenReady(at) {
+    const video = this.video;
+    if (video.readyState >= 1) video.currentTime = at;
+    else video.addEventListener("loadedmetadata", () => { video.currentTime = at; }, { once: true });
+  },
+
+  detach() {
+    if (this.timer) { clearInterval(this.timer); this.timer = null; }
+    if (this.video) {
+      this.save(true);
+      this.video.removeEventListener("pause", this.onPause);
+      this.video.removeEventListener("ended", this.onEnded);
+    }
+    window.removeEventListener("pagehide", this.onLeave);
+    this.video = null;
+  },
+
+  save(leaving = false) {
+    const video = this.video;
+    if (!video || !this.mediaId || !isFinite(video.currentTime)) return null;
+    const position = video.ended ? (video.duration || video.currentTime) : video.currentTime;
+    if (position === this.lastSaved || position === 0) return null;
+    this.lastSaved = position;
+    const body = { positionS: position };
+    if (isFinite(video.duration) && video.duration > 0) body.durationS = video.duration;
+    return api(`/api/v1/media-files/${this.mediaId}/playback-state`, {
+      method: "PUT", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body), keepalive: leaving,
+    }).catch(() => null);
+  },
+
+  onPause() { Resume.save(); },
+  onLeave() { Resume.save(true); },
+
+  async onEnded() {
+    await Resume.save();
+    const bar = document.getElementById("resume-bar");
+    const response = await fetch(`/api/v1/media/${Resume.mediaId}/next-episode`,
+      { headers: token() ? { Authorization: "Bearer " + token() } : {} });
+    if (response.status !== 200 || !bar) return;
+    const next = await response.json();
+    bar.replaceChildren(el("a", { id: "next-episode", class: "button", href: `#/media/${next.id}` },
+      `Next episode: ${next.display_title}`));
+  },
+};
+window.mediadeskResume = Resume;

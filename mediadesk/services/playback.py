@@ -1,0 +1,116 @@
+"""Playback state: where a profile stopped in a media file, and whether it was watched.
+
+Players save the position every few seconds and when they stop. Reaching
+``WATCHED_FRACTION`` of the duration marks the file watched and forgets the position
+(the next play starts at the beginning, as in Jellyfin and Kodi). A position in the
+first ``MIN_RESUME_S`` seconds (5% of a clip shorter than 100 s) is not worth resuming
+and is stored as zero.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from mediadesk.base_types import utcnow
+from mediadesk.errors import InvalidInput
+from mediadesk.events import EventBus, PlaybackChanged
+from mediadesk.library.db import Database
+from mediadesk.library.models import CatalogueFile, Episode, MediaFile, PlaybackState, Season
+from mediadesk.library.queries import get_media_row
+from mediadesk.library.views import MediaFileView, PlaybackStateView
+from mediadesk.services.catalogue_read import DEFAULT_PROFILE
+from mediadesk.services.library import media_views
+
+WATCHED_FRACTION = 0.9
+MIN_RESUME_S = 5.0
+PROFILE_MAX = 64
+
+
+def _profile(profile: str) -> str:
+    clean = profile.strip()
+    if not clean or len(clean) > PROFILE_MAX:
+        raise InvalidInput("a profile is a name of 1 to 64 characters")
+    return clean
+
+
+class PlaybackService:
+    def __init__(self, db: Database, bus: EventBus) -> None:
+        self.db = db
+        self.bus = bus
+
+    def get(self, media_id: str, profile: str = DEFAULT_PROFILE) -> PlaybackStateView:
+        with self.db.read() as s:
+            get_media_row(s, media_id)
+            row = s.get(PlaybackState, (media_id, _profile(profile)))
+            if row is None:
+                return PlaybackStateView(
+                    media_file_id=media_id, profile=profile, position_s=0.0, watched=False
+                )
+            return PlaybackStateView.model_validate(row)
+
+    def save(
+        self,
+        media_id: str,
+        position_s: float | None = None,
+        watched: bool | None = None,
+        duration_s: float | None = None,
+        profile: str = DEFAULT_PROFILE,
+    ) -> PlaybackStateView:
+        """Record a position (and/or the watched flag); 90% of the way in is watched."""
+        if position_s is not None and (position_s < 0 or position_s != position_s):
+            raise InvalidInput("the position must be a number of seconds, not negative")
+        profile = _profile(profile)
+        with self.db.write() as s:
+            media = get_media_row(s, media_id)
+            row = s.get(PlaybackState, (media_id, profile))
+            if row is None:
+                row = PlaybackState(
+                    media_file_id=media_id, profile=profile, position_s=0.0, watched=False
+                )
+                s.add(row)
+            duration = duration_s or media.duration_seconds
+            if position_s is not None:
+                # Short clips resume too: the first 5 s, or 5% of a short one, is no place.
+                early = min(MIN_RESUME_S, 0.05 * duration) if duration else MIN_RESUME_S
+                if duration and position_s >= WATCHED_FRACTION * duration:
+                    row.watched, row.position_s = True, 0.0
+                else:
+                    row.position_s = position_s if position_s >= early else 0.0
+                    if position_s >= early:
+                        row.watched = False  # watching again
+            if watched is not None:
+                row.watched = watched
+                if watched:
+                    row.position_s = 0.0
+            row.updated_at = utcnow()
+            s.flush()
+            view = PlaybackStateView.model_validate(row)
+        self.bus.publish(PlaybackChanged(media_id, view.position_s, view.watched))
+        return view
+
+    def next_episode(self, media_id: str) -> MediaFileView | None:
+        """The file of the episode after this one (next number, else the next season)."""
+        with self.db.read() as s:
+            link = s.get(CatalogueFile, media_id)
+            if link is None or link.episode_id is None:
+                return None
+            episode = s.get(Episode, link.episode_id)
+            assert episode is not None
+            season = episode.season
+            last = episode.end_number or episode.number
+            candidates = s.execute(
+                select(Episode, Season.number)
+                .join(Season, Season.id == Episode.season_id)
+                .where(Season.series_id == season.series_id, Season.number >= season.number)
+                .order_by(Season.number, Episode.number)
+            ).all()
+            for ep, season_no in candidates:
+                if season_no == 0 and season.number != 0:
+                    continue
+                if season_no == season.number and ep.number <= last:
+                    continue
+                for f in ep.files:
+                    media = s.get(MediaFile, f.media_file_id)
+                    if media is not None and media.deleted_at is None:
+                        return media_views(s, [media])[0]
+            return None

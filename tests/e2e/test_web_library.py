@@ -1,0 +1,105 @@
+"""The web page as a library, in Chromium: the token prompt (missing and wrong told
+apart), shelves with pictures and placeholders (never a broken image), series ->
+season -> episodes in order, and resume offered after a reload."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_players import chromium_page
+from tests.media import Clip, make_clip, make_image
+from tests.serverkit import serving, upload, wait_media
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+NO_BROKEN_IMAGES = """() => [...document.querySelectorAll('img')].every(
+    (img) => img.complete && img.naturalWidth > 0)"""
+
+
+def files(tmp: Path) -> list[Path]:
+    media = tmp / "media"
+    out = []
+    for name, clip in (
+        ("Garden.Show.S01E02.Seeds.mp4", Clip(duration=6.0, seed="web-e2")),
+        ("Garden.Show.S01E01.Pilot.mp4", Clip(duration=6.0, seed="web-e1")),
+        ("Night.Train.2021.mp4", Clip(duration=2.0, seed="web-m")),
+        ("podcast-12.m4a", Clip(duration=2.0, video=False, container="m4a", seed="web-a")),
+    ):
+        target = tmp / name
+        shutil.copyfile(make_clip(media, clip), target)
+        out.append(target)
+    image = make_image(media, "640x360", source="gradients")
+    out.append(image.rename(tmp / "Poster artwork.jpg"))
+    return out
+
+
+def test_web_library_shelves_series_order_resume_and_token_messages(
+    home: Path, tmp_path: Path
+) -> None:
+    with serving(headless=True) as host:
+        ids = [upload(host, path)["mediaFileId"] for path in files(tmp_path)]
+        for media_id in ids:
+            wait_media(host, media_id)
+        with chromium_page(tmp_path / "profile") as (page, errors):
+            page.goto(host.url + "/#/", timeout=60_000)
+            # No token: the prompt says it is needed and where it is.
+            page.wait_for_selector("#token-form:not([hidden])", timeout=30_000)
+            missing = page.inner_text("#token-form")
+            assert "needs its access token" in missing and "mediadesk.toml" in missing
+            assert "mediadesk serve" in missing
+            page.fill("#token-input", "not-the-token")
+            page.click("#token-form button")
+            page.wait_for_function(
+                "() => document.querySelector('#token-form').dataset.reason === 'wrong'"
+            )
+            wrong = page.inner_text("#token-message")
+            assert "not accepted" in wrong and wrong != missing
+            page.fill("#token-input", str(host.token))
+            page.click("#token-form button")
+
+            # Shelves: movies, series, other media, with pictures or placeholders.
+            page.wait_for_selector("section[data-shelf='series'] li.card", timeout=30_000)
+            assert page.inner_text("section[data-shelf='movies'] li.card .name") == "Night Train"
+            other = page.inner_text("section[data-shelf='other']")
+            assert "podcast-12.m4a" in other and "Poster artwork.jpg" in other
+            page.wait_for_function(NO_BROKEN_IMAGES, timeout=30_000)
+            assert page.locator("section[data-shelf='other'] .placeholder.audio").count() == 1
+            assert page.locator("section[data-shelf='other'] img").count() >= 1  # the image
+
+            # Series -> season -> episodes, by number (E02 was added first).
+            page.click("section[data-shelf='series'] li.card a")
+            page.wait_for_selector("section[data-shelf='season-1'] li.card", timeout=30_000)
+            titles = page.locator("section[data-shelf='season-1'] li.card .name").all_inner_texts()
+            assert titles == ["Pilot", "Seeds"]
+            page.wait_for_function(NO_BROKEN_IMAGES, timeout=30_000)
+
+            # Play the pilot part-way, pause: a reload offers to resume.
+            page.click("section[data-shelf='season-1'] li.card:first-child a")
+            page.wait_for_selector("#media-title", timeout=30_000)
+            page.wait_for_function(
+                "() => document.querySelector('#media-title').textContent.includes('Pilot')"
+            )
+            page.wait_for_function(
+                "() => window.mediadesk.video && window.mediadesk.video.readyState >= 1",
+                timeout=60_000,
+            )
+            page.evaluate(
+                "() => { const v = window.mediadesk.video; v.muted = true;"
+                " v.currentTime = 2.5; v.pause(); }"
+            )
+            page.wait_for_function(
+                f"""async () => {{
+                    const r = await fetch('/api/v1/media-files/{ids[1]}/playback-state',
+                        {{ headers: {{ Authorization: 'Bearer {host.token}' }} }});
+                    return (await r.json()).position_s > 2;
+                }}""",
+                timeout=30_000,
+            )
+            page.reload()
+            page.wait_for_selector("#resume-button", timeout=30_000)
+            assert page.inner_text("#resume-button").startswith("Resume from 0:0")
+            assert page.is_visible("#start-over-button")
+            assert errors == []

@@ -1,0 +1,242 @@
+"""The desktop app as a library: drops that follow each file's guess, conflicts in the
+attach dialog, edits that re-order the tree, context menus and keys, the detail pane
+following the selection, and playback that resumes and marks watched."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from mediadesk.services.catalogue import EpisodeTarget, MovieTarget
+from tests.media import Clip, make_clip
+from tests.seed import seed_media
+from tests.ui.conftest import drop_files
+from tests.ui.test_library_import import accepted, opened_dialog
+from ui.importing.attach_dialog import COL_TAKEN
+from ui.library import nodes
+
+pytestmark = [pytest.mark.ui, pytest.mark.integration]
+
+WAIT_MS = 60_000
+
+
+def copy_as(media_dir: Path, tmp_path: Path, name: str, seed: str, **kw: object) -> Path:
+    out = tmp_path / "drop" / name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(make_clip(media_dir, Clip(seed=seed, **kw)), out)  # type: ignore[arg-type]
+    return out
+
+
+def children(sidebar, key: str) -> list[str]:  # type: ignore[no-untyped-def]
+    item = sidebar.node_item(key)
+    return [item.child(i).text(0) for i in range(item.childCount())]
+
+
+@pytest.mark.slow
+def test_window_drop_uses_the_files_guess_not_the_selected_season(
+    idle_window, qtbot, media_dir: Path, tmp_path: Path, shell
+) -> None:  # type: ignore[no-untyped-def]
+    rt = shell.runtime
+    rt.ingest.import_path(
+        copy_as(media_dir, tmp_path, "a.mp4", "ux-a"), target=EpisodeTarget("Show", 1, 1)
+    )
+    sidebar = idle_window.library.sidebar
+    sidebar.reload_catalogue()
+    sidebar.node_item("series").setExpanded(True)
+    (series,) = rt.catalogue.series()
+    sidebar.select(f"season:{series.seasons[0].id}")  # "Season 1" is selected
+    assert idle_window.library.node.entry_kind == "season"
+
+    other = copy_as(media_dir, tmp_path, "Other.Movie.2019.mp4", "ux-b")
+    assert drop_files(idle_window, [other])
+    dialog = opened_dialog(idle_window, qtbot)
+    target = dialog.target(0)
+    assert isinstance(target, MovieTarget) and (target.title, target.year) == ("Other Movie", 2019)
+    accepted(dialog, qtbot)
+    qtbot.waitUntil(
+        lambda: [m.title for m in rt.catalogue.movies()] == ["Other Movie"], timeout=WAIT_MS
+    )
+    (movie,) = rt.catalogue.movies()
+    assert movie.year == 2019 and movie.media_file_id is not None
+    assert (
+        rt.catalogue.series()[0].seasons[0].episodes[0].versions[0].media_file_id
+        != movie.media_file_id
+    )
+
+
+@pytest.mark.slow
+def test_conflicts_are_shown_in_the_dialog_with_three_choices(
+    idle_window, qtbot, media_dir: Path, tmp_path: Path, shell
+) -> None:  # type: ignore[no-untyped-def]
+    rt = shell.runtime
+    first = rt.ingest.import_path(
+        copy_as(media_dir, tmp_path, "first.mp4", "ux-c"), target=EpisodeTarget("Show", 1, 2)
+    )
+    again = copy_as(media_dir, tmp_path, "Show.S01E02.mp4", "ux-d")
+    assert drop_files(idle_window, [again])
+    dialog = opened_dialog(idle_window, qtbot)
+    qtbot.waitUntil(lambda: 0 in dialog.conflicts, timeout=10_000)
+    assert "already has a file (first.mp4)" in dialog.conflicts[0].message
+    assert "Keep both" in dialog.notice.text()
+    assert dialog.table.item(0, COL_TAKEN).text() == "Keep both"
+    accepted(dialog, qtbot)
+    episode_id = first.episode_id
+    qtbot.waitUntil(
+        lambda: len(rt.catalogue.get_episode(episode_id).versions) == 2, timeout=WAIT_MS
+    )
+    qtbot.waitUntil(lambda: idle_window.imports.items[0].state.value == "Imported")
+
+
+def test_edit_an_episode_and_the_tree_reorders(idle_window, qtbot, shell) -> None:  # type: ignore[no-untyped-def]
+    rt = shell.runtime
+    ids = seed_media(rt, 3, prefix="ux")
+    for n, media_id in enumerate(ids, start=1):
+        rt.catalogue.attach(media_id, EpisodeTarget("Garden Show", 1, n, f"Part {n}"))
+    sidebar = idle_window.library.sidebar
+    sidebar.reload_catalogue()
+    sidebar.node_item("series").setExpanded(True)
+    (series,) = rt.catalogue.series()
+    season_key = f"season:{series.seasons[0].id}"
+    assert children(sidebar, season_key) == ["1. Part 1", "2. Part 2", "3. Part 3"]
+
+    first = series.seasons[0].episodes[0]
+    sidebar.select(f"episode:{first.id}")
+    sidebar.setFocus()
+    QTest.keyClick(sidebar, Qt.Key.Key_F2)  # F2 edits
+    qtbot.waitUntil(lambda: idle_window.library.item_actions.dialog is not None, timeout=10_000)
+    dialog = idle_window.library.item_actions.dialog
+    dialog.set_value("number", 2)
+    dialog.set_value("title", "Roots")
+    dialog.accept()
+    qtbot.waitUntil(lambda: "S01E02 already exists" in dialog.error.text(), timeout=10_000)
+    assert shiboken6.isValid(dialog) and dialog.isVisible()  # refused: the dialog stays
+    assert rt.catalogue.get_episode(first.id).title == "Part 1"  # and nothing changed
+    dialog.set_value("number", 4)
+    dialog.accept()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: (
+            sidebar.node_item(season_key) is not None
+            and children(sidebar, season_key) == ["2. Part 2", "3. Part 3", "4. Roots"]
+        ),
+        timeout=10_000,
+    )
+
+
+def test_context_menu_actions_keys_and_the_detail_pane(idle_window, qtbot, shell) -> None:  # type: ignore[no-untyped-def]
+    rt = shell.runtime
+    ids = seed_media(rt, 3, prefix="menu")
+    rt.catalogue.attach(ids[0], MovieTarget("Night Train", year=2021))
+    lib = idle_window.library
+    lib.item_actions.confirm = False
+    lib.model.resync()
+    qtbot.waitUntil(lambda: lib.model.rowCount() == 3)
+    # Titles, not file names, for files in the catalogue.
+    row = lib.model.row_of(ids[0])
+    assert lib.model.index(row, 0).data() == "Night Train (2021)"
+
+    # The detail pane follows the selection, and empties on a node with nothing.
+    assert lib.select_media(ids[0])
+    qtbot.waitUntil(lambda: lib.detail.detail is not None and lib.detail.detail.media.id == ids[0])
+    assert lib.detail.title.text() == "<b>Night Train (2021)</b>"
+    assert lib.detail.entry.text() == "Movie: Night Train (2021)"
+    assert not lib.detail.technical_section.body.isVisible()  # internals stay folded
+    assert lib.select_media(ids[1])
+    qtbot.waitUntil(lambda: lib.detail.detail is not None and lib.detail.detail.media.id == ids[1])
+    lib.sidebar.select(nodes.CONTINUE.key)
+    qtbot.waitUntil(lambda: lib.detail.media_id is None)
+    assert lib.detail.title.text() == "<b>Nothing selected</b>"
+    assert "half-watched" in lib.empty.text() and lib.empty.isVisible()
+    lib.sidebar.select(nodes.ALL.key)
+    qtbot.waitUntil(lambda: lib.model.rowCount() == 3)
+
+    # The context menu's actions run on the selection: Detach, then Attach...
+    movie_view = lib.model.view(lib.model.row_of(ids[0]))
+    menu = lib.item_actions.media_menu([movie_view], lib.grid)
+    names = {a.objectName() for a in menu.actions() if a.objectName()}
+    assert {
+        "action_play",
+        "action_edit",
+        "action_attach",
+        "action_detach",
+        "action_poster",
+        "action_rerun",
+        "action_master",
+        "action_jobs",
+        "action_delete",
+    } <= names
+    next(a for a in menu.actions() if a.objectName() == "action_detach").trigger()
+    qtbot.waitUntil(lambda: rt.library.get_media(ids[0]).catalogue is None, timeout=10_000)
+    # Show jobs opens the jobs tab on this file's jobs.
+    lib.item_actions.jobsRequested.emit(ids[0], "Night Train")
+    assert (
+        idle_window.jobs.media_id == ids[0]
+        and "Night Train" in idle_window.jobs.media_filter.text()
+    )
+
+    # Keys: Ctrl+F searches, Delete deletes the selection (after asking, here: yes).
+    idle_window.tabs.setCurrentIndex(0)
+    idle_window.activateWindow()
+    qtbot.waitUntil(idle_window.isActiveWindow, timeout=5000)
+    lib.grid.setFocus()
+    QTest.keyClick(lib.grid, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lib.filters.search.hasFocus, timeout=5000)
+    # Return plays the current file.
+    assert lib.select_media(ids[1])
+    lib.grid.setFocus()
+    with qtbot.waitSignal(lib.playRequested, timeout=5000) as played:
+        QTest.keyClick(lib.grid, Qt.Key.Key_Return)
+    assert played.args == [ids[1]]
+    idle_window.tabs.setCurrentIndex(0)
+    lib.grid.selectionModel().clearSelection()
+    for media_id in ids[1:]:
+        lib.grid.selectionModel().select(
+            lib.model.index(lib.model.row_of(media_id), 0),
+            lib.grid.selectionModel().SelectionFlag.Select,
+        )
+    lib.grid.setFocus()
+    QTest.keyClick(lib.grid, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: rt.library.count_media() == 1, timeout=10_000)
+
+
+@pytest.mark.slow
+def test_play_stop_resume_and_watched_at_90_percent(
+    window, qtbot, media_dir: Path, tmp_path: Path, shell
+) -> None:  # type: ignore[no-untyped-def]
+    rt = shell.runtime
+    path = copy_as(media_dir, tmp_path, "Garden.Show.S01E01.Pilot.mp4", "ux-play", duration=6.0)
+    media = rt.ingest.import_path(path, target=EpisodeTarget("Garden Show", 1, 1, "Pilot")).media
+    window.play_media(media.id)
+    player = window.player
+    qtbot.waitUntil(
+        lambda: player.engine is not None and player.engine.state.loaded, timeout=WAIT_MS
+    )
+    assert player.title.text() == "Garden Show · S01E01 · Pilot"
+    assert not player.resume.bar.resume_button.isVisible()  # nothing saved yet
+    duration = media.duration_seconds
+    player.engine.set_paused(True)
+    player.engine.seek(0.4 * duration)
+    qtbot.waitUntil(
+        lambda: abs(player.engine.state.position - 0.4 * duration) < 0.3, timeout=WAIT_MS
+    )
+    with qtbot.waitSignal(player.resume.saved, timeout=10_000):
+        player.stop()
+    assert rt.playback.get(media.id).position_s == pytest.approx(0.4 * duration, abs=0.3)
+
+    window.play_media(media.id)
+    qtbot.waitUntil(lambda: player.resume.bar.resume_button.isVisible(), timeout=WAIT_MS)
+    assert player.resume.bar.resume_button.text().startswith("Resume from 0:0")
+    assert player.resume.bar.start_over_button.isVisible()
+    player.resume.bar.resume_button.click()
+    qtbot.waitUntil(
+        lambda: player.engine.state.loaded and player.engine.state.position >= 0.3 * duration,
+        timeout=WAIT_MS,
+    )
+    player.seek_bar.seekRequested.emit(0.92 * duration)  # as a user dragging the bar
+    qtbot.waitUntil(lambda: rt.playback.get(media.id).watched, timeout=WAIT_MS)
+    assert rt.playback.get(media.id).position_s == 0
