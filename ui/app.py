@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from mediadesk.bundled import resources_dir
 from mediadesk.errors import MediaDeskError
 from mediadesk.settings import Settings
+from ui import gui_gc
 from ui.main_window import MainWindow
 from ui.shell import Shell
 
@@ -45,6 +46,7 @@ def application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
+    gui_gc.install(app)
     return app
 
 

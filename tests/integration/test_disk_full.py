@@ -11,6 +11,7 @@ Two ways to run out of room, both real:
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import subprocess
@@ -61,11 +62,19 @@ def tmpfs(path: Path, size: str) -> Iterator[Path]:
 def fill(where: Path, leave: int) -> Path:
     """A ballast file that leaves ``leave`` bytes free on ``where``'s filesystem."""
     ballast = where / "ballast"
-    free = shutil.disk_usage(where).free
     with ballast.open("wb") as fh:
-        fh.truncate(0)
-        os.posix_fallocate(fh.fileno(), 0, max(0, free - leave))
-    return ballast
+        # Someone else (the server writing an upload) may take space between the
+        # measure and the allocation: measure again and retry until it fits.
+        for _ in range(20):
+            fh.truncate(0)
+            free = shutil.disk_usage(where).free
+            try:
+                os.posix_fallocate(fh.fileno(), 0, max(0, free - leave))
+                return ballast
+            except OSError as e:
+                if e.errno != errno.ENOSPC:
+                    raise
+    raise AssertionError(f"could not fill {where} to {leave} bytes free")
 
 
 def hls_job(rt: Runtime, media_id: str) -> Any:

@@ -4,6 +4,7 @@ window (offscreen), and helpers to drop files and wait for the library to catch 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,17 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from mediadesk.runtime import Runtime
 from tests.jobtypes import machinery_registry
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread(qapp: QApplication) -> Iterator[None]:
+    """As the app does (``ui.gui_gc``): cycles holding widgets are freed on this thread,
+    never by a worker thread that happens to allocate."""
+    from ui import gui_gc
+
+    collector = gui_gc.install(qapp)
+    yield
+    collector.stop()  # the tests that follow (not Qt) collect as usual
 
 
 @pytest.fixture(autouse=True)

@@ -39,22 +39,22 @@ def children(sidebar, key: str) -> list[str]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.slow
 def test_window_drop_uses_the_files_guess_not_the_selected_season(
-    idle_window, qtbot, media_dir: Path, tmp_path: Path, shell
+    window, qtbot, media_dir: Path, tmp_path: Path, shell
 ) -> None:  # type: ignore[no-untyped-def]
     rt = shell.runtime
     rt.ingest.import_path(
         copy_as(media_dir, tmp_path, "a.mp4", "ux-a"), target=EpisodeTarget("Show", 1, 1)
     )
-    sidebar = idle_window.library.sidebar
+    sidebar = window.library.sidebar
     sidebar.reload_catalogue()
     sidebar.node_item("series").setExpanded(True)
     (series,) = rt.catalogue.series()
     sidebar.select(f"season:{series.seasons[0].id}")  # "Season 1" is selected
-    assert idle_window.library.node.entry_kind == "season"
+    assert window.library.node.entry_kind == "season"
 
     other = copy_as(media_dir, tmp_path, "Other.Movie.2019.mp4", "ux-b")
-    assert drop_files(idle_window, [other])
-    dialog = opened_dialog(idle_window, qtbot)
+    assert drop_files(window, [other])
+    dialog = opened_dialog(window, qtbot)
     target = dialog.target(0)
     assert isinstance(target, MovieTarget) and (target.title, target.year) == ("Other Movie", 2019)
     accepted(dialog, qtbot)
@@ -71,15 +71,15 @@ def test_window_drop_uses_the_files_guess_not_the_selected_season(
 
 @pytest.mark.slow
 def test_conflicts_are_shown_in_the_dialog_with_three_choices(
-    idle_window, qtbot, media_dir: Path, tmp_path: Path, shell
+    window, qtbot, media_dir: Path, tmp_path: Path, shell
 ) -> None:  # type: ignore[no-untyped-def]
     rt = shell.runtime
     first = rt.ingest.import_path(
         copy_as(media_dir, tmp_path, "first.mp4", "ux-c"), target=EpisodeTarget("Show", 1, 2)
     )
     again = copy_as(media_dir, tmp_path, "Show.S01E02.mp4", "ux-d")
-    assert drop_files(idle_window, [again])
-    dialog = opened_dialog(idle_window, qtbot)
+    assert drop_files(window, [again])
+    dialog = opened_dialog(window, qtbot)
     qtbot.waitUntil(lambda: 0 in dialog.conflicts, timeout=10_000)
     assert "already has a file (first.mp4)" in dialog.conflicts[0].message
     assert "Keep both" in dialog.notice.text()
@@ -89,7 +89,8 @@ def test_conflicts_are_shown_in_the_dialog_with_three_choices(
     qtbot.waitUntil(
         lambda: len(rt.catalogue.get_episode(episode_id).versions) == 2, timeout=WAIT_MS
     )
-    qtbot.waitUntil(lambda: idle_window.imports.items[0].state.value == "Imported")
+    model = window.import_dock.model
+    qtbot.waitUntil(lambda: [i.state for i in model.items] == ["Done"], timeout=WAIT_MS)
 
 
 def test_edit_an_episode_and_the_tree_reorders(idle_window, qtbot, shell) -> None:  # type: ignore[no-untyped-def]
