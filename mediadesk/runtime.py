@@ -34,6 +34,7 @@ from mediadesk.services.catalogue import CatalogueService
 from mediadesk.services.deletions import DeletionFeed
 from mediadesk.services.folder_catalogue import FolderCatalogue
 from mediadesk.services.folder_intake import FolderIntakeService
+from mediadesk.services.folder_watch import FolderWatcher
 from mediadesk.services.folders import FolderService
 from mediadesk.services.imports import ImportService
 from mediadesk.services.ingest import IngestService
@@ -144,6 +145,8 @@ class Runtime:
         self.imports = ImportService(self.db, self.jobs)
         self.folders = FolderService(s, self.store, self.bus, self.library)
         self.folder_intake = FolderIntakeService(self.store, self.pipeline, self.catalogue)
+        self.watcher = FolderWatcher(self.folders, s)
+        self.folders.listeners.append(self.watcher.refresh)
         self.mastering = MasteringService(self.library, self.jobs)
         self.playback = PlaybackService(self.db, self.bus)
         self.artwork = ArtworkService(
@@ -219,6 +222,13 @@ class Runtime:
         self._consumers.start()
         log.info("workers started: %s", ", ".join(f"{n} on {queue}" for queue, n in lanes.items()))
 
+    def start_watching(self) -> None:
+        """Watch the library folders that have watch on (the app and serve do; workers,
+        which may be many, do not). Does nothing when ``watch_folders`` is off."""
+        self.open()
+        if self.settings.watch_folders:
+            self.watcher.start()
+
     def lanes(self, queues: list[str] | None = None, workers: int | None = None) -> dict[str, int]:
         """Queue -> threads this process consumes with: the configured queues, and the
         import lanes beside them (downloads, and copies of this host's paths)."""
@@ -251,6 +261,7 @@ class Runtime:
             self.reaper.stop()
             self.reaper = None
         if self._opened:
+            self.watcher.stop()
             self.monitor.stop()
             self.transport.close()
             self.db.dispose()

@@ -177,6 +177,23 @@ class Settings(BaseSettings):
     url_max_redirects: int = Field(default=5, ge=0, le=20)
     allow_private_urls: bool = False
 
+    # Library folders (referenced in place) and their watchers.
+    watch_folders: bool = Field(
+        default=True, description="The app and serve watch folders that have watch on"
+    )
+    folder_settle_seconds: float = Field(
+        default=10.0,
+        ge=0.5,
+        le=3600,
+        description="A changed file is read once its size and time stayed put this long",
+    )
+    folder_poll_interval: float = Field(
+        default=2.0,
+        ge=0.2,
+        le=600,
+        description="Seconds between passes of the polling watcher (NFS/SMB folders)",
+    )
+
     log_level: str | None = Field(
         default=None,
         description="DEBUG, INFO, WARNING...; default INFO for serve, WARNING otherwise",

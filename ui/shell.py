@@ -68,6 +68,7 @@ class Shell(QObject):
             self.tasks.run(self._start_server, self._server_up, self._server_failed)
 
     def _workers_up(self, _result: object) -> None:
+        self.runtime.start_watching()  # starts a thread; scans happen there
         self.workers_error = None
         self.workersStarted.emit()
 

@@ -102,6 +102,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     server: ServerHost | None = None
     try:
         runtime.start_workers()
+        runtime.start_watching()
         if not getattr(args, "no_server", False):
             server = ServerHost(runtime, headless=True).start()
         print(_banner(runtime, server), flush=True)

@@ -143,20 +143,30 @@ def apply_scan(
     seen: dict[str, Seen],
     known: dict[str, Known],
     only: str | None = None,
+    hold: set[str] | frozenset[str] = frozenset(),
 ) -> ScanResult:
     """Record what the walk saw against what was known, in the caller's transaction.
 
     ``only``: a sub-path (POSIX, relative) the walk covered; known files outside it
-    are left alone (a watcher rescans just the directory that changed).
+    are left alone (a watcher rescans just the directory that changed). ``hold``:
+    paths still being written (the watcher's settling files), as if not walked.
     """
     now = utcnow()
+    if hold:
+        seen = {rel: s for rel, s in seen.items() if rel not in hold}
     out = ScanResult(files=len(seen))
 
     def covered(rel: str) -> bool:
+        if rel in hold:
+            return False
         return only is None or rel == only or rel.startswith(only.rstrip("/") + "/")
 
     vanished = {rel: k for rel, k in known.items() if rel not in seen and covered(rel)}
-    by_identity = {k.key: rel for rel, k in vanished.items() if k.media_file_id and k.sha256}
+    # A rename: a new path with the identity of a path gone now, or gone earlier (a
+    # watcher scans the two directories of a move one after the other).
+    candidates = dict(vanished)
+    candidates.update({rel: k for rel, k in known.items() if k.missing and rel not in seen})
+    by_identity = {k.key: rel for rel, k in candidates.items() if k.media_file_id and k.sha256}
     new_files: list[dict[str, Any]] = []
     new_media: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
@@ -193,7 +203,8 @@ def apply_scan(
             continue
         source = by_identity.pop(s.key, None) if s.inode else None
         if source is not None:
-            old = vanished.pop(source)
+            old = candidates[source]
+            vanished.pop(source, None)
             assert old.media_file_id is not None
             session.execute(
                 update(FolderFile)

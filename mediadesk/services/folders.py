@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import case, func, select
@@ -49,6 +50,8 @@ class FolderService:
         self.library = library
         # Folders this process is watching (set by the watcher): part of their state.
         self.watching: set[str] = set()
+        # Called after a folder is added, removed or its watch changed (the watcher).
+        self.listeners: list[Callable[[], None]] = []
 
     # The list ---------------------------------------------------------------------
 
@@ -83,6 +86,7 @@ class FolderService:
             s.add(folder)
             s.flush()
             folder_id = folder.id
+        self._changed()
         return self.get(folder_id)
 
     def list_folders(self) -> list[FolderView]:
@@ -106,6 +110,7 @@ class FolderService:
             if mode is not None:
                 folder.watch_mode = mode
             folder_id = folder.id
+        self._changed()
         return self.get(folder_id)
 
     def remove(self, folder_id_or_path: str) -> int:
@@ -136,6 +141,7 @@ class FolderService:
             row = s.get(LibraryFolder, folder_id)
             if row is not None:
                 s.delete(row)
+        self._changed()
         return removed
 
     def skipped(
@@ -170,7 +176,9 @@ class FolderService:
                 ids, subs = [folder.id], [sub]
         return [self.scan_one(i, sub) for i, sub in zip(ids, subs, strict=True)]
 
-    def scan_one(self, folder_id: str, sub: str | None = None) -> ScanReport:
+    def scan_one(
+        self, folder_id: str, sub: str | None = None, hold: set[str] | None = None
+    ) -> ScanReport:
         started = time.perf_counter()
         with self.db.read() as s:
             folder = s.get(LibraryFolder, folder_id)
@@ -189,7 +197,7 @@ class FolderService:
         with self.store.unit_of_work() as uow:
             s = uow.session
             known = load_known(s, folder_id)
-            result = apply_scan(s, folder_id, root, kind, seen, known, only=sub)
+            result = apply_scan(s, folder_id, root, kind, seen, known, sub, hold or set())
             job_ids = []
             for batch in batches(result.to_read):
                 spec = JobSpec(
@@ -256,6 +264,10 @@ class FolderService:
         return host_queue()
 
     # Helpers ----------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        for listener in self.listeners:
+            listener()
 
     def _announce(self, media_ids: list[str], new: int) -> None:
         if len(media_ids) + new == 0:
