@@ -34,7 +34,7 @@ from mediadesk.library.models import MediaFile
 MIMES = {"video": "video/*", "audio": "audio/*", "image": "image/*"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Seen:
     """A file found by the walk: its identity, or why it is skipped by its name."""
 
@@ -48,7 +48,7 @@ class Seen:
         return (self.inode, self.size, self.mtime_ns)
 
 
-@dataclass
+@dataclass(slots=True)
 class Known:
     id: str
     size: int
@@ -79,12 +79,17 @@ class ScanResult:
 
 
 def walk(root: Path, kind: FolderKind) -> Iterator[tuple[str, Seen]]:
-    """Every file under ``root`` as (POSIX path relative to it, what was seen)."""
-    stack = [(root, "")]
+    """Every file under ``root`` as (POSIX path relative to it, what was seen).
+
+    Plain strings, not ``Path`` objects: a 10,000-film collection is as many folders,
+    and building a ``Path`` per folder cost a tenth of a rescan.
+    """
+    stack = [(str(root), "")]
     while stack:
         directory, prefix = stack.pop()
         try:
-            entries = list(os.scandir(directory))
+            with os.scandir(directory) as it:
+                entries = list(it)
         except (PermissionError, FileNotFoundError, NotADirectoryError):
             continue
         for entry in entries:
@@ -93,7 +98,7 @@ def walk(root: Path, kind: FolderKind) -> Iterator[tuple[str, Seen]]:
                 yield rel, Seen(skip=SkipReason.LINK)
             elif entry.is_dir(follow_symlinks=False):
                 if not skip_dir(entry.name):
-                    stack.append((Path(entry.path), rel + "/"))
+                    stack.append((entry.path, rel + "/"))
             elif entry.is_file(follow_symlinks=False):
                 reason = skip_by_name(rel, kind)
                 if reason is not None:
@@ -107,32 +112,23 @@ def walk(root: Path, kind: FolderKind) -> Iterator[tuple[str, Seen]]:
 
 
 def load_known(session: Session, folder_id: str) -> dict[str, Known]:
-    rows = session.execute(
+    """The folder's known files, in one query read as plain tuples (no ORM objects, no
+    datetime conversion: a rescan of 10,000 files must not spend a second here)."""
+    t = FolderFile.__table__.c
+    rows = session.connection().execute(
         select(
-            FolderFile.rel_path,
-            FolderFile.id,
-            FolderFile.size,
-            FolderFile.mtime_ns,
-            FolderFile.inode,
-            FolderFile.media_file_id,
-            FolderFile.skip_reason,
-            FolderFile.sha256,
-            FolderFile.missing_since,
-        ).where(FolderFile.folder_id == folder_id)
-    ).all()
-    return {
-        r.rel_path: Known(
-            r.id,
-            r.size,
-            r.mtime_ns,
-            r.inode,
-            r.media_file_id,
-            r.skip_reason,
-            r.sha256,
-            r.missing_since is not None,
-        )
-        for r in rows
-    }
+            t.rel_path,
+            t.id,
+            t.size,
+            t.mtime_ns,
+            t.inode,
+            t.media_file_id,
+            t.skip_reason,
+            t.sha256,
+            t.missing_since.is_not(None),
+        ).where(t.folder_id == folder_id)
+    )
+    return {r[0]: Known(*r[1:]) for r in rows.all()}
 
 
 def apply_scan(
@@ -144,12 +140,15 @@ def apply_scan(
     known: dict[str, Known],
     only: str | None = None,
     hold: set[str] | frozenset[str] = frozenset(),
+    requeue_unread: bool = True,
 ) -> ScanResult:
     """Record what the walk saw against what was known, in the caller's transaction.
 
     ``only``: a sub-path (POSIX, relative) the walk covered; known files outside it
     are left alone (a watcher rescans just the directory that changed). ``hold``:
     paths still being written (the watcher's settling files), as if not walked.
+    ``requeue_unread``: queue again known files never read (their job was lost); off
+    while reading jobs are still outstanding, which will read them.
     """
     now = utcnow()
     if hold:
@@ -190,8 +189,8 @@ def apply_scan(
                     {"id": k.id, "size": s.size, "mtime_ns": s.mtime_ns, "inode": s.inode}
                 )
                 out.to_read.append((k.id, s.size))
-            elif k.sha256 is None:
-                out.to_read.append((k.id, s.size))  # never read (a crash, an old scan)
+            elif k.sha256 is None and requeue_unread:
+                out.to_read.append((k.id, s.size))  # never read (its job was purged)
             continue
         if k is not None:
             # Skipped before (a sample, unreadable, a duplicate): read again if it changed.

@@ -197,7 +197,17 @@ class FolderService:
         with self.store.unit_of_work() as uow:
             s = uow.session
             known = load_known(s, folder_id)
-            result = apply_scan(s, folder_id, root, kind, seen, known, sub, hold or set())
+            outstanding = s.scalar(
+                select(Job.id)
+                .where(
+                    Job.type == HASH_FILES,
+                    Job.status.in_((JobStatus.PENDING, JobStatus.PROCESSING)),
+                )
+                .limit(1)
+            )
+            result = apply_scan(
+                s, folder_id, root, kind, seen, known, sub, hold or set(), outstanding is None
+            )
             job_ids = []
             for batch in batches(result.to_read):
                 spec = JobSpec(
