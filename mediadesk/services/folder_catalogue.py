@@ -22,8 +22,8 @@ the same name and size is not imported again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 
 from sqlalchemy import select
@@ -121,11 +121,20 @@ def video_stems(names: list[str]) -> list[str]:
     return out
 
 
-def identify(path: Path) -> Identity:
-    """Read the folder around ``path`` (a video) and decide its place and metadata."""
+def identify(
+    path: Path, tags: Mapping[str, str] | None = None, hint: GuessKind | None = None
+) -> Identity:
+    """Read the folder around ``path`` (a video) and decide its place and metadata.
+
+    ``tags``: the container's tags (they help the name's guess); ``hint``: what the
+    library folder holds (``MOVIE`` for a movies folder: a name that says nothing is
+    still a film; ``EPISODE`` for a series folder: never a film).
+    """
     path = Path(path)
     names = folder_names(path.parent)
-    guess = guess_from_name(path)
+    guess = guess_from_name(path, tags)
+    if guess.kind == GuessKind.UNKNOWN and hint == GuessKind.MOVIE and guess.title:
+        guess = replace(guess, kind=GuessKind.MOVIE)
     problems: list[str] = []
     show_dir = show_folder(path)
     show_names = folder_names(show_dir) if show_dir != path.parent else names
@@ -137,6 +146,8 @@ def identify(path: Path) -> Identity:
     )
     if guess.kind == GuessKind.EPISODE or looks_like_show:
         return _episode(path, guess, episode_docs, show_dir, show_names, problems)
+    if hint == GuessKind.EPISODE:
+        return Identity(None, problems=tuple(problems))  # a film in a series folder: loose
     movie_folder = is_movie_folder(path.parent.name, video_stems(names))
     side = video_sidecars(path, names, movie_folder)
     docs = [d for d in _read_nfo(side.nfo, problems) if d.kind == NfoKind.MOVIE]
