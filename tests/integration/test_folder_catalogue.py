@@ -14,11 +14,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from mediadesk.domain.catalogue import ConflictChoice
 from mediadesk.domain.nfo import parse_nfo, written_by_us
 from mediadesk.library.models import Artwork, MediaFile, Movie
-from mediadesk.services.catalogue import MovieTarget
+from mediadesk.services.catalogue import EpisodeTarget, MovieTarget
 from mediadesk.services.catalogue_edit import EpisodeEdit, MovieEdit, SeriesEdit
 from mediadesk.services.catalogue_metadata import set_external_ids
+from mediadesk.services.folder_catalogue import identify
+from mediadesk.services.naming import GuessKind
 from mediadesk.services.nfo_export import NfoExportService
 from tests.integration.test_cli import run
 from tests.kodi_tree import build_tree
@@ -232,3 +235,22 @@ def test_cli_edits_ids_and_they_stay_edited(runtime, home: Path) -> None:  # typ
         movie = s.get(Movie, movie_id)
         assert set_external_ids(s, movie, {"imdb": "tt9"}, by_user=False) == []
     assert runtime.catalogue.get_movie(movie_id).external_ids == {"imdb": "tt0113277"}
+
+
+def test_the_folder_kind_hints_what_a_vague_name_is(tmp_path: Path) -> None:
+    film = tmp_path / "Movies" / "holiday.mkv"
+    film.parent.mkdir()
+    film.write_bytes(b"x")
+    assert identify(film).target is None
+    hinted = identify(film, hint=GuessKind.MOVIE).target
+    assert isinstance(hinted, MovieTarget) and hinted.title == "holiday"
+    heat = tmp_path / "TV" / "Heat (1995).mkv"
+    heat.parent.mkdir()
+    heat.write_bytes(b"x")
+    assert isinstance(identify(heat).target, MovieTarget)
+    assert identify(heat, hint=GuessKind.EPISODE).target is None  # a film in a series folder
+    # Container tags help a name that says nothing.
+    tagged = identify(film, {"show": "Great Show", "season_number": "1", "episode_sort": "4"})
+    assert tagged.target == EpisodeTarget(
+        "Great Show", 1, 4, None, on_conflict=ConflictChoice.VERSION
+    )
