@@ -158,6 +158,7 @@ class Runtime:
         self.folder_intake = FolderIntakeService(
             self.store, self.pipeline, self.catalogue, self.folder_catalogue
         )
+        self.folders.on_nfos = self.folder_catalogue.refresh
         self.nfo_export = NfoExportService(self.db)
         self._opened = True
         return self

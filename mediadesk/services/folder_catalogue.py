@@ -22,7 +22,7 @@ the same name and size is not imported again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 
@@ -30,7 +30,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediadesk.domain.catalogue import ConflictChoice
+from mediadesk.domain.enums import MediaKind
 from mediadesk.domain.kodi import (
+    TVSHOW_NFO,
     is_movie_folder,
     season_of_folder,
     show_folder,
@@ -275,6 +277,46 @@ class FolderCatalogue:
         for problem in identity.problems:
             log.warning("%s: %s", path, problem)
         return CatalogueOutcome(attached, identity, linked)
+
+    def refresh(self, nfos: Iterable[Path]) -> int:
+        """NFOs that appeared or changed: their videos' entries take the new values
+        (never over a person's edits, never moving a file). The number of videos seen."""
+        videos: dict[str, Path] = {}
+        for nfo in nfos:
+            folder = Path(nfo).parent
+            everything_below = Path(nfo).name.lower() == TVSHOW_NFO
+            for media_id, path in self._videos_in(folder, everything_below):
+                videos[media_id] = path
+        for media_id, path in videos.items():
+            identity = identify(path)
+            with self.db.write() as s:
+                media = s.get(MediaFile, media_id)
+                if media is None or s.get(CatalogueFile, media_id) is None:
+                    continue  # not placed (loose, or not read yet): nothing to refresh
+                attached = apply_identity(s, media, identity)
+            self.link_pictures(attached, identity)
+        if videos:
+            self.bus.publish(CatalogueChanged())
+        return len(videos)
+
+    def _videos_in(self, folder: Path, below: bool) -> list[tuple[str, Path]]:
+        prefix = str(folder).rstrip("/") + "/"
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        with self.db.read() as s:
+            rows = s.execute(
+                select(MediaFile.id, MediaFile.original_path).where(
+                    MediaFile.original_path.like(escaped + "%", escape="\\"),
+                    MediaFile.kind == MediaKind.VIDEO,
+                    MediaFile.deleted_at.is_(None),
+                    MediaFile.missing_since.is_(None),
+                )
+            ).all()
+        out = []
+        for media_id, original in rows:
+            path = Path(original or "")
+            if below or path.parent == folder:
+                out.append((media_id, path))
+        return out
 
     def link_pictures(self, attached: Attached, identity: Identity) -> list[str]:
         subjects = self._subjects(attached)

@@ -127,6 +127,27 @@ def test_one_scan_builds_the_catalogue_and_copies_nothing(
     assert all(p.suffix in (".webp", ".jpg", ".json", ".vtt", ".png") for p in storage_files(rt))
     assert {m.original_path for m in rt.library.list_media().items} == {str(v) for v in videos}
 
+    # A person edits; then the NFOs change on disk (another tool rescraped) and a new
+    # one appears: a rescan takes the NFOs' new values, never over the edit.
+    rt.catalogue.edit_movie(arrival.id, MovieEdit(title="Arrival (mine)"))
+    nfo = root / "Movies/Arrival (2016)/movie.nfo"
+    nfo.write_text(nfo.read_text().replace("A linguist", "Louise"))
+    twice = root / "TV/Great Show/Season 02/Great Show - S02E01E02 - Twice.nfo"
+    twice.write_text("<episodedetails><title>Twice Told</title></episodedetails>")
+    (report,) = rt.folders.scan(folder_id)
+    assert (report.new, report.changed, report.queued) == (0, 0, 0)
+    again = rt.catalogue.get_movie(arrival.id)
+    assert (again.title, again.overview) == ("Arrival (mine)", "Louise talks to aliens.")
+    (show,) = rt.catalogue.series()
+    assert [e.title for z in show.seasons for e in z.episodes if z.number == 2] == [
+        "Twice Told",
+        "Hostile",
+    ]
+    # Nothing changed: nothing is read again.
+    before = rt.catalogue.get_movie(arrival.id)
+    rt.folders.scan(folder_id)
+    assert rt.catalogue.get_movie(arrival.id) == before
+
 
 def test_export_nfo_then_a_fresh_library_reads_the_same_titles(
     runtime_factory, tmp_path: Path, ffmpeg: None
