@@ -4,7 +4,7 @@
 media of the library (``FolderIntakeService.settle``), after its bytes were hashed and
 probed. It reads what the folder says about a video (``folder_catalogue.identify``:
 the Kodi/Jellyfin NFOs and sidecar pictures, then the name's guess) under the library
-folder's kind; ``folder_catalogue.apply_identity`` then attaches the file and applies
+folder's kind; ``folder_place.apply_identity`` then attaches the file and applies
 the NFO metadata in the same transaction, and the sidecar pictures are linked once it
 has committed (``FolderCatalogue.link_pictures``).
 """
@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from mediadesk.domain.enums import MediaKind
 from mediadesk.domain.folders import FolderKind
 from mediadesk.domain.mediainfo import MediaInfo
-from mediadesk.services.folder_catalogue import Identity
 from mediadesk.services.folder_catalogue import identify as identify_video
+from mediadesk.services.folder_place import Identity
 from mediadesk.services.naming import GuessKind
 
 _HINTS = {FolderKind.MOVIES: GuessKind.MOVIE, FolderKind.SERIES: GuessKind.EPISODE}

@@ -27,8 +27,9 @@ from mediadesk.library.folder_models import FolderFile, LibraryFolder
 from mediadesk.library.models import MediaDeletion, MediaFile
 from mediadesk.services.catalogue import CatalogueService
 from mediadesk.services.catalogue_attach import Attached
-from mediadesk.services.folder_catalogue import FolderCatalogue, Identity, apply_identity
+from mediadesk.services.folder_catalogue import FolderCatalogue
 from mediadesk.services.folder_identify import NewFile, identify
+from mediadesk.services.folder_place import Identity, apply_identity
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import pytest
 from mediadesk.domain.folders import FolderKind, SkipReason
 from mediadesk.domain.nfo import parse_nfo, written_by_us
 from mediadesk.runtime import Runtime
-from mediadesk.services.catalogue_edit import EpisodeEdit, MovieEdit
+from mediadesk.services.catalogue_edit import EpisodeEdit, MovieEdit, SeriesEdit
 from mediadesk.settings import load_settings
 from tests.conftest import FAST
 from tests.integration.test_cli import run
@@ -143,6 +143,27 @@ def test_one_scan_builds_the_catalogue_and_copies_nothing(
         "Twice Told",
         "Hostile",
     ]
+    # New files join the entries a person renamed: by the NFO's ids (Arrival, the
+    # show), by the other files of their folder (Up has no NFO).
+    up = next(m for m in rt.catalogue.movies() if m.title == "Up")
+    rt.catalogue.edit_movie(up.id, MovieEdit(title="Up (mine)"))
+    rt.catalogue.edit_series(show.id, SeriesEdit(title="Great Show (UK)"))
+    put = clip_maker(tmp_path / "clips")
+    put(root / "Movies/Arrival (2016)/Arrival (2016) - 720p.mkv", 20)
+    put(root / "Movies/Up (2009)/Up (2009) - 4K.mkv", 21)
+    put(root / "TV/Great Show/Season 02/Great Show - S02E05 - Late.mkv", 22)
+    (report,) = rt.folders.scan(folder_id)
+    assert report.new == 3
+    wait_until(lambda: rt.folders.get(folder_id).waiting == 0, "the new files read")
+    listing = rt.catalogue.listing()
+    assert [(m.title, sorted(str(v.version) for v in m.versions)) for m in listing.movies] == [
+        ("Arrival (mine)", ["1080p", "4K", "720p"]),
+        ("Up (mine)", ["4K", "None"]),
+    ]
+    assert [(s.title, len([e for z in s.seasons for e in z.episodes])) for s in listing.series] == [
+        ("Great Show (UK)", 6)
+    ]
+
     # Nothing changed: nothing is read again.
     before = rt.catalogue.get_movie(arrival.id)
     rt.folders.scan(folder_id)
