@@ -52,6 +52,8 @@ class FolderService:
         self.watching: set[str] = set()
         # Called after a folder is added, removed or its watch changed (the watcher).
         self.listeners: list[Callable[[], None]] = []
+        # Told of NFO files that appeared or changed in a scan (the catalogue step).
+        self.on_nfos: Callable[[list[Path]], object] | None = None
 
     # The list ---------------------------------------------------------------------
 
@@ -222,6 +224,8 @@ class FolderService:
                 row.last_scan_seconds = round(seconds, 3)
                 row.last_scan_error = None
         self._announce(result.touched_media, result.new)
+        if result.nfos and self.on_nfos is not None:
+            self.on_nfos([root / rel for rel in result.nfos])
         log.info(
             "scanned %s: %d files, %d new, %d changed, %d moved, %d missing in %.2f s",
             root,
