@@ -29,6 +29,7 @@ from pathlib import Path, PurePath
 
 from sqlalchemy import select
 
+from mediadesk.base_types import utcnow
 from mediadesk.domain.catalogue import ConflictChoice
 from mediadesk.domain.enums import MediaKind
 from mediadesk.domain.kodi import (
@@ -234,6 +235,8 @@ class FolderCatalogue:
         """NFOs or sidecar pictures that appeared or changed: their videos' entries take
         the new values and pictures (never over a person's edits, never moving a file).
         The number of videos looked at."""
+        nfos = [Path(p) for p in nfos]
+        self._pictures_gone([p for p in nfos if not is_nfo(p.name) and not p.exists()])
         videos: dict[str, Path] = {}
         for nfo in nfos:
             folder = Path(nfo).parent
@@ -253,6 +256,30 @@ class FolderCatalogue:
         if videos:
             self.bus.publish(CatalogueChanged())
         return len(videos)
+
+    def _pictures_gone(self, paths: list[Path]) -> None:
+        """Sidecar pictures deleted from disk: their media is missing (its WebP sizes are
+        kept, as for any missing file) and no longer an entry's sidecar picture, so the
+        entry shows what is left (another sidecar, a frame)."""
+        if not paths:
+            return
+        with self.db.write() as s:
+            ids = list(
+                s.scalars(
+                    select(MediaFile.id).where(
+                        MediaFile.original_path.in_([str(p) for p in paths]),
+                        MediaFile.kind == MediaKind.IMAGE,
+                        MediaFile.deleted_at.is_(None),
+                    )
+                )
+            )
+            for media in s.scalars(select(MediaFile).where(MediaFile.id.in_(ids))):
+                media.missing_since = media.missing_since or utcnow()
+            for art in s.scalars(
+                select(Artwork).where(Artwork.image_media_id.in_(ids), Artwork.source == "sidecar")
+            ):
+                s.delete(art)
+        self.bus.publish(CatalogueChanged())
 
     def _videos_in(self, folder: Path, below: bool) -> list[tuple[str, Path]]:
         prefix = str(folder).rstrip("/") + "/"

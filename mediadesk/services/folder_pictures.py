@@ -47,11 +47,19 @@ class ReferencedPictures:
         with self.store.db.read() as s:
             return s.scalar(select(MediaFile.size_bytes).where(MediaFile.id == media_id))
 
+    def _back(self, media_id: str) -> None:
+        """A picture that was missing is there again."""
+        with self.store.db.write() as s:
+            media = s.get(MediaFile, media_id)
+            if media is not None and media.missing_since is not None:
+                media.missing_since = None
+
     def reference(self, path: Path) -> str:
         """The media file id of the picture at ``path``, made media if it is not yet."""
         path = Path(path)
         known = self._live(original_path=str(path))
         if known is not None and self._size(known) == path.stat().st_size:
+            self._back(known)
             return known
         container = sniff(path)
         if not container.mime.startswith("image/"):
@@ -69,6 +77,7 @@ class ReferencedPictures:
                 media = uow.session.get(MediaFile, known)
                 if media is not None:
                     media.sha256, media.size_bytes, media.mime = sha256, size, container.mime
+                    media.missing_since = None
                     media.apply_probe(info)
                     uow.session.flush()
                     self.planner.plan(uow, media)

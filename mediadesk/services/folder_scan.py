@@ -301,6 +301,9 @@ def _record_vanished(
         _set_missing(session, ids, now)
         out.missing = len(gone_media)
         out.touched_media.extend(ids)
+    # A sidecar that went away (an NFO, a picture: stat'ed, so with an inode) is news for
+    # the catalogue too.
+    out.nfos.extend(rel for rel, k in vanished.items() if k.skip_reason and k.inode)
     # Files never read, or skipped, leave no trace: there is nothing to keep of them.
     forget = [k for k in vanished.values() if not (k.media_file_id and k.sha256)]
     if forget:

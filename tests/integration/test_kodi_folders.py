@@ -180,6 +180,23 @@ def test_one_scan_builds_the_catalogue_and_copies_nothing(
     named = rt.library.get_media(season2.poster.media_file_id).original_filename
     assert named == "season02-poster.jpg"  # the show folder's name wins over folder.jpg
 
+    # A picture deleted from disk is missing and no longer the poster; back, it is again.
+    gone = root / "Movies/Arrival (2016)/poster.jpg"
+    kept = gone.read_bytes()
+    arrival_poster = rt.catalogue.get_movie(arrival.id).poster
+    assert arrival_poster is not None and arrival_poster.source == "sidecar"
+    gone.unlink()
+    rt.folders.scan(folder_id)
+    assert rt.library.get_media(arrival_poster.media_file_id).missing
+    fallback = rt.catalogue.get_movie(arrival.id).poster
+    assert fallback is None or fallback.source == "frame"
+    gone.write_bytes(kept)
+    rt.folders.scan(folder_id)
+    back = rt.catalogue.get_movie(arrival.id).poster
+    assert back is not None and back.media_file_id == arrival_poster.media_file_id
+    assert back.source == "sidecar"
+    assert not rt.library.get_media(back.media_file_id).missing
+
     # Nothing changed: nothing is read again.
     before = rt.catalogue.get_movie(arrival.id)
     rt.folders.scan(folder_id)
