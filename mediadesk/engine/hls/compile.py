@@ -18,6 +18,7 @@ from mediadesk.engine.encoders import VideoEncoder
 from mediadesk.engine.graph import compile_graph, source
 from mediadesk.engine.hls.plan import AudioPlan, LadderPlan
 from mediadesk.engine.hls.presets import SegmentFormat
+from mediadesk.engine.hls.timing import aligned_audio
 from mediadesk.engine.sniff import Container
 
 PLAYLIST = "index.m3u8"
@@ -67,7 +68,11 @@ def _video_branches(src: Any, plan: LadderPlan, encoder: VideoEncoder) -> list[A
     480p reads 44% of the pixels 1080p to 480p would. Rungs are at most 1.5x apart,
     where bicubic loses nothing visible.
     """
-    current = src[str(plan.video_stream_index)].filter("fps", fps=str(plan.frame_rate))
+    # start_time=0: the picture starts at 0 like the audio (see timing.py), even when the
+    # source's video starts a little later (0.023 s in a remuxed Matroska).
+    current = src[str(plan.video_stream_index)].filter(
+        "fps", fps=str(plan.frame_rate), start_time="0"
+    )
     branches = []
     for i, rung in enumerate(plan.rungs):
         current = current.filter("scale", w=str(rung.width), h=str(rung.height))
@@ -101,9 +106,9 @@ def ladder_argv(
         options[f"bufsize:v:{i}"] = f"{rung.bufsize_k}k"
         options[f"profile:v:{i}"] = rung.profile
     if plan.audio is not None:
-        # Padded with silence to the picture's length: an audio track that ends early
-        # would leave the audio rendition shorter than the source.
-        audio = src[str(plan.audio.stream_index)].filter("apad", whole_dur=_num(plan.duration))
+        audio = aligned_audio(
+            src[str(plan.audio.stream_index)], plan.audio.sample_rate, plan.duration
+        )
         streams.append(audio)
         entries.append(f"a:0,name:{plan.audio.name}")
         options.update(audio_options(plan.audio))
