@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from mediadesk.domain.mediainfo import MediaInfo, StreamInfo, parse_rate
+from mediadesk.domain.vocabulary import rung_label
 from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset, RungSpec, SegmentFormat
 from mediadesk.errors import ErrorCode, InvalidInput
 
@@ -133,7 +134,9 @@ def choose_rungs(rungs: list[RungSpec], width: int, height: int) -> list[RungPla
 
 def _rung(spec: RungSpec, width: int, height: int) -> RungPlan:
     return RungPlan(
-        name=spec.name,
+        # Named by what it holds, in the one vocabulary: a 640x272 scope picture from the
+        # "360p" box is 272p, the preview of a 640x360 source is 360p, not the box's name.
+        name=rung_label(width, height),
         width=width,
         height=height,
         video_bitrate_k=spec.video_bitrate_k,
