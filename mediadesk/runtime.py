@@ -31,11 +31,13 @@ from mediadesk.library.views import ImportResult
 from mediadesk.services.artwork import ArtworkService
 from mediadesk.services.catalogue import CatalogueService
 from mediadesk.services.deletions import DeletionFeed
+from mediadesk.services.folder_catalogue import FolderCatalogue
 from mediadesk.services.imports import ImportService
 from mediadesk.services.ingest import IngestService
 from mediadesk.services.jobs import JobService
 from mediadesk.services.library import LibraryService
 from mediadesk.services.mastering import MasteringService
+from mediadesk.services.nfo_export import NfoExportService
 from mediadesk.services.playback import PlaybackService
 from mediadesk.services.webhooks import WebhookDispatcher
 from mediadesk.settings import Settings
@@ -127,8 +129,17 @@ class Runtime:
         self.artwork = ArtworkService(
             self.db, self.bus, self.storage, self.ingest, s.ffmpeg_path, s.scratch_dir
         )
+        # Library folders: each video's place from its Kodi/Jellyfin sidecars, and the
+        # NFOs written back.
+        self.folder_catalogue = FolderCatalogue(
+            self.db, self.bus, self.artwork, import_image=self._import_image
+        )
+        self.nfo_export = NfoExportService(self.db)
         self._opened = True
         return self
+
+    def _import_image(self, path: Path) -> str:
+        return self.ingest.import_path(path).media.id
 
     def _intake(
         self, staged: StagedFile, filename: str, options: ImportInput, source_url: str | None

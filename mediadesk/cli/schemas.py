@@ -14,12 +14,19 @@ from typing import Any
 from pydantic import BaseModel, RootModel
 
 from mediadesk.jobs.views import DerivedReport, JobView, PurgeReport
-from mediadesk.library.views import ImportResult, LibraryListing, MediaFileView, Page
+from mediadesk.library.views import (
+    ImportResult,
+    LibraryListing,
+    MediaFileView,
+    NfoExportReport,
+    Page,
+)
 from mediadesk.services.imports import ImportView
 
 SHAPES: dict[str, type[BaseModel]] = {
     "import": ImportResult,
     "library-list": LibraryListing,
+    "library-export-nfo": NfoExportReport,
     "media-show": MediaFileView,
     "media-list": Page[MediaFileView],
     "jobs-list": Page[JobView],

@@ -158,6 +158,10 @@ class EpisodeView(View):
     air_date: date | None = None
     media_file_id: str | None = None  # the version that plays (the first)
     versions: list[VersionView] = []
+    # Ids at other databases ({"tvdb": "81189"}) and the fields a person edited, which
+    # a rescan of the library folder leaves alone.
+    external_ids: dict[str, str] = {}
+    edited_fields: list[str] = []
 
 
 class SeasonView(View):
@@ -166,6 +170,7 @@ class SeasonView(View):
     title: str | None
     poster: ArtworkView | None = None
     episodes: list[EpisodeView]
+    edited_fields: list[str] = []
 
 
 class SeriesView(View):
@@ -175,9 +180,14 @@ class SeriesView(View):
     year: int | None = None
     overview: str | None = None
     description: str | None = None  # the same as overview (the name before 0009)
+    original_title: str | None = None
+    genres: list[str] = []
     poster: ArtworkView | None = None
+    backdrop: ArtworkView | None = None
     created_at: datetime | None = None
     seasons: list[SeasonView]
+    external_ids: dict[str, str] = {}
+    edited_fields: list[str] = []
 
 
 class MovieView(View):
@@ -195,6 +205,8 @@ class MovieView(View):
     poster: ArtworkView | None = None
     backdrop: ArtworkView | None = None
     created_at: datetime | None = None
+    external_ids: dict[str, str] = {}
+    edited_fields: list[str] = []
 
 
 class CatalogueRef(View):
@@ -248,3 +260,24 @@ class Page(View, Generic[T]):
     total: int
     offset: int
     limit: int
+
+
+class NfoFileView(View):
+    """One NFO ``library export-nfo`` looked at, and what it did with it."""
+
+    path: str
+    entry_kind: str  # movie, series, episode
+    entry_id: str
+    label: str  # "Arrival (2016)", "Great Show S01E02"
+    # written, unchanged (already says the same), kept (the user's own NFO; --overwrite
+    # replaces it), failed (could not be written: ``reason`` says why)
+    outcome: str
+    reason: str | None = None
+
+
+class NfoExportReport(View):
+    written: int
+    unchanged: int
+    kept: int
+    failed: int
+    files: list[NfoFileView]
