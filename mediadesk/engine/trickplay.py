@@ -20,6 +20,7 @@ from pydantic import Field
 
 from mediadesk.domain.mediainfo import MediaInfo
 from mediadesk.engine.graph import compile_graph, source
+from mediadesk.engine.hls.images import ImageSheet
 from mediadesk.engine.hls.plan import display_size, even, expected_duration
 from mediadesk.engine.preset_base import PresetBase
 from mediadesk.engine.sniff import Container
@@ -182,5 +183,26 @@ def verify_sheets(out_dir: Path, tiles: list[Tile], plan: TrickplayPlan) -> list
         raise VerificationFailed(
             f"trickplay covers {tiles[-1].end:.1f}s of {plan.duration:.1f}s",
             code=ErrorCode.DURATION_MISMATCH,
+        )
+    return sheets
+
+
+def image_sheets(
+    out_dir: Path, tiles: list[Tile], plan: TrickplayPlan, preset: TrickplayPreset
+) -> list[ImageSheet]:
+    """The sheets as an image media playlist describes them (grid, count, bytes)."""
+    sheets = []
+    for name in sorted({t.sheet for t in tiles}):
+        count = sum(1 for t in tiles if t.sheet == name)
+        columns = min(preset.columns, count)
+        sheets.append(
+            ImageSheet(
+                uri=name,
+                columns=columns,
+                rows=math.ceil(count / columns),
+                tiles=count,
+                tile_s=plan.interval_s,
+                size_bytes=(out_dir / name).stat().st_size,
+            )
         )
     return sheets

@@ -13,6 +13,37 @@ from mediadesk.jobs.registry import JobType
 from mediadesk.jobs.spec import JobSpec, Outcome
 from mediadesk.library.models import MediaFile
 
+# Steps that read the ladder's own output (its segments, its master playlist), so they
+# start once ``hls`` has published, not beside it.
+AFTER_LADDER = ("preview", "trickplay")
+
+
+class ChainInput(MediaStepInput):
+    """A step that starts ``then`` once it has committed."""
+
+    then: list[str] = Field(default_factory=list)
+
+
+def step_spec(media_id: str, step: str, then: list[str]) -> JobSpec:
+    return JobSpec(
+        type=step,
+        input=ChainInput(media_file_id=media_id, then=then)
+        if then
+        else MediaStepInput(media_file_id=media_id),
+        media_file_id=media_id,
+        pipeline=True,
+    )
+
+
+def chained(media_id: str, steps: list[str]) -> list[JobSpec]:
+    """The probe's follow-ups: every step at once, except those after the ladder."""
+    later = [s for s in steps if s in AFTER_LADDER] if "hls" in steps else []
+    return [
+        step_spec(media_id, step, later if step == "hls" else [])
+        for step in steps
+        if step not in later
+    ]
+
 
 class ProbeInput(MediaStepInput):
     # Pipeline steps to start once the probe has committed (a chain).
@@ -35,15 +66,7 @@ class ProbeJob(JobType[ProbeInput]):
             if row is not None:
                 row.apply_probe(info)
 
-        follow_ups = [
-            JobSpec(
-                type=step,
-                input=MediaStepInput(media_file_id=media.id),
-                media_file_id=media.id,
-                pipeline=True,
-            )
-            for step in inp.then
-        ]
+        follow_ups = chained(media.id, inp.then)
         return Outcome(
             result={
                 "container": info.container,

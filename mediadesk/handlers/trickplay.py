@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from mediadesk.domain.enums import ArtifactKind
+from mediadesk.engine.hls.images import (
+    IMAGES_PLAYLIST,
+    image_playlist,
+    image_stream_line,
+    with_image_stream,
+)
+from mediadesk.engine.hls.master import MASTER
 from mediadesk.engine.trickplay import (
     INDEX_NAME,
+    Tile,
+    TrickplayPlan,
     TrickplayPreset,
     build_sheets,
     frames_argv,
+    image_sheets,
     plan_trickplay,
     verify_sheets,
 )
@@ -18,6 +31,34 @@ from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.registry import JobType
 from mediadesk.jobs.spec import Outcome, PublishSpec
 from mediadesk.storage import keys
+
+
+def image_rendition(
+    ctx: JobContext,
+    media_id: str,
+    out: Path,
+    tiles: list[Tile],
+    plan: TrickplayPlan,
+    preset: TrickplayPreset,
+) -> PublishSpec:
+    """``hls/{id}/thumbs/`` (an image media playlist over the same sheets) and, when the
+    ladder is there, its master with the ``#EXT-X-IMAGE-STREAM-INF`` entry."""
+    tree = ctx.scratch / "hls"
+    images = tree / keys.leaf(keys.hls_images_dir(media_id))
+    images.mkdir(parents=True, exist_ok=True)
+    sheets = image_sheets(out, tiles, plan, preset)
+    for sheet in sheets:
+        os.link(out / sheet.uri, images / sheet.uri)  # same bytes, no copy
+    (images / IMAGES_PLAYLIST).write_text(image_playlist(sheets, plan.width, plan.height))
+    master_key = f"{keys.hls_dir(media_id)}/{MASTER}"
+    entry: tuple[str, ...] = ()
+    if ctx.storage.exists(master_key):
+        with ctx.storage.open_read(master_key) as fh:
+            text = fh.read().decode("utf-8")
+        line = image_stream_line(sheets, plan.width, plan.height)
+        (tree / MASTER).write_text(with_image_stream(text, line), "utf-8")
+        entry = (MASTER,)
+    return PublishSpec(tree, keys.hls_dir(media_id), entry_last=entry)
 
 
 class TrickplayJob(JobType[PresetInput]):
@@ -54,7 +95,10 @@ class TrickplayJob(JobType[PresetInput]):
         }
         return Outcome(
             result=params,
-            publish=[PublishSpec(out, prefix, entry_last=(INDEX_NAME,))],
+            publish=[
+                PublishSpec(out, prefix, entry_last=(INDEX_NAME,)),
+                image_rendition(ctx, media.id, out, tiles, plan, preset),
+            ],
             artifacts=[
                 preset_artifact(
                     ArtifactKind.TRICKPLAY, f"{prefix}/{INDEX_NAME}", out, params, preset_id, preset

@@ -19,6 +19,7 @@ from tests.pipeline_support import (
     playlist_durations,
     stream_of,
 )
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -169,3 +170,37 @@ def test_bandwidth_is_at_least_the_rfc_peak(runtime_factory, media_dir: Path) ->
 def segment_sizes(playlist: Path) -> list[int]:
     names = [ln for ln in playlist.read_text().splitlines() if ln and not ln.startswith("#")]
     return [(playlist.parent / n).stat().st_size for n in names]
+
+
+def test_trickplay_is_advertised_in_the_master(runtime_factory, media_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    # Trickplay was only a WebVTT index nothing in the master pointed at.
+    clip = make_clip(media_dir, Clip(duration=12.0, fps=10))
+    rt = runtime_factory(pipeline_video=["probe", "hls", "trickplay"])
+    media = ready(rt, clip)
+    jobs = jobs_by_type(rt, media.id)
+    # The trickplay reads what the ladder published: it starts after the ladder ends.
+    assert jobs["trickplay"].parent_id == jobs["hls"].id
+    out = media_root(rt) / "hls" / media.id
+    master = (out / "master.m3u8").read_text()
+    (entry,) = [ln for ln in master.splitlines() if ln.startswith("#EXT-X-IMAGE-STREAM-INF:")]
+    assert 'CODECS="jpeg"' in entry and "RESOLUTION=320x180" in entry
+    assert 'URI="thumbs/images.m3u8"' in entry
+    images = (out / "thumbs" / "images.m3u8").read_text().splitlines()
+    assert "#EXT-X-IMAGES-ONLY" in images
+    assert "#EXT-X-TILES:RESOLUTION=320x180,LAYOUT=2x1,DURATION=10.000" in images
+    assert stream_of(out / "thumbs" / "sheet_000.jpg")["width"] == 640
+    # The WebVTT index stays where the players read it.
+    assert (media_root(rt) / "trickplay" / media.id / "thumbnails.vtt").is_file()
+
+    # The ladder made again keeps the entry (the image playlist is still there).
+    before = jobs["hls"].completed_at
+    rt.jobs.replay(jobs["hls"].id)
+    wait_until(
+        lambda: rt.jobs.get(jobs["hls"].id),
+        "the replayed ladder to finish",
+        until=lambda j: j.status in ("COMPLETED", "FAILED") and j.completed_at != before,
+        timeout=120,
+    )
+    assert rt.jobs.get(jobs["hls"].id).error_message is None
+    assert "#EXT-X-IMAGE-STREAM-INF:" in (out / "master.m3u8").read_text()
+    assert (out / "thumbs" / "images.m3u8").is_file()
