@@ -119,6 +119,7 @@ def _stream(raw: dict[str, Any]) -> StreamInfo:
         attached_pic=bool(disposition.get("attached_pic")),
         default=bool(disposition.get("default")),
         color_transfer=raw.get("color_transfer"),
+        field_order=raw.get("field_order"),
     )
 
 

@@ -49,6 +49,7 @@ class TrickplayPlan:
     width: int
     height: int
     duration: float
+    deinterlace: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def plan_trickplay(info: MediaInfo, preset: TrickplayPreset) -> TrickplayPlan:
         width=even(width * scale, width),
         height=even(height * scale, height),
         duration=duration,
+        deinterlace=info.deinterlace,
     )
 
 
@@ -87,8 +89,11 @@ def frames_argv(
     keyframes_only: bool = False,
 ) -> list[str]:
     rate = Fraction(1) / Fraction(plan.interval_s).limit_denominator(1000)
+    stream = source()[str(plan.video_stream_index)]
+    if plan.deinterlace:
+        stream = stream.filter("bwdif", mode="send_frame", parity=plan.deinterlace, deint="all")
     stream = (
-        source()[str(plan.video_stream_index)]
+        stream
         # round=up emits the frame at or just after each multiple of the interval (t=0,
         # 10, 20...); the default rounding takes frames mid-interval and emits nothing
         # at all for a clip shorter than one interval. start_time=0 anchors that grid at

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 from sqlalchemy.orm import Session
 
+from mediadesk.engine.interlace import check_interlace
 from mediadesk.engine.probe import probe_file
 from mediadesk.handlers.common import media_of, open_original
 from mediadesk.handlers.inputs import MediaStepInput
@@ -59,6 +60,9 @@ class ProbeJob(JobType[ProbeInput]):
         media = media_of(ctx)
         path, container = open_original(ctx)
         info = probe_file(path, ctx.ffmpeg.ffprobe, container)
+        info = check_interlace(ctx.ffmpeg.ffmpeg, path, container, info)
+        if info.deinterlace:
+            ctx.note(f"interlaced ({info.deinterlace}), confirmed by idet: deinterlacing")
         ctx.report(100.0, 0.0)
 
         def store_probe(session: Session) -> None:

@@ -70,9 +70,12 @@ def _video_branches(src: Any, plan: LadderPlan, encoder: VideoEncoder) -> list[A
     """
     # start_time=0: the picture starts at 0 like the audio (see timing.py), even when the
     # source's video starts a little later (0.023 s in a remuxed Matroska).
-    current = src[str(plan.video_stream_index)].filter(
-        "fps", fps=str(plan.frame_rate), start_time="0"
-    )
+    current = src[str(plan.video_stream_index)]
+    if plan.deinterlace:
+        # Fields are woven back into frames before any scaling mixes their lines;
+        # one frame per frame keeps the rate (25i gives 25p).
+        current = current.filter("bwdif", mode="send_frame", parity=plan.deinterlace, deint="all")
+    current = current.filter("fps", fps=str(plan.frame_rate), start_time="0")
     branches = []
     for i, rung in enumerate(plan.rungs):
         current = current.filter("scale", w=str(rung.width), h=str(rung.height))

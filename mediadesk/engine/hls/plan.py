@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal
 
 from mediadesk.domain.mediainfo import MediaInfo, StreamInfo, parse_rate
 from mediadesk.domain.vocabulary import rung_label
@@ -68,6 +69,7 @@ class LadderPlan:
     audio: AudioPlan | None
     duration: float  # what the renditions must last
     max_duration_s: float | None
+    deinterlace: Literal["tff", "bff"] | None = None  # bwdif parity, before scaling
 
     @property
     def keyframe_expr(self) -> str:
@@ -204,4 +206,5 @@ def plan_ladder(
         audio=plan_audio(info, audio_preset) if audio_preset else None,
         duration=expected_duration(info, preset.max_duration_s),
         max_duration_s=preset.max_duration_s,
+        deinterlace=info.deinterlace,
     )

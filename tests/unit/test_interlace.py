@@ -1,0 +1,58 @@
+"""Deciding to deinterlace: the stream's flag, confirmed by idet's counts (pure)."""
+
+from __future__ import annotations
+
+from mediadesk.domain.mediainfo import StreamInfo
+from mediadesk.engine.encoders import CPU_ENCODER
+from mediadesk.engine.hls.compile import ladder_argv
+from mediadesk.engine.hls.plan import plan_ladder
+from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset
+from mediadesk.engine.interlace import IdetCounts, decide, flagged_parity, parse_idet
+from mediadesk.engine.presets import load_typed
+from mediadesk.engine.sniff import MP4
+from tests.unit.golden_support import assert_golden, recorded_probe
+from tests.unit.test_pipeline_golden import OUT, SOURCE
+
+# Recorded from ffmpeg 5.1 (-vf idet) on a tinterlace'd, TFF-flagged H.264 clip.
+IDET_TAIL = (
+    "[Parsed_idet_0] Repeated Fields: Neither:    51 Top:     0 Bottom:     0\n"
+    "[Parsed_idet_0] Single frame detection: TFF:    50 BFF:     0 Progressive:     0"
+    " Undetermined:     0\n"
+    "[Parsed_idet_0] Multi frame detection: TFF:    50 BFF:     0 Progressive:     0"
+    " Undetermined:     1\n"
+)
+
+
+def test_display_parity_from_the_field_order() -> None:
+    orders = {"tt": "tff", "bt": "tff", "bb": "bff", "tb": "bff", "progressive": None, None: None}
+    for order, parity in orders.items():
+        assert flagged_parity(StreamInfo(index=0, type="video", field_order=order)) == parity
+
+
+def test_idet_summary_is_read() -> None:
+    assert parse_idet(IDET_TAIL) == IdetCounts(50, 0, 0, 1)
+    assert parse_idet("no summary") is None
+
+
+def test_only_a_flagged_stream_that_looks_interlaced_is_deinterlaced() -> None:
+    interlaced = IdetCounts(50, 0, 0, 1)
+    # Never touched: not flagged, whatever idet says (it calls test cards TFF).
+    assert decide(None, interlaced) is None
+    assert decide("tff", interlaced) == "tff"
+    # Flagged bottom first but the fields say top first: idet wins.
+    assert decide("bff", interlaced) == "tff"
+    # Progressive segmented frames flagged interlaced: left alone.
+    assert decide("tff", IdetCounts(3, 2, 140, 5)) is None
+    # Nothing measurable (all undetermined, or idet failed): the flag stands.
+    assert decide("bff", IdetCounts(0, 0, 0, 150)) == "bff"
+    assert decide("bff", None) == "bff"
+
+
+def test_bwdif_comes_before_any_scaling() -> None:
+    info = recorded_probe("1080p").model_copy(update={"deinterlace": "tff"})
+    preset = load_typed("hls/ladder_v1", LadderPreset)
+    audio = load_typed("hls/audio_v1", AudioHlsPreset)
+    argv = ladder_argv("ffmpeg", SOURCE, MP4, plan_ladder(preset, audio, info), OUT, CPU_ENCODER)
+    assert_golden("ladder_1080p_interlaced", argv)
+    graph = argv[argv.index("-filter_complex") + 1]
+    assert graph.startswith("[0:0]bwdif=deint=all:mode=send_frame:parity=tff[s0];[s0]fps=")
