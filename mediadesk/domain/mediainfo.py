@@ -68,6 +68,10 @@ class StreamInfo(BaseModel):
     default: bool = False
     color_transfer: str | None = None
     field_order: str | None = None  # ffprobe's: progressive, tt, bb, tb, bt
+    color_primaries: str | None = None
+    color_space: str | None = None  # the matrix: bt709, bt2020nc...
+    color_range: str | None = None  # tv (limited) or pc (full)
+    dv_profile: int | None = None  # Dolby Vision configuration record, when present
 
     @property
     def display_size(self) -> tuple[int, int] | None:

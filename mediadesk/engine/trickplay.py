@@ -22,6 +22,7 @@ from mediadesk.domain.mediainfo import MediaInfo
 from mediadesk.engine.graph import compile_graph, source
 from mediadesk.engine.hls.images import ImageSheet
 from mediadesk.engine.hls.plan import display_size, even, expected_duration
+from mediadesk.engine.hls.tonemap import hdr_transfer, tonemap_steps
 from mediadesk.engine.preset_base import PresetBase
 from mediadesk.engine.sniff import Container
 from mediadesk.engine.verify_image import image_size
@@ -50,6 +51,7 @@ class TrickplayPlan:
     height: int
     duration: float
     deinterlace: str | None = None
+    tonemap: tuple[tuple[str, dict[str, str]], ...] = ()  # HDR sources: to SDR first
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ def plan_trickplay(info: MediaInfo, preset: TrickplayPreset) -> TrickplayPlan:
         height=even(height * scale, height),
         duration=duration,
         deinterlace=info.deinterlace,
+        tonemap=tuple(tonemap_steps(video, transfer)) if (transfer := hdr_transfer(video)) else (),
     )
 
 
@@ -92,6 +95,8 @@ def frames_argv(
     stream = source()[str(plan.video_stream_index)]
     if plan.deinterlace:
         stream = stream.filter("bwdif", mode="send_frame", parity=plan.deinterlace, deint="all")
+    for name, options in plan.tonemap:
+        stream = stream.filter(name, **options)
     stream = (
         stream
         # round=up emits the frame at or just after each multiple of the interval (t=0,

@@ -44,7 +44,7 @@ class PosterJob(JobType[PosterInput]):
                 at,
                 out,
                 inp.thumbnail_width,
-                media.probe.deinterlace,
+                media.probe,
             )
         )
         if not (out / POSTER_NAME).exists() and at > 0:
@@ -59,7 +59,7 @@ class PosterJob(JobType[PosterInput]):
                     at,
                     out,
                     inp.thumbnail_width,
-                    media.probe.deinterlace,
+                    media.probe,
                 )
             )
         require_files(out / POSTER_NAME, out / THUMBNAIL_NAME)

@@ -19,6 +19,7 @@ from mediadesk.engine.graph import compile_graph, source
 from mediadesk.engine.hls.plan import AudioPlan, LadderPlan
 from mediadesk.engine.hls.presets import SegmentFormat
 from mediadesk.engine.hls.timing import aligned_audio
+from mediadesk.engine.hls.tonemap import SDR_TAGS
 from mediadesk.engine.sniff import Container
 
 PLAYLIST = "index.m3u8"
@@ -76,6 +77,8 @@ def _video_branches(src: Any, plan: LadderPlan, encoder: VideoEncoder) -> list[A
         # one frame per frame keeps the rate (25i gives 25p).
         current = current.filter("bwdif", mode="send_frame", parity=plan.deinterlace, deint="all")
     current = current.filter("fps", fps=str(plan.frame_rate), start_time="0")
+    for name, filter_options in plan.tonemap:  # HDR: to SDR BT.709 before any scaling
+        current = current.filter(name, **filter_options)
     branches = []
     for i, rung in enumerate(plan.rungs):
         current = current.filter("scale", w=str(rung.width), h=str(rung.height))
@@ -103,6 +106,8 @@ def ladder_argv(
     streams = _video_branches(src, plan, encoder)
     entries = [f"v:{i},name:{rung.name}" for i, rung in enumerate(plan.rungs)]
     options = encoder.options(plan.x264_preset, plan.gop_frames, plan.keyframe_expr)
+    if plan.tonemap:
+        options.update(SDR_TAGS)  # what the pictures now are, so players do not guess
     for i, rung in enumerate(plan.rungs):
         options[f"b:v:{i}"] = f"{rung.video_bitrate_k}k"
         options[f"maxrate:v:{i}"] = f"{rung.maxrate_k}k"

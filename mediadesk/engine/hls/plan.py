@@ -16,6 +16,7 @@ from typing import Literal
 from mediadesk.domain.mediainfo import MediaInfo, StreamInfo, parse_rate
 from mediadesk.domain.vocabulary import rung_label
 from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset, RungSpec, SegmentFormat
+from mediadesk.engine.hls.tonemap import hdr_transfer, tonemap_steps
 from mediadesk.errors import ErrorCode, InvalidInput
 
 # Rates a probed average is snapped to when within 1% (VFR phone clips average 29.87).
@@ -70,6 +71,8 @@ class LadderPlan:
     duration: float  # what the renditions must last
     max_duration_s: float | None
     deinterlace: Literal["tff", "bff"] | None = None  # bwdif parity, before scaling
+    # HDR to SDR BT.709 filters (engine/hls/tonemap.py), empty for SDR sources.
+    tonemap: tuple[tuple[str, dict[str, str]], ...] = ()
 
     @property
     def keyframe_expr(self) -> str:
@@ -207,4 +210,10 @@ def plan_ladder(
         duration=expected_duration(info, preset.max_duration_s),
         max_duration_s=preset.max_duration_s,
         deinterlace=info.deinterlace,
+        tonemap=_tonemap(video),
     )
+
+
+def _tonemap(video: StreamInfo) -> tuple[tuple[str, dict[str, str]], ...]:
+    transfer = hdr_transfer(video)
+    return tuple(tonemap_steps(video, transfer)) if transfer else ()

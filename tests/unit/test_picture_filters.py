@@ -1,4 +1,4 @@
-"""Deciding to deinterlace: the stream's flag, confirmed by idet's counts (pure)."""
+"""Picture fixes before scaling: deinterlacing (flag + idet) and HDR tone-mapping (pure)."""
 
 from __future__ import annotations
 
@@ -56,3 +56,25 @@ def test_bwdif_comes_before_any_scaling() -> None:
     assert_golden("ladder_1080p_interlaced", argv)
     graph = argv[argv.index("-filter_complex") + 1]
     assert graph.startswith("[0:0]bwdif=deint=all:mode=send_frame:parity=tff[s0];[s0]fps=")
+
+
+def test_hdr_is_tone_mapped_before_scaling_and_tagged_bt709() -> None:
+    info = recorded_probe("1080p")
+    video = info.streams[0].model_copy(
+        update={
+            "color_transfer": "smpte2084",
+            "color_primaries": "bt2020",
+            "color_space": "bt2020nc",
+            "color_range": "tv",
+        }
+    )
+    hdr = info.model_copy(update={"streams": [video, *info.streams[1:]]})
+    preset = load_typed("hls/ladder_v1", LadderPreset)
+    audio = load_typed("hls/audio_v1", AudioHlsPreset)
+    argv = ladder_argv("ffmpeg", SOURCE, MP4, plan_ladder(preset, audio, hdr), OUT, CPU_ENCODER)
+    assert_golden("ladder_1080p_hdr10", argv)
+    graph = argv[argv.index("-filter_complex") + 1]
+    assert graph.index("tonemap=desat=0:tonemap=hable") < graph.index("]scale=")
+    assert "tin=smpte2084" in graph and "min=2020_ncl" in graph and "pin=2020" in graph
+    for option in ("-color_primaries", "-color_trc", "-colorspace"):
+        assert argv[argv.index(option) + 1] == "bt709"
