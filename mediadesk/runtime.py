@@ -17,6 +17,7 @@ from mediadesk.engine.binaries import FFmpegInfo, ffmpeg_info
 from mediadesk.errors import ConfigError, ErrorCode, MediaDeskError
 from mediadesk.events import EventBus
 from mediadesk.handlers import default_registry
+from mediadesk.handlers.folder_hash import FolderIntake, HashFilesJob, PendingFile, ReadFile
 from mediadesk.handlers.imports import ImportInput, import_job_types
 from mediadesk.handlers.pipeline import PipelinePlanner
 from mediadesk.jobs.monitor import JobMonitor
@@ -32,6 +33,8 @@ from mediadesk.services.artwork import ArtworkService
 from mediadesk.services.catalogue import CatalogueService
 from mediadesk.services.deletions import DeletionFeed
 from mediadesk.services.folder_catalogue import FolderCatalogue
+from mediadesk.services.folder_intake import FolderIntakeService
+from mediadesk.services.folders import FolderService
 from mediadesk.services.imports import ImportService
 from mediadesk.services.ingest import IngestService
 from mediadesk.services.jobs import JobService
@@ -80,6 +83,19 @@ class LibraryLock:
             self._fh = None
 
 
+class _LateFolderIntake:
+    """The folder intake for a job type built before ``open()`` made the service."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def pending(self, file_ids: list[str]) -> list[PendingFile]:
+        return self.runtime.folder_intake.pending(file_ids)
+
+    def settle(self, read: ReadFile) -> None:
+        self.runtime.folder_intake.settle(read)
+
+
 class Runtime:
     def __init__(self, settings: Settings, registry: JobRegistry | None = None) -> None:
         self.settings = settings
@@ -88,6 +104,8 @@ class Runtime:
         self.registry = registry or LazyRegistry(default_registry)
         # The import jobs hand their staged files to this runtime's ingest service.
         self.registry.register_later(lambda: import_job_types(self._intake))
+        # Reading library-folder files hands each result to this runtime's folder intake.
+        self.registry.register_later(lambda: [HashFilesJob(self._folder_intake())])
         self._opened = False
         self._consumers: EmbeddedConsumers | None = None
         self._lock: LibraryLock | None = None
@@ -124,6 +142,8 @@ class Runtime:
             catalogue=self.catalogue,
         )
         self.imports = ImportService(self.db, self.jobs)
+        self.folders = FolderService(s, self.store, self.bus, self.library)
+        self.folder_intake = FolderIntakeService(self.store, self.pipeline, self.catalogue)
         self.mastering = MasteringService(self.library, self.jobs)
         self.playback = PlaybackService(self.db, self.bus)
         self.artwork = ArtworkService(
@@ -145,6 +165,9 @@ class Runtime:
         self, staged: StagedFile, filename: str, options: ImportInput, source_url: str | None
     ) -> ImportResult:
         return self.ingest.intake(staged, filename, options, source_url)
+
+    def _folder_intake(self) -> FolderIntake:
+        return _LateFolderIntake(self)
 
     def webhook_dispatcher(self) -> WebhookDispatcher | None:
         """The job webhooks' delivery thread, when webhooks are configured (not started)."""

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, RootModel
 
 from mediadesk.jobs.views import DerivedReport, JobView, PurgeReport
+from mediadesk.library.folder_views import FolderView, ScanReport, SkippedFileView
 from mediadesk.library.views import (
     ImportResult,
     LibraryListing,
@@ -35,6 +36,10 @@ SHAPES: dict[str, type[BaseModel]] = {
     "master": DerivedReport,
     "imports": RootModel[list[ImportView]],
     "import-background": ImportView,
+    "folders-add": FolderView,
+    "folders-list": RootModel[list[FolderView]],
+    "folders-scan": RootModel[list[ScanReport]],
+    "folders-skipped": RootModel[list[SkippedFileView]],
 }
 
 

@@ -41,6 +41,7 @@ JOB_TYPE = {
     "noop": "Test job",
     "fetch_url": "Download",
     "copy_path": "Copy into the library",
+    "hash_files": "Reading folder files",
 }
 
 

@@ -89,7 +89,8 @@ class MediaFile(TimestampMixin, Base):
     original_filename: Mapped[str] = mapped_column(String(1024))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     mime: Mapped[str] = mapped_column(String(128))
-    sha256: Mapped[str] = mapped_column(String(64))
+    # None until hashed: a scanned library folder shows its files before they are read.
+    sha256: Mapped[str | None] = mapped_column(String(64), default=None)
     source_url: Mapped[str | None] = mapped_column(Text, default=None)
     error_code: Mapped[str | None] = mapped_column(String(64), default=None)
     error_message: Mapped[str | None] = mapped_column(Text, default=None)
@@ -110,6 +111,18 @@ class MediaFile(TimestampMixin, Base):
     loudness_lra: Mapped[float | None] = mapped_column(Float, default=None)
 
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    # A referenced file lives in a library folder at this absolute path (never moved,
+    # renamed or deleted by MediaDesk); a managed one lives at ``original_key``.
+    original_path: Mapped[str | None] = mapped_column(Text, default=None)
+    # Since when a referenced file is gone from its folder (its outputs are kept).
+    missing_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # The last health check's verdict (HEALTHY, DAMAGED) and what it found.
+    health: Mapped[str | None] = mapped_column(String(16), default=None, index=True)
+    health_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    health_report: Mapped[dict[str, Any] | None] = mapped_column(
+        PydanticJSON(dict[str, Any]), default=None
+    )
 
     artifacts: Mapped[list[Artifact]] = relationship(
         back_populates="media_file", cascade="all, delete-orphan", passive_deletes=True

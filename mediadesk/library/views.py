@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
+from mediadesk.domain.folders import HealthState
 from mediadesk.domain.loudness import LoudnessMeasurement
 from mediadesk.domain.mediainfo import MediaInfo
 from mediadesk.library.models import MediaFile
@@ -55,7 +56,7 @@ class MediaFileView(View):
     original_key: str
     size_bytes: int
     mime: str
-    sha256: str
+    sha256: str | None  # None until a referenced file has been read
     source_url: str | None
     container: str | None
     duration_seconds: float | None
@@ -79,6 +80,14 @@ class MediaFileView(View):
     display_title: str = ""
     catalogue: CatalogueRef | None = None
     playback: PlaybackStateView | None = None
+    # Referenced: the file stays where it is in a library folder (``original_path``);
+    # MediaDesk never moves, renames or deletes it. Missing: gone from its folder.
+    referenced: bool = False
+    original_path: str | None = None
+    missing: bool = False
+    health: HealthState | None = None
+    health_checked_at: datetime | None = None
+    health_report: dict[str, Any] | None = None
 
     @classmethod
     def of(
@@ -128,6 +137,12 @@ class MediaFileView(View):
             sources=[MediaSourceView.model_validate(x) for x in row.sources] if detail else None,
             display_title=ref.label if ref is not None else row.original_filename,
             catalogue=ref,
+            referenced=row.original_path is not None,
+            original_path=row.original_path,
+            missing=row.missing_since is not None,
+            health=HealthState(row.health) if row.health else None,
+            health_checked_at=row.health_checked_at,
+            health_report=row.health_report,
             playback=playback,
         )
 
