@@ -17,6 +17,7 @@ from mediadesk.engine.hls.plan import LadderPlan, plan_ladder
 from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset
 from mediadesk.engine.presets import load_typed
 from mediadesk.handlers.common import media_of, open_original
+from mediadesk.handlers.derived import preview_from_ladder
 from mediadesk.handlers.encoding import (
     encode_with_fallback,
     load_step_preset,
@@ -225,6 +226,17 @@ class PreviewJob(LadderJob):
     def timeout(self, inp: PresetInput, media: MediaFileView | None) -> float:
         duration = (media.duration_seconds or 0.0) if media else 0.0
         return self.base_timeout_s + 10.0 * min(duration, 60.0)
+
+    def run(self, ctx: JobContext, inp: LadderInput) -> Outcome:
+        # With a ladder published, the preview is its first segments: no second encode.
+        media = media_of(ctx)
+        preset_id, preset = load_step_preset(ctx, inp.preset, self.default_preset, LadderPreset)
+        derived = preview_from_ladder(ctx, media.id, probe_of(media), preset)
+        if derived is None:
+            return super().run(ctx, inp)
+        plan, output = derived
+        ctx.report(100.0, 0.0)
+        return self.outcome(media, LadderResult(preset_id, preset, plan, output))
 
     def outcome(self, media: MediaFileView, done: LadderResult) -> Outcome:
         output = done.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from mediadesk.domain.enums import ArtifactKind
@@ -13,6 +14,7 @@ from mediadesk.engine.hls.images import (
     with_image_stream,
 )
 from mediadesk.engine.hls.master import MASTER
+from mediadesk.engine.sniff import MP4, MPEGTS
 from mediadesk.engine.trickplay import (
     INDEX_NAME,
     Tile,
@@ -25,6 +27,7 @@ from mediadesk.engine.trickplay import (
     verify_sheets,
 )
 from mediadesk.handlers.common import media_of, open_original
+from mediadesk.handlers.derived import copy_rendition, joined, published_ladder
 from mediadesk.handlers.encoding import load_step_preset, preset_artifact, probe_of
 from mediadesk.handlers.inputs import PresetInput
 from mediadesk.jobs.context import JobContext
@@ -72,13 +75,27 @@ class TrickplayJob(JobType[PresetInput]):
         info = probe_of(media)
         preset_id, preset = load_step_preset(ctx, inp.preset, "trickplay/tiles_v1", TrickplayPreset)
         plan = plan_trickplay(info, preset)
-        source, container = open_original(ctx)
+        keyframes_only = preset.keyframes_only
+        ladder = published_ladder(ctx, media.id)
+        if ladder is not None:
+            # The smallest rung instead of the full-size source, keyframes only: the
+            # ladder's keyframes sit every 2 s, on the multiples of the interval. Its
+            # pictures are already deinterlaced and tone-mapped.
+            rung = ladder.smallest
+            rung_dir = ctx.scratch / "rung"
+            playlist = copy_rendition(ctx, media.id, rung.uri, rung_dir)
+            fmp4 = playlist.init_uri is not None
+            source = joined(rung_dir, playlist, ctx.scratch / ("rung.mp4" if fmp4 else "rung.ts"))
+            container = MP4 if fmp4 else MPEGTS
+            plan = replace(plan, video_stream_index=0, deinterlace=None, tonemap=())
+            keyframes_only = True
+            ctx.note(f"frames from the {rung.width}x{rung.height} rendition, keyframes only")
+        else:
+            source, container = open_original(ctx)
         frames, out = ctx.scratch / "frames", ctx.scratch / "out"
         frames.mkdir(parents=True, exist_ok=True)
         ctx.encoder = "mjpeg"
-        argv = frames_argv(
-            ctx.ffmpeg.ffmpeg, source, container, plan, frames, preset.keyframes_only
-        )
+        argv = frames_argv(ctx.ffmpeg.ffmpeg, source, container, plan, frames, keyframes_only)
         ctx.run(argv, expected_duration=plan.duration, progress_range=(0.0, 90.0))
         tiles = build_sheets(frames, out, plan, preset)
         sheets = verify_sheets(out, tiles, plan)
