@@ -47,7 +47,8 @@ def published_ladder(ctx: JobContext, media_id: str) -> PublishedLadder | None:
 
 def _fetch(ctx: JobContext, key: str, dest: Path) -> None:
     try:
-        path = ctx.storage.materialize(key, dest)
+        # A remote library downloads into the directory, under the key's own name.
+        path = ctx.storage.materialize(key, dest.parent)
     except FileNotFoundError as exc:
         raise TransientError(
             f"{key} went away while it was read (the ladder was made again?)",
