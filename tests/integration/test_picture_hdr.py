@@ -10,7 +10,7 @@ import pytest
 
 from mediadesk.domain.enums import MediaStatus
 from tests.media import Clip, make_clip
-from tests.pipeline_support import import_and_wait, media_root, stream_of
+from tests.pipeline_support import import_and_wait, master_variants, media_root, stream_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -71,3 +71,30 @@ def test_hdr10_becomes_sdr_bt709(runtime_factory, media_dir: Path) -> None:  # t
     assert mean_luma(rung) == pytest.approx(reference, rel=0.10)
     poster = media_root(rt) / "thumbnails" / media.id / "poster.jpg"
     assert mean_luma(poster) == pytest.approx(reference, rel=0.10)
+
+
+def test_hevc_main10_rungs_keep_hdr_beside_the_sdr_ladder(runtime_factory, media_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    clip = make_clip(media_dir, HDR10, "hdr10.mp4")
+    rt = runtime_factory(pipeline_video=["probe", "hls"], step_presets={"hls": "hls/ladder_hdr_v1"})
+    media = import_and_wait(rt, clip)
+    assert media.status == MediaStatus.READY, (media.error_code, media.error_message)
+    out = media_root(rt) / "hls" / media.id
+    variants = {v["URI"]: v for v in master_variants(out / "master.m3u8")}
+    hdr = variants["720p_hdr/index.m3u8"]
+    assert hdr["VIDEO-RANGE"] == "PQ" and hdr["RESOLUTION"] == "1280x720"
+    assert hdr["CODECS"].startswith("hvc1.2.4.L") and hdr["CODECS"].endswith(".B0,mp4a.40.2")
+    assert variants["720p/index.m3u8"]["VIDEO-RANGE"] == "SDR"
+    assert variants["720p/index.m3u8"]["CODECS"].startswith("avc1.")
+    rung = out / "720p_hdr"
+    init = next(rung.glob("init*.mp4"))
+    joined = rung / "check.mp4"
+    joined.write_bytes(init.read_bytes() + (rung / "seg_00000.m4s").read_bytes())
+    video = stream_of(joined)
+    assert (video["codec_name"], video["codec_tag_string"]) == ("hevc", "hvc1")
+    assert (video["profile"], video["pix_fmt"]) == ("Main 10", "yuv420p10le")
+    assert (video["color_transfer"], video["color_primaries"]) == ("smpte2084", "bt2020")
+    sdr = out / "720p"
+    init = next(sdr.glob("init*.mp4"))
+    joined = sdr / "check.mp4"
+    joined.write_bytes(init.read_bytes() + (sdr / "seg_00000.m4s").read_bytes())
+    assert stream_of(joined)["color_transfer"] == "bt709"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mediadesk.domain.mediainfo import StreamInfo
 from mediadesk.engine.encoders import CPU_ENCODER
 from mediadesk.engine.hls.compile import ladder_argv
@@ -78,3 +80,29 @@ def test_hdr_is_tone_mapped_before_scaling_and_tagged_bt709() -> None:
     assert "tin=smpte2084" in graph and "min=2020_ncl" in graph and "pin=2020" in graph
     for option in ("-color_primaries", "-color_trc", "-colorspace"):
         assert argv[argv.index(option) + 1] == "bt709"
+
+
+def test_hevc_hdr_rungs_only_for_hdr_sources_and_only_in_fmp4() -> None:
+    preset = load_typed("hls/ladder_hdr_v1", LadderPreset)
+    audio = load_typed("hls/audio_v1", AudioHlsPreset)
+    sdr = recorded_probe("1080p")
+    assert plan_ladder(preset, audio, sdr).hdr_rungs == ()
+    video = sdr.streams[0].model_copy(
+        update={"color_transfer": "smpte2084", "color_primaries": "bt2020"}
+    )
+    hdr = sdr.model_copy(update={"streams": [video, *sdr.streams[1:]]})
+    plan = plan_ladder(preset, audio, hdr)
+    assert [(r.name, r.codec) for r in plan.hdr_rungs] == [
+        ("1080p_hdr", "hevc"),
+        ("720p_hdr", "hevc"),
+    ]
+    argv = ladder_argv("ffmpeg", SOURCE, MP4, plan, OUT, CPU_ENCODER)
+    assert_golden("ladder_1080p_hdr_hevc", argv)
+    assert (
+        argv[argv.index("-c:v:4") + 1] == "libx265" and argv[argv.index("-tag:v:4") + 1] == "hvc1"
+    )
+    assert argv[argv.index("-color_trc:v:5") + 1] == "smpte2084"
+    params = argv[argv.index("-x265-params:v:4") + 1]
+    assert "keyint=50:min-keyint=50:scenecut=0:open-gop=0" in params and "hdr10=1" in params
+    with pytest.raises(ValueError, match="fmp4"):
+        LadderPreset.model_validate({**preset.model_dump(), "segment_format": "mpegts"})

@@ -70,8 +70,8 @@ def parse_master(text: str) -> PublishedLadder | None:
             attrs = attributes(line.split(":", 1)[1])
             size = attrs.get("RESOLUTION", "")
             uri = lines[i + 1]
-            if "x" not in size or not _plain(uri):
-                continue
+            if "x" not in size or not _plain(uri) or attrs.get("VIDEO-RANGE") in ("PQ", "HLG"):
+                continue  # HDR rungs: the preview and trickplay are SDR
             w, _, h = size.partition("x")
             if w.isdigit() and h.isdigit():
                 rate = attrs.get("FRAME-RATE")

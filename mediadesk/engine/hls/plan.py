@@ -9,7 +9,7 @@ output frame rate, so a fixed GOP means the same keyframes on every rung.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal
 
@@ -44,6 +44,7 @@ class RungPlan:
     maxrate_k: int
     bufsize_k: int
     profile: str
+    codec: Literal["h264", "hevc"] = "h264"
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,14 @@ class LadderPlan:
     deinterlace: Literal["tff", "bff"] | None = None  # bwdif parity, before scaling
     # HDR to SDR BT.709 filters (engine/hls/tonemap.py), empty for SDR sources.
     tonemap: tuple[tuple[str, dict[str, str]], ...] = ()
+    # HEVC Main10 rungs that stay HDR (the preset's hdr_rungs, HDR sources only).
+    hdr_rungs: tuple[RungPlan, ...] = ()
+    hdr_transfer: str | None = None  # smpte2084 (PQ) or arib-std-b67 (HLG)
+
+    @property
+    def all_rungs(self) -> tuple[RungPlan, ...]:
+        """In stream order: the H.264 rungs, then the HDR ones."""
+        return self.rungs + self.hdr_rungs
 
     @property
     def keyframe_expr(self) -> str:
@@ -211,6 +220,19 @@ def plan_ladder(
         max_duration_s=preset.max_duration_s,
         deinterlace=info.deinterlace,
         tonemap=_tonemap(video),
+        hdr_rungs=_hdr_rungs(preset, video, width, height),
+        hdr_transfer=hdr_transfer(video),
+    )
+
+
+def _hdr_rungs(
+    preset: LadderPreset, video: StreamInfo, width: int, height: int
+) -> tuple[RungPlan, ...]:
+    if not preset.hdr_rungs or hdr_transfer(video) is None:
+        return ()
+    return tuple(
+        replace(rung, name=f"{rung.name}_hdr", codec="hevc", profile="main10")
+        for rung in choose_rungs(preset.hdr_rungs, width, height)
     )
 
 
