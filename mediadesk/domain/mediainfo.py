@@ -67,6 +67,11 @@ class StreamInfo(BaseModel):
     attached_pic: bool = False
     default: bool = False
     color_transfer: str | None = None
+    field_order: str | None = None  # ffprobe's: progressive, tt, bb, tb, bt
+    color_primaries: str | None = None
+    color_space: str | None = None  # the matrix: bt709, bt2020nc...
+    color_range: str | None = None  # tv (limited) or pc (full)
+    dv_profile: int | None = None  # Dolby Vision configuration record, when present
 
     @property
     def display_size(self) -> tuple[int, int] | None:
@@ -93,6 +98,9 @@ class MediaInfo(BaseModel):
     # length and ``timeline_duration`` what the container's timestamps spanned.
     timestamp_gaps: int = 0
     timeline_duration: float | None = None
+    # The parity to deinterlace with: set by the probe job when the stream is flagged
+    # interlaced and idet confirms it on a sample (engine/interlace.py); None: leave as is.
+    deinterlace: Literal["tff", "bff"] | None = None
 
     @property
     def video(self) -> StreamInfo | None:

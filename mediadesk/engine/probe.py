@@ -119,7 +119,19 @@ def _stream(raw: dict[str, Any]) -> StreamInfo:
         attached_pic=bool(disposition.get("attached_pic")),
         default=bool(disposition.get("default")),
         color_transfer=raw.get("color_transfer"),
+        field_order=raw.get("field_order"),
+        color_primaries=raw.get("color_primaries"),
+        color_space=raw.get("color_space"),
+        color_range=raw.get("color_range"),
+        dv_profile=_dv_profile(raw),
     )
+
+
+def _dv_profile(raw: dict[str, Any]) -> int | None:
+    for side in raw.get("side_data_list") or []:
+        if "dv_profile" in side:
+            return _int(side["dv_profile"])
+    return None
 
 
 def _rotation(raw: dict[str, Any], tags: dict[str, Any]) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mediadesk.domain.mediainfo import MediaInfo
+from mediadesk.engine.hls.tonemap import hdr_transfer, tonemap_vf
 from mediadesk.engine.inputs import input_args
 from mediadesk.engine.sniff import Container
 
@@ -21,6 +23,20 @@ def poster_time(duration: float | None, fraction: float = 0.1) -> float:
     return round(max(0.0, duration * fraction), 3)
 
 
+def picture_filters(info: MediaInfo | None) -> list[str]:
+    """What a still needs before it is square: woven fields (combing shows on anything
+    that moves) and HDR tone-mapped to SDR (a PQ still looks washed out)."""
+    if info is None or info.video is None:
+        return []
+    filters = []
+    if info.deinterlace:
+        filters.append(f"bwdif=mode=send_frame:parity={info.deinterlace}")
+    transfer = hdr_transfer(info.video)
+    if transfer:
+        filters.append(tonemap_vf(info.video, transfer))
+    return filters
+
+
 def poster_argv(
     ffmpeg: str,
     source: Path,
@@ -28,7 +44,9 @@ def poster_argv(
     at_s: float,
     out_dir: Path,
     thumbnail_width: int = 320,
+    info: MediaInfo | None = None,
 ) -> list[str]:
+    square = ",".join([*picture_filters(info), SQUARE_PIXELS])
     # -ss before -i seeks by keyframe index and decodes only from there: measured 15x
     # faster than decoding from the start, for the same frame.
     return [
@@ -42,7 +60,7 @@ def poster_argv(
         "-map",
         "0:v:0",
         "-vf",
-        SQUARE_PIXELS,
+        square,
         "-frames:v",
         "1",
         "-q:v",
@@ -55,7 +73,7 @@ def poster_argv(
         "-map",
         "0:v:0",
         "-vf",
-        f"{SQUARE_PIXELS},scale={thumbnail_width}:-2",
+        f"{square},scale={thumbnail_width}:-2",
         "-frames:v",
         "1",
         "-q:v",

@@ -20,7 +20,9 @@ from pydantic import Field
 
 from mediadesk.domain.mediainfo import MediaInfo
 from mediadesk.engine.graph import compile_graph, source
+from mediadesk.engine.hls.images import ImageSheet
 from mediadesk.engine.hls.plan import display_size, even, expected_duration
+from mediadesk.engine.hls.tonemap import hdr_transfer, tonemap_steps
 from mediadesk.engine.preset_base import PresetBase
 from mediadesk.engine.sniff import Container
 from mediadesk.engine.verify_image import image_size
@@ -48,6 +50,8 @@ class TrickplayPlan:
     width: int
     height: int
     duration: float
+    deinterlace: str | None = None
+    tonemap: tuple[tuple[str, dict[str, str]], ...] = ()  # HDR sources: to SDR first
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,8 @@ def plan_trickplay(info: MediaInfo, preset: TrickplayPreset) -> TrickplayPlan:
         width=even(width * scale, width),
         height=even(height * scale, height),
         duration=duration,
+        deinterlace=info.deinterlace,
+        tonemap=tuple(tonemap_steps(video, transfer)) if (transfer := hdr_transfer(video)) else (),
     )
 
 
@@ -86,8 +92,13 @@ def frames_argv(
     keyframes_only: bool = False,
 ) -> list[str]:
     rate = Fraction(1) / Fraction(plan.interval_s).limit_denominator(1000)
+    stream = source()[str(plan.video_stream_index)]
+    if plan.deinterlace:
+        stream = stream.filter("bwdif", mode="send_frame", parity=plan.deinterlace, deint="all")
+    for name, options in plan.tonemap:
+        stream = stream.filter(name, **options)
     stream = (
-        source()[str(plan.video_stream_index)]
+        stream
         # round=up emits the frame at or just after each multiple of the interval (t=0,
         # 10, 20...); the default rounding takes frames mid-interval and emits nothing
         # at all for a clip shorter than one interval. start_time=0 anchors that grid at
@@ -182,5 +193,26 @@ def verify_sheets(out_dir: Path, tiles: list[Tile], plan: TrickplayPlan) -> list
         raise VerificationFailed(
             f"trickplay covers {tiles[-1].end:.1f}s of {plan.duration:.1f}s",
             code=ErrorCode.DURATION_MISMATCH,
+        )
+    return sheets
+
+
+def image_sheets(
+    out_dir: Path, tiles: list[Tile], plan: TrickplayPlan, preset: TrickplayPreset
+) -> list[ImageSheet]:
+    """The sheets as an image media playlist describes them (grid, count, bytes)."""
+    sheets = []
+    for name in sorted({t.sheet for t in tiles}):
+        count = sum(1 for t in tiles if t.sheet == name)
+        columns = min(preset.columns, count)
+        sheets.append(
+            ImageSheet(
+                uri=name,
+                columns=columns,
+                rows=math.ceil(count / columns),
+                tiles=count,
+                tile_s=plan.interval_s,
+                size_bytes=(out_dir / name).stat().st_size,
+            )
         )
     return sheets

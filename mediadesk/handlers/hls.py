@@ -6,14 +6,18 @@ from abc import abstractmethod
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from pydantic import Field
+
 from mediadesk.domain.enums import ArtifactKind
 from mediadesk.engine.hls.compile import PLAYLIST, ladder_argv
+from mediadesk.engine.hls.images import IMAGES_PLAYLIST, line_from_playlist, with_image_stream
 from mediadesk.engine.hls.ladder import HlsOutput, finish_ladder
 from mediadesk.engine.hls.master import MASTER
 from mediadesk.engine.hls.plan import LadderPlan, plan_ladder
 from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset
 from mediadesk.engine.presets import load_typed
 from mediadesk.handlers.common import media_of, open_original
+from mediadesk.handlers.derived import preview_from_ladder
 from mediadesk.handlers.encoding import (
     encode_with_fallback,
     load_step_preset,
@@ -22,6 +26,7 @@ from mediadesk.handlers.encoding import (
     probe_runner,
 )
 from mediadesk.handlers.inputs import PresetInput
+from mediadesk.handlers.probe import step_spec
 from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.registry import JobType
 from mediadesk.jobs.spec import ArtifactSpec, Outcome, PublishSpec
@@ -79,16 +84,21 @@ def publish_spec(output: HlsOutput, prefix: str, keep: tuple[str, ...] = ()) -> 
     return PublishSpec(output.out_dir, prefix, entry_last=(MASTER,), prune=True, keep=keep)
 
 
-class LadderJob(JobType[PresetInput]):
+class LadderInput(PresetInput):
+    # Pipeline steps that read the ladder's output, started once it has committed.
+    then: list[str] = Field(default_factory=list)
+
+
+class LadderJob(JobType[LadderInput]):
     """Shared by ``hls`` and ``preview``: plan, encode (hardware then CPU), verify."""
 
-    input_model = PresetInput
+    input_model = LadderInput
     default_preset: ClassVar[str]
     base_timeout_s = 600.0
     # About 1x realtime for a 1080p ladder on two cores; ten times that is a stall.
     timeout_per_media_second = 10.0
 
-    def run(self, ctx: JobContext, inp: PresetInput) -> Outcome:
+    def run(self, ctx: JobContext, inp: LadderInput) -> Outcome:
         media = media_of(ctx)
         info = probe_of(media)
         preset_id, preset = load_step_preset(ctx, inp.preset, self.default_preset, LadderPreset)
@@ -109,8 +119,14 @@ class LadderJob(JobType[PresetInput]):
             plan.duration,
             lambda: finish_ladder(out, plan, ctx.ffmpeg.ffprobe, probe_runner(ctx), work),
         )
+        self.amend_master(ctx, media, output)
         ctx.report(100.0, 0.0)
-        return self.outcome(media, LadderResult(preset_id, preset, plan, output))
+        outcome = self.outcome(media, LadderResult(preset_id, preset, plan, output))
+        outcome.follow_ups += [step_spec(media.id, step, []) for step in inp.then]
+        return outcome
+
+    def amend_master(self, ctx: JobContext, media: MediaFileView, output: HlsOutput) -> None:
+        """Add to the written master what other steps published beside the ladder."""
 
     @abstractmethod
     def outcome(self, media: MediaFileView, done: LadderResult) -> Outcome:
@@ -120,6 +136,23 @@ class LadderJob(JobType[PresetInput]):
 class HlsJob(LadderJob):
     name = "hls"
     default_preset = "hls/ladder_v1"
+
+    def amend_master(self, ctx: JobContext, media: MediaFileView, output: HlsOutput) -> None:
+        # A ladder made again after the trickplay keeps advertising its image playlist.
+        images = keys.hls_images_dir(media.id)
+        playlist_key = f"{images}/{IMAGES_PLAYLIST}"
+        if not ctx.storage.exists(playlist_key):
+            return
+        with ctx.storage.open_read(playlist_key) as fh:
+            text = fh.read().decode("utf-8")
+        sizes = {
+            keys.leaf(o.key): o.size
+            for o in ctx.storage.list(images)
+            if o.key.startswith(images + "/")
+        }
+        line = line_from_playlist(text, sizes)
+        if line is not None:
+            output.master.write_text(with_image_stream(output.master.read_text("utf-8"), line))
 
     def outcome(self, media: MediaFileView, done: LadderResult) -> Outcome:
         output = done.output
@@ -169,7 +202,16 @@ class HlsJob(LadderJob):
         return Outcome(
             result=done.summary(),
             # The preview job publishes under the ladder's prefix: not the ladder's to prune.
-            publish=[publish_spec(output, prefix, keep=(keys.leaf(keys.preview_dir(media.id)),))],
+            publish=[
+                publish_spec(
+                    output,
+                    prefix,
+                    keep=(
+                        keys.leaf(keys.preview_dir(media.id)),
+                        keys.leaf(keys.hls_images_dir(media.id)),
+                    ),
+                )
+            ],
             artifacts=artifacts,
             replaces=(ArtifactKind.HLS_MASTER, ArtifactKind.HLS_VARIANT, ArtifactKind.AUDIO_HLS),
         )
@@ -184,6 +226,17 @@ class PreviewJob(LadderJob):
     def timeout(self, inp: PresetInput, media: MediaFileView | None) -> float:
         duration = (media.duration_seconds or 0.0) if media else 0.0
         return self.base_timeout_s + 10.0 * min(duration, 60.0)
+
+    def run(self, ctx: JobContext, inp: LadderInput) -> Outcome:
+        # With a ladder published, the preview is its first segments: no second encode.
+        media = media_of(ctx)
+        preset_id, preset = load_step_preset(ctx, inp.preset, self.default_preset, LadderPreset)
+        derived = preview_from_ladder(ctx, media.id, probe_of(media), preset)
+        if derived is None:
+            return super().run(ctx, inp)
+        plan, output = derived
+        ctx.report(100.0, 0.0)
+        return self.outcome(media, LadderResult(preset_id, preset, plan, output))
 
     def outcome(self, media: MediaFileView, done: LadderResult) -> Outcome:
         output = done.output

@@ -55,6 +55,11 @@ def thumbnails_dir(media_id: str) -> str:
     return f"thumbnails/{media_id}"
 
 
+def hls_images_dir(media_id: str) -> str:
+    """Trickplay sheets as an HLS image rendition, beside the ladder (same signed scope)."""
+    return f"hls/{media_id}/thumbs"
+
+
 def trickplay_dir(media_id: str) -> str:
     return f"trickplay/{media_id}"
 

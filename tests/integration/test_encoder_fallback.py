@@ -49,7 +49,7 @@ def test_forced_hardware_encoder_falls_back_to_libx264(
     assert [t["ok"] for t in tries] == [False, True] and tries[0]["error"]
     log = Path(attempt.stderr_log).read_text()
     assert f"{hw} failed" in log and "falling back to libx264" in log
-    out = Path(rt.settings.resolved_storage) / "hls" / media.id / "360p" / "seg_00000.ts"
+    out = Path(rt.settings.resolved_storage) / "hls" / media.id / "180p" / "seg_00000.ts"
     assert stream_of(out)["codec_name"] == "h264"
 
 

@@ -12,6 +12,7 @@ from mediadesk.jobs.spec import JobSpec
 from mediadesk.jobs.store import Wakeup
 from mediadesk.runtime import Runtime
 from tests.jobtypes import CountInput, FailInput
+from tests.pipeline_support import wait_done
 from tests.waiting import stop_when_drained
 
 pytestmark = pytest.mark.integration
@@ -87,14 +88,14 @@ def test_pipeline_failure_marks_media_failed_and_retry_recovers(jobs_runtime, cl
     original.write_bytes(good)
     rt.jobs.retry(probe_id)
     rt.jobs.wait([probe_id], timeout=30)
-    rt.jobs.wait(rt.jobs.jobs_of_media(media.id), timeout=60)
-    assert rt.library.get_media(media.id).status == MediaStatus.READY
+    # The chain (probe, then hls and the steps after it) runs to its end.
+    assert wait_done(rt, media.id, timeout=60).status == MediaStatus.READY
 
 
 def test_replay_and_purge(jobs_runtime, clip: Path) -> None:  # type: ignore[no-untyped-def]
     rt = jobs_runtime
     media = rt.ingest.import_path(clip).media
-    rt.jobs.wait(rt.jobs.jobs_of_media(media.id), timeout=60)
+    wait_done(rt, media.id, timeout=60)  # probe plans the rest; hls starts what follows it
     views = rt.jobs.wait(rt.jobs.jobs_of_media(media.id), timeout=60)
     poster = next(v for v in views if v.type == "poster")
     first = rt.jobs.get(poster.id)

@@ -14,10 +14,12 @@ from tests.pipeline_support import (
     ffprobe,
     import_and_wait,
     jobs_by_type,
+    master_variants,
     media_root,
     playlist_durations,
     stream_of,
 )
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -97,3 +99,108 @@ def test_transport_stream_with_a_timestamp_jump(runtime_factory, tmp_path: Path)
     out = media_root(rt) / "hls" / media.id
     for playlist in out.glob("*/index.m3u8"):
         assert sum(playlist_durations(playlist)) == pytest.approx(3.0, abs=0.3), playlist
+
+
+def init_of(rendition: Path) -> Path | None:
+    for line in (rendition / "index.m3u8").read_text().splitlines():
+        if line.startswith("#EXT-X-MAP:URI="):
+            return rendition / line.split('"')[1]
+    return None
+
+
+def first_pts(segment: Path, kind: str, init: Path | None = None) -> float:
+    if init is not None:  # a CMAF media segment decodes only after its init segment
+        joined = segment.with_name(f"joined-{kind}.mp4")
+        joined.write_bytes(init.read_bytes() + segment.read_bytes())
+        segment = joined
+    doc = ffprobe("-select_streams", f"{kind}:0", "-show_entries", "packet=pts_time", str(segment))
+    return min(float(p["pts_time"]) for p in doc["packets"])
+
+
+@pytest.mark.parametrize("preset", ["hls/ladder_v1", "hls/ladder_cmaf_v1"])
+def test_audio_starts_and_ends_with_the_picture(  # type: ignore[no-untyped-def]
+    runtime_factory, media_dir: Path, preset: str
+) -> None:
+    # A 6.0 s title: audio began 21 ms (the AAC priming) before the video and ended with
+    # a 21 ms segment of its own (EXTINF:6.016, then EXTINF:0.021333).
+    clip = make_clip(media_dir, Clip(size="640x360", duration=6.0))
+    rt = runtime_factory(pipeline_video=["probe", "hls"], step_presets={"hls": preset})
+    media = ready(rt, clip)
+    out = media_root(rt) / "hls" / media.id
+    audio = playlist_durations(out / "audio" / "index.m3u8")
+    assert audio == [pytest.approx(6.0, abs=0.001)], audio
+    ext = "m4s" if "cmaf" in preset else "ts"
+    rung = next(p for p in out.iterdir() if p.is_dir() and p.name != "audio")
+    init_v, init_a = init_of(rung), init_of(out / "audio")
+    video_start = first_pts(rung / f"seg_00000.{ext}", "v", init_v)
+    audio_start = first_pts(out / "audio" / f"seg_00000.{ext}", "a", init_a)
+    assert audio_start == pytest.approx(video_start, abs=0.001)
+
+
+def test_bandwidth_is_at_least_the_rfc_peak(runtime_factory, media_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    # 13 s in 6 s segments: 6 + 6 + 1. The short last segment was left out of the peak,
+    # and a rung declared less than its measured peak.
+    clip = make_clip(media_dir, Clip(size="1280x720", duration=13.0, fps=25))
+    rt = runtime_factory(pipeline_video=["probe", "hls"])
+    media = ready(rt, clip)
+    out = media_root(rt) / "hls" / media.id
+    master = out / "master.m3u8"
+    audio_sizes = segment_sizes(out / "audio" / "index.m3u8")
+    for variant in master_variants(master):
+        playlist = out / variant["URI"]
+        durations = playlist_durations(playlist)
+        target = int(
+            next(
+                ln.split(":")[1]
+                for ln in playlist.read_text().splitlines()
+                if ln.startswith("#EXT-X-TARGETDURATION")
+            )
+        )
+        sizes = [v + a for v, a in zip(segment_sizes(playlist), audio_sizes, strict=True)]
+        windows = [
+            sum(sizes[i:j]) * 8 / sum(durations[i:j])
+            for i in range(len(sizes))
+            for j in range(i + 1, len(sizes) + 1)
+            if 0.5 * target <= sum(durations[i:j]) <= 1.5 * target
+        ]
+        assert windows
+        assert int(variant["BANDWIDTH"]) >= max(windows), (variant["URI"], max(windows))
+
+
+def segment_sizes(playlist: Path) -> list[int]:
+    names = [ln for ln in playlist.read_text().splitlines() if ln and not ln.startswith("#")]
+    return [(playlist.parent / n).stat().st_size for n in names]
+
+
+def test_trickplay_is_advertised_in_the_master(runtime_factory, media_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    # Trickplay was only a WebVTT index nothing in the master pointed at.
+    clip = make_clip(media_dir, Clip(duration=12.0, fps=10))
+    rt = runtime_factory(pipeline_video=["probe", "hls", "trickplay"])
+    media = ready(rt, clip)
+    jobs = jobs_by_type(rt, media.id)
+    # The trickplay reads what the ladder published: it starts after the ladder ends.
+    assert jobs["trickplay"].parent_id == jobs["hls"].id
+    out = media_root(rt) / "hls" / media.id
+    master = (out / "master.m3u8").read_text()
+    (entry,) = [ln for ln in master.splitlines() if ln.startswith("#EXT-X-IMAGE-STREAM-INF:")]
+    assert 'CODECS="jpeg"' in entry and "RESOLUTION=320x180" in entry
+    assert 'URI="thumbs/images.m3u8"' in entry
+    images = (out / "thumbs" / "images.m3u8").read_text().splitlines()
+    assert "#EXT-X-IMAGES-ONLY" in images
+    assert "#EXT-X-TILES:RESOLUTION=320x180,LAYOUT=2x1,DURATION=10.000" in images
+    assert stream_of(out / "thumbs" / "sheet_000.jpg")["width"] == 640
+    # The WebVTT index stays where the players read it.
+    assert (media_root(rt) / "trickplay" / media.id / "thumbnails.vtt").is_file()
+
+    # The ladder made again keeps the entry (the image playlist is still there).
+    before = jobs["hls"].completed_at
+    rt.jobs.replay(jobs["hls"].id)
+    wait_until(
+        lambda: rt.jobs.get(jobs["hls"].id),
+        "the replayed ladder to finish",
+        until=lambda j: j.status in ("COMPLETED", "FAILED") and j.completed_at != before,
+        timeout=120,
+    )
+    assert rt.jobs.get(jobs["hls"].id).error_message is None
+    assert "#EXT-X-IMAGE-STREAM-INF:" in (out / "master.m3u8").read_text()
+    assert (out / "thumbs" / "images.m3u8").is_file()

@@ -99,7 +99,7 @@ def test_odd_dimensions_become_even(ladder_rt, media_dir: Path) -> None:  # type
     _, out = ready(ladder_rt, clip)
     (variant,) = master_variants(out / "master.m3u8")
     assert variant["RESOLUTION"] == "320x240"
-    stream = stream_of(out / "360p" / "seg_00000.ts")
+    stream = stream_of(out / "240p" / "seg_00000.ts")
     assert (stream["width"], stream["height"], stream["pix_fmt"]) == (320, 240, "yuv420p")
 
 
@@ -107,7 +107,7 @@ def test_ten_bit_hevc_becomes_eight_bit_h264(ladder_rt, media_dir: Path) -> None
     clip = make_clip(media_dir, Clip(vcodec="libx265", pix_fmt="yuv420p10le", duration=1.0))
     media, out = ready(ladder_rt, clip)
     assert media.video_codec == "hevc"
-    stream = stream_of(out / "360p" / "seg_00000.ts")
+    stream = stream_of(out / "180p" / "seg_00000.ts")
     assert (stream["codec_name"], stream["profile"], stream["pix_fmt"]) == (
         "h264",
         "High",
@@ -134,16 +134,16 @@ def test_variable_frame_rate_becomes_constant(ladder_rt, media_dir: Path) -> Non
     _, out = ready(ladder_rt, source)
     (variant,) = master_variants(out / "master.m3u8")
     assert variant["FRAME-RATE"] == "30.000"
-    assert set(frame_gaps(out / "360p" / "index.m3u8")) == {33}
+    assert set(frame_gaps(out / "180p" / "index.m3u8")) == {33}
     # Constant frames in, fixed GOP out: keyframes exactly every two seconds.
-    times = keyframe_times(out / "360p" / "index.m3u8")
+    times = keyframe_times(out / "180p" / "index.m3u8")
     assert [round(t - times[0], 2) for t in times] == [0.0, 2.0]
 
 
 def test_very_short_clip(ladder_rt, media_dir: Path) -> None:  # type: ignore[no-untyped-def]
     _, out = ready(ladder_rt, make_clip(media_dir, Clip(duration=0.3)))
-    assert sum(playlist_durations(out / "360p" / "index.m3u8")) == pytest.approx(0.3, abs=0.05)
-    assert keyframe_times(out / "360p" / "index.m3u8")
+    assert sum(playlist_durations(out / "180p" / "index.m3u8")) == pytest.approx(0.3, abs=0.05)
+    assert keyframe_times(out / "180p" / "index.m3u8")
 
 
 def test_audio_with_cover_art_is_audio(ladder_rt, media_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -176,6 +176,6 @@ def test_picture_much_shorter_than_sound_fails_verification(ladder_rt, tmp_path:
     )  # fmt: skip
     media = import_and_wait(ladder_rt, odd)
     assert (media.status, media.error_code) == (MediaStatus.FAILED, ErrorCode.DURATION_MISMATCH)
-    assert "360p lasts 2.000s but the source lasts 20." in (media.error_message or "")
+    assert "180p lasts 2.000s but the source lasts 20." in (media.error_message or "")
     assert not (media_root(ladder_rt) / "hls" / media.id).exists()
     assert not [a for a in media.artifacts if a.kind == ArtifactKind.HLS_MASTER]

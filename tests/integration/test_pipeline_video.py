@@ -165,7 +165,7 @@ def test_preview_is_the_first_30_seconds_and_trickplay_every_10(pipeline, media_
     preview = hls_dir(rt, media) / "preview"
     (rung,) = master_variants(preview / "master.m3u8")
     assert rung["RESOLUTION"] == "160x90"  # never upscaled to the preset's 480p
-    assert sum(playlist_durations(preview / "480p" / "index.m3u8")) == pytest.approx(30.0, abs=0.15)
+    assert sum(playlist_durations(preview / "90p" / "index.m3u8")) == pytest.approx(30.0, abs=0.15)
     assert sum(playlist_durations(preview / "audio" / "index.m3u8")) == pytest.approx(
         30.0, abs=0.15
     )
@@ -190,7 +190,7 @@ def test_cmaf_segments_as_a_preset_option(pipeline, clip: Path) -> None:  # type
     media = import_and_wait(rt, clip)
     assert media.status == MediaStatus.READY, media.error_message
     out = hls_dir(rt, media)
-    text = (out / "360p" / "index.m3u8").read_text()
+    text = (out / "180p" / "index.m3u8").read_text()
     assert "#EXT-X-MAP:URI=" in text and ".m4s" in text and "#EXT-X-VERSION:7" in text
     assert "#EXT-X-MAP:URI=" in (out / "audio" / "index.m3u8").read_text()
     doc = ffprobe("-show_entries", "stream=codec_type,width,height", str(out / "master.m3u8"))

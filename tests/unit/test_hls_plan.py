@@ -64,7 +64,8 @@ def test_rungs_above_the_source_are_dropped() -> None:
 
 
 def test_tiny_source_keeps_one_rung_at_its_own_size() -> None:
-    assert sizes(source(320, 180)) == [("360p", 320, 180)]
+    # Named by what it holds: a 320x180 picture is 180p, whatever box it came from.
+    assert sizes(source(320, 180)) == [("180p", 320, 180)]
 
 
 def test_rotated_source_gets_portrait_rungs() -> None:
@@ -77,16 +78,18 @@ def test_rotated_source_gets_portrait_rungs() -> None:
 
 
 def test_cinema_scope_keeps_its_aspect_ratio_with_even_sides() -> None:
+    # Folders say what they hold: a 640x266 rung is 266p, not 360p.
     assert sizes(source(1920, 800)) == [
-        ("1080p", 1920, 800),
-        ("720p", 1280, 534),
-        ("480p", 854, 356),
-        ("360p", 640, 266),
+        ("800p", 1920, 800),
+        ("534p", 1280, 534),
+        ("356p", 854, 356),
+        ("266p", 640, 266),
     ]
+    assert sizes(source(1920, 816))[-1] == ("272p", 640, 272)
 
 
 def test_odd_sizes_round_to_even_and_never_up() -> None:
-    assert sizes(source(321, 241)) == [("360p", 320, 240)]
+    assert sizes(source(321, 241)) == [("240p", 320, 240)]
     assert even(241.0, 241) == 240 and even(3.0, 3) == 2
 
 
@@ -151,3 +154,9 @@ def test_cover_art_is_not_a_video_stream() -> None:
     with pytest.raises(InvalidInput) as err:
         plan_ladder(LADDER, AUDIO, info)
     assert err.value.code == ErrorCode.NO_VIDEO_STREAM
+
+
+def test_the_preview_rung_is_named_by_its_size() -> None:
+    preview = load_typed("hls/preview_v1", LadderPreset)
+    plan = plan_ladder(preview, AUDIO, source(640, 360, duration=60.0))
+    assert [(r.name, r.width, r.height) for r in plan.rungs] == [("360p", 640, 360)]

@@ -18,6 +18,8 @@ from mediadesk.engine.encoders import VideoEncoder
 from mediadesk.engine.graph import compile_graph, source
 from mediadesk.engine.hls.plan import AudioPlan, LadderPlan
 from mediadesk.engine.hls.presets import SegmentFormat
+from mediadesk.engine.hls.timing import aligned_audio
+from mediadesk.engine.hls.tonemap import SDR_TAGS
 from mediadesk.engine.sniff import Container
 
 PLAYLIST = "index.m3u8"
@@ -67,7 +69,20 @@ def _video_branches(src: Any, plan: LadderPlan, encoder: VideoEncoder) -> list[A
     480p reads 44% of the pixels 1080p to 480p would. Rungs are at most 1.5x apart,
     where bicubic loses nothing visible.
     """
-    current = src[str(plan.video_stream_index)].filter("fps", fps=str(plan.frame_rate))
+    # start_time=0: the picture starts at 0 like the audio (see timing.py), even when the
+    # source's video starts a little later (0.023 s in a remuxed Matroska).
+    current = src[str(plan.video_stream_index)]
+    if plan.deinterlace:
+        # Fields are woven back into frames before any scaling mixes their lines;
+        # one frame per frame keeps the rate (25i gives 25p).
+        current = current.filter("bwdif", mode="send_frame", parity=plan.deinterlace, deint="all")
+    current = current.filter("fps", fps=str(plan.frame_rate), start_time="0")
+    hdr_source = None
+    if plan.hdr_rungs:
+        split = current.filter_multi_output("split", 2)
+        current, hdr_source = split[0], split[1]
+    for name, filter_options in plan.tonemap:  # HDR: to SDR BT.709 before any scaling
+        current = current.filter(name, **filter_options)
     branches = []
     for i, rung in enumerate(plan.rungs):
         current = current.filter("scale", w=str(rung.width), h=str(rung.height))
@@ -80,7 +95,63 @@ def _video_branches(src: Any, plan: LadderPlan, encoder: VideoEncoder) -> list[A
         for name, opts in encoder.upload_filters():
             branch = branch.filter(name, **opts)
         branches.append(branch)
+    if hdr_source is not None:
+        branches += hdr_branches(hdr_source, plan)
     return branches
+
+
+def hdr_branches(current: Any, plan: LadderPlan) -> list[Any]:
+    """The HDR rungs: the untouched picture scaled the same way, 10-bit, for libx265."""
+    branches = []
+    for i, rung in enumerate(plan.hdr_rungs):
+        current = current.filter("scale", w=str(rung.width), h=str(rung.height))
+        if i + 1 < len(plan.hdr_rungs):
+            split = current.filter_multi_output("split", 2)
+            head, current = split[0], split[1]
+        else:
+            head = current
+        branches.append(head.filter("setsar", "1").filter("format", pix_fmts="yuv420p10le"))
+    return branches
+
+
+def hdr_options(plan: LadderPlan, first: int) -> dict[str, str]:
+    """Per-stream options of the HEVC Main10 rungs (stream indexes from ``first``):
+    a closed, fixed GOP like the H.264 rungs so segments line up, the source's HDR
+    signalling kept (colour tags, HDR10 SEI), and ``hvc1`` as Apple's players need."""
+    gop = str(plan.gop_frames)
+    transfer = plan.hdr_transfer or "smpte2084"
+    params = [
+        f"keyint={gop}",
+        f"min-keyint={gop}",
+        "scenecut=0",
+        "open-gop=0",
+        "repeat-headers=1",
+        "colorprim=bt2020",
+        f"transfer={transfer}",
+        "colormatrix=bt2020nc",
+        "log-level=error",
+    ]
+    if transfer == "smpte2084":
+        params.append("hdr10=1")
+    options: dict[str, str] = {}
+    for j, rung in enumerate(plan.hdr_rungs, start=first):
+        options.update(
+            {
+                f"c:v:{j}": "libx265",
+                f"preset:v:{j}": plan.x264_preset,
+                f"profile:v:{j}": "main10",
+                f"tag:v:{j}": "hvc1",
+                f"forced-idr:v:{j}": "1",
+                f"x265-params:v:{j}": ":".join(params),
+                f"b:v:{j}": f"{rung.video_bitrate_k}k",
+                f"maxrate:v:{j}": f"{rung.maxrate_k}k",
+                f"bufsize:v:{j}": f"{rung.bufsize_k}k",
+                f"color_primaries:v:{j}": "bt2020",
+                f"color_trc:v:{j}": transfer,
+                f"colorspace:v:{j}": "bt2020nc",
+            }
+        )
+    return options
 
 
 def ladder_argv(
@@ -93,17 +164,20 @@ def ladder_argv(
 ) -> list[str]:
     src = source()
     streams = _video_branches(src, plan, encoder)
-    entries = [f"v:{i},name:{rung.name}" for i, rung in enumerate(plan.rungs)]
+    entries = [f"v:{i},name:{rung.name}" for i, rung in enumerate(plan.all_rungs)]
     options = encoder.options(plan.x264_preset, plan.gop_frames, plan.keyframe_expr)
+    if plan.tonemap:
+        options.update(SDR_TAGS)  # what the pictures now are, so players do not guess
     for i, rung in enumerate(plan.rungs):
         options[f"b:v:{i}"] = f"{rung.video_bitrate_k}k"
         options[f"maxrate:v:{i}"] = f"{rung.maxrate_k}k"
         options[f"bufsize:v:{i}"] = f"{rung.bufsize_k}k"
         options[f"profile:v:{i}"] = rung.profile
+    options.update(hdr_options(plan, len(plan.rungs)))
     if plan.audio is not None:
-        # Padded with silence to the picture's length: an audio track that ends early
-        # would leave the audio rendition shorter than the source.
-        audio = src[str(plan.audio.stream_index)].filter("apad", whole_dur=_num(plan.duration))
+        audio = aligned_audio(
+            src[str(plan.audio.stream_index)], plan.audio.sample_rate, plan.duration
+        )
         streams.append(audio)
         entries.append(f"a:0,name:{plan.audio.name}")
         options.update(audio_options(plan.audio))

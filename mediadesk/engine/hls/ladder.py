@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mediadesk.engine.hls.compile import PLAYLIST
@@ -76,16 +76,24 @@ def finish_ladder(
     out_dir: Path, plan: LadderPlan, ffprobe: str, run: ProbeRunner, work: Path
 ) -> HlsOutput:
     check = Checker(plan.duration, plan.segment_seconds, plan.segment_format, ffprobe, run, work)
-    todo = [(r.name, True) for r in plan.rungs] + ([(plan.audio.name, False)] if plan.audio else [])
+    todo = [(r.name, True) for r in plan.all_rungs]
+    todo += [(plan.audio.name, False)] if plan.audio else []
     # The encode is over and the cores are idle: decode the first segments side by side.
     with ThreadPoolExecutor(max_workers=max(1, min(len(todo), os.cpu_count() or 1))) as pool:
         futures = [pool.submit(check, out_dir / name, video) for name, video in todo]
     done = [f.result() for f in futures]  # the first failure in rung order is raised
-    rungs = done[: len(plan.rungs)]
-    audio = done[len(plan.rungs)] if plan.audio else None
+    rungs = done[: len(plan.all_rungs)]
+    audio = done[len(plan.all_rungs)] if plan.audio else None
     check_aligned(rungs, 1 / float(plan.frame_rate))
     group = plan.audio.group_id if plan.audio else None
     variants = ladder_variants(rungs, audio, group, plan.frame_rate)
+    if plan.hdr_rungs:
+        # SDR and HDR variants side by side: each says which it is (RFC 8216bis).
+        hdr = "HLG" if plan.hdr_transfer == "arib-std-b67" else "PQ"
+        variants = [
+            replace(v, video_range=hdr if i >= len(plan.rungs) else "SDR")
+            for i, v in enumerate(variants)
+        ]
     entry = None
     if plan.audio is not None and audio is not None:
         entry = AudioEntry(

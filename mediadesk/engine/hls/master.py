@@ -52,12 +52,25 @@ class VariantEntry:
     height: int | None = None
     frame_rate: Fraction | None = None
     audio_group: str | None = None
+    video_range: str | None = None  # SDR, PQ or HLG: said when a ladder mixes them
 
 
 def avc_codec(first: FirstSegment) -> str:
     profile = _AVC_PROFILES.get((first.profile or "").lower(), "6400")
     level = first.level if first.level and first.level > 0 else 40
     return f"avc1.{profile}{level:02X}"
+
+
+def hevc_codec(first: FirstSegment) -> str:
+    """RFC 6381 for HEVC: Main 10 is profile 2 (compatibility flags 0x4), Main is 1 (0x6);
+    ffprobe's level is general_level_idc (level x 30), main tier, no constraint bytes."""
+    main10 = "10" in (first.profile or "")
+    level = first.level if first.level and first.level > 0 else 120
+    return f"hvc1.{'2.4' if main10 else '1.6'}.L{level}.B0"
+
+
+def video_codec(first: FirstSegment) -> str:
+    return hevc_codec(first) if first.codec == "hevc" else avc_codec(first)
 
 
 def aac_codec(first: FirstSegment) -> str:
@@ -69,7 +82,7 @@ def ladder_variants(
 ) -> list[VariantEntry]:
     entries = []
     for rung in rungs:
-        codecs = avc_codec(rung.first)
+        codecs = video_codec(rung.first)
         peak, average = rung.peak_bps, rung.average_bps
         if audio is not None:
             codecs += "," + aac_codec(audio.first)
@@ -129,6 +142,8 @@ def master_playlist(
         if v.frame_rate:
             attrs.append(f"FRAME-RATE={float(v.frame_rate):.3f}")
         attrs.append(f"CODECS={_quote(v.codecs)}")
+        if v.video_range:
+            attrs.append(f"VIDEO-RANGE={v.video_range}")
         if v.audio_group:
             attrs.append(f"AUDIO={_quote(v.audio_group)}")
         lines += ["#EXT-X-STREAM-INF:" + ",".join(attrs), v.uri]

@@ -9,11 +9,14 @@ output frame rate, so a fixed GOP means the same keyframes on every rung.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import Literal
 
 from mediadesk.domain.mediainfo import MediaInfo, StreamInfo, parse_rate
+from mediadesk.domain.vocabulary import rung_label
 from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset, RungSpec, SegmentFormat
+from mediadesk.engine.hls.tonemap import hdr_transfer, tonemap_steps
 from mediadesk.errors import ErrorCode, InvalidInput
 
 # Rates a probed average is snapped to when within 1% (VFR phone clips average 29.87).
@@ -41,6 +44,7 @@ class RungPlan:
     maxrate_k: int
     bufsize_k: int
     profile: str
+    codec: Literal["h264", "hevc"] = "h264"
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,17 @@ class LadderPlan:
     audio: AudioPlan | None
     duration: float  # what the renditions must last
     max_duration_s: float | None
+    deinterlace: Literal["tff", "bff"] | None = None  # bwdif parity, before scaling
+    # HDR to SDR BT.709 filters (engine/hls/tonemap.py), empty for SDR sources.
+    tonemap: tuple[tuple[str, dict[str, str]], ...] = ()
+    # HEVC Main10 rungs that stay HDR (the preset's hdr_rungs, HDR sources only).
+    hdr_rungs: tuple[RungPlan, ...] = ()
+    hdr_transfer: str | None = None  # smpte2084 (PQ) or arib-std-b67 (HLG)
+
+    @property
+    def all_rungs(self) -> tuple[RungPlan, ...]:
+        """In stream order: the H.264 rungs, then the HDR ones."""
+        return self.rungs + self.hdr_rungs
 
     @property
     def keyframe_expr(self) -> str:
@@ -133,7 +148,9 @@ def choose_rungs(rungs: list[RungSpec], width: int, height: int) -> list[RungPla
 
 def _rung(spec: RungSpec, width: int, height: int) -> RungPlan:
     return RungPlan(
-        name=spec.name,
+        # Named by what it holds, in the one vocabulary: a 640x272 scope picture from the
+        # "360p" box is 272p, the preview of a 640x360 source is 360p, not the box's name.
+        name=rung_label(width, height),
         width=width,
         height=height,
         video_bitrate_k=spec.video_bitrate_k,
@@ -201,4 +218,24 @@ def plan_ladder(
         audio=plan_audio(info, audio_preset) if audio_preset else None,
         duration=expected_duration(info, preset.max_duration_s),
         max_duration_s=preset.max_duration_s,
+        deinterlace=info.deinterlace,
+        tonemap=_tonemap(video),
+        hdr_rungs=_hdr_rungs(preset, video, width, height),
+        hdr_transfer=hdr_transfer(video),
     )
+
+
+def _hdr_rungs(
+    preset: LadderPreset, video: StreamInfo, width: int, height: int
+) -> tuple[RungPlan, ...]:
+    if not preset.hdr_rungs or hdr_transfer(video) is None:
+        return ()
+    return tuple(
+        replace(rung, name=f"{rung.name}_hdr", codec="hevc", profile="main10")
+        for rung in choose_rungs(preset.hdr_rungs, width, height)
+    )
+
+
+def _tonemap(video: StreamInfo) -> tuple[tuple[str, dict[str, str]], ...]:
+    transfer = hdr_transfer(video)
+    return tuple(tonemap_steps(video, transfer)) if transfer else ()

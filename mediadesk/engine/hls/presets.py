@@ -71,6 +71,10 @@ class LadderPreset(PresetBase):
     max_frame_rate: float = Field(default=60.0, ge=10.0, le=120.0)
     # Encode only the first N seconds (the preview); None encodes everything.
     max_duration_s: float | None = Field(default=None, gt=0)
+    # HEVC Main10 rungs kept in HDR (PQ or HLG, hvc1) for clients that can show them,
+    # made only for HDR sources, beside the tone-mapped H.264 rungs. fMP4 segments only
+    # (Apple's HLS authoring specification: HEVC in fMP4).
+    hdr_rungs: list[RungSpec] = Field(default_factory=list, max_length=6)
 
     @model_validator(mode="after")
     def _consistent(self) -> LadderPreset:
@@ -82,6 +86,8 @@ class LadderPreset(PresetBase):
         heights = [r.height for r in self.rungs]
         if heights != sorted(heights, reverse=True) or len(set(heights)) != len(heights):
             raise ValueError("rungs must be listed from the tallest down, heights distinct")
+        if self.hdr_rungs and self.segment_format != "fmp4":
+            raise ValueError("hdr_rungs need segment_format fmp4 (HEVC in HLS is fMP4)")
         ratio = self.segment_seconds / self.keyframe_interval_s
         if abs(ratio - round(ratio)) > 1e-6:
             raise ValueError("segment_seconds must be a multiple of keyframe_interval_s")

@@ -55,18 +55,34 @@ class Rendition:
         return self.playlist.duration
 
 
+def peak_bps(sizes: Sequence[int], durations: Sequence[float], target: float) -> int:
+    """RFC 8216 4.3.4.2: the largest bit rate of any run of contiguous segments lasting
+    0.5 to 1.5 target durations. Short segments (the last one) count inside such runs,
+    never alone; a playlist with no such run is measured whole."""
+    low, high = 0.5 * target, 1.5 * target
+    best = 0
+    for i in range(len(sizes)):
+        size = 0
+        length = 0.0
+        for j in range(i, len(sizes)):
+            size += sizes[j]
+            length += durations[j]
+            if length > high + 1e-6:
+                break
+            if length >= low - 1e-6:
+                best = max(best, round(size * 8 / length))
+    if best == 0:
+        best = round(sum(sizes) * 8 / max(sum(durations), 1e-3))
+    return best
+
+
 def bitrates(directory: Path, playlist: MediaPlaylist) -> tuple[int, int, int]:
     """(peak, average) bits per second over the segments, and total bytes."""
     sizes = [(directory / s.uri).stat().st_size for s in playlist.segments]
     total = sum(sizes)
     average = round(total * 8 / max(playlist.duration, 1e-3))
-    # A sliver of a last segment (one keyframe in 40 ms) would fake a huge peak.
-    usable = [
-        (size, seg.duration)
-        for size, seg in zip(sizes, playlist.segments, strict=True)
-        if seg.duration >= playlist.target_duration / 2
-    ] or list(zip(sizes, (s.duration for s in playlist.segments), strict=True))
-    peak = max(round(size * 8 / max(d, 1e-3)) for size, d in usable)
+    durations = [s.duration for s in playlist.segments]
+    peak = peak_bps(sizes, durations, playlist.target_duration)
     init = directory / playlist.init_uri if playlist.init_uri else None
     if init is not None:
         total += init.stat().st_size
