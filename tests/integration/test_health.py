@@ -139,3 +139,5 @@ def test_cli_and_api_check(home: Path, tmp_path: Path, media_dir: Path, ffmpeg: 
         assert [m["id"] for m in healthy["items"]] == [media_id]
         assert client.get("/api/v1/media", params={"health": "DAMAGED"}).json()["total"] == 0
         assert client.post("/api/v1/media/check-all").json()["job_ids"]
+        shelves = client.get("/api/v1/browse/home").json()
+        assert (shelves["damaged"], shelves["missing"]) == ([], [])  # the web page's shelves

@@ -119,7 +119,7 @@ class FoldersPanel(QWidget):
     # Reading --------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        if self._busy or not self.isVisible():
+        if self._busy or not self.window().isVisible():
             return
         self._busy = True
         folder_id = self.current_id
