@@ -37,6 +37,7 @@ from mediadesk.services.folder_intake import FolderIntakeService
 from mediadesk.services.folder_pictures import ReferencedPictures
 from mediadesk.services.folder_watch import FolderWatcher
 from mediadesk.services.folders import FolderService
+from mediadesk.services.health import HealthService
 from mediadesk.services.imports import ImportService
 from mediadesk.services.ingest import IngestService
 from mediadesk.services.jobs import JobService
@@ -163,6 +164,7 @@ class Runtime:
         self.watcher = FolderWatcher(self.folders, s)
         self.folders.listeners.append(self.watcher.refresh)
         self.nfo_export = NfoExportService(self.db)
+        self.health = HealthService(self.store, self.jobs)
         self._opened = True
         return self
 

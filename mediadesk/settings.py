@@ -187,6 +187,10 @@ class Settings(BaseSettings):
         le=3600,
         description="A changed file is read once its size and time stayed put this long",
     )
+    health_check_on_import: bool = Field(
+        default=False,
+        description="Decode every new video and audio file whole after import (Damaged?)",
+    )
     folder_poll_interval: float = Field(
         default=2.0,
         ge=0.2,

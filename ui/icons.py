@@ -28,6 +28,7 @@ ICONS: dict[str, tuple[str, QStyle.StandardPixmap]] = {
     "detach": ("edit-clear", SP.SP_DialogResetButton),
     "poster": ("insert-image", SP.SP_FileDialogContentsView),
     "rerun": ("view-refresh", SP.SP_BrowserReload),
+    "health": ("dialog-ok", SP.SP_DialogApplyButton),
     "master": ("audio-x-generic", SP.SP_MediaVolume),
     "jobs": ("view-list-details", SP.SP_FileDialogListView),
     "import": ("document-open", SP.SP_DialogOpenButton),

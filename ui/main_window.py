@@ -331,7 +331,9 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> SettingsDialog:
         from ui.dialogs.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.shell.settings, self)
+        dialog = SettingsDialog(
+            self.shell.settings, self, self.shell.runtime.folders, self.shell.tasks
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

@@ -11,6 +11,7 @@ from mediadesk.cli import cmd_nfo
 from mediadesk.cli.output import (
     EXIT_BAD_INPUT,
     EXIT_OK,
+    EXIT_USAGE,
     error,
     human_duration,
     human_size,
@@ -26,6 +27,7 @@ from mediadesk.domain.catalogue import (
     season_label,
 )
 from mediadesk.domain.enums import JobStatus, MediaKind, MediaStatus
+from mediadesk.domain.folders import HEALTH_WORDS, HealthState
 from mediadesk.errors import ErrorCode, InvalidInput, TransientError
 from mediadesk.handlers.imports import ImportOutcome
 from mediadesk.library.views import ImportResult, MediaFileView
@@ -94,6 +96,7 @@ def register(sub: Any) -> None:
     mls.add_argument("--status", choices=[s.value for s in MediaStatus])
     mls.add_argument("--search")
     mls.add_argument("--missing", action="store_true", help="files gone from their folder")
+    mls.add_argument("--damaged", action="store_true", help="files a health check found damaged")
     mls.add_argument("--offset", type=int, default=0)
     mls.add_argument("--limit", type=int, default=100)
     mls.add_argument("--json", action="store_true")
@@ -124,6 +127,14 @@ def register(sub: Any) -> None:
         "--on-conflict", dest="on_conflict", choices=[c.value for c in ConflictChoice]
     )
     attach.set_defaults(handler=cmd_media_attach)
+    check = media.add_parser(
+        "check", help="decode a file whole: Healthy or Damaged, and where the errors are"
+    )
+    check.add_argument("id", nargs="?")
+    check.add_argument("--all", action="store_true", help="every video and audio file")
+    check.add_argument("--wait", action="store_true", help="wait for the verdicts")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(handler=cmd_media_check)
     detach = media.add_parser("detach", help="take a media file out of its movie or episode")
     detach.add_argument("id")
     detach.set_defaults(handler=cmd_media_detach)
@@ -285,6 +296,7 @@ def cmd_media_list(args: argparse.Namespace, settings: Settings) -> int:
         status=MediaStatus(args.status) if args.status else None,
         search=args.search,
         missing=args.missing,
+        health=HealthState.DAMAGED if args.damaged else None,
     )
     with Runtime(settings) as rt:
         page = rt.library.list_media(flt, offset=args.offset, limit=args.limit)
@@ -338,4 +350,29 @@ def cmd_media_delete(args: argparse.Namespace, settings: Settings) -> int:
     if media.referenced:
         where = "deleted from the disk" if args.delete_file else "left where it is"
         print(f"  {media.original_path}: {where}")
+    return EXIT_OK
+
+
+def cmd_media_check(args: argparse.Namespace, settings: Settings) -> int:
+    if bool(args.id) == bool(args.all):
+        error("give a media file id, or --all")
+        return EXIT_USAGE
+    with Runtime(settings) as rt:
+        job_ids = rt.health.check([args.id]) if args.id else rt.health.check_all()
+        if args.wait and job_ids:
+            wait_for_jobs(rt, job_ids, None, not args.json)
+        results = rt.health.results(job_ids)
+    if args.json:
+        print_json(results)
+        return EXIT_OK
+    for r in results:
+        if r.health is None:
+            print(f"{r.media_file_id}  {r.error_message or 'queued'}  (job {r.job_id})")
+            continue
+        print(f"{r.media_file_id}  {HEALTH_WORDS[r.health]}: {r.errors} decoding errors")
+        for e in r.first_errors:
+            span = f"{human_duration(e['start_s'])}-{human_duration(e['end_s'])}"
+            print(f"  {span}: {e['count']} errors, first: {e['message']}")
+    if not args.wait and job_ids:
+        print(f"{len(job_ids)} checks queued: `mediadesk media show ID` shows the verdict")
     return EXIT_OK

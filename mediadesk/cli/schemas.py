@@ -14,7 +14,12 @@ from typing import Any
 from pydantic import BaseModel, RootModel
 
 from mediadesk.jobs.views import DerivedReport, JobView, PurgeReport
-from mediadesk.library.folder_views import FolderView, ScanReport, SkippedFileView
+from mediadesk.library.folder_views import (
+    FolderView,
+    HealthCheckView,
+    ScanReport,
+    SkippedFileView,
+)
 from mediadesk.library.views import (
     ImportResult,
     LibraryListing,
@@ -40,6 +45,7 @@ SHAPES: dict[str, type[BaseModel]] = {
     "folders-list": RootModel[list[FolderView]],
     "folders-scan": RootModel[list[ScanReport]],
     "folders-skipped": RootModel[list[SkippedFileView]],
+    "media-check": RootModel[list[HealthCheckView]],
 }
 
 

@@ -42,6 +42,7 @@ JOB_TYPE = {
     "fetch_url": "Download",
     "copy_path": "Copy into the library",
     "hash_files": "Reading folder files",
+    "health_check": "Health check",
 }
 
 

@@ -10,6 +10,7 @@ def default_registry() -> JobRegistry:
     # Pillow...), which a process that only reads the library never loads (the
     # desktop app paints its window first; see Runtime.registry).
     from mediadesk.handlers.audio_hls import AudioHlsJob
+    from mediadesk.handlers.health_check import HealthCheckJob
     from mediadesk.handlers.hls import HlsJob, PreviewJob
     from mediadesk.handlers.images import ImageVariantsJob
     from mediadesk.handlers.loudness import LoudnessJob
@@ -31,6 +32,7 @@ def default_registry() -> JobRegistry:
         WaveformJob(),
         ImageVariantsJob(),
         LoudnessJob(),
+        HealthCheckJob(),
         NoopJob(),
     ):
         registry.register(job_type)

@@ -39,7 +39,14 @@ class PipelinePlanner:
         self.settings = settings
 
     def steps_for(self, kind: MediaKind) -> list[str]:
-        return pipeline_steps(self.settings, self.registry, kind)
+        steps = pipeline_steps(self.settings, self.registry, kind)
+        if (
+            self.settings.health_check_on_import
+            and kind != MediaKind.IMAGE
+            and "health_check" not in steps
+        ):
+            steps.append("health_check")  # a verdict, never a failure of the pipeline
+        return steps
 
     def plan(self, uow: UnitOfWork, media: MediaFile) -> list[str]:
         """Add the file's pipeline (probe first, the rest chained after it) to ``uow``."""

@@ -6,10 +6,12 @@ Stable JSON like ``views.py``: add fields freely, never rename or remove one.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from mediadesk.domain.folders import FolderKind, SkipReason
+from mediadesk.domain.enums import JobStatus
+from mediadesk.domain.folders import FolderKind, HealthState, SkipReason
 
 
 class FolderView(BaseModel):
@@ -60,3 +62,19 @@ class ScanReport(BaseModel):
     queued: int  # files handed to the hashing jobs
     seconds: float
     job_ids: list[str] = []
+
+
+class HealthCheckView(BaseModel):
+    """One health check (``media check --json``): the verdict once it has finished."""
+
+    model_config = ConfigDict(frozen=True)
+
+    job_id: str
+    media_file_id: str
+    status: JobStatus
+    health: HealthState | None = None  # HEALTHY, DAMAGED; None while it runs
+    errors: int | None = None  # decoding errors counted
+    # The first stretches with errors: start_s, end_s, count, message.
+    first_errors: list[dict[str, Any]] = []
+    decode_speed: float | None = None  # times real time
+    error_message: str | None = None  # why the check itself failed (a missing file...)

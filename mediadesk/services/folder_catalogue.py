@@ -237,14 +237,36 @@ class FolderCatalogue:
         The number of videos looked at."""
         nfos = [Path(p) for p in nfos]
         self._pictures_gone([p for p in nfos if not is_nfo(p.name) and not p.exists()])
+        if not nfos:
+            return 0
+        # The placed videos, read once and grouped by folder: one query per NFO (a
+        # LIKE over every media file) made a first scan with 2,000 NFOs take 45 s.
+        by_folder: dict[Path, list[tuple[str, Path]]] = {}
+        with self.db.read() as s:
+            rows = s.execute(
+                select(MediaFile.id, MediaFile.original_path)
+                .join(CatalogueFile, CatalogueFile.media_file_id == MediaFile.id)
+                .where(
+                    MediaFile.original_path.is_not(None),
+                    MediaFile.kind == MediaKind.VIDEO,
+                    MediaFile.deleted_at.is_(None),
+                    MediaFile.missing_since.is_(None),
+                )
+            ).all()
+        for media_id, original in rows:
+            path = Path(original or "")
+            by_folder.setdefault(path.parent, []).append((media_id, path))
         videos: dict[str, Path] = {}
         for nfo in nfos:
-            folder = Path(nfo).parent
+            folder = nfo.parent
             # tvshow.nfo and pictures may speak for everything below (a show's poster,
             # its season posters); a movie's or an episode's NFO for its folder only.
-            everything_below = Path(nfo).name.lower() == TVSHOW_NFO or not is_nfo(nfo.name)
-            for media_id, path in self._videos_in(folder, everything_below):
-                videos[media_id] = path
+            if nfo.name.lower() == TVSHOW_NFO or not is_nfo(nfo.name):
+                for parent, found in by_folder.items():
+                    if parent == folder or folder in parent.parents:
+                        videos.update(found)
+            else:
+                videos.update(by_folder.get(folder, []))
         for media_id, path in videos.items():
             identity = identify(path)
             with self.db.write() as s:
@@ -280,25 +302,6 @@ class FolderCatalogue:
             ):
                 s.delete(art)
         self.bus.publish(CatalogueChanged())
-
-    def _videos_in(self, folder: Path, below: bool) -> list[tuple[str, Path]]:
-        prefix = str(folder).rstrip("/") + "/"
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        with self.db.read() as s:
-            rows = s.execute(
-                select(MediaFile.id, MediaFile.original_path).where(
-                    MediaFile.original_path.like(escaped + "%", escape="\\"),
-                    MediaFile.kind == MediaKind.VIDEO,
-                    MediaFile.deleted_at.is_(None),
-                    MediaFile.missing_since.is_(None),
-                )
-            ).all()
-        out = []
-        for media_id, original in rows:
-            path = Path(original or "")
-            if below or path.parent == folder:
-                out.append((media_id, path))
-        return out
 
     def link_pictures(self, attached: Attached, identity: Identity) -> list[str]:
         subjects = self._subjects(attached)

@@ -127,6 +127,9 @@ class FolderIntakeService:
                 s.flush()
                 entry.media_file_id = media.id
             first = media.sha256 is None
+            if not first and media.sha256 != read.sha256:
+                # Other bytes at this path now: the last verdict was about the old ones.
+                media.health = media.health_checked_at = media.health_report = None
             media.sha256 = read.sha256
             media.size_bytes = read.identity.size
             media.mime = read.container.mime

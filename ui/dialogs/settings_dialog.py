@@ -1,8 +1,9 @@
-"""Settings: library location, workers, encoder, server port and token.
+"""Settings: library location, workers, encoder, server port and token; library folders.
 
 Backed by the core's settings file through ``services.config.save_settings`` (which
 validates first). A field set by a ``MEDIADESK_*`` variable is shown read-only,
-since the file would not win over it. Changes apply on the next start.
+since the file would not win over it. Changes apply on the next start. The "Library
+folders" page (``folders_panel.py``) acts at once, through the running library.
 """
 
 from __future__ import annotations
@@ -22,12 +23,17 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from mediadesk.errors import MediaDeskError
 from mediadesk.services.config import EditableSetting, editable_settings, save_settings
+from mediadesk.services.folders import FolderService
 from mediadesk.settings import EncoderChoice, Settings
+from ui.dialogs.folders_panel import FoldersPanel
+from ui.tasks import TaskRunner
 from ui.widgets import label
 
 ENCODERS: list[str] = list(typing.get_args(EncoderChoice))
@@ -41,7 +47,13 @@ LABELS = {
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        folders: FolderService | None = None,
+        tasks: TaskRunner | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
@@ -64,7 +76,8 @@ class SettingsDialog(QDialog):
         self.token.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
         self.message = label(name="settingsMessage", wrap=True)
 
-        form = QFormLayout(self)
+        general = QWidget()
+        form = QFormLayout(general)
         form.addRow(QLabel(f"Library home: {self.home}"))
         widgets: dict[str, QWidget | QHBoxLayout] = {
             "storage": storage_row,
@@ -78,12 +91,21 @@ class SettingsDialog(QDialog):
             self._mark_override(self.fields[name], widget)
         self.message.setText("Changes apply the next time MediaDesk starts.")
         form.addRow(self.message)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(general, "General")
+        self.folders: FoldersPanel | None = None
+        if folders is not None and tasks is not None:
+            self.folders = FoldersPanel(folders, tasks)
+            self.tabs.addTab(self.folders, "Library folders")
+            self.resize(820, 560)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.tabs)
+        outer.addWidget(buttons)
 
     def _mark_override(self, field: EditableSetting, widget: QWidget | QHBoxLayout) -> None:
         if not field.env_override:

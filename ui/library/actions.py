@@ -96,6 +96,13 @@ class LibraryActions(QObject):
             )
         menu.addSeparator()
         add("rerun", "Re-run processing", lambda: self.rerun(ids))
+        playable = [m.id for m in items if m.kind != MediaKind.IMAGE and not m.missing]
+        add(
+            "health",
+            "Check health" if one else f"Check health of {len(playable)} files",
+            lambda: self.check_health(playable),
+            bool(playable),
+        )
         if one is not None:
             add(
                 "master",
@@ -300,6 +307,18 @@ class LibraryActions(QObject):
 
         self._run("re-run", run, done)
 
+    def check_health(self, ids: list[str]) -> None:
+        health = self.rt.health
+
+        def done(job_ids: list[str]) -> None:
+            n = len(job_ids)
+            self.message.emit(
+                f"Checking {n} file{'s' if n != 1 else ''}: each is decoded whole; "
+                "a damaged one is listed under Damaged."
+            )
+
+        self._run("check health", lambda: health.check(ids), done)
+
     def delete(self, items: list[MediaFileView]) -> bool:
         if not items:
             return False
@@ -308,7 +327,12 @@ class LibraryActions(QObject):
             answer = QMessageBox.question(
                 self.window,
                 "Delete",
-                f"Remove {what} from the library? The files are kept until purged.",
+                f"Remove {what} from the library? The files are kept until purged"
+                + (
+                    "; files in your library folders are never deleted from the disk."
+                    if any(m.referenced for m in items)
+                    else "."
+                ),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return False

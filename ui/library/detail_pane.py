@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from mediadesk.domain import vocabulary as words
 from mediadesk.domain.catalogue import movie_label, season_label
 from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
+from mediadesk.domain.folders import HEALTH_WORDS, HealthState
 from mediadesk.jobs.views import JobView
 from mediadesk.library.views import ArtifactView, MediaFileView
 from mediadesk.runtime import Runtime
@@ -362,6 +363,8 @@ class DetailPane(QScrollArea):
             ("Added", m.created_at.astimezone().strftime("%Y-%m-%d %H:%M")),
             ("Tags", ", ".join(m.tags)),
             ("From", m.source_url or ""),
+            ("Where", _where(m)),
+            ("Health", _health(m)),
         ]
         technical = [
             ("File", m.original_filename),
@@ -391,3 +394,26 @@ def breakable(text: str, run: int = 20) -> str:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _where(m: MediaFileView) -> str:
+    """A referenced file's place on the disk (and whether it is still there)."""
+    if m.original_path is None:
+        return ""
+    if m.missing:
+        return f"Missing from {m.original_path} (its outputs are kept until it comes back)"
+    return f"{m.original_path} (in a library folder; MediaDesk never moves or deletes it)"
+
+
+def _health(m: MediaFileView) -> str:
+    if m.health is None or m.health_report is None:
+        return ""
+    words = HEALTH_WORDS[m.health]
+    if m.health != HealthState.DAMAGED:
+        return words
+    errors = m.health_report.get("errors", 0)
+    spans = ", ".join(
+        f"{duration(e['start_s'])}-{duration(e['end_s'])}"
+        for e in m.health_report.get("first_errors", [])
+    )
+    return f"{words}: {errors} decoding errors" + (f" (at {spans})" if spans else "")

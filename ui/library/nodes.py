@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from mediadesk.domain.catalogue import movie_label, season_label
 from mediadesk.domain.enums import MediaKind, MediaStatus
+from mediadesk.domain.folders import HealthState
 from mediadesk.library.views import EpisodeView, MovieView, SeasonView, SeriesView
 from mediadesk.services.library import RECENT_DAYS, MediaFilter, MediaOrder
 
@@ -84,6 +85,24 @@ FAILED = LibraryNode(
         "imports that fail are in the Imports panel."
     ),
 )
+MISSING = LibraryNode(
+    "missing",
+    "Missing",
+    MediaFilter(missing=True),
+    empty=(
+        "No file is missing. A file that leaves its library folder is listed here, with "
+        "its outputs kept, until it comes back."
+    ),
+)
+DAMAGED = LibraryNode(
+    "damaged",
+    "Damaged",
+    MediaFilter(health=HealthState.DAMAGED),
+    empty=(
+        "No damaged file found. Check health (right-click a file) decodes it whole; "
+        "a file with decoding errors is listed here, never changed or deleted."
+    ),
+)
 UNSORTED = LibraryNode(
     "unsorted",
     "Not in a movie or series",
@@ -91,7 +110,20 @@ UNSORTED = LibraryNode(
     empty="Every file is in a movie or a series.",
 )
 
-TOP_LEVEL = [ALL, CONTINUE, RECENT, MOVIES, SERIES, VIDEO, AUDIO, IMAGES, UNSORTED, FAILED]
+TOP_LEVEL = [
+    ALL,
+    CONTINUE,
+    RECENT,
+    MOVIES,
+    SERIES,
+    VIDEO,
+    AUDIO,
+    IMAGES,
+    UNSORTED,
+    MISSING,
+    DAMAGED,
+    FAILED,
+]
 
 
 def episode_label(episode: EpisodeView) -> str:

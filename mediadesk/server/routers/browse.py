@@ -12,6 +12,7 @@ from fastapi import APIRouter
 
 from mediadesk.domain import vocabulary as words
 from mediadesk.domain.catalogue import CatalogueSort, episode_code, movie_label, season_label
+from mediadesk.domain.folders import HealthState
 from mediadesk.library.views import ArtworkView, MediaFileView, MovieView, SeriesView
 from mediadesk.server.deps import Reader
 from mediadesk.server.schemas import ApiModel
@@ -43,6 +44,9 @@ class Shelves(ApiModel):
     movies: list[Card]
     series: list[Card]
     other: list[Card]
+    # Library folders: files a health check found damaged; files gone from their folder.
+    damaged: list[Card] = []
+    missing: list[Card] = []
 
 
 class SeasonShelf(ApiModel):
@@ -139,6 +143,8 @@ def home(state: Reader, sort: CatalogueSort = CatalogueSort.TITLE) -> Shelves:
         movies=[movie_card(state, m) for m in catalogue.movies(sort)],
         series=[series_card(state, x) for x in catalogue.series(sort)],
         other=_media(state, MediaFilter(unattached=True), limit=96),
+        damaged=_media(state, MediaFilter(health=HealthState.DAMAGED)),
+        missing=_media(state, MediaFilter(missing=True)),
     )
 
 

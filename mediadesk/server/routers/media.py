@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
 
 from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
 from mediadesk.domain.folders import HealthState
@@ -113,3 +114,27 @@ def playback_for(state: ServerState, media_id: str) -> Playback:
 )
 def playback(media_id: str, state: Reader) -> Playback:
     return playback_for(state, media_id)
+
+
+class HealthChecks(BaseModel):
+    job_ids: list[str]
+
+
+@router.post(
+    "/check-all",
+    response_model=HealthChecks,
+    status_code=202,
+    summary="Health-check every video and audio file (decoded whole)",
+)
+def check_all(state: Writer) -> HealthChecks:
+    return HealthChecks(job_ids=state.runtime.health.check_all())
+
+
+@router.post(
+    "/{media_id}/check",
+    response_model=HealthChecks,
+    status_code=202,
+    summary="Health-check a file: decoded whole, Healthy or Damaged with where",
+)
+def check_media(media_id: str, state: Writer) -> HealthChecks:
+    return HealthChecks(job_ids=state.runtime.health.check([media_id]))

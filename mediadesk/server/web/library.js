@@ -76,21 +76,31 @@ async function showLibrary() {
   sort.value = localStorage.getItem("mediadesk.sort") || "title";
   sort.onchange = () => { localStorage.setItem("mediadesk.sort", sort.value); loadShelves(""); };
   search.oninput = () => loadShelves(search.value.trim());
+  document.getElementById("show").onchange = () => loadShelves(search.value.trim());
   document.getElementById("upload-input").onchange = (e) => upload(e.target.files[0]);
   await loadShelves("");
   state.timer = setInterval(() => loadShelves(search.value.trim()), 5000);
 }
 
+// "Show": everything (the shelves), or only the damaged or missing files of the folders.
+const SHOW = {
+  damaged: { params: { health: "DAMAGED" }, title: "Damaged", empty: "No file was found damaged. A health check decodes a file whole." },
+  missing: { params: { missing: "true" }, title: "Missing", empty: "No file is missing from its library folder." },
+};
+
 async function loadShelves(query) {
   const target = document.getElementById("shelves");
   if (!target) return;
-  if (query) {
-    const page = await api("/api/v1/media?" + new URLSearchParams({ search: query, limit: 96 }));
+  const show = SHOW[(document.getElementById("show") || {}).value || ""];
+  if (query || show) {
+    const params = { limit: 96, ...(query ? { search: query } : {}), ...(show ? show.params : {}) };
+    const page = await api("/api/v1/media?" + new URLSearchParams(params));
     const cards = page.items.map((m) => ({
       kind: "media", id: m.id, title: m.display_title, subtitle: word("media_kind", m.kind),
       posterUrl: null, placeholder: m.kind, mediaFileId: m.id, status: m.status,
     }));
-    target.replaceChildren(shelf(`Found ${page.total}`, cards, "found", "Nothing matches."));
+    const title = show ? `${show.title}: ${page.total}` : `Found ${page.total}`;
+    target.replaceChildren(shelf(title, cards, "found", show ? show.empty : "Nothing matches."));
     return;
   }
   const sort = localStorage.getItem("mediadesk.sort") || "title";
@@ -103,6 +113,8 @@ async function loadShelves(query) {
     shelf("Movies", home.movies, "movies", "No movies yet: upload a file named like Title (2019).mp4."),
     shelf("Series", home.series, "series", "No series yet: files named like Show.S01E02.mp4 become episodes."),
     shelf("Other media", home.other, "other", "Every file is in a movie or a series."));
+  if (home.damaged.length) sections.push(shelf("Damaged", home.damaged, "damaged", ""));
+  if (home.missing.length) sections.push(shelf("Missing", home.missing, "missing", ""));
   target.replaceChildren(...sections);
 }
 
