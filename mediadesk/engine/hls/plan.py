@@ -41,6 +41,8 @@ class RungPlan:
     maxrate_k: int
     bufsize_k: int
     profile: str
+    crf: int | None = None  # capped CRF when set, else a target bitrate
+    ssim_floor: float | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,8 @@ def _rung(spec: RungSpec, width: int, height: int) -> RungPlan:
         maxrate_k=spec.maxrate,
         bufsize_k=spec.bufsize,
         profile=spec.profile,
+        crf=spec.crf,
+        ssim_floor=spec.ssim_floor,
     )
 
 

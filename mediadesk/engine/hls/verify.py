@@ -60,17 +60,33 @@ def bitrates(directory: Path, playlist: MediaPlaylist) -> tuple[int, int, int]:
     sizes = [(directory / s.uri).stat().st_size for s in playlist.segments]
     total = sum(sizes)
     average = round(total * 8 / max(playlist.duration, 1e-3))
-    # A sliver of a last segment (one keyframe in 40 ms) would fake a huge peak.
-    usable = [
-        (size, seg.duration)
-        for size, seg in zip(sizes, playlist.segments, strict=True)
-        if seg.duration >= playlist.target_duration / 2
-    ] or list(zip(sizes, (s.duration for s in playlist.segments), strict=True))
-    peak = max(round(size * 8 / max(d, 1e-3)) for size, d in usable)
+    peak = peak_bitrate(sizes, [s.duration for s in playlist.segments], playlist.target_duration)
     init = directory / playlist.init_uri if playlist.init_uri else None
     if init is not None:
         total += init.stat().st_size
     return max(peak, average), average, total
+
+
+def peak_bitrate(sizes: Sequence[int], durations: Sequence[float], target: float) -> int:
+    """RFC 8216 4.3.4.2: the largest bitrate over any run of contiguous segments lasting
+    0.5 to 1.5 target durations. A short last segment counts inside a run with the one
+    before it (a 6 s segment and a 1 s tail are a 7 s run), never alone: a sliver of
+    one keyframe in 40 ms would fake a huge peak. Encoded by quality, segment sizes
+    vary, and a run can peak above any single segment."""
+    lo, hi = 0.5 * target - 1e-3, 1.5 * target + 1e-3
+    peak = 0
+    for i in range(len(sizes)):
+        total, span = 0, 0.0
+        for j in range(i, len(sizes)):
+            total += sizes[j]
+            span += durations[j]
+            if span > hi:
+                break
+            if span >= lo:
+                peak = max(peak, round(total * 8 / span))
+    if peak == 0:  # nothing lasts half a target duration: the whole rendition
+        peak = round(sum(sizes) * 8 / max(sum(durations), 1e-3))
+    return peak
 
 
 def read_rendition(directory: Path) -> MediaPlaylist:
