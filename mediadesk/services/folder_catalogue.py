@@ -34,6 +34,7 @@ from mediadesk.domain.enums import MediaKind
 from mediadesk.domain.kodi import (
     TVSHOW_NFO,
     is_movie_folder,
+    is_nfo,
     season_of_folder,
     show_folder,
     show_sidecars,
@@ -230,12 +231,15 @@ class FolderCatalogue:
         return CatalogueOutcome(attached, identity, linked)
 
     def refresh(self, nfos: Iterable[Path]) -> int:
-        """NFOs that appeared or changed: their videos' entries take the new values
-        (never over a person's edits, never moving a file). The number of videos seen."""
+        """NFOs or sidecar pictures that appeared or changed: their videos' entries take
+        the new values and pictures (never over a person's edits, never moving a file).
+        The number of videos looked at."""
         videos: dict[str, Path] = {}
         for nfo in nfos:
             folder = Path(nfo).parent
-            everything_below = Path(nfo).name.lower() == TVSHOW_NFO
+            # tvshow.nfo and pictures may speak for everything below (a show's poster,
+            # its season posters); a movie's or an episode's NFO for its folder only.
+            everything_below = Path(nfo).name.lower() == TVSHOW_NFO or not is_nfo(nfo.name)
             for media_id, path in self._videos_in(folder, everything_below):
                 videos[media_id] = path
         for media_id, path in videos.items():

@@ -5,7 +5,8 @@ pipeline makes its WebP variants through the job system, and artwork rows point 
 it), but, like the videos of a library folder, it is never copied: ``original_path``
 says where it is and the jobs read it there through the safe-input path. A picture
 already in the library (the same path, or the same content: ``folder.jpg`` is often a
-copy of ``poster.jpg``) is reused.
+copy of ``poster.jpg``) is reused; a picture replaced at its path keeps its media file
+and gets its WebP sizes made again.
 """
 
 from __future__ import annotations
@@ -42,11 +43,15 @@ class ReferencedPictures:
                 )
             )
 
+    def _size(self, media_id: str) -> int | None:
+        with self.store.db.read() as s:
+            return s.scalar(select(MediaFile.size_bytes).where(MediaFile.id == media_id))
+
     def reference(self, path: Path) -> str:
         """The media file id of the picture at ``path``, made media if it is not yet."""
         path = Path(path)
         known = self._live(original_path=str(path))
-        if known is not None:
+        if known is not None and self._size(known) == path.stat().st_size:
             return known
         container = sniff(path)
         if not container.mime.startswith("image/"):
@@ -57,6 +62,18 @@ class ReferencedPictures:
         same = self._live(sha256=sha256)
         if same is not None:
             return same
+        if known is not None:
+            # The picture at this path was replaced: the same media file, new content,
+            # its WebP sizes made again.
+            with self.store.unit_of_work() as uow:
+                media = uow.session.get(MediaFile, known)
+                if media is not None:
+                    media.sha256, media.size_bytes, media.mime = sha256, size, container.mime
+                    media.apply_probe(info)
+                    uow.session.flush()
+                    self.planner.plan(uow, media)
+                    uow.events.append(MediaChanged(media.id, str(media.status)))
+            return known
         try:
             with self.store.unit_of_work() as uow:
                 media = MediaFile(

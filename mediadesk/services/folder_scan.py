@@ -77,8 +77,8 @@ class ScanResult:
     # (folder file id, size) of everything to read, for the hashing jobs.
     to_read: list[tuple[str, int]] = field(default_factory=list)
     touched_media: list[str] = field(default_factory=list)
-    # NFO files that appeared or changed (POSIX, relative): their videos' metadata is
-    # read again (``FolderCatalogue.refresh``).
+    # NFOs and sidecar pictures that appeared or changed (POSIX, relative): their
+    # videos' metadata and pictures are read again (``FolderCatalogue.refresh``).
     nfos: list[str] = field(default_factory=list)
 
 
@@ -100,15 +100,18 @@ def walk(root: Path, kind: FolderKind) -> Iterator[tuple[str, Seen]]:
                     stack.append((Path(entry.path), rel + "/"))
             elif entry.is_file(follow_symlinks=False):
                 reason = skip_by_name(rel, kind)
-                nfo = reason == SkipReason.NOT_MEDIA and is_nfo(entry.name)
-                if reason is not None and not nfo:
+                # NFOs and sidecar pictures are not media, but their changes are news
+                # for the catalogue: they are stat'ed like media (one stat each).
+                sidecar = reason == SkipReason.ARTWORK or (
+                    reason == SkipReason.NOT_MEDIA and is_nfo(entry.name)
+                )
+                if reason is not None and not sidecar:
                     yield rel, Seen(skip=reason)
                     continue
                 try:
                     st = entry.stat(follow_symlinks=False)
                 except FileNotFoundError:
                     continue
-                # An NFO is not media, but its changes are news for the catalogue.
                 yield rel, Seen(st.st_size, st.st_mtime_ns, st.st_ino, skip=reason)
 
 

@@ -18,7 +18,7 @@ from mediadesk.services.catalogue_edit import EpisodeEdit, MovieEdit, SeriesEdit
 from mediadesk.settings import load_settings
 from tests.conftest import FAST
 from tests.integration.test_cli import run
-from tests.kodi_tree import build_tree
+from tests.kodi_tree import build_tree, picture
 from tests.media import Clip, make_clip
 from tests.serverkit import auth, serving
 from tests.waiting import wait_until
@@ -163,6 +163,20 @@ def test_one_scan_builds_the_catalogue_and_copies_nothing(
     assert [(s.title, len([e for z in s.seasons for e in z.episodes])) for s in listing.series] == [
         ("Great Show (UK)", 6)
     ]
+
+    # Pictures replaced or added on disk are seen by a rescan too.
+    up_poster = next(m for m in rt.catalogue.movies() if m.title == "Up (mine)").poster
+    assert up_poster is not None
+    poster_path = root / "Movies/Up (2009)/Up (2009)-poster.png"
+    picture(poster_path, "50x74")
+    picture(root / "TV/Great Show/season02-poster.jpg", "52x76")
+    rt.folders.scan(folder_id)
+    assert rt.library.get_media(up_poster.media_file_id).size_bytes == poster_path.stat().st_size
+    (show,) = rt.catalogue.series()
+    season2 = next(z for z in show.seasons if z.number == 2)
+    assert season2.poster is not None
+    named = rt.library.get_media(season2.poster.media_file_id).original_filename
+    assert named == "season02-poster.jpg"  # the show folder's name wins over folder.jpg
 
     # Nothing changed: nothing is read again.
     before = rt.catalogue.get_movie(arrival.id)
