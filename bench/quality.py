@@ -57,7 +57,9 @@ CORPUS: dict[str, tuple[str, str, list[str]]] = {
         [],
     ),
     "film_grain": (
-        "gradients=size={size}:rate=24:speed=0.01:c0=#704020:c1=#c0a070,noise=alls=14:allf=t",
+        # gradients draws RGBA: to YUV before the grain, or noise scrambles alpha too.
+        "gradients=size={size}:rate=24:speed=0.001:c0=#704020:c1=#c0a070:seed=7,"
+        "format=yuv420p,noise=alls=10:allf=t",
         "mp4",
         [],
     ),
@@ -75,8 +77,8 @@ CORPUS: dict[str, tuple[str, str, list[str]]] = {
         [],
     ),
     "dark": (
-        "gradients=size={size}:rate=25:speed=0.002,eq=brightness=-0.32:contrast=0.7,"
-        "noise=alls=5:allf=t",
+        "gradients=size={size}:rate=25:speed=0.002:seed=3,format=yuv420p,"
+        "eq=brightness=-0.32:contrast=0.7,noise=alls=5:allf=t",
         "ts",
         ["-output_ts_offset", "10"],
     ),
