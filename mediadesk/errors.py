@@ -46,6 +46,8 @@ class ErrorCode(StrEnum):
     KEYFRAME_MISSING = "KEYFRAME_MISSING"
     KEYFRAMES_MISALIGNED = "KEYFRAMES_MISALIGNED"
     LOUDNESS_OFF_TARGET = "LOUDNESS_OFF_TARGET"
+    # A rendition measured (SSIM against the source) under its preset's floor.
+    QUALITY_BELOW_FLOOR = "QUALITY_BELOW_FLOOR"
     # Operator action.
     CANCELLED = "CANCELLED"
     # Bugs and configuration.

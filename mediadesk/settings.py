@@ -151,6 +151,12 @@ class Settings(BaseSettings):
         default_factory=dict,
         description='Preset per pipeline step, e.g. {hls = "hls/ladder_cmaf_v1"}',
     )
+    ladder_budget_gb_per_hour: float | None = Field(
+        default=None,
+        gt=0,
+        description="Cap on a per-title ladder's expected size per hour of media, in GB; "
+        "the top rungs are dropped first to fit",
+    )
 
     # Imports (URL downloads and file copies run as jobs on lanes of their own).
     import_workers: int = Field(

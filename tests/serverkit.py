@@ -122,9 +122,14 @@ def make_hls(out: Path, source: Path) -> Path:
     return out / "master.m3u8"
 
 
-def ready_video(host: ServerHost, media_dir: Path, seconds: float = 12.0) -> str:
+def ready_video(
+    host: ServerHost, media_dir: Path, seconds: float = 12.0, grainy: bool = False
+) -> str:
     # 480p, so that a real ladder (no upscaling) still has two rungs: 480p and 360p.
-    clip = make_clip(media_dir, Clip(duration=seconds, size="854x480", seed="serve"))
+    # ``grainy``: film grain costs bits at every size, so the per-title ladder keeps
+    # both rungs (a clean test pattern fits 480p under 360p's ceiling and keeps one).
+    extra = ("-vf", "noise=alls=6:allf=t") if grainy else ()
+    clip = make_clip(media_dir, Clip(duration=seconds, size="854x480", seed="serve", extra=extra))
     media_id = str(upload(host, clip)["mediaFileId"])
     status = wait_media(host, media_id)
     assert status["status"] == "READY", status

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from ui.dialogs.mastering_dialog import MasteringDialog
     from ui.dialogs.presets_dialog import PresetsDialog
     from ui.dialogs.settings_dialog import SettingsDialog
+    from ui.dialogs.storage_dialog import StorageDialog
     from ui.importing.attach_dialog import AttachDialog
     from ui.importing.url_dialog import UrlImportDialog
     from ui.jobs.jobs_view import JobsView
@@ -155,6 +156,7 @@ class MainWindow(QMainWindow):
         tools = bar.addMenu("&Tools")
         self._action(tools, "&Master audio…", lambda: self.open_mastering(None))
         self._action(tools, "&Presets…", self.open_presets)
+        self._action(tools, "&Storage…", self.open_storage)
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About MediaDesk", self._about)
 
@@ -342,6 +344,17 @@ class MainWindow(QMainWindow):
         from ui.dialogs.presets_dialog import PresetsDialog
 
         dialog = PresetsDialog(parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def open_storage(self) -> StorageDialog:
+        from ui.dialogs.storage_dialog import GB, StorageDialog
+
+        gb = self.shell.settings.ladder_budget_gb_per_hour
+        budget = round(gb * GB) if gb else None
+        library = self.shell.runtime.library
+        dialog = StorageDialog(self.shell.tasks, lambda: library.storage_stats(budget), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from mediadesk.cli import cmd_nfo
+from mediadesk.cli import cmd_nfo, cmd_stats
 from mediadesk.cli.output import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -82,6 +82,7 @@ def register(sub: Any) -> None:
     ls.add_argument("--sort", choices=[x.value for x in CatalogueSort], default="title")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=cmd_library_list)
+    cmd_stats.register(lib)
     cmd_nfo.add_export(lib)
 
     media = sub.add_parser("media", help="media files").add_subparsers(

@@ -26,12 +26,14 @@ from mediadesk.library.views import (
     MediaFileView,
     NfoExportReport,
     Page,
+    StorageStats,
 )
 from mediadesk.services.imports import ImportView
 
 SHAPES: dict[str, type[BaseModel]] = {
     "import": ImportResult,
     "library-list": LibraryListing,
+    "library-stats": StorageStats,
     "library-export-nfo": NfoExportReport,
     "media-show": MediaFileView,
     "media-list": Page[MediaFileView],

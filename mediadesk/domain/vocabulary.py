@@ -8,7 +8,7 @@ disagree on a word.
 
 from __future__ import annotations
 
-from mediadesk.domain.enums import JobStatus, MediaKind, MediaStatus
+from mediadesk.domain.enums import ArtifactKind, JobStatus, MediaKind, MediaStatus
 
 MEDIA_STATUS = {
     MediaStatus.UPLOADED: "Waiting",
@@ -26,6 +26,22 @@ JOB_STATUS = {
 }
 
 MEDIA_KIND = {MediaKind.VIDEO: "Video", MediaKind.AUDIO: "Audio", MediaKind.IMAGE: "Image"}
+
+# What each kind of output is, in the storage view.
+OUTPUT_KIND = {
+    ArtifactKind.HLS_MASTER: "Streaming index",
+    ArtifactKind.HLS_VARIANT: "Streaming versions (video)",
+    ArtifactKind.AUDIO_HLS: "Streaming audio",
+    ArtifactKind.PREVIEW: "Preview clips",
+    ArtifactKind.POSTER: "Posters",
+    ArtifactKind.THUMBNAIL: "Thumbnails",
+    ArtifactKind.TRICKPLAY: "Seek thumbnails",
+    ArtifactKind.WAVEFORM_JSON: "Waveforms",
+    ArtifactKind.WAVEFORM_PNG: "Waveform pictures",
+    ArtifactKind.IMAGE_VARIANT: "Image sizes",
+    ArtifactKind.AUDIO_MASTER: "Audio masters",
+    ArtifactKind.MEZZANINE: "Edit copies",
+}
 
 JOB_TYPE = {
     "probe": "Reading the file",
@@ -102,6 +118,29 @@ def rung_label(width: int | None, height: int | None) -> str:
     return f"{min(width, height)}p"
 
 
+# Mean SSIM against the source, as people would judge the picture. SSIM is the
+# measure Debian's ffmpeg has (no VMAF); the steps follow the usual reading of it:
+# above 0.98 differences are hard to see, under 0.85 they are plain.
+PICTURE_QUALITY = ((0.98, "Excellent"), (0.95, "Very good"), (0.92, "Good"), (0.85, "Fair"))
+
+
+def picture_quality(ssim: float | None) -> str:
+    """A rendition's measured quality in words ("" when it was not measured)."""
+    if ssim is None:
+        return ""
+    for threshold, label in PICTURE_QUALITY:
+        if ssim >= threshold:
+            return label
+    return "Poor"
+
+
+def output_kind(kind: str) -> str:
+    try:
+        return OUTPUT_KIND[ArtifactKind(kind)]
+    except ValueError:
+        return kind.replace("_", " ").capitalize()
+
+
 def waiting_count(counts: dict[str, int]) -> int:
     """The one count of waiting jobs (the status bar, the jobs tab, the web page)."""
     return counts.get(str(JobStatus.PENDING), 0)
@@ -113,4 +152,5 @@ def vocabulary() -> dict[str, dict[str, str]]:
         "job_status": {str(k): v for k, v in JOB_STATUS.items()},
         "media_kind": {str(k): v for k, v in MEDIA_KIND.items()},
         "job_type": dict(JOB_TYPE),
+        "output_kind": {str(k): v for k, v in OUTPUT_KIND.items()},
     }

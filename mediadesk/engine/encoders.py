@@ -43,10 +43,46 @@ CODEC_OF = {
 HW_ORDER = (Family.NVENC, Family.QSV, Family.VAAPI)
 
 
+class QualityMode(StrEnum):
+    """How a rung encoded by quality asks each encoder for it.
+
+    x264's capped CRF has a ceiling (maxrate/bufsize); so do NVENC's constant-quality
+    VBR and VAAPI's QVBR. NVENC's constant QP and QSV's ICQ/LA-ICQ have none (ffmpeg
+    turns QSV into QVBR as soon as a maxrate is given, which older iGPUs refuse), so
+    their rungs can exceed their label; the master playlist's BANDWIDTH is measured
+    from the segments either way.
+    """
+
+    X264_CAPPED_CRF = "x264_capped_crf"
+    NVENC_VBR_CQ = "nvenc_vbr_cq"
+    NVENC_CONSTQP = "nvenc_constqp"
+    QSV_ICQ = "qsv_icq"
+    QSV_LA_ICQ = "qsv_la_icq"
+    VAAPI_QVBR = "vaapi_qvbr"
+
+
+QUALITY_MODES = {
+    Family.CPU: (QualityMode.X264_CAPPED_CRF,),
+    Family.NVENC: (QualityMode.NVENC_VBR_CQ, QualityMode.NVENC_CONSTQP),
+    Family.QSV: (QualityMode.QSV_LA_ICQ, QualityMode.QSV_ICQ),
+    Family.VAAPI: (QualityMode.VAAPI_QVBR,),
+}
+
+
 @dataclass(frozen=True)
 class VideoEncoder:
     family: Family
     device: str | None = None  # VAAPI render node
+    # None: the family's first mode in QUALITY_MODES.
+    quality_mode: QualityMode | None = None
+
+    def __post_init__(self) -> None:
+        if self.quality_mode is not None and self.quality_mode not in QUALITY_MODES[self.family]:
+            raise ValueError(f"{self.quality_mode} is not a mode of {self.codec}")
+
+    @property
+    def mode(self) -> QualityMode:
+        return self.quality_mode or QUALITY_MODES[self.family][0]
 
     @property
     def codec(self) -> str:
@@ -77,12 +113,52 @@ class VideoEncoder:
             return [("hwupload", {"extra_hw_frames": "64"}), ("format", {"pix_fmts": "qsv"})]
         return []
 
-    def options(self, x264_preset: str, gop: int, keyframe_expr: str) -> dict[str, str]:
+    def options(
+        self, x264_preset: str, gop: int, keyframe_expr: str, by_quality: bool = False
+    ) -> dict[str, str]:
         """Options shared by every video stream of one output.
 
         The GOP is fixed and scene-cut keyframes are off, so every rung cuts segments at
         the same frames; forced keyframes on a time grid keep that true for odd rates.
+        ``by_quality`` selects the rate control of :attr:`mode` (see :meth:`rung_options`).
         """
+        common = self._options(x264_preset, gop, keyframe_expr)
+        if not by_quality:
+            return common
+        if self.mode == QualityMode.NVENC_CONSTQP:
+            common["rc"] = "constqp"
+        elif self.mode == QualityMode.QSV_LA_ICQ:
+            common["look_ahead"] = "1"
+        elif self.mode == QualityMode.VAAPI_QVBR:
+            common["rc_mode"] = "QVBR"
+        return common
+
+    def rung_options(
+        self, i: int, crf: int | None, bitrate_k: int, maxrate_k: int, bufsize_k: int
+    ) -> dict[str, str]:
+        """Rate control of the ``i``-th video stream: a target bitrate, or a quality.
+
+        ``crf`` is on x264's scale; the hardware encoders' quality knobs (NVENC ``cq``
+        and ``qp``, QSV ``global_quality``, VAAPI's QVBR quality) are 1-51 quantizer
+        scales of their own and take the same number as a starting point.
+        """
+        cap = {f"maxrate:v:{i}": f"{maxrate_k}k", f"bufsize:v:{i}": f"{bufsize_k}k"}
+        if crf is None:
+            return {f"b:v:{i}": f"{bitrate_k}k", **cap}
+        mode = self.mode
+        if mode == QualityMode.X264_CAPPED_CRF:
+            return {f"crf:v:{i}": str(crf), **cap}
+        if mode == QualityMode.NVENC_VBR_CQ:
+            # b:v 0 leaves the quality target alone in charge, under the ceiling.
+            return {f"cq:v:{i}": str(crf), f"b:v:{i}": "0", **cap}
+        if mode == QualityMode.NVENC_CONSTQP:
+            return {f"qp:v:{i}": str(crf)}
+        if mode in (QualityMode.QSV_ICQ, QualityMode.QSV_LA_ICQ):
+            return {f"global_quality:v:{i}": str(crf)}
+        # VAAPI QVBR needs a target and a ceiling besides the quality.
+        return {f"global_quality:v:{i}": str(crf), f"b:v:{i}": f"{maxrate_k}k", **cap}
+
+    def _options(self, x264_preset: str, gop: int, keyframe_expr: str) -> dict[str, str]:
         common = {"c:v": self.codec, "g": str(gop), "force_key_frames": keyframe_expr}
         if self.family == Family.CPU:
             return {
@@ -99,6 +175,9 @@ class VideoEncoder:
 
     def describe(self) -> str:
         return self.codec if not self.device else f"{self.codec} ({self.device})"
+
+    def with_mode(self, mode: QualityMode | None) -> VideoEncoder:
+        return VideoEncoder(self.family, self.device, mode)
 
 
 CPU_ENCODER = VideoEncoder(Family.CPU)

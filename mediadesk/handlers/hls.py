@@ -9,23 +9,19 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from mediadesk.domain.enums import ArtifactKind
-from mediadesk.engine.hls.compile import PLAYLIST, ladder_argv
+from mediadesk.engine.hls.compile import PLAYLIST
 from mediadesk.engine.hls.images import IMAGES_PLAYLIST, line_from_playlist, with_image_stream
-from mediadesk.engine.hls.ladder import HlsOutput, finish_ladder
+from mediadesk.engine.hls.ladder import HlsOutput
 from mediadesk.engine.hls.master import MASTER
 from mediadesk.engine.hls.plan import LadderPlan, plan_ladder
 from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset
+from mediadesk.engine.hls.quality import RungQuality
 from mediadesk.engine.presets import load_typed
 from mediadesk.handlers.common import media_of, open_original
 from mediadesk.handlers.derived import preview_from_ladder
-from mediadesk.handlers.encoding import (
-    encode_with_fallback,
-    load_step_preset,
-    preset_artifact,
-    probe_of,
-    probe_runner,
-)
+from mediadesk.handlers.encoding import load_step_preset, preset_artifact, probe_of
 from mediadesk.handlers.inputs import PresetInput
+from mediadesk.handlers.ladder_quality import encode_ladder, per_title
 from mediadesk.handlers.probe import step_spec
 from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.registry import JobType
@@ -42,6 +38,7 @@ class LadderResult:
     preset: LadderPreset
     plan: LadderPlan
     output: HlsOutput
+    quality: dict[str, RungQuality]
 
     def artifact(
         self, kind: ArtifactKind, key: str, name: str, params: dict[str, Any]
@@ -65,6 +62,11 @@ class LadderResult:
                     "height": r.first.height,
                     "segments": len(r.playlist.segments),
                     "duration": round(r.duration, 3),
+                    **(
+                        {"quality": self.quality[r.name].as_params()}
+                        if r.name in self.quality
+                        else {}
+                    ),
                 }
                 for r in output.rungs
             ],
@@ -84,6 +86,16 @@ def publish_spec(output: HlsOutput, prefix: str, keep: tuple[str, ...] = ()) -> 
     return PublishSpec(output.out_dir, prefix, entry_last=(MASTER,), prune=True, keep=keep)
 
 
+def quality_params(done: LadderResult, name: str) -> dict[str, Any]:
+    """The rendition's measured quality and its floor, for the artifact row."""
+    measured = done.quality.get(name)
+    if measured is None:
+        return {}
+    floor = next((r.ssim_floor for r in done.plan.rungs if r.name == name), None)
+    crf = next((r.crf for r in done.plan.rungs if r.name == name), None)
+    return {"quality": {**measured.as_params(), "ssim_floor": floor, "crf": crf}}
+
+
 class LadderInput(PresetInput):
     # Pipeline steps that read the ladder's output, started once it has committed.
     then: list[str] = Field(default_factory=list)
@@ -97,6 +109,8 @@ class LadderJob(JobType[LadderInput]):
     base_timeout_s = 600.0
     # About 1x realtime for a 1080p ladder on two cores; ten times that is a stall.
     timeout_per_media_second = 10.0
+    # Measure each rendition's quality against the source (the preview does not).
+    measure_quality: ClassVar[bool] = True
 
     def run(self, ctx: JobContext, inp: LadderInput) -> Outcome:
         media = media_of(ctx)
@@ -104,24 +118,20 @@ class LadderJob(JobType[LadderInput]):
         preset_id, preset = load_step_preset(ctx, inp.preset, self.default_preset, LadderPreset)
         audio_preset = load_typed(preset.audio, AudioHlsPreset) if preset.audio else None
         plan = plan_ladder(preset, audio_preset, info)
+        source, container = open_original(ctx)
+        plan = per_title(ctx, preset, plan, source, container)
         ctx.note(
             "rungs: "
             + ", ".join(f"{r.name} {r.width}x{r.height}" for r in plan.rungs)
             + f"; {float(plan.frame_rate):.3f} fps, GOP {plan.gop_frames}"
             + ("; shared audio rendition" if plan.audio else "; no audio")
         )
-        source, container = open_original(ctx)
-        out, work = ctx.scratch / "out", ctx.scratch / "verify"
-        output = encode_with_fallback(
-            ctx,
-            lambda enc: ladder_argv(ctx.ffmpeg.ffmpeg, source, container, plan, out, enc),
-            out,
-            plan.duration,
-            lambda: finish_ladder(out, plan, ctx.ffmpeg.ffprobe, probe_runner(ctx), work),
-        )
-        self.amend_master(ctx, media, output)
+        done = encode_ladder(ctx, preset, plan, source, container, self.measure_quality)
+        self.amend_master(ctx, media, done.output)
         ctx.report(100.0, 0.0)
-        outcome = self.outcome(media, LadderResult(preset_id, preset, plan, output))
+        outcome = self.outcome(
+            media, LadderResult(preset_id, preset, done.plan, done.output, done.quality)
+        )
         outcome.follow_ups += [step_spec(media.id, step, []) for step in inp.then]
         return outcome
 
@@ -135,7 +145,7 @@ class LadderJob(JobType[LadderInput]):
 
 class HlsJob(LadderJob):
     name = "hls"
-    default_preset = "hls/ladder_v1"
+    default_preset = "hls/ladder_v2"
 
     def amend_master(self, ctx: JobContext, media: MediaFileView, output: HlsOutput) -> None:
         # A ladder made again after the trickplay keeps advertising its image playlist.
@@ -181,6 +191,7 @@ class HlsJob(LadderJob):
                         "frame_rate": round(float(done.plan.frame_rate), 3),
                         "segments": len(rung.playlist.segments),
                         "duration": round(rung.duration, 3),
+                        **quality_params(done, rung.name),
                     },
                 )
             )
@@ -222,6 +233,7 @@ class PreviewJob(LadderJob):
     default_preset = "hls/preview_v1"
     base_timeout_s = 300.0
     timeout_per_media_second = 0.0
+    measure_quality = False
 
     def timeout(self, inp: PresetInput, media: MediaFileView | None) -> float:
         duration = (media.duration_seconds or 0.0) if media else 0.0
@@ -236,7 +248,7 @@ class PreviewJob(LadderJob):
             return super().run(ctx, inp)
         plan, output = derived
         ctx.report(100.0, 0.0)
-        return self.outcome(media, LadderResult(preset_id, preset, plan, output))
+        return self.outcome(media, LadderResult(preset_id, preset, plan, output, {}))
 
     def outcome(self, media: MediaFileView, done: LadderResult) -> Outcome:
         output = done.output

@@ -267,6 +267,43 @@ class ImportResult(View):
     job_ids: list[str] = []
 
 
+class OutputBytes(View):
+    """One kind of output across the library."""
+
+    kind: str
+    label: str
+    bytes: int
+    files: int
+
+
+class RenditionBytes(View):
+    """One rung of the ladder across the library (``720p`` in every title that has it)."""
+
+    name: str
+    titles: int
+    bytes: int
+    hours: float
+    bytes_per_hour: int | None
+    mean_ssim: float | None  # measured quality, when the ladder measured it
+
+
+class StorageStats(View):
+    """Where the library's bytes go: originals, each kind of output, each rendition,
+    and per hour of media (the figure a storage budget is set in)."""
+
+    media_files: int
+    hours: float
+    originals_bytes: int
+    originals_bytes_per_hour: int | None
+    outputs: list[OutputBytes]
+    outputs_bytes: int
+    renditions: list[RenditionBytes]
+    ladder_hours: float
+    ladder_bytes_per_hour: int | None
+    budget_bytes_per_hour: int | None
+    total_bytes: int
+
+
 T = TypeVar("T")
 
 

@@ -26,6 +26,7 @@ from mediadesk.server.routers import (
     mastering,
     media,
     presets,
+    storage,
     tus,
     upload_bodies,
     web,
@@ -97,6 +98,7 @@ def build_api(state: ServerState) -> FastAPI:
         folders,
         jobs,
         presets,
+        storage,
     ):
         api.include_router(module.router)
     api.include_router(mastering.router)

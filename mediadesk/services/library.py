@@ -36,9 +36,11 @@ from mediadesk.library.views import (
     MediaFileView,
     Page,
     PlaybackStateView,
+    StorageStats,
 )
 from mediadesk.services.catalogue_read import DEFAULT_PROFILE, catalogue_refs, playback_states
 from mediadesk.services.jobs import JobService
+from mediadesk.services.storage_stats import storage_stats
 from mediadesk.storage import keys
 from mediadesk.storage.base import Storage
 
@@ -269,6 +271,11 @@ class LibraryService:
             total = s.scalar(select(func.count()).select_from(MediaFile).where(where)) or 0
             items = media_views(s, list(s.scalars(stmt)))
         return Page[MediaFileView](items=items, total=total, offset=offset, limit=limit)
+
+    def storage_stats(self, budget_bytes_per_hour: int | None = None) -> StorageStats:
+        """Where the library's bytes go (see services/storage_stats.py)."""
+        with self.db.read() as s:
+            return storage_stats(s, budget_bytes_per_hour)
 
     def status_counts(self) -> dict[str, int]:
         """Live media files per status (the metrics endpoint's gauge)."""

@@ -52,7 +52,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerHos
         from mediadesk.settings import load_settings
 
         with serving(load_settings({**FAST, "server_port": 0})) as host:
-            media_id = ready_video(host, tmp_path_factory.mktemp("e2e-media"))
+            media_id = ready_video(host, tmp_path_factory.mktemp("e2e-media"), grainy=True)
             yield host, media_id
 
 

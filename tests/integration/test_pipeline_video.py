@@ -46,7 +46,9 @@ def hls_dir(rt: Any, media: Any) -> Path:
 
 
 def test_1080p_clip_gets_the_whole_pipeline(pipeline, hd_clip: Path) -> None:  # type: ignore[no-untyped-def]
-    rt = pipeline()
+    # The bitrate ladder keeps every rung whatever the picture (ladder_v2, the default,
+    # chooses rungs per title: tests/integration/test_quality_ladder.py).
+    rt = pipeline(step_presets={"hls": "hls/ladder_v1"})
     seen: list[str] = []
     rt.bus.subscribe(lambda e: seen.append(e.status), MediaChanged)
     media = import_and_wait(rt, hd_clip)

@@ -109,6 +109,10 @@ def renditions(artifacts: list[ArtifactView]) -> list[str]:
             if p.get(key):
                 parts.append(f"{int(p[key]) // 1000} kb/s")
                 break
+        quality = p.get("quality") or {}
+        if quality.get("ssim") is not None:
+            # The measured SSIM in words; the numbers stay in the technical details.
+            parts.append(f"{words.picture_quality(quality['ssim'])} picture")
         out.append(" · ".join(parts))
     return out
 

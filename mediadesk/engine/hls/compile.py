@@ -165,13 +165,14 @@ def ladder_argv(
     src = source()
     streams = _video_branches(src, plan, encoder)
     entries = [f"v:{i},name:{rung.name}" for i, rung in enumerate(plan.all_rungs)]
-    options = encoder.options(plan.x264_preset, plan.gop_frames, plan.keyframe_expr)
+    by_quality = any(rung.crf is not None for rung in plan.rungs)
+    options = encoder.options(plan.x264_preset, plan.gop_frames, plan.keyframe_expr, by_quality)
     if plan.tonemap:
         options.update(SDR_TAGS)  # what the pictures now are, so players do not guess
     for i, rung in enumerate(plan.rungs):
-        options[f"b:v:{i}"] = f"{rung.video_bitrate_k}k"
-        options[f"maxrate:v:{i}"] = f"{rung.maxrate_k}k"
-        options[f"bufsize:v:{i}"] = f"{rung.bufsize_k}k"
+        options.update(
+            encoder.rung_options(i, rung.crf, rung.video_bitrate_k, rung.maxrate_k, rung.bufsize_k)
+        )
         options[f"profile:v:{i}"] = rung.profile
     options.update(hdr_options(plan, len(plan.rungs)))
     if plan.audio is not None:

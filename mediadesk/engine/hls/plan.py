@@ -45,6 +45,8 @@ class RungPlan:
     bufsize_k: int
     profile: str
     codec: Literal["h264", "hevc"] = "h264"
+    crf: int | None = None  # capped CRF when set, else a target bitrate
+    ssim_floor: float | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,8 @@ def _rung(spec: RungSpec, width: int, height: int) -> RungPlan:
         maxrate_k=spec.maxrate,
         bufsize_k=spec.bufsize,
         profile=spec.profile,
+        crf=spec.crf,
+        ssim_floor=spec.ssim_floor,
     )
 
 

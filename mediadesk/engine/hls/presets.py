@@ -32,14 +32,28 @@ class RungSpec(BaseModel):
     maxrate_k: int | None = Field(default=None, ge=50, le=200_000)
     bufsize_k: int | None = Field(default=None, ge=50, le=400_000)
     profile: Literal["baseline", "main", "high"] = "high"
+    # Capped CRF: a constant quality (x264 CRF; the hardware encoders' equivalents are
+    # mapped in engine/encoders.py) with ``video_bitrate_k`` as the ceiling. None keeps
+    # the rung at a target bitrate (ladder_v1).
+    crf: int | None = Field(default=None, ge=0, le=51)
+    # The least mean SSIM the rung may measure against the source scaled to its size.
+    ssim_floor: float | None = Field(default=None, gt=0, lt=1)
 
     @property
     def maxrate(self) -> int:
+        if self.crf is not None:
+            # By quality, the rung's bitrate is its ceiling.
+            return self.maxrate_k or self.video_bitrate_k
         # A 7% ceiling over the target keeps peaks (and BANDWIDTH) close to the label.
         return self.maxrate_k or round(self.video_bitrate_k * 1.07)
 
     @property
     def bufsize(self) -> int:
+        if self.crf is not None:
+            # One second at the ceiling: any run of segments lasting 0.5-1.5 target
+            # durations (RFC 8216 4.3.4.2's window, 3-9 s for 6 s segments) then
+            # averages at most maxrate * (1 + 1/3), a 6 s segment maxrate * 1.17.
+            return self.bufsize_k or self.maxrate
         return self.bufsize_k or round(self.video_bitrate_k * 1.5)
 
 
@@ -75,6 +89,11 @@ class LadderPreset(PresetBase):
     # made only for HDR sources, beside the tone-mapped H.264 rungs. fMP4 segments only
     # (Apple's HLS authoring specification: HEVC in fMP4).
     hdr_rungs: list[RungSpec] = Field(default_factory=list, max_length=6)
+    # Per-title ladder: probe encodes of sampled chunks predict each rung's bitrate and
+    # rungs that would give a player nothing are dropped (engine/hls/pertitle.py).
+    per_title: bool = False
+    # A rendition under its ``ssim_floor`` is encoded once more at CRF minus this.
+    floor_retry_crf_step: int = Field(default=4, ge=1, le=20)
 
     @model_validator(mode="after")
     def _consistent(self) -> LadderPreset:
@@ -88,6 +107,8 @@ class LadderPreset(PresetBase):
             raise ValueError("rungs must be listed from the tallest down, heights distinct")
         if self.hdr_rungs and self.segment_format != "fmp4":
             raise ValueError("hdr_rungs need segment_format fmp4 (HEVC in HLS is fMP4)")
+        if self.per_title and any(r.crf is None for r in self.rungs):
+            raise ValueError("a per-title ladder needs a crf on every rung")
         ratio = self.segment_seconds / self.keyframe_interval_s
         if abs(ratio - round(ratio)) > 1e-6:
             raise ValueError("segment_seconds must be a multiple of keyframe_interval_s")

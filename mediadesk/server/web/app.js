@@ -198,6 +198,7 @@ async function route() {
     if (!WORDS.loaded) { await loadWords(); WORDS.loaded = true; }
     if (match) await showMedia(match[1]);
     else if (series) await showSeries(series[1]);
+    else if (location.hash === "#/storage") await showStorage();
     else await showLibrary();
   } catch (error) {
     document.getElementById("view").replaceChildren(el("p", { class: "muted" }, String(error.message || error)));

@@ -1,0 +1,29 @@
+// Storage view (#/storage): where the library's bytes go, from GET /api/v1/library/stats.
+// Sizes go through app.js's fmtSize and output kinds through the shared vocabulary.
+"use strict";
+
+function perHour(n) { return n == null ? "—" : `${fmtSize(n)} per hour`; }
+
+function statsTable(headers, rows) {
+  const head = el("tr", {}, ...headers.map((h) => el("th", {}, h)));
+  const body = rows.map((cells) => el("tr", {}, ...cells.map((c) => el("td", {}, String(c)))));
+  return el("table", { class: "stats" }, el("thead", {}, head), el("tbody", {}, ...body));
+}
+
+async function showStorage() {
+  const view = document.getElementById("view");
+  const stats = await api("/api/v1/library/stats");
+  const summary = el("p", { id: "storage-summary" },
+    `${stats.media_files} files, ${stats.hours.toFixed(2)} hours of media, ${fmtSize(stats.total_bytes)} in all. `
+    + `Originals: ${fmtSize(stats.originals_bytes)} (${perHour(stats.originals_bytes_per_hour)}).`);
+  const outputs = statsTable(["Output", "Size", "Files"],
+    stats.outputs.map((o) => [word("output_kind", o.kind), fmtSize(o.bytes), o.files]));
+  const renditions = statsTable(["Version", "Titles", "Size", "Per hour"],
+    stats.renditions.map((r) => [r.name, r.titles, fmtSize(r.bytes), perHour(r.bytes_per_hour)]));
+  renditions.id = "storage-renditions";
+  let ladder = `Streaming versions: ${perHour(stats.ladder_bytes_per_hour)}`;
+  if (stats.budget_bytes_per_hour) ladder += ` (budget ${perHour(stats.budget_bytes_per_hour)})`;
+  view.replaceChildren(el("p", {}, el("a", { href: "#/" }, "← Library")), el("h1", {}, "Storage"),
+    summary, el("h2", {}, "Outputs"), outputs, el("h2", {}, "Streaming versions"), renditions,
+    el("p", { id: "storage-ladder" }, ladder));
+}

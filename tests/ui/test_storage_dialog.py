@@ -1,0 +1,60 @@
+"""Tools > Storage renders the read model in people's words, loaded in the pool."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mediadesk.library.views import OutputBytes, RenditionBytes, StorageStats
+from ui.dialogs.storage_dialog import StorageDialog
+from ui.tasks import TaskRunner
+
+
+def stats() -> StorageStats:
+    return StorageStats(
+        media_files=2,
+        hours=1.5,
+        originals_bytes=3_000_000_000,
+        originals_bytes_per_hour=2_000_000_000,
+        outputs=[
+            OutputBytes(
+                kind="hls_variant", label="Streaming versions (video)", bytes=900_000_000, files=3
+            )
+        ],
+        outputs_bytes=900_000_000,
+        renditions=[
+            RenditionBytes(
+                name="1080p",
+                titles=2,
+                bytes=600_000_000,
+                hours=1.5,
+                bytes_per_hour=400_000_000,
+                mean_ssim=0.985,
+            ),
+            RenditionBytes(
+                name="360p",
+                titles=1,
+                bytes=300_000_000,
+                hours=0.5,
+                bytes_per_hour=600_000_000,
+                mean_ssim=None,
+            ),
+        ],
+        ladder_hours=1.5,
+        ladder_bytes_per_hour=600_000_000,
+        budget_bytes_per_hour=1_000_000_000,
+        total_bytes=3_900_000_000,
+    )
+
+
+def test_storage_dialog_shows_sizes_and_quality_in_words(qtbot: Any) -> None:
+    tasks = TaskRunner()
+    dialog = StorageDialog(tasks, stats)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.stats is not None, timeout=5000)
+    assert "2 files" in dialog.summary.text() and "per hour" in dialog.summary.text()
+    assert dialog.outputs.item(0, 0).text() == "Streaming versions (video)"
+    assert dialog.renditions.rowCount() == 2
+    assert dialog.renditions.item(0, 4).text() == "Excellent"
+    assert dialog.renditions.item(1, 4).text() == "—"
+    assert "budget" in dialog.ladder.text()
+    assert "0.985" not in dialog.renditions.item(0, 4).text()

@@ -1,0 +1,99 @@
+"""Tools > Storage: where the library's bytes go (originals, each kind of output, each
+streaming version, per hour of media), read in the pool and shown in people's words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QDialog, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from mediadesk.domain import vocabulary as words
+from mediadesk.library.views import StorageStats
+from ui import format as fmt
+from ui.tasks import TaskRunner, describe
+from ui.widgets import named
+
+GB = 1_000_000_000
+
+
+def per_hour(value: int | None) -> str:
+    return f"{fmt.size(value)} per hour" if value is not None else "—"
+
+
+def summary_text(stats: StorageStats) -> str:
+    return (
+        f"{stats.media_files} files, {stats.hours:.2f} hours of media, "
+        f"{fmt.size(stats.total_bytes)} in all. Originals: {fmt.size(stats.originals_bytes)} "
+        f"({per_hour(stats.originals_bytes_per_hour)})."
+    )
+
+
+def ladder_text(stats: StorageStats) -> str:
+    text = f"Streaming versions: {per_hour(stats.ladder_bytes_per_hour)}"
+    if stats.budget_bytes_per_hour:
+        text += f" (budget {per_hour(stats.budget_bytes_per_hour)})"
+    return text
+
+
+def fill(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
+    table.clear()
+    table.setColumnCount(len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(value))
+    table.resizeColumnsToContents()
+
+
+class StorageDialog(QDialog):
+    def __init__(
+        self, tasks: TaskRunner, load: Callable[[], StorageStats], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("storageDialog")
+        self.setWindowTitle("Storage")
+        self.resize(640, 480)
+        self.summary = named(QLabel("Reading the library…", wordWrap=True), "storageSummary")
+        self.outputs = named(QTableWidget(), "storageOutputs")
+        self.renditions = named(QTableWidget(), "storageRenditions")
+        self.ladder = named(QLabel(wordWrap=True), "storageLadder")
+        for table in (self.outputs, self.renditions):
+            table.verticalHeader().setVisible(False)
+            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(QLabel("Outputs"))
+        layout.addWidget(self.outputs)
+        layout.addWidget(QLabel("Streaming versions"))
+        layout.addWidget(self.renditions)
+        layout.addWidget(self.ladder)
+        self.stats: StorageStats | None = None
+        tasks.run(load, self.show_stats, self._failed, owner=self)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.summary.setText(f"Could not read the library: {describe(exc)}")
+
+    def show_stats(self, stats: StorageStats) -> None:
+        self.stats = stats
+        self.summary.setText(summary_text(stats))
+        fill(
+            self.outputs,
+            ["Output", "Size", "Files"],
+            [[o.label, fmt.size(o.bytes), str(o.files)] for o in stats.outputs],
+        )
+        fill(
+            self.renditions,
+            ["Version", "Titles", "Size", "Per hour", "Picture"],
+            [
+                [
+                    r.name,
+                    str(r.titles),
+                    fmt.size(r.bytes),
+                    per_hour(r.bytes_per_hour),
+                    words.picture_quality(r.mean_ssim) or "—",
+                ]
+                for r in stats.renditions
+            ],
+        )
+        self.ladder.setText(ladder_text(stats))
