@@ -67,6 +67,12 @@ class StreamInfo(BaseModel):
     attached_pic: bool = False
     default: bool = False
     color_transfer: str | None = None
+    # Tracks: the stream's own title and the dispositions players act on.
+    title: str | None = None
+    forced: bool = False
+    commentary: bool = False
+    hearing_impaired: bool = False
+    visual_impaired: bool = False
 
     @property
     def display_size(self) -> tuple[int, int] | None:
@@ -104,6 +110,14 @@ class MediaInfo(BaseModel):
             if stream.type == "audio":
                 return stream
         return None
+
+    @property
+    def audio_streams(self) -> list[StreamInfo]:
+        return [s for s in self.streams if s.type == "audio"]
+
+    @property
+    def subtitle_streams(self) -> list[StreamInfo]:
+        return [s for s in self.streams if s.type == "subtitle"]
 
     @property
     def is_image(self) -> bool:

@@ -118,6 +118,11 @@ def _stream(raw: dict[str, Any]) -> StreamInfo:
         attached_pic=bool(disposition.get("attached_pic")),
         default=bool(disposition.get("default")),
         color_transfer=raw.get("color_transfer"),
+        title=(str(tags["title"])[:200] if tags.get("title") else None),
+        forced=bool(disposition.get("forced")),
+        commentary=bool(disposition.get("comment")),
+        hearing_impaired=bool(disposition.get("hearing_impaired")),
+        visual_impaired=bool(disposition.get("visual_impaired")),
     )
 
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 from mediadesk.domain.enums import ArtifactKind
+from mediadesk.domain.mediainfo import MediaInfo
 from mediadesk.engine.hls.compile import PLAYLIST, ladder_argv
 from mediadesk.engine.hls.ladder import HlsOutput, finish_ladder
 from mediadesk.engine.hls.master import MASTER
 from mediadesk.engine.hls.plan import LadderPlan, plan_ladder
 from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset
+from mediadesk.engine.hls.tracks import digest_argv, duplicate_candidates, parse_digests
 from mediadesk.engine.presets import load_typed
+from mediadesk.engine.sniff import Container
 from mediadesk.handlers.common import media_of, open_original
 from mediadesk.handlers.encoding import (
     encode_with_fallback,
@@ -68,6 +72,17 @@ class LadderResult:
                 for v in output.variants
             ],
             "audio": output.audio is not None,
+            "audio_tracks": [
+                {
+                    "name": made.name,
+                    "label": track.label,
+                    "language": track.language,
+                    "channels": made.first.channels,
+                    "default": track.default,
+                    "group": track.group_id,
+                }
+                for track, made in output.tracks
+            ],
         }
 
 
@@ -93,14 +108,15 @@ class LadderJob(JobType[PresetInput]):
         info = probe_of(media)
         preset_id, preset = load_step_preset(ctx, inp.preset, self.default_preset, LadderPreset)
         audio_preset = load_typed(preset.audio, AudioHlsPreset) if preset.audio else None
-        plan = plan_ladder(preset, audio_preset, info)
+        source, container = open_original(ctx)
+        digests = exact_duplicates(ctx, info, source, container) if audio_preset else {}
+        plan = plan_ladder(preset, audio_preset, info, digests)
         ctx.note(
             "rungs: "
             + ", ".join(f"{r.name} {r.width}x{r.height}" for r in plan.rungs)
             + f"; {float(plan.frame_rate):.3f} fps, GOP {plan.gop_frames}"
-            + ("; shared audio rendition" if plan.audio else "; no audio")
+            + (f"; audio: {_describe(plan)}" if plan.audio else "; no audio")
         )
-        source, container = open_original(ctx)
         out, work = ctx.scratch / "out", ctx.scratch / "verify"
         output = encode_with_fallback(
             ctx,
@@ -115,6 +131,30 @@ class LadderJob(JobType[PresetInput]):
     @abstractmethod
     def outcome(self, media: MediaFileView, done: LadderResult) -> Outcome:
         """What to publish and record for this step."""
+
+
+def exact_duplicates(
+    ctx: JobContext, info: MediaInfo, source: Path, container: Container
+) -> dict[int, str]:
+    """Hashes of the audio streams that look alike (only those are read)."""
+    indexes = duplicate_candidates(info)
+    if not indexes:
+        return {}
+    argv = digest_argv(ctx.ffmpeg.ffmpeg, source, container, indexes)
+    result = ctx.run(argv, capture_stdout=True, check=False, what="ffmpeg-streamhash")
+    if result.exit_code != 0:
+        return {}  # no hashes: every stream is kept, which is never wrong
+    return parse_digests((result.stdout or b"").decode("ascii", "replace"), indexes)
+
+
+def _describe(plan: LadderPlan) -> str:
+    names = [t.label or t.name for t in plan.tracks.stereo] or [
+        plan.audio.name if plan.audio else ""
+    ]
+    text = ", ".join(names)
+    if plan.tracks.surround:
+        text += f"; {len(plan.tracks.surround)} in 5.1"
+    return text
 
 
 class HlsJob(LadderJob):
@@ -132,7 +172,9 @@ class HlsJob(LadderJob):
                 {"rungs": [r.name for r in output.rungs], "audio": output.audio is not None},
             )
         ]
-        for rung, variant in zip(output.rungs, output.variants, strict=True):
+        # With a surround group each rung is listed twice; its stereo variant comes first.
+        stereo_variants = output.variants[: len(output.rungs)]
+        for rung, variant in zip(output.rungs, stereo_variants, strict=True):
             artifacts.append(
                 done.artifact(
                     ArtifactKind.HLS_VARIANT,
@@ -151,8 +193,10 @@ class HlsJob(LadderJob):
                     },
                 )
             )
-        if output.audio is not None:
-            audio = output.audio
+        tracks = output.tracks or (
+            ((done.plan.audio, output.audio),) if done.plan.audio and output.audio else ()
+        )
+        for track, audio in tracks:
             artifacts.append(
                 done.artifact(
                     ArtifactKind.AUDIO_HLS,
@@ -163,6 +207,11 @@ class HlsJob(LadderJob):
                         "bandwidth": audio.peak_bps,
                         "average_bandwidth": audio.average_bps,
                         "duration": round(audio.duration, 3),
+                        "stream_index": track.stream_index,
+                        "language": track.language,
+                        "label": track.label,
+                        "default": track.default,
+                        "group": track.group_id,
                     },
                 )
             )

@@ -40,6 +40,17 @@ class AudioEntry:
     uri: str
     channels: int
     language: str | None = None
+    default: bool = True
+
+
+@dataclass(frozen=True)
+class SubtitleEntry:
+    group_id: str
+    name: str
+    uri: str
+    language: str | None = None
+    default: bool = False
+    forced: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,16 +76,23 @@ def aac_codec(first: FirstSegment) -> str:
 
 
 def ladder_variants(
-    rungs: Sequence[Rendition], audio: Rendition | None, audio_group: str | None, rate: Fraction
+    rungs: Sequence[Rendition],
+    audio: Rendition | Sequence[Rendition] | None,
+    audio_group: str | None,
+    rate: Fraction,
 ) -> list[VariantEntry]:
+    """One variant per rung for one audio group. With several renditions in the group,
+    BANDWIDTH counts the heaviest (a client may pick any of them) and
+    AVERAGE-BANDWIDTH the default (first) one."""
+    group = [audio] if isinstance(audio, Rendition) else list(audio or ())
     entries = []
     for rung in rungs:
         codecs = avc_codec(rung.first)
         peak, average = rung.peak_bps, rung.average_bps
-        if audio is not None:
-            codecs += "," + aac_codec(audio.first)
-            peak += audio.peak_bps
-            average += audio.average_bps
+        if group:
+            codecs += "," + aac_codec(group[0].first)
+            peak += max(a.peak_bps for a in group)
+            average += group[0].average_bps
         entries.append(
             VariantEntry(
                 uri=f"{rung.name}/{PLAYLIST}",
@@ -84,7 +102,7 @@ def ladder_variants(
                 width=rung.first.width,
                 height=rung.first.height,
                 frame_rate=rate,
-                audio_group=audio_group if audio is not None else None,
+                audio_group=audio_group if group else None,
             )
         )
     return entries
@@ -103,25 +121,44 @@ def _quote(value: str) -> str:
     return '"' + value.replace('"', "'") + '"'
 
 
+def _audio_line(audio: AudioEntry) -> str:
+    media = ["TYPE=AUDIO", f"GROUP-ID={_quote(audio.group_id)}", f"NAME={_quote(audio.name)}"]
+    if audio.language:
+        media.append(f"LANGUAGE={_quote(audio.language)}")
+    media += [
+        "AUTOSELECT=YES",
+        f"DEFAULT={'YES' if audio.default else 'NO'}",
+        f"CHANNELS={_quote(str(audio.channels))}",
+        f"URI={_quote(audio.uri)}",
+    ]
+    return "#EXT-X-MEDIA:" + ",".join(media)
+
+
+def _subtitle_line(sub: SubtitleEntry) -> str:
+    media = ["TYPE=SUBTITLES", f"GROUP-ID={_quote(sub.group_id)}", f"NAME={_quote(sub.name)}"]
+    if sub.language:
+        media.append(f"LANGUAGE={_quote(sub.language)}")
+    # RFC 8216 4.3.4.1: FORCED=YES only with AUTOSELECT=YES; all ours auto-select.
+    media += [
+        f"DEFAULT={'YES' if sub.default else 'NO'}",
+        "AUTOSELECT=YES",
+        f"FORCED={'YES' if sub.forced else 'NO'}",
+        f"URI={_quote(sub.uri)}",
+    ]
+    return "#EXT-X-MEDIA:" + ",".join(media)
+
+
 def master_playlist(
-    variants: Sequence[VariantEntry], audio: AudioEntry | None = None, version: int = 6
+    variants: Sequence[VariantEntry],
+    audio: AudioEntry | Sequence[AudioEntry] | None = None,
+    version: int = 6,
+    subtitles: Sequence[SubtitleEntry] = (),
 ) -> str:
     lines = ["#EXTM3U", f"#EXT-X-VERSION:{version}", INDEPENDENT]
-    if audio is not None:
-        media = [
-            "TYPE=AUDIO",
-            f"GROUP-ID={_quote(audio.group_id)}",
-            f"NAME={_quote(audio.name)}",
-        ]
-        if audio.language:
-            media.append(f"LANGUAGE={_quote(audio.language)}")
-        media += [
-            "AUTOSELECT=YES",
-            "DEFAULT=YES",
-            f"CHANNELS={_quote(str(audio.channels))}",
-            f"URI={_quote(audio.uri)}",
-        ]
-        lines.append("#EXT-X-MEDIA:" + ",".join(media))
+    tracks = [audio] if isinstance(audio, AudioEntry) else list(audio or ())
+    lines += [_audio_line(a) for a in tracks]
+    lines += [_subtitle_line(s) for s in subtitles]
+    subtitle_group = subtitles[0].group_id if subtitles else None
     for v in variants:
         attrs = [f"BANDWIDTH={v.bandwidth}", f"AVERAGE-BANDWIDTH={v.average_bandwidth}"]
         if v.width and v.height:
@@ -131,5 +168,7 @@ def master_playlist(
         attrs.append(f"CODECS={_quote(v.codecs)}")
         if v.audio_group:
             attrs.append(f"AUDIO={_quote(v.audio_group)}")
+        if subtitle_group and v.width:
+            attrs.append(f"SUBTITLES={_quote(subtitle_group)}")
         lines += ["#EXT-X-STREAM-INF:" + ",".join(attrs), v.uri]
     return "\n".join(lines) + "\n"
