@@ -95,6 +95,10 @@ class MediaInfo(BaseModel):
     streams: list[StreamInfo] = Field(default_factory=list)
     # Container tags that name the content (title, show, season_number, episode_sort...).
     tags: dict[str, str] = Field(default_factory=dict)
+    # Timestamp jumps closed at probe time (MPEG-TS): ``duration`` is then the playable
+    # length and ``timeline_duration`` what the container's timestamps spanned.
+    timestamp_gaps: int = 0
+    timeline_duration: float | None = None
 
     @property
     def video(self) -> StreamInfo | None:

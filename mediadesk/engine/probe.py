@@ -11,6 +11,7 @@ from mediadesk.domain.mediainfo import MediaInfo, StreamInfo, parse_rate
 from mediadesk.engine.inputs import input_args
 from mediadesk.engine.process import run_process
 from mediadesk.engine.sniff import Container, sniff
+from mediadesk.engine.timeline import close_gaps
 from mediadesk.errors import ErrorCode, InvalidInput, TransientError
 
 PROBE_TIMEOUT_S = 120.0
@@ -61,7 +62,7 @@ def probe_file(path: Path, ffprobe: str, container: Container | None = None) -> 
             f"{path.name}: no playable audio or video (duration unknown or zero)",
             code=ErrorCode.UNSUPPORTED_MEDIA,
         )
-    return info
+    return close_gaps(info, ffprobe, path, container)
 
 
 def parse_probe(document: dict[str, Any]) -> MediaInfo:

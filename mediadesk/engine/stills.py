@@ -9,6 +9,9 @@ from mediadesk.engine.sniff import Container
 
 POSTER_NAME = "poster.jpg"
 THUMBNAIL_NAME = "thumb.jpg"
+# Browsers and Qt ignore a JPEG's pixel aspect: stretch non-square pixels to square at
+# the display size (720x576 with SAR 64:45 is a 1024x576 picture), keeping the height.
+SQUARE_PIXELS = "scale=w=trunc(iw*sar/2+0.5)*2:h=ih,setsar=1"
 
 
 def poster_time(duration: float | None, fraction: float = 0.1) -> float:
@@ -38,6 +41,8 @@ def poster_argv(
         *input_args(source, container),
         "-map",
         "0:v:0",
+        "-vf",
+        SQUARE_PIXELS,
         "-frames:v",
         "1",
         "-q:v",
@@ -50,7 +55,7 @@ def poster_argv(
         "-map",
         "0:v:0",
         "-vf",
-        f"scale={thumbnail_width}:-2",
+        f"{SQUARE_PIXELS},scale={thumbnail_width}:-2",
         "-frames:v",
         "1",
         "-q:v",

@@ -90,8 +90,10 @@ def frames_argv(
         source()[str(plan.video_stream_index)]
         # round=up emits the frame at or just after each multiple of the interval (t=0,
         # 10, 20...); the default rounding takes frames mid-interval and emits nothing
-        # at all for a clip shorter than one interval.
-        .filter("fps", fps=str(rate), round="up")
+        # at all for a clip shorter than one interval. start_time=0 anchors that grid at
+        # 0: without it a video starting at 0.023 s (a remuxed mp4 in Matroska) puts the
+        # first slot at 10 s, past the end of a short clip, and no frame comes out.
+        .filter("fps", fps=str(rate), round="up", start_time="0")
         .filter("scale", w=str(plan.width), h=str(plan.height))
         .filter("setsar", "1")
     )
