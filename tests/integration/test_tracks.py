@@ -8,19 +8,17 @@ from typing import Any
 
 import pytest
 
-from mediadesk.domain.enums import ArtifactKind
-from tests.pipeline_support import _attributes as attributes
+from mediadesk.domain.enums import ArtifactKind, MediaStatus
 from tests.audio_signals import decode, tone_db
+from tests.pipeline_support import _attributes as attributes
 from tests.pipeline_support import (
     ffprobe,
     import_and_wait,
-    jobs_by_type,
     master_variants,
     media_root,
     stream_of,
 )
 from tests.tracks_media import multi_audio_mkv
-from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -41,14 +39,7 @@ def tracks_source(ffmpeg: None, media_dir: Path) -> Path:
 def test_every_audio_track_becomes_a_rendition(runtime_factory: Any, tracks_source: Path) -> None:
     rt = runtime_factory()
     media = import_and_wait(rt, tracks_source)
-    # (A Matroska source's trickplay step is issue 13 item 7's: only the ladder counts.)
-    hls = wait_until(
-        lambda: jobs_by_type(rt, media.id)["hls"],
-        "the ladder job ends",
-        until=lambda job: job.status in ("COMPLETED", "FAILED", "DEAD"),
-        timeout=300,
-    )
-    assert hls.status == "COMPLETED", (hls.error_code, hls.error_message)
+    assert media.status == MediaStatus.READY, (media.error_code, media.error_message)
     out = media_root(rt) / "hls" / media.id
     master = out / "master.m3u8"
     audio = media_lines(master, "AUDIO")
