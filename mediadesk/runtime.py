@@ -131,9 +131,14 @@ class Runtime:
         return self
 
     def _intake(
-        self, staged: StagedFile, filename: str, options: ImportInput, source_url: str | None
+        self,
+        staged: StagedFile,
+        filename: str,
+        options: ImportInput,
+        source_url: str | None,
+        source_path: Path | None = None,
     ) -> ImportResult:
-        return self.ingest.intake(staged, filename, options, source_url)
+        return self.ingest.intake(staged, filename, options, source_url, source_path)
 
     def webhook_dispatcher(self) -> WebhookDispatcher | None:
         """The job webhooks' delivery thread, when webhooks are configured (not started)."""

@@ -32,6 +32,78 @@ Dialogue: 0,0:00:02.10,0:00:02.90,Default,,0,0,0,,{\\c&H0000FF&}Au revoir
 """
 
 
+CHAPTERS = """;FFMETADATA1
+[CHAPTER]
+TIMEBASE=1/1000
+START=0
+END=1500
+title=Opening
+
+[CHAPTER]
+TIMEBASE=1/1000
+START=1500
+END=3000
+title=Le départ
+"""
+
+# A sidecar in Windows-1252, as older Western SRTs are ("café" is 63 61 66 E9).
+SIDECAR_EN = "1\r\n00:00:01,000 --> 00:00:02,000\r\nA café, please\r\n"
+SIDECAR_FR_FORCED = "1\n00:00:00,200 --> 00:00:00,900\nPanneau : SORTIE\n"
+
+
+def with_sidecars(movie: Path) -> Path:
+    """``Movie.en.srt`` (cp1252) and ``Movie.fr.forced.srt`` (UTF-8) beside ``movie``."""
+    movie.with_name(f"{movie.stem}.en.srt").write_bytes(SIDECAR_EN.encode("cp1252"))
+    movie.with_name(f"{movie.stem}.fr.forced.srt").write_text(SIDECAR_FR_FORCED, "utf-8")
+    return movie
+
+
+def mov_text_mp4(directory: Path, duration: float = 3.0) -> Path:
+    """An MP4 with a Spanish mov_text subtitle stream."""
+    directory.mkdir(parents=True, exist_ok=True)
+    out = directory / "movtext.mp4"
+    if out.exists():
+        return out
+    srt = directory / "movtext-source.srt"
+    srt.write_text(SRT_EN.replace("Hello there", "Hola"), "utf-8")
+    subprocess.run(
+        [
+            *BASE,
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size=320x180:rate=25:duration={duration}",
+            *_sine(440, duration),
+            "-i",
+            str(srt),
+            "-map",
+            "0",
+            "-map",
+            "1",
+            "-map",
+            "2",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-c:s",
+            "mov_text",
+            "-metadata:s:s:0",
+            "language=spa",
+            "-t",
+            str(duration),
+            str(out),
+        ],
+        check=True,
+        timeout=300,
+    )
+    return out
+
+
 def _sine(freq: int, duration: float, layout: str = "stereo") -> list[str]:
     return [
         "-f",
@@ -130,12 +202,18 @@ def multi_audio_mkv(directory: Path, duration: float = 3.0, name: str = "tracks.
         str(out.with_name("plain-" + name)),
     ]
     subprocess.run(argv, check=True, timeout=300)
+    chapters = directory / "chapters.txt"
+    chapters.write_text(CHAPTERS, "utf-8")
     # An exact duplicate of the English stream (some rips carry one): stream-copied.
     subprocess.run(
         [
             *BASE,
             "-i",
             str(out.with_name("plain-" + name)),
+            "-i",
+            str(chapters),
+            "-map_chapters",
+            "1",
             "-map",
             "0:v",
             "-map",

@@ -62,6 +62,7 @@ class StreamInfo(BaseModel):
     channel_layout: str | None = None
     bit_rate: int | None = None
     duration: float | None = None
+    start_time: float | None = None
     frames: int | None = None
     language: str | None = None
     attached_pic: bool = False
@@ -84,17 +85,27 @@ class StreamInfo(BaseModel):
         return self.width, self.height
 
 
+class Chapter(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    start: float
+    end: float
+    title: str | None = None
+
+
 class MediaInfo(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     container: str
     container_long: str | None = None
     duration: float | None = None
+    start_time: float | None = None
     bit_rate: int | None = None
     size: int | None = None
     streams: list[StreamInfo] = Field(default_factory=list)
     # Container tags that name the content (title, show, season_number, episode_sort...).
     tags: dict[str, str] = Field(default_factory=dict)
+    chapters: list[Chapter] = Field(default_factory=list)
     # Timestamp jumps closed at probe time (MPEG-TS): ``duration`` is then the playable
     # length and ``timeline_duration`` what the container's timestamps spanned.
     timestamp_gaps: int = 0

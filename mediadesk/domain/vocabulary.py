@@ -53,6 +53,7 @@ TRACK_FLAG_WORDS = {
     "descriptions": "audio description",
 }
 AUDIO_TRACK = "Audio"
+CHAPTER = "Chapter"
 SUBTITLE_TRACK = "Subtitles"
 SUBTITLES_OFF = "Off"
 SURROUND = "Surround"

@@ -26,6 +26,7 @@ from mediadesk.handlers.encoding import (
     probe_runner,
 )
 from mediadesk.handlers.inputs import PresetInput
+from mediadesk.handlers.subtitles import TextTracks, make_text_tracks
 from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.registry import JobType
 from mediadesk.jobs.spec import ArtifactSpec, Outcome, PublishSpec
@@ -41,6 +42,7 @@ class LadderResult:
     preset: LadderPreset
     plan: LadderPlan
     output: HlsOutput
+    text: TextTracks | None = None
 
     def artifact(
         self, kind: ArtifactKind, key: str, name: str, params: dict[str, Any]
@@ -125,8 +127,21 @@ class LadderJob(JobType[PresetInput]):
             plan.duration,
             lambda: finish_ladder(out, plan, ctx.ffmpeg.ffprobe, probe_runner(ctx), work),
         )
+        text = self.text_tracks(ctx, media, info, source, container, output)
         ctx.report(100.0, 0.0)
-        return self.outcome(media, LadderResult(preset_id, preset, plan, output))
+        return self.outcome(media, LadderResult(preset_id, preset, plan, output, text))
+
+    def text_tracks(
+        self,
+        ctx: JobContext,
+        media: MediaFileView,
+        info: MediaInfo,
+        source: Path,
+        container: Container,
+        output: HlsOutput,
+    ) -> TextTracks | None:
+        """Subtitles and chapters beside the ladder (the preview has none)."""
+        return None
 
     @abstractmethod
     def outcome(self, media: MediaFileView, done: LadderResult) -> Outcome:
@@ -160,6 +175,32 @@ def _describe(plan: LadderPlan) -> str:
 class HlsJob(LadderJob):
     name = "hls"
     default_preset = "hls/ladder_v1"
+
+    def text_tracks(
+        self,
+        ctx: JobContext,
+        media: MediaFileView,
+        info: MediaInfo,
+        source: Path,
+        container: Container,
+        output: HlsOutput,
+    ) -> TextTracks | None:
+        rung = output.rungs[0]
+        return make_text_tracks(
+            ctx,
+            media,
+            info,
+            source,
+            container,
+            output.out_dir,
+            rung.directory,
+            rung.playlist,
+            self.segment_format(output),
+        )
+
+    @staticmethod
+    def segment_format(output: HlsOutput) -> str:
+        return "fmp4" if output.rungs[0].playlist.init_uri else "mpegts"
 
     def outcome(self, media: MediaFileView, done: LadderResult) -> Outcome:
         output = done.output
@@ -215,12 +256,23 @@ class HlsJob(LadderJob):
                     },
                 )
             )
+        if done.text is not None:
+            artifacts += done.text.artifacts(media.id, output.out_dir)
+        summary = done.summary()
+        if done.text is not None:
+            summary.update(done.text.summary())
         return Outcome(
-            result=done.summary(),
+            result=summary,
             # The preview job publishes under the ladder's prefix: not the ladder's to prune.
             publish=[publish_spec(output, prefix, keep=(keys.leaf(keys.preview_dir(media.id)),))],
             artifacts=artifacts,
-            replaces=(ArtifactKind.HLS_MASTER, ArtifactKind.HLS_VARIANT, ArtifactKind.AUDIO_HLS),
+            replaces=(
+                ArtifactKind.HLS_MASTER,
+                ArtifactKind.HLS_VARIANT,
+                ArtifactKind.AUDIO_HLS,
+                ArtifactKind.SUBTITLES,
+                ArtifactKind.CHAPTERS,
+            ),
         )
 
 

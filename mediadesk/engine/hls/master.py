@@ -9,6 +9,7 @@ CODECS comes from the encoded streams' profile and level.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -18,6 +19,7 @@ from mediadesk.engine.hls.playlist import INDEPENDENT
 from mediadesk.engine.hls.verify import FirstSegment, Rendition
 
 MASTER = "master.m3u8"
+_SUBTITLES_ATTR = re.compile(r',SUBTITLES="[^"]*"')
 
 # profile_idc and the constraint flags x264 writes for each profile.
 _AVC_PROFILES = {
@@ -172,3 +174,31 @@ def master_playlist(
             attrs.append(f"SUBTITLES={_quote(subtitle_group)}")
         lines += ["#EXT-X-STREAM-INF:" + ",".join(attrs), v.uri]
     return "\n".join(lines) + "\n"
+
+
+def with_subtitles(text: str, subtitles: Sequence[SubtitleEntry]) -> str:
+    """A written master with its subtitle renditions replaced by ``subtitles``.
+
+    Used after the ladder and by a subtitles-only rebuild, which must not touch what the
+    encode measured (BANDWIDTH, CODECS): only ``TYPE=SUBTITLES`` lines and the
+    ``SUBTITLES`` attribute of video variants change.
+    """
+    lines = [ln for ln in text.splitlines() if not ln.startswith("#EXT-X-MEDIA:TYPE=SUBTITLES")]
+    out: list[str] = []
+    group = subtitles[0].group_id if subtitles else None
+    media_at = max(
+        (i + 1 for i, ln in enumerate(lines) if ln.startswith("#EXT-X-MEDIA:")), default=0
+    )
+    if not media_at:
+        media_at = next((i + 1 for i, ln in enumerate(lines) if ln == INDEPENDENT), 1)
+    for i, line in enumerate(lines):
+        if i == media_at:
+            out += [_subtitle_line(s) for s in subtitles]
+        if line.startswith("#EXT-X-STREAM-INF:"):
+            line = _SUBTITLES_ATTR.sub("", line)
+            if group and "RESOLUTION=" in line:
+                line += f",SUBTITLES={_quote(group)}"
+        out.append(line)
+    if media_at >= len(lines):
+        out += [_subtitle_line(s) for s in subtitles]
+    return "\n".join(out) + "\n"
