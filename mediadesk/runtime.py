@@ -37,6 +37,7 @@ from mediadesk.services.jobs import JobService
 from mediadesk.services.library import LibraryService
 from mediadesk.services.mastering import MasteringService
 from mediadesk.services.playback import PlaybackService
+from mediadesk.services.tracks import TrackService
 from mediadesk.services.webhooks import WebhookDispatcher
 from mediadesk.settings import Settings
 from mediadesk.storage.base import StagedFile, Storage
@@ -122,6 +123,7 @@ class Runtime:
             catalogue=self.catalogue,
         )
         self.imports = ImportService(self.db, self.jobs)
+        self.tracks = TrackService(self.storage, self.store, self.bus)
         self.mastering = MasteringService(self.library, self.jobs)
         self.playback = PlaybackService(self.db, self.bus)
         self.artwork = ArtworkService(

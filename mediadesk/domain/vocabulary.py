@@ -41,7 +41,7 @@ JOB_TYPE = {
     "noop": "Test job",
     "fetch_url": "Download",
     "copy_path": "Copy into the library",
-    "subtitles_hls": "Subtitles for streaming",
+    "subtitles": "Subtitles",
 }
 
 # Audio and subtitle tracks (domain/languages.py builds their names from these).

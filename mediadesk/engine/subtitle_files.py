@@ -111,12 +111,14 @@ def looks_like(fmt: str, text: str) -> bool:
     return bool(_SRT_TIMING.search(head))
 
 
-def read_subtitle(path: Path, name: SubtitleName) -> SubtitleText:
-    """Read and check one subtitle file; :class:`InvalidInput` when it is not one."""
+def read_subtitle(path: Path, name: SubtitleName, display: str | None = None) -> SubtitleText:
+    """Read and check one subtitle file; :class:`InvalidInput` when it is not one.
+    ``display``: the name people gave it (an upload is staged under another)."""
+    shown = display or path.name
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise InvalidInput(
-            f"{path.name} is {size // 1024} KB; subtitle files are at most "
+            f"{shown} is {size // 1024} KB; subtitle files are at most "
             f"{MAX_BYTES // (1024 * 1024)} MB",
             code=ErrorCode.INVALID_MEDIA,
         )
@@ -126,7 +128,7 @@ def read_subtitle(path: Path, name: SubtitleName) -> SubtitleText:
     text = text.replace("\x00", "")
     if not looks_like(name.format, text):
         raise InvalidInput(
-            f"{path.name} does not read as a {name.format.upper()} subtitle file",
+            f"{shown} does not read as a {name.format.upper()} subtitle file",
             code=ErrorCode.INVALID_MEDIA,
         )
     return SubtitleText(name, text, charset)

@@ -17,6 +17,7 @@ def default_registry() -> JobRegistry:
     from mediadesk.handlers.noop import NoopJob
     from mediadesk.handlers.poster import PosterJob
     from mediadesk.handlers.probe import ProbeJob
+    from mediadesk.handlers.subtitles import SubtitlesJob
     from mediadesk.handlers.trickplay import TrickplayJob
     from mediadesk.handlers.waveform import WaveformJob
 
@@ -26,6 +27,7 @@ def default_registry() -> JobRegistry:
         PosterJob(),
         HlsJob(),
         PreviewJob(),
+        SubtitlesJob(),
         TrickplayJob(),
         AudioHlsJob(),
         WaveformJob(),

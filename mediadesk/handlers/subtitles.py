@@ -18,12 +18,13 @@ from mediadesk.domain.mediainfo import MediaInfo
 from mediadesk.domain.vocabulary import CHAPTER, NOT_CONVERTIBLE
 from mediadesk.engine.hls.compile import PLAYLIST
 from mediadesk.engine.hls.master import MASTER, SubtitleEntry, with_subtitles
-from mediadesk.engine.hls.playlist import MediaPlaylist
+from mediadesk.engine.hls.playlist import MediaPlaylist, parse_media_playlist
 from mediadesk.engine.hls.subtitles import (
     CHAPTERS_VTT,
     FULL_VTT,
     GROUP_ID,
     MPEG_TICKS,
+    TEXT_CODECS,
     Cue,
     PictureSubtitle,
     SidecarSubtitle,
@@ -37,9 +38,13 @@ from mediadesk.engine.hls.subtitles import (
 from mediadesk.engine.inputs import input_args
 from mediadesk.engine.sniff import MP4, MPEGTS, Container
 from mediadesk.engine.subtitle_files import FORMATS
-from mediadesk.errors import ErrorCode, VerificationFailed
+from mediadesk.errors import ErrorCode, InvalidInput, TransientError, VerificationFailed
+from mediadesk.handlers.common import media_of, open_original
+from mediadesk.handlers.encoding import probe_of
+from mediadesk.handlers.inputs import MediaStepInput
 from mediadesk.jobs.context import JobContext
-from mediadesk.jobs.spec import ArtifactSpec
+from mediadesk.jobs.registry import JobType
+from mediadesk.jobs.spec import ArtifactSpec, Outcome, PublishSpec
 from mediadesk.library.views import MediaFileView
 from mediadesk.storage import keys
 
@@ -215,3 +220,70 @@ def make_text_tracks(
     if chapters:
         (out / CHAPTERS_VTT).write_text(chapters_vtt(chapters, video_start), "utf-8")
     return TextTracks(tracks, pictures, bool(chapters))
+
+
+# --- the subtitles-only rebuild -------------------------------------------------------
+
+# Subtitle and chapter files the ladder shares with this job: a rebuild republishes
+# these, never a rung or an audio rendition.
+_MASTER_VARIANT = "#EXT-X-STREAM-INF:"
+
+
+def first_video_uri(master: str) -> str:
+    lines = master.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith(_MASTER_VARIANT) and "RESOLUTION=" in line and i + 1 < len(lines):
+            return lines[i + 1].strip()
+    raise InvalidInput(
+        "the streaming version has no video rendition to time subtitles by",
+        code=ErrorCode.INVALID_MEDIA,
+    )
+
+
+class SubtitlesJob(JobType[MediaStepInput]):
+    """Subtitle renditions (and chapters) for a published ladder, without re-encoding:
+    reads the master and the first rung's playlist and first segment, writes the
+    subtitle renditions, and republishes them with the master."""
+
+    name = "subtitles"
+    input_model = MediaStepInput
+    base_timeout_s = 300.0
+
+    def run(self, ctx: JobContext, inp: MediaStepInput) -> Outcome:
+        media = media_of(ctx)
+        info = probe_of(media)
+        prefix = keys.hls_dir(media.id)
+        if not ctx.storage.exists(keys.hls_master(media.id)):
+            # The ladder is still to come (it makes the subtitles itself) or failed.
+            raise TransientError(
+                "the streaming versions are not made yet", code=ErrorCode.NOT_FOUND
+            )
+        out = ctx.scratch / "out"
+        out.mkdir(parents=True)
+        # materialize() answers the stored file itself when storage is local: read only.
+        stored = ctx.storage.materialize(keys.hls_master(media.id), ctx.scratch / "master")
+        text = stored.read_text("utf-8")
+        (out / MASTER).write_text(text, "utf-8")
+        uri = first_video_uri(text)
+        rung_name = uri.split("/")[0]
+        fetched = ctx.scratch / "rung"
+        index = ctx.storage.materialize(f"{prefix}/{uri}", fetched)
+        playlist = parse_media_playlist(index.read_text("utf-8"), uri)
+        needed = [playlist.segments[0].uri] + ([playlist.init_uri] if playlist.init_uri else [])
+        paths = [ctx.storage.materialize(f"{prefix}/{rung_name}/{n}", fetched) for n in needed]
+        rung_dir = paths[0].parent
+        if any((s.codec or "") in TEXT_CODECS for s in info.subtitle_streams):
+            source, container = open_original(ctx)
+        else:
+            # Only files to convert: the original (perhaps gigabytes on S3) is not read.
+            source, container = Path(media.original_key), MPEGTS
+        fmt = "fmp4" if playlist.init_uri else "mpegts"
+        made = make_text_tracks(ctx, media, info, source, container, out, rung_dir, playlist, fmt)
+        ctx.report(100.0, 0.0)
+        return Outcome(
+            result=made.summary(),
+            # Not pruned: the rungs and audio under the same prefix are the ladder's.
+            publish=[PublishSpec(out, prefix, entry_last=(MASTER,))],
+            artifacts=made.artifacts(media.id, out),
+            replaces=(ArtifactKind.SUBTITLES, ArtifactKind.CHAPTERS),
+        )

@@ -25,6 +25,7 @@ from mediadesk.server.routers import (
     mastering,
     media,
     presets,
+    tracks,
     tus,
     upload_bodies,
     web,
@@ -86,7 +87,7 @@ def build_api(state: ServerState) -> FastAPI:
         redoc_url=None,
     )
     api.state.server = state
-    for module in (contract, upload_bodies, tus, media, catalogue, imports, jobs, presets):
+    for module in (contract, upload_bodies, tus, media, tracks, catalogue, imports, jobs, presets):
         api.include_router(module.router)
     api.include_router(mastering.router)
     api.include_router(health.router)

@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from mediadesk.base_types import new_id
+from mediadesk.domain.enums import MediaKind
 from mediadesk.engine.subtitle_files import (
     SubtitleText,
     find_sidecars,
@@ -23,7 +24,13 @@ from mediadesk.engine.subtitle_files import (
     read_subtitle,
 )
 from mediadesk.errors import ErrorCode, InvalidInput, MediaDeskError
+from mediadesk.events import EventBus, MediaChanged
+from mediadesk.handlers.inputs import MediaStepInput
+from mediadesk.jobs.spec import JobSpec
+from mediadesk.jobs.store import JobStore
 from mediadesk.library.models import SubtitleFile
+from mediadesk.library.queries import get_media_row
+from mediadesk.library.views import SubtitleFileView
 from mediadesk.storage import keys
 from mediadesk.storage.base import Storage
 
@@ -63,7 +70,7 @@ def read_upload(path: Path, filename: str, media_filename: str) -> PendingSubtit
     # "Film.en.srt" dropped on "Other name.mkv": the language still comes from the name.
     if name.language is None:
         name = parse_name(Path(filename).stem.split(".")[0], filename) or name
-    return PendingSubtitle(filename, read_subtitle(path, name), "upload")
+    return PendingSubtitle(filename, read_subtitle(path, name, filename), "upload")
 
 
 def store_subtitles(
@@ -97,3 +104,52 @@ def add_rows(session: Session, rows: Sequence[SubtitleFile]) -> None:
 def discard(storage: Storage, rows: Sequence[SubtitleFile]) -> None:
     for row in rows:
         storage.delete(row.storage_key)
+
+
+class TrackService:
+    """Adds subtitle files to media files: the row and its ``subtitles`` job (which
+    updates the HLS without re-encoding the video) commit together."""
+
+    def __init__(self, storage: Storage, store: JobStore, bus: EventBus) -> None:
+        self.storage = storage
+        self.store = store
+        self.bus = bus
+
+    def add_subtitle(self, media_id: str, path: Path, filename: str | None = None) -> AddedSubtitle:
+        """``path``: a local file (a drop in the app, an upload already on disk)."""
+        filename = filename or path.name
+        with self.store.unit_of_work() as uow:
+            media = get_media_row(uow.session, media_id)
+            if media.kind != MediaKind.VIDEO:
+                raise InvalidInput(
+                    f"{media.original_filename} is not a video: subtitles go with videos",
+                    code=ErrorCode.INVALID_INPUT,
+                )
+            original = media.original_filename
+        pending = read_upload(path, filename, original)
+        rows = store_subtitles(self.storage, media_id, [pending])
+        try:
+            with self.store.unit_of_work() as uow:
+                get_media_row(uow.session, media_id)  # not deleted meanwhile
+                add_rows(uow.session, rows)
+                spec = JobSpec(
+                    type="subtitles",
+                    input=MediaStepInput(media_file_id=media_id),
+                    media_file_id=media_id,
+                )
+                job = self.store.add(uow, spec)
+                uow.session.flush()
+                view = SubtitleFileView.model_validate(rows[0])
+                job_id = job.id
+        except BaseException:
+            discard(self.storage, rows)
+            raise
+        self.bus.publish(MediaChanged(media_id))
+        log.info("subtitle %s added to %s", filename, media_id)
+        return AddedSubtitle(subtitle=view, job_id=job_id)
+
+
+@dataclass(frozen=True)
+class AddedSubtitle:
+    subtitle: SubtitleFileView
+    job_id: str
