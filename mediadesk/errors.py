@@ -27,6 +27,8 @@ class ErrorCode(StrEnum):
     URL_TIMEOUT = "URL_TIMEOUT"
     TOO_LARGE = "TOO_LARGE"
     INVALID_PRESET = "INVALID_PRESET"
+    # An NFO beside the media that is not one (not XML, entity declarations, too big).
+    INVALID_NFO = "INVALID_NFO"
     # Environment and transient problems: retry with backoff.
     FFMPEG_FAILED = "FFMPEG_FAILED"
     DOWNLOAD_FAILED = "DOWNLOAD_FAILED"

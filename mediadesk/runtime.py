@@ -17,6 +17,7 @@ from mediadesk.engine.binaries import FFmpegInfo, ffmpeg_info
 from mediadesk.errors import ConfigError, ErrorCode, MediaDeskError
 from mediadesk.events import EventBus
 from mediadesk.handlers import default_registry
+from mediadesk.handlers.folder_hash import FolderIntake, HashFilesJob, PendingFile, ReadFile
 from mediadesk.handlers.imports import ImportInput, import_job_types
 from mediadesk.handlers.pipeline import PipelinePlanner
 from mediadesk.jobs.monitor import JobMonitor
@@ -31,11 +32,15 @@ from mediadesk.library.views import ImportResult
 from mediadesk.services.artwork import ArtworkService
 from mediadesk.services.catalogue import CatalogueService
 from mediadesk.services.deletions import DeletionFeed
+from mediadesk.services.folder_catalogue import FolderCatalogue
+from mediadesk.services.folder_intake import FolderIntakeService
+from mediadesk.services.folders import FolderService
 from mediadesk.services.imports import ImportService
 from mediadesk.services.ingest import IngestService
 from mediadesk.services.jobs import JobService
 from mediadesk.services.library import LibraryService
 from mediadesk.services.mastering import MasteringService
+from mediadesk.services.nfo_export import NfoExportService
 from mediadesk.services.playback import PlaybackService
 from mediadesk.services.tracks import TrackService
 from mediadesk.services.webhooks import WebhookDispatcher
@@ -79,6 +84,19 @@ class LibraryLock:
             self._fh = None
 
 
+class _LateFolderIntake:
+    """The folder intake for a job type built before ``open()`` made the service."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def pending(self, file_ids: list[str]) -> list[PendingFile]:
+        return self.runtime.folder_intake.pending(file_ids)
+
+    def settle(self, read: ReadFile) -> None:
+        self.runtime.folder_intake.settle(read)
+
+
 class Runtime:
     def __init__(self, settings: Settings, registry: JobRegistry | None = None) -> None:
         self.settings = settings
@@ -87,6 +105,8 @@ class Runtime:
         self.registry = registry or LazyRegistry(default_registry)
         # The import jobs hand their staged files to this runtime's ingest service.
         self.registry.register_later(lambda: import_job_types(self._intake))
+        # Reading library-folder files hands each result to this runtime's folder intake.
+        self.registry.register_later(lambda: [HashFilesJob(self._folder_intake())])
         self._opened = False
         self._consumers: EmbeddedConsumers | None = None
         self._lock: LibraryLock | None = None
@@ -124,13 +144,24 @@ class Runtime:
         )
         self.imports = ImportService(self.db, self.jobs)
         self.tracks = TrackService(self.storage, self.store, self.bus)
+        self.folders = FolderService(s, self.store, self.bus, self.library)
+        self.folder_intake = FolderIntakeService(self.store, self.pipeline, self.catalogue)
         self.mastering = MasteringService(self.library, self.jobs)
         self.playback = PlaybackService(self.db, self.bus)
         self.artwork = ArtworkService(
             self.db, self.bus, self.storage, self.ingest, s.ffmpeg_path, s.scratch_dir
         )
+        # Library folders: each video's place from its Kodi/Jellyfin sidecars, and the
+        # NFOs written back.
+        self.folder_catalogue = FolderCatalogue(
+            self.db, self.bus, self.artwork, import_image=self._import_image
+        )
+        self.nfo_export = NfoExportService(self.db)
         self._opened = True
         return self
+
+    def _import_image(self, path: Path) -> str:
+        return self.ingest.import_path(path).media.id
 
     def _intake(
         self,
@@ -141,6 +172,9 @@ class Runtime:
         source_path: Path | None = None,
     ) -> ImportResult:
         return self.ingest.intake(staged, filename, options, source_url, source_path)
+
+    def _folder_intake(self) -> FolderIntake:
+        return _LateFolderIntake(self)
 
     def webhook_dispatcher(self) -> WebhookDispatcher | None:
         """The job webhooks' delivery thread, when webhooks are configured (not started)."""

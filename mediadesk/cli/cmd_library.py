@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from mediadesk.cli import cmd_nfo
 from mediadesk.cli.output import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -79,6 +80,7 @@ def register(sub: Any) -> None:
     ls.add_argument("--sort", choices=[x.value for x in CatalogueSort], default="title")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=cmd_library_list)
+    cmd_nfo.add_export(lib)
 
     media = sub.add_parser("media", help="media files").add_subparsers(
         dest="media_command", metavar="ACTION", required=True
@@ -91,6 +93,7 @@ def register(sub: Any) -> None:
     mls.add_argument("--kind", choices=[k.value for k in MediaKind])
     mls.add_argument("--status", choices=[s.value for s in MediaStatus])
     mls.add_argument("--search")
+    mls.add_argument("--missing", action="store_true", help="files gone from their folder")
     mls.add_argument("--offset", type=int, default=0)
     mls.add_argument("--limit", type=int, default=100)
     mls.add_argument("--json", action="store_true")
@@ -98,6 +101,12 @@ def register(sub: Any) -> None:
     delete = media.add_parser("delete", help="delete a media file (soft unless --purge)")
     delete.add_argument("id")
     delete.add_argument("--purge", action="store_true", help="also remove every file")
+    delete.add_argument(
+        "--delete-file",
+        dest="delete_file",
+        action="store_true",
+        help="a file in a library folder: also delete it from the disk (never otherwise)",
+    )
     delete.set_defaults(handler=cmd_media_delete)
     attach = media.add_parser("attach", help="attach a media file to a movie or an episode")
     attach.add_argument("id")
@@ -275,6 +284,7 @@ def cmd_media_list(args: argparse.Namespace, settings: Settings) -> int:
         kind=MediaKind(args.kind) if args.kind else None,
         status=MediaStatus(args.status) if args.status else None,
         search=args.search,
+        missing=args.missing,
     )
     with Runtime(settings) as rt:
         page = rt.library.list_media(flt, offset=args.offset, limit=args.limit)
@@ -322,6 +332,10 @@ def cmd_media_detach(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_media_delete(args: argparse.Namespace, settings: Settings) -> int:
     with Runtime(settings) as rt:
-        rt.library.delete_media(args.id, purge=args.purge)
+        media = rt.library.get_media(args.id, detail=False)
+        rt.library.delete_media(args.id, purge=args.purge, delete_file=args.delete_file)
     print(f"{'purged' if args.purge else 'deleted'} {args.id}")
+    if media.referenced:
+        where = "deleted from the disk" if args.delete_file else "left where it is"
+        print(f"  {media.original_path}: {where}")
     return EXIT_OK

@@ -15,7 +15,15 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from mediadesk import __version__
-from mediadesk.cli import cmd_catalogue, cmd_jobs, cmd_library, cmd_master, cmd_presets, cmd_run
+from mediadesk.cli import (
+    cmd_catalogue,
+    cmd_folders,
+    cmd_jobs,
+    cmd_library,
+    cmd_master,
+    cmd_presets,
+    cmd_run,
+)
 from mediadesk.cli.output import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_PIPE, EXIT_USAGE, error
 from mediadesk.errors import ConfigError, Conflict, InvalidInput, MediaDeskError, NotFound
 from mediadesk.settings import load_settings
@@ -23,7 +31,15 @@ from mediadesk.settings import load_settings
 log = logging.getLogger("mediadesk")
 
 # Modules that add subcommands: each has ``register(subparsers)``.
-COMMAND_MODULES = [cmd_run, cmd_library, cmd_catalogue, cmd_jobs, cmd_master, cmd_presets]
+COMMAND_MODULES = [
+    cmd_run,
+    cmd_library,
+    cmd_catalogue,
+    cmd_folders,
+    cmd_jobs,
+    cmd_master,
+    cmd_presets,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

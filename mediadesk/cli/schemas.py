@@ -14,12 +14,20 @@ from typing import Any
 from pydantic import BaseModel, RootModel
 
 from mediadesk.jobs.views import DerivedReport, JobView, PurgeReport
-from mediadesk.library.views import ImportResult, LibraryListing, MediaFileView, Page
+from mediadesk.library.folder_views import FolderView, ScanReport, SkippedFileView
+from mediadesk.library.views import (
+    ImportResult,
+    LibraryListing,
+    MediaFileView,
+    NfoExportReport,
+    Page,
+)
 from mediadesk.services.imports import ImportView
 
 SHAPES: dict[str, type[BaseModel]] = {
     "import": ImportResult,
     "library-list": LibraryListing,
+    "library-export-nfo": NfoExportReport,
     "media-show": MediaFileView,
     "media-list": Page[MediaFileView],
     "jobs-list": Page[JobView],
@@ -28,6 +36,10 @@ SHAPES: dict[str, type[BaseModel]] = {
     "master": DerivedReport,
     "imports": RootModel[list[ImportView]],
     "import-background": ImportView,
+    "folders-add": FolderView,
+    "folders-list": RootModel[list[FolderView]],
+    "folders-scan": RootModel[list[ScanReport]],
+    "folders-skipped": RootModel[list[SkippedFileView]],
 }
 
 

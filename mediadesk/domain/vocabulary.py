@@ -42,6 +42,7 @@ JOB_TYPE = {
     "fetch_url": "Download",
     "copy_path": "Copy into the library",
     "subtitles": "Subtitles",
+    "hash_files": "Reading folder files",
 }
 
 # Audio and subtitle tracks (domain/languages.py builds their names from these).

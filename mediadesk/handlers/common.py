@@ -23,7 +23,21 @@ def open_original(ctx: JobContext) -> tuple[Path, Container]:
 
 
 def open_stored(ctx: JobContext, media: MediaFileView, dest: Path) -> tuple[Path, Container]:
-    """Any media file's original as a local file (``dest`` holds a copy if remote)."""
+    """Any media file's original as a local file (``dest`` holds a copy if remote).
+
+    A referenced file is read where it is, in its library folder: never copied, and
+    checked like a managed one (sniffed again, truncation) before ffmpeg sees it.
+    """
+    if media.original_path is not None:
+        path = Path(media.original_path)
+        if not path.is_file():
+            raise InvalidInput(
+                f"{media.original_filename} is missing from its folder ({path.parent})",
+                code=ErrorCode.NOT_FOUND,
+            )
+        container = sniff(path)
+        check_complete(path, container)
+        return path, container
     try:
         path = ctx.storage.materialize(media.original_key, dest)
     except FileNotFoundError as exc:

@@ -296,7 +296,7 @@ def _replayed(
     if existing.sha256 != sha256:
         raise Conflict(
             f"replay produced different bytes from the existing master {existing.id} "
-            f"(sha256 {sha256[:12]}... vs {existing.sha256[:12]}...); it is left as it is: "
+            f"(sha256 {sha256[:12]}... vs {(existing.sha256 or '')[:12]}...); it is left as it is: "
             "purge it to master afresh"
         )
     ctx.note(f"replay reproduced media file {existing.id} byte for byte")

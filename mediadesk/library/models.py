@@ -48,6 +48,14 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
+class EditedMixin:
+    # The fields a person changed in MediaDesk (``title``, ``year``...): a rescan's NFO
+    # values and guesses never overwrite them.
+    edited_fields: Mapped[list[str]] = mapped_column(
+        PydanticJSON(list[str]), default=list, server_default="[]"
+    )
+
+
 class MediaFile(TimestampMixin, Base):
     __tablename__ = "media_files"
     __table_args__ = (
@@ -81,7 +89,8 @@ class MediaFile(TimestampMixin, Base):
     original_filename: Mapped[str] = mapped_column(String(1024))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     mime: Mapped[str] = mapped_column(String(128))
-    sha256: Mapped[str] = mapped_column(String(64))
+    # None until hashed: a scanned library folder shows its files before they are read.
+    sha256: Mapped[str | None] = mapped_column(String(64), default=None)
     source_url: Mapped[str | None] = mapped_column(Text, default=None)
     error_code: Mapped[str | None] = mapped_column(String(64), default=None)
     error_message: Mapped[str | None] = mapped_column(Text, default=None)
@@ -102,6 +111,18 @@ class MediaFile(TimestampMixin, Base):
     loudness_lra: Mapped[float | None] = mapped_column(Float, default=None)
 
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    # A referenced file lives in a library folder at this absolute path (never moved,
+    # renamed or deleted by MediaDesk); a managed one lives at ``original_key``.
+    original_path: Mapped[str | None] = mapped_column(Text, default=None)
+    # Since when a referenced file is gone from its folder (its outputs are kept).
+    missing_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # The last health check's verdict (HEALTHY, DAMAGED) and what it found.
+    health: Mapped[str | None] = mapped_column(String(16), default=None, index=True)
+    health_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    health_report: Mapped[dict[str, Any] | None] = mapped_column(
+        PydanticJSON(dict[str, Any]), default=None
+    )
 
     artifacts: Mapped[list[Artifact]] = relationship(
         back_populates="media_file", cascade="all, delete-orphan", passive_deletes=True
@@ -191,7 +212,7 @@ class Artifact(Base):
     media_file: Mapped[MediaFile] = relationship(back_populates="artifacts")
 
 
-class Movie(TimestampMixin, Base):
+class Movie(EditedMixin, TimestampMixin, Base):
     """A film. Its files (one or several versions) are linked by ``CatalogueFile``."""
 
     __tablename__ = "movies"
@@ -217,17 +238,24 @@ class Movie(TimestampMixin, Base):
     artwork: Mapped[list[Artwork]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, foreign_keys="Artwork.movie_id"
     )
+    external_ids: Mapped[list[ExternalId]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, foreign_keys="ExternalId.movie_id"
+    )
 
 
-class Series(TimestampMixin, Base):
+class Series(EditedMixin, TimestampMixin, Base):
     __tablename__ = "series"
 
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
     title: Mapped[str] = mapped_column(String(512), unique=True)
+    original_title: Mapped[str | None] = mapped_column(String(512), default=None)
     sort_title: Mapped[str | None] = mapped_column(String(512), default=None)
     sort_key: Mapped[str] = mapped_column(String(512), default="", index=True)
     year: Mapped[int | None] = mapped_column(Integer, default=None)
     overview: Mapped[str | None] = mapped_column(Text, default=None)
+    genres: Mapped[list[str]] = mapped_column(
+        PydanticJSON(list[str]), default=list, server_default="[]"
+    )
 
     seasons: Mapped[list[Season]] = relationship(
         back_populates="series",
@@ -238,9 +266,12 @@ class Series(TimestampMixin, Base):
     artwork: Mapped[list[Artwork]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, foreign_keys="Artwork.series_id"
     )
+    external_ids: Mapped[list[ExternalId]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, foreign_keys="ExternalId.series_id"
+    )
 
 
-class Season(Base):
+class Season(EditedMixin, Base):
     __tablename__ = "seasons"
     __table_args__ = (UniqueConstraint("series_id", "number"),)
 
@@ -261,7 +292,7 @@ class Season(Base):
     )
 
 
-class Episode(Base):
+class Episode(EditedMixin, Base):
     __tablename__ = "episodes"
     __table_args__ = (UniqueConstraint("season_id", "number"),)
 
@@ -275,6 +306,9 @@ class Episode(Base):
     air_date: Mapped[date | None] = mapped_column(Date, default=None)
 
     season: Mapped[Season] = relationship(back_populates="episodes")
+    external_ids: Mapped[list[ExternalId]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, foreign_keys="ExternalId.episode_id"
+    )
     files: Mapped[list[CatalogueFile]] = relationship(
         back_populates="episode",
         cascade="all, delete-orphan",
@@ -343,6 +377,40 @@ class Artwork(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     image: Mapped[MediaFile] = relationship()
+
+
+class ExternalId(Base):
+    """An entry's id at another database (``tmdb``, ``imdb``, ``tvdb``), from an NFO or
+    typed in: what lets a library move to Kodi or Jellyfin and back with its matches.
+
+    Keyed like ``Artwork``: one nullable foreign key per entry kind, exactly one set;
+    one id per provider and entry.
+    """
+
+    __tablename__ = "external_ids"
+    __table_args__ = (
+        CheckConstraint(
+            "(movie_id IS NOT NULL) + (series_id IS NOT NULL) + (episode_id IS NOT NULL) = 1",
+            name="one_entry",
+        ),
+        UniqueConstraint("movie_id", "provider"),
+        UniqueConstraint("series_id", "provider"),
+        UniqueConstraint("episode_id", "provider"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    movie_id: Mapped[str | None] = mapped_column(
+        ForeignKey("movies.id", ondelete="CASCADE"), default=None
+    )
+    series_id: Mapped[str | None] = mapped_column(
+        ForeignKey("series.id", ondelete="CASCADE"), default=None
+    )
+    episode_id: Mapped[str | None] = mapped_column(
+        ForeignKey("episodes.id", ondelete="CASCADE"), default=None
+    )
+    provider: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class PlaybackState(Base):

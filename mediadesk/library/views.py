@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
+from mediadesk.domain.folders import HealthState
 from mediadesk.domain.loudness import LoudnessMeasurement
 from mediadesk.domain.mediainfo import MediaInfo
 from mediadesk.library.models import MediaFile
@@ -71,7 +72,7 @@ class MediaFileView(View):
     original_key: str
     size_bytes: int
     mime: str
-    sha256: str
+    sha256: str | None  # None until a referenced file has been read
     source_url: str | None
     container: str | None
     duration_seconds: float | None
@@ -96,6 +97,14 @@ class MediaFileView(View):
     display_title: str = ""
     catalogue: CatalogueRef | None = None
     playback: PlaybackStateView | None = None
+    # Referenced: the file stays where it is in a library folder (``original_path``);
+    # MediaDesk never moves, renames or deletes it. Missing: gone from its folder.
+    referenced: bool = False
+    original_path: str | None = None
+    missing: bool = False
+    health: HealthState | None = None
+    health_checked_at: datetime | None = None
+    health_report: dict[str, Any] | None = None
 
     @classmethod
     def of(
@@ -148,6 +157,12 @@ class MediaFileView(View):
             ),
             display_title=ref.label if ref is not None else row.original_filename,
             catalogue=ref,
+            referenced=row.original_path is not None,
+            original_path=row.original_path,
+            missing=row.missing_since is not None,
+            health=HealthState(row.health) if row.health else None,
+            health_checked_at=row.health_checked_at,
+            health_report=row.health_report,
             playback=playback,
         )
 
@@ -178,6 +193,10 @@ class EpisodeView(View):
     air_date: date | None = None
     media_file_id: str | None = None  # the version that plays (the first)
     versions: list[VersionView] = []
+    # Ids at other databases ({"tvdb": "81189"}) and the fields a person edited, which
+    # a rescan of the library folder leaves alone.
+    external_ids: dict[str, str] = {}
+    edited_fields: list[str] = []
 
 
 class SeasonView(View):
@@ -186,6 +205,7 @@ class SeasonView(View):
     title: str | None
     poster: ArtworkView | None = None
     episodes: list[EpisodeView]
+    edited_fields: list[str] = []
 
 
 class SeriesView(View):
@@ -195,9 +215,14 @@ class SeriesView(View):
     year: int | None = None
     overview: str | None = None
     description: str | None = None  # the same as overview (the name before 0009)
+    original_title: str | None = None
+    genres: list[str] = []
     poster: ArtworkView | None = None
+    backdrop: ArtworkView | None = None
     created_at: datetime | None = None
     seasons: list[SeasonView]
+    external_ids: dict[str, str] = {}
+    edited_fields: list[str] = []
 
 
 class MovieView(View):
@@ -215,6 +240,8 @@ class MovieView(View):
     poster: ArtworkView | None = None
     backdrop: ArtworkView | None = None
     created_at: datetime | None = None
+    external_ids: dict[str, str] = {}
+    edited_fields: list[str] = []
 
 
 class CatalogueRef(View):
@@ -268,3 +295,24 @@ class Page(View, Generic[T]):
     total: int
     offset: int
     limit: int
+
+
+class NfoFileView(View):
+    """One NFO ``library export-nfo`` looked at, and what it did with it."""
+
+    path: str
+    entry_kind: str  # movie, series, episode
+    entry_id: str
+    label: str  # "Arrival (2016)", "Great Show S01E02"
+    # written, unchanged (already says the same), kept (the user's own NFO; --overwrite
+    # replaces it), failed (could not be written: ``reason`` says why)
+    outcome: str
+    reason: str | None = None
+
+
+class NfoExportReport(View):
+    written: int
+    unchanged: int
+    kept: int
+    failed: int
+    files: list[NfoFileView]

@@ -19,6 +19,7 @@ from mediadesk.server.files import Receive, Scope, Send, send_json
 from mediadesk.server.routers import (
     catalogue,
     contract,
+    folders,
     health,
     imports,
     jobs,
@@ -87,7 +88,18 @@ def build_api(state: ServerState) -> FastAPI:
         redoc_url=None,
     )
     api.state.server = state
-    for module in (contract, upload_bodies, tus, media, tracks, catalogue, imports, jobs, presets):
+    for module in (
+        contract,
+        upload_bodies,
+        tus,
+        media,
+        tracks,
+        catalogue,
+        imports,
+        folders,
+        jobs,
+        presets,
+    ):
         api.include_router(module.router)
     api.include_router(mastering.router)
     api.include_router(health.router)

@@ -124,7 +124,9 @@ class StreamApp:
         storage = self.state.runtime.storage
         name = key.rsplit("/", 1)[-1]
         try:
-            local = storage.local_path(key)
+            # An absolute path is a referenced original, where its library folder has it
+            # (only the original's lookup answers with one; request paths never do).
+            local = Path(key) if key.startswith("/") else storage.local_path(key)
         except (FileNotFoundError, InvalidInput, ValueError):
             return await send_simple(send, 404, b"not found\n")
         if local is not None:

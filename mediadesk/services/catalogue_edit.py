@@ -20,6 +20,7 @@ from mediadesk.domain.catalogue import check_number, check_title, check_year, so
 from mediadesk.errors import Conflict, InvalidInput, NotFound
 from mediadesk.library.models import Artwork, CatalogueFile, Episode, Movie, Season, Series
 from mediadesk.services.catalogue_attach import check_free_numbers, ensure_season, files_of
+from mediadesk.services.catalogue_metadata import EXTERNAL_IDS, mark_edited, set_external_ids
 
 
 class Edit(BaseModel):
@@ -38,13 +39,18 @@ class MovieEdit(Edit):
     overview: str | None = None
     genres: list[str] | None = None
     release_date: date | None = None
+    # {"tmdb": "329865"}: sets these providers' ids, an empty id removes one.
+    external_ids: dict[str, str] | None = None
 
 
 class SeriesEdit(Edit):
     title: str | None = Field(default=None, max_length=512)
+    original_title: str | None = Field(default=None, max_length=512)
     sort_title: str | None = Field(default=None, max_length=512)
     year: int | None = None
     overview: str | None = None
+    genres: list[str] | None = None
+    external_ids: dict[str, str] | None = None
 
 
 class SeasonEdit(Edit):
@@ -59,6 +65,7 @@ class EpisodeEdit(Edit):
     title: str | None = Field(default=None, max_length=512)
     overview: str | None = None
     air_date: date | None = None
+    external_ids: dict[str, str] | None = None
 
 
 def _get(session: Session, model: type[Any], row_id: str, what: str) -> Any:
@@ -70,6 +77,18 @@ def _get(session: Session, model: type[Any], row_id: str, what: str) -> Any:
 
 def _blank_to_none(value: str | None) -> str | None:
     return value.strip() or None if isinstance(value, str) else value
+
+
+def _genres(values: list[str] | None) -> list[str]:
+    return list(dict.fromkeys(g.strip() for g in values or [] if g.strip()))
+
+
+def _record(session: Session, entry: Movie | Series | Episode, changes: dict[str, Any]) -> None:
+    """Apply an edit's ids and remember every field it named, so rescans keep them."""
+    if changes.get(EXTERNAL_IDS) is not None:
+        set_external_ids(session, entry, changes[EXTERNAL_IDS], by_user=True)
+    mark_edited(entry, [name for name in changes if name != EXTERNAL_IDS])
+    session.flush()
 
 
 def edit_movie(session: Session, movie_id: str, edit: MovieEdit) -> Movie:
@@ -87,10 +106,9 @@ def edit_movie(session: Session, movie_id: str, edit: MovieEdit) -> Movie:
         if movie.release_date is not None:
             check_year(movie.release_date.year)
     if "genres" in c:
-        genres = [g.strip() for g in c["genres"] or [] if g.strip()]
-        movie.genres = list(dict.fromkeys(genres))
+        movie.genres = _genres(c["genres"])
     movie.sort_key = sort_key(movie.sort_title or movie.title)
-    session.flush()
+    _record(session, movie, c)
     return movie
 
 
@@ -105,13 +123,15 @@ def edit_series(session: Session, series_id: str, edit: SeriesEdit) -> Series:
         if other is not None:
             raise Conflict(f"a series called {other.title!r} already exists; merge the two instead")
         series.title = title
-    for name in ("sort_title", "overview"):
+    for name in ("original_title", "sort_title", "overview"):
         if name in c:
             setattr(series, name, _blank_to_none(c[name]))
     if "year" in c:
         series.year = check_year(c["year"])
+    if "genres" in c:
+        series.genres = _genres(c["genres"])
     series.sort_key = sort_key(series.sort_title or series.title)
-    session.flush()
+    _record(session, series, c)
     return series
 
 
@@ -128,6 +148,7 @@ def edit_season(session: Session, season_id: str, edit: SeasonEdit) -> Season:
         season.number = number  # type: ignore[assignment]
     if "title" in c:
         season.title = _blank_to_none(c["title"])
+    mark_edited(season, c)
     session.flush()
     return season
 
@@ -154,7 +175,7 @@ def edit_episode(session: Session, episode_id: str, edit: EpisodeEdit) -> Episod
             setattr(episode, name, _blank_to_none(c[name]))
     if "air_date" in c:
         episode.air_date = c["air_date"]
-    session.flush()
+    _record(session, episode, c)
     session.expire(episode, ["season"])
     return episode
 

@@ -24,6 +24,7 @@ from mediadesk.library.models import (
     Artwork,
     CatalogueFile,
     Episode,
+    ExternalId,
     MediaFile,
     Movie,
     PlaybackState,
@@ -91,6 +92,10 @@ def pick_artwork(
 # Entries ------------------------------------------------------------------------------
 
 
+def external_ids(rows: Iterable[ExternalId]) -> dict[str, str]:
+    return {r.provider: r.value for r in sorted(rows, key=lambda r: r.provider)}
+
+
 def _versions(files: Sequence[CatalogueFile]) -> list[VersionView]:
     return [
         VersionView(media_file_id=f.media_file_id, version=f.version, position=f.position)
@@ -116,6 +121,8 @@ def movie_view(movie: Movie) -> MovieView:
         poster=pick_artwork(movie.artwork, "poster", primary),
         backdrop=pick_artwork(movie.artwork, "backdrop"),
         created_at=movie.created_at,
+        external_ids=external_ids(movie.external_ids),
+        edited_fields=list(movie.edited_fields or []),
     )
 
 
@@ -130,6 +137,8 @@ def episode_view(episode: Episode) -> EpisodeView:
         air_date=episode.air_date,
         media_file_id=versions[0].media_file_id if versions else None,
         versions=versions,
+        external_ids=external_ids(episode.external_ids),
+        edited_fields=list(episode.edited_fields or []),
     )
 
 
@@ -150,8 +159,13 @@ def series_view(series: Series) -> SeriesView:
         year=series.year,
         overview=series.overview,
         description=series.overview,
+        original_title=series.original_title,
+        genres=list(series.genres or []),
         poster=poster,
+        backdrop=pick_artwork(series.artwork, "backdrop"),
         created_at=series.created_at,
+        external_ids=external_ids(series.external_ids),
+        edited_fields=list(series.edited_fields or []),
         seasons=[
             SeasonView(
                 id=season.id,
@@ -159,6 +173,7 @@ def series_view(series: Series) -> SeriesView:
                 title=season.title,
                 poster=pick_artwork(season.artwork, "poster") or poster,
                 episodes=episodes,
+                edited_fields=list(season.edited_fields or []),
             )
             for season, episodes, _first in seasons
         ],
@@ -182,6 +197,7 @@ def _ordered(
 def load_movies(session: Session, sort: CatalogueSort = CatalogueSort.TITLE) -> list[Movie]:
     stmt = select(Movie).options(
         selectinload(Movie.files),
+        selectinload(Movie.external_ids),
         selectinload(Movie.artwork).selectinload(Artwork.image),
     )
     return list(session.scalars(_ordered(stmt, Movie, sort)))
@@ -192,6 +208,10 @@ def load_series(
 ) -> list[Series]:
     stmt = select(Series).options(
         selectinload(Series.seasons).selectinload(Season.episodes).selectinload(Episode.files),
+        selectinload(Series.seasons)
+        .selectinload(Season.episodes)
+        .selectinload(Episode.external_ids),
+        selectinload(Series.external_ids),
         selectinload(Series.seasons).selectinload(Season.artwork).selectinload(Artwork.image),
         selectinload(Series.artwork).selectinload(Artwork.image),
     )

@@ -51,10 +51,16 @@ class DeletionFeed:
         return Deletions(max(cursor, newest), frozenset(media_id for _, media_id in rows))
 
     def live_original(self, media_id: str) -> str | None:
-        """The original's storage key while the file is live; ``None`` once deleted."""
-        stmt = select(MediaFile.original_key).where(
+        """The original's storage key while the file is live; ``None`` once deleted.
+
+        A referenced file (in a library folder) answers with its absolute path, which
+        no storage key can look like (keys are relative).
+        """
+        stmt = select(MediaFile.original_key, MediaFile.original_path).where(
             MediaFile.id == media_id, MediaFile.deleted_at.is_(None)
         )
         with self.db.read() as s:
-            key = s.scalar(stmt)
-        return str(key) if key is not None else None
+            row = s.execute(stmt).first()
+        if row is None:
+            return None
+        return str(row.original_path or row.original_key)

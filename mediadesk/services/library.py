@@ -6,15 +6,19 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from mediadesk.base_types import utcnow
 from mediadesk.domain.enums import MediaKind, MediaStatus
+from mediadesk.domain.folders import HealthState, SkipReason
+from mediadesk.errors import InvalidInput
 from mediadesk.events import EventBus, MediaChanged
 from mediadesk.library.db import Database
+from mediadesk.library.folder_models import FolderFile
 from mediadesk.library.models import (
     Artwork,
     CatalogueFile,
@@ -73,6 +77,9 @@ class MediaFilter:
     in_progress: bool = False
     # Images chosen as posters are shown with their entry, not as media of their own.
     include_artwork: bool = False
+    # Library folders: files gone from their folder; files a health check judged.
+    missing: bool = False
+    health: HealthState | None = None
     order: MediaOrder = MediaOrder.ADDED
 
     @property
@@ -120,6 +127,10 @@ def media_conditions(flt: MediaFilter) -> list[ColumnElement[bool]]:
         )
     if flt.unattached:
         cond.append(~_linked())
+    if flt.missing:
+        cond.append(MediaFile.missing_since.is_not(None))
+    if flt.health is not None:
+        cond.append(MediaFile.health == flt.health.value)
     if flt.added_within_days is not None:
         cond.append(MediaFile.created_at >= utcnow() - timedelta(days=flt.added_within_days))
     if flt.in_progress:
@@ -327,26 +338,52 @@ class LibraryService:
         self.bus.publish(MediaChanged(media_id, str(view.status)))
         return view
 
-    def delete_media(self, media_id: str, purge: bool = False) -> None:
+    def delete_media(self, media_id: str, purge: bool = False, delete_file: bool = False) -> None:
         """Soft delete (hidden, files kept) or purge (row first, then every file).
 
         The row goes before the files: a crash in between leaves orphan files for the
         sweeper, never a row pointing at something missing. A tombstone written in the
         same transaction tells every running server to stop serving it (``deletions``).
+
+        A referenced file (in a library folder) leaves the library only: its bytes
+        stay on the disk unless ``delete_file`` says to remove them too. A file whose
+        health check found it damaged is never deleted from the disk by MediaDesk.
         """
         with self.jobs.unit_of_work() as uow:
             s = uow.session
             media = get_media_row(s, media_id, include_deleted=True)
+            referenced = media.original_path
+            if delete_file and referenced is None:
+                raise InvalidInput(
+                    f"{media.original_filename} is not in a library folder: delete it "
+                    "from the library (--purge removes its stored copy)"
+                )
+            if delete_file and media.health == HealthState.DAMAGED.value:
+                raise InvalidInput(
+                    f"{media.original_filename} was found damaged; MediaDesk never deletes "
+                    "a damaged file from the disk (remove it yourself if you mean to)"
+                )
             running = self.jobs.cancel_for_media(uow, media_id)
             original_key = media.original_key
             s.add(MediaDeletion(media_file_id=media_id))
+            if referenced is not None:
+                # Scans leave it out from now on, and say why.
+                s.execute(
+                    update(FolderFile)
+                    .where(FolderFile.media_file_id == media_id)
+                    .values(skip_reason=SkipReason.REMOVED.value, media_file_id=None)
+                )
             if purge:
                 s.delete(media)
             else:
                 media.deleted_at = utcnow()
         self.jobs.cancel_local(running)
         if purge:
-            self.storage.delete(original_key)
+            if referenced is None:
+                self.storage.delete(original_key)
             for prefix in keys.media_prefixes(media_id):
                 self.storage.delete_prefix(prefix)
+        if delete_file and referenced is not None:
+            Path(referenced).unlink(missing_ok=True)
+            log.info("deleted %s from the disk, as asked", referenced)
         self.bus.publish(MediaChanged(media_id, deleted=True))

@@ -24,6 +24,7 @@ from pathlib import PurePath
 from typing import Any
 
 from mediadesk.domain.catalogue import check_year
+from mediadesk.domain.kodi import version_label
 from mediadesk.errors import InvalidInput
 from mediadesk.services.catalogue_attach import AttachTarget, EpisodeTarget, MovieTarget
 
@@ -148,6 +149,8 @@ def _interpret(g: dict[str, Any], stem: str, parents: list[str]) -> NameGuess:
             season = _season_from_folders(parents)
             if season is None:
                 season = 1  # absolute numbering (anime): all in one season
+        if title and (_SEASON_DIR.match(title) or _SPECIALS_DIR.match(title)):
+            title = None  # guessit took the "Specials" folder for the series
         series = title or _series_from_folders(parents)
         if numbers and series and season is not None:
             return NameGuess(
@@ -165,6 +168,10 @@ def _interpret(g: dict[str, Any], stem: str, parents: list[str]) -> NameGuess:
     explicit = _TITLE_YEAR.match(stem)
     if explicit and _year(int(explicit.group("year"))) is not None:
         title, year = _clean(explicit.group("title")), int(explicit.group("year"))
+        # Jellyfin's versions: "Title (2019) - 4K", "Title (2019) - Director's Cut".
+        label = version_label(stem)
+        if label:
+            version = _RESOLUTIONS.get(label.lower(), label)[:64]
     elif year is not None:
         # A release name's title is everything before its year; guessit sometimes
         # keeps less ("Dune.Part.Two.2024" -> "Dune", the rest read as a part number).

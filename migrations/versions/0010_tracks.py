@@ -4,7 +4,7 @@ Subtitle files kept with a media file (found beside it at import, dropped on it 
 uploaded) and the chapters its container lists.
 
 Revision ID: 0010
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-05 08:50:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | Sequence[str] | None = "0009"
+down_revision: str | Sequence[str] | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -145,3 +145,151 @@ def test_container_tags_win_over_a_poor_name() -> None:
     assert g == NameGuess(E, "Garden Show", season=1, episode=3, episode_title="Roots")
     movie = guess_from_name("capture.mp4", {"title": "Night Train", "date": "2021-05-01"})
     assert (movie.kind, movie.title, movie.year) == (M, "Night Train", 2021)
+
+
+# The Kodi/Jellyfin layout, as their users have it on disk: (path, kind, title, year,
+# season, episode, end episode, episode title, version)
+KODI_TREE = [
+    ("Movies/Arrival (2016)/Arrival (2016).mkv", M, "Arrival", 2016, None, None, None, None, None),
+    (
+        "Movies/Arrival (2016)/Arrival (2016) - 1080p.mkv",
+        M,
+        "Arrival",
+        2016,
+        None,
+        None,
+        None,
+        None,
+        "1080p",
+    ),
+    (
+        "Movies/Arrival (2016)/Arrival (2016) - 4K.mkv",
+        M,
+        "Arrival",
+        2016,
+        None,
+        None,
+        None,
+        None,
+        "4K",
+    ),
+    (
+        "Movies/Arrival (2016)/Arrival (2016) - 2160p.mkv",
+        M,
+        "Arrival",
+        2016,
+        None,
+        None,
+        None,
+        None,
+        "4K",
+    ),
+    (
+        "Movies/Arrival (2016)/Arrival (2016) - Director's Cut.mkv",
+        M,
+        "Arrival",
+        2016,
+        None,
+        None,
+        None,
+        None,
+        "Director's Cut",
+    ),
+    ("Movies/Up (2009)/movie.mkv", M, "Up", 2009, None, None, None, None, None),
+    (
+        "TV/Great Show/Season 01/Great Show - S01E01 - Pilot.mkv",
+        E,
+        "Great Show",
+        None,
+        1,
+        1,
+        None,
+        "Pilot",
+        None,
+    ),
+    (
+        "TV/Great Show (2010)/Season 01/Great Show (2010) - S01E01 - Pilot.mkv",
+        E,
+        "Great Show",
+        2010,
+        1,
+        1,
+        None,
+        "Pilot",
+        None,
+    ),
+    (
+        "TV/Great Show/Specials/Great Show - S00E01 - Making Of.mkv",
+        E,
+        "Great Show",
+        None,
+        0,
+        1,
+        None,
+        "Making Of",
+        None,
+    ),
+    (
+        "TV/Great Show/Season 00/Great Show - S00E02 - Bloopers.mkv",
+        E,
+        "Great Show",
+        None,
+        0,
+        2,
+        None,
+        "Bloopers",
+        None,
+    ),
+    (
+        "TV/Great Show/Season 01/Great Show - S01E02-E03 - Two Parter.mkv",
+        E,
+        "Great Show",
+        None,
+        1,
+        2,
+        3,
+        "Two Parter",
+        None,
+    ),
+    (
+        "TV/Great Show/Season 01/Great Show - S01E04E05 - Twice.mkv",
+        E,
+        "Great Show",
+        None,
+        1,
+        4,
+        5,
+        "Twice",
+        None,
+    ),
+    ("TV/Great Show/Season 02/S02E01.mkv", E, "Great Show", None, 2, 1, None, None, None),
+    ("TV/Great Show/Specials/Episode 3.mkv", E, "Great Show", None, 0, 3, None, None, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "kind", "title", "year", "season", "episode", "end", "episode_title", "version"),
+    KODI_TREE,
+)
+def test_kodi_and_jellyfin_layouts(
+    path: str,
+    kind: GuessKind,
+    title: str,
+    year: int | None,
+    season: int | None,
+    episode: int | None,
+    end: int | None,
+    episode_title: str | None,
+    version: str | None,
+) -> None:
+    g = guess_from_name(f"/srv/media/{path}")
+    got = (g.kind, g.title, g.year, g.season, g.episode, g.end_episode, g.episode_title, g.version)
+    assert got == (kind, title, year, season, episode, end, episode_title, version), g
+
+
+def test_two_versions_name_one_movie() -> None:
+    hd = guess_from_name("/m/Arrival (2016)/Arrival (2016) - 1080p.mkv").target()
+    uhd = guess_from_name("/m/Arrival (2016)/Arrival (2016) - 4K.mkv").target()
+    assert isinstance(hd, MovieTarget) and isinstance(uhd, MovieTarget)
+    assert (hd.title, hd.year) == (uhd.title, uhd.year) == ("Arrival", 2016)
+    assert (hd.version, uhd.version) == ("1080p", "4K")

@@ -368,7 +368,7 @@ class DetailPane(QScrollArea):
             ("Type", m.mime),
             ("Container", m.container or ""),
             ("SHA-256", m.sha256),
-            ("Stored as", m.original_key),
+            ("Stored as", m.original_path or m.original_key),
             ("Id", m.id),
         ]
         for form, pairs in ((self.meta, rows), (self.technical, technical)):

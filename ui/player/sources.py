@@ -7,6 +7,7 @@ failed to start, or this build has none) local paths work for local storage.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from mediadesk.domain.enums import ArtifactKind
@@ -39,7 +40,10 @@ class LocalSources:
         return str(path) if path is not None and path.is_file() else None
 
     def original_url(self, media: MediaFileView) -> str | None:
-        path = self.storage.local_path(media.original_key)
+        if media.original_path is not None:  # referenced: it plays where it is
+            path: Path | None = Path(media.original_path)
+        else:
+            path = self.storage.local_path(media.original_key)
         return str(path) if path is not None and path.is_file() else None
 
 

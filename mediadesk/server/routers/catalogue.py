@@ -4,18 +4,27 @@ creating, editing (PATCH), merging, posters; attaching media files to them."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from fastapi import APIRouter, Response
 
 from mediadesk.domain.catalogue import CatalogueSort
 from mediadesk.domain.vocabulary import vocabulary
 from mediadesk.errors import InvalidInput
-from mediadesk.library.views import EpisodeView, LibraryListing, MovieView, SeasonView, SeriesView
+from mediadesk.library.views import (
+    EpisodeView,
+    LibraryListing,
+    MovieView,
+    NfoExportReport,
+    SeasonView,
+    SeriesView,
+)
 from mediadesk.server.deps import Reader, Writer
 from mediadesk.server.routers import browse, playback
 from mediadesk.server.routers.catalogue_bodies import (
     Attach,
     MergeBody,
+    NfoExport,
     PictureBody,
     attach_target,
     set_picture,
@@ -39,6 +48,16 @@ router.include_router(browse.router)
 @router.get("/library", response_model=LibraryListing, summary="Movies, series and loose media")
 def library(state: Reader, sort: CatalogueSort = CatalogueSort.TITLE) -> LibraryListing:
     return state.runtime.catalogue.listing(sort)
+
+
+@router.post(
+    "/library/export-nfo",
+    response_model=NfoExportReport,
+    summary="Write Kodi/Jellyfin NFOs beside the media in library folders",
+)
+def export_nfo(body: NfoExport, state: Writer) -> NfoExportReport:
+    folder = Path(body.folder) if body.folder else None
+    return state.runtime.nfo_export.export(folder, overwrite=body.overwrite)
 
 
 @router.get(

@@ -73,3 +73,11 @@ def set_picture(state: ServerState, subject: ArtSubject, body: PictureBody) -> N
         artwork.set_from_frame(subject, body.from_media_file_id, body.at_s or 0.0, body.role)
     else:
         raise InvalidInput("give mediaFileId (an image) or fromMediaFileId and atS (a frame)")
+
+
+class NfoExport(ApiModel):
+    """``folder``: only media under it (default: every library folder); ``overwrite``:
+    also replace NFOs MediaDesk did not write."""
+
+    folder: str | None = Field(default=None, max_length=4096)
+    overwrite: bool = False

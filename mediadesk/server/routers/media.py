@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Response
 
 from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
+from mediadesk.domain.folders import HealthState
 from mediadesk.errors import NotFound
 from mediadesk.jobs.views import JobView
 from mediadesk.library.views import MediaFileView, Page
@@ -25,10 +26,20 @@ def list_media(
     search: str | None = Query(default=None, max_length=200),
     tag: str | None = Query(default=None, max_length=128),
     unattached: bool = False,
+    missing: bool = False,  # only files gone from their library folder
+    health: HealthState | None = None,  # HEALTHY or DAMAGED (the last health check)
     offset: int = Query(default=0, ge=0),
     limit: int = Query(default=50, ge=1, le=1000),
 ) -> Page[MediaFileView]:
-    flt = MediaFilter(kind=kind, status=status, search=search, tag=tag, unattached=unattached)
+    flt = MediaFilter(
+        kind=kind,
+        status=status,
+        search=search,
+        tag=tag,
+        unattached=unattached,
+        missing=missing,
+        health=health,
+    )
     return state.runtime.library.list_media(flt, offset=offset, limit=limit)
 
 
@@ -41,8 +52,18 @@ def get_media(media_id: str, state: Reader) -> MediaFileView:
 
 
 @router.delete("/{media_id}", status_code=204, summary="Delete (soft, or purge=true for files too)")
-def delete_media(media_id: str, state: Writer, purge: bool = False) -> Response:
-    state.runtime.library.delete_media(media_id, purge=purge)  # stops its streams at once
+def delete_media(
+    media_id: str,
+    state: Writer,
+    purge: bool = False,
+    delete_file: bool = Query(
+        default=False,
+        description="a file in a library folder: also delete it from the disk (only if asked)",
+    ),
+) -> Response:
+    state.runtime.library.delete_media(
+        media_id, purge=purge, delete_file=delete_file
+    )  # stops its streams at once
     return Response(status_code=204)
 
 
