@@ -88,7 +88,7 @@ def test_hlsjs_lists_and_switches_tracks_and_remembers(
         page.evaluate(
             "() => { window.hlsErrors = [];"
             " window.mediadesk.hls.on(Hls.Events.ERROR,"
-            " (_e, d) => window.hlsErrors.push(d.details));"
+            " (_e, d) => window.hlsErrors.push(`${d.details} ${d.type} ${d.error || ''}`));"
             " const v = window.mediadesk.video; v.muted = true; v.play(); }"
         )
         names = page.eval_on_selector_all("#audio-track option", "os => os.map(o => o.textContent)")
@@ -119,6 +119,14 @@ def test_hlsjs_lists_and_switches_tracks_and_remembers(
             " return t && t.forced && t.lang === 'fr'; }",
             timeout=60_000,
         )
+        # Switched once the forced track has loaded (a switch while a load is under way
+        # aborts it, which hls.js reports as an error event).
+        page.wait_for_function(
+            "() => Array.from(window.mediadesk.video.textTracks).some(t => t.cues"
+            " && Array.from(t.cues).some(c => c.text === 'Panneau : SORTIE'))",
+            timeout=60_000,
+            polling=250,
+        )
         # English subtitles: their cues arrive with the video's timing.
         page.select_option("#subtitle-track", "0")
         page.wait_for_function(
@@ -140,7 +148,11 @@ def test_hlsjs_lists_and_switches_tracks_and_remembers(
         page.wait_for_function(
             "() => window.mediadesk.video.currentTime > 2", timeout=90_000, polling=250
         )
-        assert page.evaluate("() => window.hlsErrors") == []
+        # bufferSeekOverHole is hls.js stepping over the gap before the first frame at
+        # start-up (audio and video starts, issue 13 item 7's, not a track switch);
+        # anything else is a failure here.
+        reported = page.evaluate("() => window.hlsErrors")
+        assert [e for e in reported if not e.startswith("bufferSeekOverHole")] == []
         assert errors == []
 
         # The choice is remembered: the page opens again with French and English.
@@ -168,28 +180,51 @@ def test_hlsjs_lists_and_switches_tracks_and_remembers(
 def test_mpv_switches_audio_and_shows_subtitles_on_time(film: tuple[ServerHost, str]) -> None:
     host, media_id = film
     info = playback(host, media_id)
-    english = next(s for s in info["subtitles"] if s["label"] == "English")
+    by_label = {s["label"]: host.url + s["url"] for s in info["subtitles"]}
     with mpv_player() as player:
         player.pause = True
         player.play(host.stream_url(media_id))
         player.wait_for_property("duration", lambda d: bool(d), timeout=90)
         audio = [t for t in player.track_list if t["type"] == "audio"]
         assert {t.get("lang") for t in audio} == {"en", "fr", "de"}
-        # Subtitle renditions are not read by mpv over ffmpeg 5.1: the whole track is added.
-        player.command("sub-add", host.url + english["url"], "select", "English", "en")
-        player.wait_for_property("sid", lambda s: s not in (None, False, "no"), timeout=30)
+        # Subtitle renditions are not read by mpv over ffmpeg 5.1: whole tracks are added.
+        player.command("sub-add", by_label["Français"], "auto", "Français", "fr")
+        player.command("sub-add", by_label["English"], "select", "English", "en")
+        english = player.sid
+        french_sub = next(
+            t["id"] for t in player.track_list if t["type"] == "sub" and t.get("lang") == "fr"
+        )
+        # When the text changes, in the player's clock (values from mpv's own reports:
+        # reading properties inside its callbacks can crash at shutdown).
+        clock = {"t": 0.0}
+        changes: list[tuple[float, str]] = []
+        player.observe_property("time-pos", lambda _n, t: clock.update(t=t or clock["t"]))
+        player.observe_property(
+            "sub-text", lambda _n, text: changes.append((clock["t"], text or ""))
+        )
+        player.pause = False
+        player.wait_for_property("time-pos", lambda t: t is not None and t > 1.7, timeout=90)
+
+        def first(text: str, after: float = 0.0) -> float | None:
+            return next((t for t, said in changes if said == text and t > after), None)
+
+        shown = first("Hello there")
+        assert shown is not None and abs(shown - 0.5) < 0.1, changes
+        gone = first("", after=shown)
+        assert gone is not None and abs(gone - 1.5) < 0.1, changes
+        # Another subtitle track mid-play: its next cue (2.1 s) on time.
+        assert english != french_sub
+        player.sid = french_sub
+        player.wait_for_property("time-pos", lambda t: t is not None and t > 2.6, timeout=90)
+        switched = first("Au revoir")
+        assert switched is not None and abs(switched - 2.1) < 0.1, changes
+        # Another audio track mid-play: it is the one selected and playback goes on.
         french = next(t["id"] for t in audio if t.get("lang") == "fr")
         player.aid = french
-        player.wait_for_property(
-            "current-tracks/audio", lambda t: bool(t) and t.get("lang") == "fr", timeout=30
-        )
-        # The cue is 0.5-1.5 s from the first frame: within 80 ms on either side.
-        for at, text in ((0.42, ""), (0.58, "Hello there"), (1.42, "Hello there"), (1.58, "")):
-            player.seek(at, reference="absolute", precision="exact")
-            player.wait_for_property(
-                "time-pos", lambda t, at=at: t is not None and abs(t - at) < 0.02, timeout=30
-            )
-            player.wait_for_property("sub-text", lambda s, text=text: (s or "") == text, timeout=10)
+        player.wait_for_property("aid", lambda a: a == french, timeout=30)
+        selected = [t for t in player.track_list if t["type"] == "audio" and t.get("selected")]
+        assert [t.get("lang") for t in selected] == ["fr"]
+        player.wait_for_property("time-pos", lambda t: t is not None and t > 4.0, timeout=90)
 
 
 def test_vlc_plays_the_film_to_the_end(film: tuple[ServerHost, str], tmp_path: Path) -> None:

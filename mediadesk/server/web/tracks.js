@@ -82,15 +82,8 @@
       subtitleSelect.disabled = tracks.length === 0;
     }
 
-    hls.on(Hls.Events.MANIFEST_PARSED, () => {
-      const audio = remembered(media).audio;
-      if (audio) {
-        let index = hls.audioTracks.findIndex((t) => t.lang === audio.lang && trackName(t) === audio.name);
-        if (index < 0) index = hls.audioTracks.findIndex((t) => t.lang === audio.lang);
-        if (index >= 0 && index !== hls.audioTrack) hls.audioTrack = index;
-      }
-      fillAudio();
-    });
+    // The remembered tracks themselves are picked by hls.js (see preferences()).
+    hls.on(Hls.Events.MANIFEST_PARSED, fillAudio);
     hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, fillAudio);
     hls.on(Hls.Events.AUDIO_TRACK_SWITCHED, () => {
       fillAudio();
@@ -99,7 +92,7 @@
       fillSubtitles();
     });
     hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, () => {
-      applySubtitles(hls, state.choice);
+      if (!state.choice || state.choice === "off") applySubtitles(hls, state.choice);
       fillSubtitles();
     });
     hls.on(Hls.Events.SUBTITLE_TRACK_SWITCH, fillSubtitles);
@@ -173,5 +166,16 @@
     return cues;
   }
 
-  window.mediadeskTracks = { attach, chapters, remembered, memoryKey };
+  // hls.js options that pick the remembered tracks as the stream loads.
+  function preferences(media) {
+    const memory = remembered(media);
+    const options = {};
+    if (memory.audio) options.audioPreference = { lang: memory.audio.lang || undefined, name: memory.audio.name };
+    if (memory.subtitles && memory.subtitles !== "off") {
+      options.subtitlePreference = { lang: memory.subtitles.lang || undefined, name: memory.subtitles.name };
+    }
+    return options;
+  }
+
+  window.mediadeskTracks = { attach, chapters, preferences, remembered, memoryKey };
 })();
