@@ -34,6 +34,7 @@ from mediadesk.services.catalogue import CatalogueService
 from mediadesk.services.deletions import DeletionFeed
 from mediadesk.services.folder_catalogue import FolderCatalogue
 from mediadesk.services.folder_intake import FolderIntakeService
+from mediadesk.services.folder_pictures import ReferencedPictures
 from mediadesk.services.folders import FolderService
 from mediadesk.services.imports import ImportService
 from mediadesk.services.ingest import IngestService
@@ -145,23 +146,24 @@ class Runtime:
         self.imports = ImportService(self.db, self.jobs)
         self.tracks = TrackService(self.storage, self.store, self.bus)
         self.folders = FolderService(s, self.store, self.bus, self.library)
-        self.folder_intake = FolderIntakeService(self.store, self.pipeline, self.catalogue)
         self.mastering = MasteringService(self.library, self.jobs)
         self.playback = PlaybackService(self.db, self.bus)
         self.artwork = ArtworkService(
             self.db, self.bus, self.storage, self.ingest, s.ffmpeg_path, s.scratch_dir
         )
-        # Library folders: each video's place from its Kodi/Jellyfin sidecars, and the
-        # NFOs written back.
+        # Library folders: each video's place from its Kodi/Jellyfin sidecars (pictures
+        # referenced where they are, like the videos), and the NFOs written back.
+        pictures = ReferencedPictures(self.store, self.pipeline, s.ffprobe_path)
         self.folder_catalogue = FolderCatalogue(
-            self.db, self.bus, self.artwork, import_image=self._import_image
+            self.db, self.bus, self.artwork, import_image=pictures.reference
         )
+        self.folder_intake = FolderIntakeService(
+            self.store, self.pipeline, self.catalogue, self.folder_catalogue
+        )
+        self.folders.on_nfos = self.folder_catalogue.refresh
         self.nfo_export = NfoExportService(self.db)
         self._opened = True
         return self
-
-    def _import_image(self, path: Path) -> str:
-        return self.ingest.import_path(path).media.id
 
     def _intake(
         self,

@@ -24,6 +24,13 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _external_id(value: str) -> tuple[str, str]:
+    provider, sep, ident = value.partition("=")
+    if not sep or not provider.strip():
+        raise argparse.ArgumentTypeError(f"{value!r} is not PROVIDER=ID (e.g. tmdb=329865)")
+    return provider.strip(), ident.strip()
+
+
 def _text_flags(parser: argparse.ArgumentParser, *names: str) -> None:
     for name in names:
         parser.add_argument(
@@ -46,8 +53,9 @@ def register(sub: Any) -> None:
             edit.add_argument("--genre", action="append", dest="genres", help="repeatable")
             edit.add_argument("--release-date", dest="release_date", type=_date, default=_UNSET)
         elif kind == "series":
-            _text_flags(edit, "title", "sort_title", "overview")
+            _text_flags(edit, "title", "original_title", "sort_title", "overview")
             edit.add_argument("--year", type=int, default=_UNSET)
+            edit.add_argument("--genre", action="append", dest="genres", help="repeatable")
         elif kind == "season":
             _text_flags(edit, "title")
             edit.add_argument("--number", type=int, default=_UNSET)
@@ -57,6 +65,16 @@ def register(sub: Any) -> None:
             edit.add_argument("--end-number", dest="end_number", type=int, default=_UNSET)
             edit.add_argument("--season", type=int, default=_UNSET, help="move to this season")
             edit.add_argument("--air-date", dest="air_date", type=_date, default=_UNSET)
+        if kind != "season":
+            edit.add_argument(
+                "--external-id",
+                dest="external_ids",
+                action="append",
+                type=_external_id,
+                metavar="PROVIDER=ID",
+                help="an id at another database (tmdb=329865, imdb=tt2543164); "
+                "PROVIDER= removes it; repeatable",
+            )
         if kind in ("movie", "series"):
             merge = group.add_parser("merge", help="merge OTHER into ID (OTHER goes away)")
             merge.add_argument("id")
@@ -90,6 +108,8 @@ def _edit_fields(args: argparse.Namespace) -> dict[str, Any]:
     fields = {n: getattr(args, n) for n in names if getattr(args, n, _UNSET) is not _UNSET}
     if getattr(args, "genres", None) is not None:
         fields["genres"] = args.genres
+    if getattr(args, "external_ids", None):
+        fields["external_ids"] = dict(args.external_ids)
     if not fields:
         raise InvalidInput("nothing to change: give at least one field (see --help)")
     return fields

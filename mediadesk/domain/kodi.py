@@ -173,6 +173,10 @@ def season_poster_name(number: int, ext: str = "jpg") -> str:
     return f"season-specials-poster.{ext}" if number == 0 else f"season{number:02d}-poster.{ext}"
 
 
+def is_nfo(name: str) -> bool:
+    return name.rpartition(".")[2].lower() == NFO_EXTENSION
+
+
 def is_sidecar_name(name: str) -> bool:
     """NFOs and artwork: files the scan hands to the catalogue step, never imports."""
     stem, _, ext = name.rpartition(".")

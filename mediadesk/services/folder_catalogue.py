@@ -9,8 +9,9 @@ show folder and ``<episode>.nfo``), and the sidecar pictures (``poster.jpg``,
 2. an NFO's values win over the file name's guess (``services/naming.py``);
 3. the guess fills the rest (numbers, versions: ``Title (2019) - 4K``).
 
-A file already in the catalogue stays where it is (a person may have moved it); its
-entry's metadata is refreshed from the NFOs. An NFO that cannot be read (broken,
+``folder_place.apply_identity`` acts on what :func:`identify` found. A file already in
+the catalogue stays where it is (a person may have moved it); its entry's metadata is
+refreshed from the NFOs. An NFO that cannot be read (broken,
 hostile) is reported in ``problems`` and the guess is used instead.
 
 Pictures become ``artwork`` rows with ``source="sidecar"``, under the user's own
@@ -22,15 +23,16 @@ the same name and size is not imported again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from mediadesk.domain.catalogue import ConflictChoice
+from mediadesk.domain.enums import MediaKind
 from mediadesk.domain.kodi import (
+    TVSHOW_NFO,
     is_movie_folder,
     season_of_folder,
     show_folder,
@@ -41,46 +43,22 @@ from mediadesk.domain.nfo import MAX_NFO_BYTES, NfoDocument, NfoKind, merge_epis
 from mediadesk.errors import MediaDeskError
 from mediadesk.events import CatalogueChanged, EventBus
 from mediadesk.library.db import Database
-from mediadesk.library.models import Artwork, CatalogueFile, Episode, MediaFile, Movie, Series
-from mediadesk.library.queries import get_media_row
-from mediadesk.services import catalogue_attach as attach_rules
-from mediadesk.services.artwork import ArtSubject, ArtworkService
-from mediadesk.services.catalogue_attach import Attached, AttachTarget, EpisodeTarget, MovieTarget
-from mediadesk.services.catalogue_metadata import (
-    apply_values,
-    episode_values,
-    movie_values,
-    series_values,
-    set_external_ids,
+from mediadesk.library.models import (
+    Artwork,
+    CatalogueFile,
+    Episode,
+    MediaFile,
 )
+from mediadesk.library.queries import get_media_row
+from mediadesk.services.artwork import ArtSubject, ArtworkService
+from mediadesk.services.catalogue_attach import Attached, EpisodeTarget, MovieTarget
+from mediadesk.services.folder_place import Identity, Picture, apply_identity
 from mediadesk.services.naming import VIDEO_EXTENSIONS, GuessKind, NameGuess, guess_from_name
 
 log = logging.getLogger(__name__)
 
 # Imports an image file into the library and returns its media file id.
 ImportImage = Callable[[Path], str]
-
-
-@dataclass(frozen=True)
-class Picture:
-    """A sidecar picture for an entry: ``kind`` movie, series or season."""
-
-    kind: str
-    role: str  # poster, backdrop
-    path: PurePath
-    season: int | None = None
-
-
-@dataclass(frozen=True)
-class Identity:
-    """What the folder says about one video."""
-
-    target: AttachTarget | None
-    movie: NfoDocument | None = None
-    show: NfoDocument | None = None
-    episode: NfoDocument | None = None
-    pictures: tuple[Picture, ...] = ()
-    problems: tuple[str, ...] = ()  # NFOs that could not be read, and why
 
 
 @dataclass(frozen=True)
@@ -121,11 +99,20 @@ def video_stems(names: list[str]) -> list[str]:
     return out
 
 
-def identify(path: Path) -> Identity:
-    """Read the folder around ``path`` (a video) and decide its place and metadata."""
+def identify(
+    path: Path, tags: Mapping[str, str] | None = None, hint: GuessKind | None = None
+) -> Identity:
+    """Read the folder around ``path`` (a video) and decide its place and metadata.
+
+    ``tags``: the container's tags (they help the name's guess); ``hint``: what the
+    library folder holds (``MOVIE`` for a movies folder: a name that says nothing is
+    still a film; ``EPISODE`` for a series folder: never a film).
+    """
     path = Path(path)
     names = folder_names(path.parent)
-    guess = guess_from_name(path)
+    guess = guess_from_name(path, tags)
+    if guess.kind == GuessKind.UNKNOWN and hint == GuessKind.MOVIE and guess.title:
+        guess = replace(guess, kind=GuessKind.MOVIE)
     problems: list[str] = []
     show_dir = show_folder(path)
     show_names = folder_names(show_dir) if show_dir != path.parent else names
@@ -137,6 +124,8 @@ def identify(path: Path) -> Identity:
     )
     if guess.kind == GuessKind.EPISODE or looks_like_show:
         return _episode(path, guess, episode_docs, show_dir, show_names, problems)
+    if hint == GuessKind.EPISODE:
+        return Identity(None, problems=tuple(problems))  # a film in a series folder: loose
     movie_folder = is_movie_folder(path.parent.name, video_stems(names))
     side = video_sidecars(path, names, movie_folder)
     docs = [d for d in _read_nfo(side.nfo, problems) if d.kind == NfoKind.MOVIE]
@@ -153,7 +142,13 @@ def identify(path: Path) -> Identity:
     target = MovieTarget(
         title, year=year, version=guess.version, on_conflict=ConflictChoice.VERSION
     )
-    return Identity(target, movie=doc, pictures=tuple(pictures), problems=tuple(problems))
+    return Identity(
+        target,
+        movie=doc,
+        pictures=tuple(pictures),
+        problems=tuple(problems),
+        folder=path.parent if movie_folder else None,
+    )
 
 
 def _episode(
@@ -199,48 +194,17 @@ def _episode(
         on_conflict=ConflictChoice.VERSION,
         year=show.year if show and show.year else guess.year,
     )
+    # A show's own folder: a season folder below it, or its tvshow.nfo (a flat "TV/"
+    # folder of many shows is nobody's show folder).
+    own = show_dir != path.parent or show_side.nfo is not None
     return Identity(
-        target, show=show, episode=ep, pictures=tuple(pictures), problems=tuple(problems)
+        target,
+        show=show,
+        episode=ep,
+        pictures=tuple(pictures),
+        problems=tuple(problems),
+        folder=show_dir if own else None,
     )
-
-
-def apply_identity(session: Session, media: MediaFile, identity: Identity) -> Attached:
-    """Inside the caller's transaction: the file's place (unless it has one) and the
-    NFO metadata of its entries, leaving what people edited alone."""
-    placed = session.get(CatalogueFile, media.id)
-    if placed is not None:
-        attached = Attached(movie_id=placed.movie_id, episode_id=placed.episode_id)
-    elif identity.target is not None:
-        attached = attach_rules.attach_in(session, media, identity.target)
-    else:
-        return Attached()
-    if attached.movie_id is not None and identity.movie is not None:
-        movie = session.get(Movie, attached.movie_id)
-        assert movie is not None
-        apply_values(movie, movie_values(identity.movie))
-        set_external_ids(session, movie, identity.movie.ids, by_user=False)
-    if attached.episode_id is not None:
-        episode = session.get(Episode, attached.episode_id)
-        assert episode is not None
-        if identity.episode is not None:
-            apply_values(episode, episode_values(identity.episode))
-            set_external_ids(session, episode, identity.episode.ids, by_user=False)
-        if identity.show is not None:
-            series = episode.season.series
-            values = series_values(identity.show)
-            if not _title_free(session, series, values.get("title")):
-                values.pop("title")
-            apply_values(series, values)
-            set_external_ids(session, series, identity.show.ids, by_user=False)
-    session.flush()
-    return attached
-
-
-def _title_free(session: Session, series: Series, title: str | None) -> bool:
-    if not title:
-        return False
-    other = session.scalar(select(Series.id).where(Series.title == title, Series.id != series.id))
-    return other is None
 
 
 class FolderCatalogue:
@@ -264,6 +228,46 @@ class FolderCatalogue:
         for problem in identity.problems:
             log.warning("%s: %s", path, problem)
         return CatalogueOutcome(attached, identity, linked)
+
+    def refresh(self, nfos: Iterable[Path]) -> int:
+        """NFOs that appeared or changed: their videos' entries take the new values
+        (never over a person's edits, never moving a file). The number of videos seen."""
+        videos: dict[str, Path] = {}
+        for nfo in nfos:
+            folder = Path(nfo).parent
+            everything_below = Path(nfo).name.lower() == TVSHOW_NFO
+            for media_id, path in self._videos_in(folder, everything_below):
+                videos[media_id] = path
+        for media_id, path in videos.items():
+            identity = identify(path)
+            with self.db.write() as s:
+                media = s.get(MediaFile, media_id)
+                if media is None or s.get(CatalogueFile, media_id) is None:
+                    continue  # not placed (loose, or not read yet): nothing to refresh
+                attached = apply_identity(s, media, identity)
+            self.link_pictures(attached, identity)
+        if videos:
+            self.bus.publish(CatalogueChanged())
+        return len(videos)
+
+    def _videos_in(self, folder: Path, below: bool) -> list[tuple[str, Path]]:
+        prefix = str(folder).rstrip("/") + "/"
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        with self.db.read() as s:
+            rows = s.execute(
+                select(MediaFile.id, MediaFile.original_path).where(
+                    MediaFile.original_path.like(escaped + "%", escape="\\"),
+                    MediaFile.kind == MediaKind.VIDEO,
+                    MediaFile.deleted_at.is_(None),
+                    MediaFile.missing_since.is_(None),
+                )
+            ).all()
+        out = []
+        for media_id, original in rows:
+            path = Path(original or "")
+            if below or path.parent == folder:
+                out.append((media_id, path))
+        return out
 
     def link_pictures(self, attached: Attached, identity: Identity) -> list[str]:
         subjects = self._subjects(attached)

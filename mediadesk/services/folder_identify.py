@@ -2,26 +2,28 @@
 
 ``identify`` runs once per new referenced file, inside the transaction that makes it
 media of the library (``FolderIntakeService.settle``), after its bytes were hashed and
-probed. It says where the file belongs in the catalogue; the caller attaches it there
-and plans its pipeline. This is the place to grow what a folder can tell about a file
-(Kodi/Jellyfin NFO files, sidecar artwork and subtitles, versions): everything it needs
-is in ``NewFile``, and ``after_attach`` runs once the entry exists.
+probed. It reads what the folder says about a video (``folder_catalogue.identify``:
+the Kodi/Jellyfin NFOs and sidecar pictures, then the name's guess) under the library
+folder's kind; ``folder_place.apply_identity`` then attaches the file and applies
+the NFO metadata in the same transaction, and the sidecar pictures are linked once it
+has committed (``FolderCatalogue.link_pictures``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from mediadesk.domain.catalogue import ConflictChoice
 from mediadesk.domain.enums import MediaKind
 from mediadesk.domain.folders import FolderKind
 from mediadesk.domain.mediainfo import MediaInfo
-from mediadesk.library.models import MediaFile
-from mediadesk.services.catalogue_attach import Attached, AttachTarget, MovieTarget
-from mediadesk.services.naming import GuessKind, guess_from_name
+from mediadesk.services.folder_catalogue import identify as identify_video
+from mediadesk.services.folder_place import Identity
+from mediadesk.services.naming import GuessKind
+
+_HINTS = {FolderKind.MOVIES: GuessKind.MOVIE, FolderKind.SERIES: GuessKind.EPISODE}
 
 
 @dataclass(frozen=True)
@@ -39,29 +41,9 @@ class NewFile:
         return self.folder_path / self.rel_path
 
 
-def identify(session: Session, new: NewFile) -> AttachTarget | None:
-    """Where ``new`` belongs: a movie, an episode, or nowhere (loose media)."""
+def identify(session: Session, new: NewFile) -> Identity:
+    """Where ``new`` belongs (a movie, an episode, or nowhere: loose media) and what its
+    folder says about it."""
     if new.info.kind != MediaKind.VIDEO:
-        return None  # audio and pictures stay loose, as they do when imported
-    # The path inside the folder is what the user named: "Show/Season 01/..." helps.
-    name = str(PurePosixPath(new.folder_path.name) / new.rel_path)
-    guess = guess_from_name(name, new.info.tags)
-    if guess.kind == GuessKind.UNKNOWN and new.folder_kind == FolderKind.MOVIES and guess.title:
-        # Everything in a movies folder is a film, even without a year in its name.
-        guess = replace(guess, kind=GuessKind.MOVIE)
-    if guess.kind == GuessKind.MOVIE and new.folder_kind == FolderKind.SERIES:
-        return None  # a film in a series folder is somebody's mistake: keep it loose
-    target = guess.target()
-    if target is not None and target.on_conflict is None:
-        # A guess never replaces what an entry has: it adds a version.
-        target = replace(target, on_conflict=ConflictChoice.VERSION)
-    if isinstance(target, MovieTarget) and new.folder_kind == FolderKind.SERIES:
-        return None
-    return target
-
-
-def after_attach(session: Session, new: NewFile, media: MediaFile, attached: Attached) -> None:
-    """Runs after ``media`` was attached where ``identify`` said (same transaction).
-
-    Nothing to do yet; sidecars (NFO metadata, artwork, subtitles) go here.
-    """
+        return Identity(None)  # audio and pictures stay loose, as they do when imported
+    return identify_video(new.path, new.info.tags, _HINTS.get(new.folder_kind))

@@ -26,18 +26,26 @@ from mediadesk.jobs.store import JobStore, UnitOfWork
 from mediadesk.library.folder_models import FolderFile, LibraryFolder
 from mediadesk.library.models import MediaDeletion, MediaFile
 from mediadesk.services.catalogue import CatalogueService
-from mediadesk.services.folder_identify import NewFile, after_attach, identify
+from mediadesk.services.catalogue_attach import Attached
+from mediadesk.services.folder_catalogue import FolderCatalogue
+from mediadesk.services.folder_identify import NewFile, identify
+from mediadesk.services.folder_place import Identity, apply_identity
 
 log = logging.getLogger(__name__)
 
 
 class FolderIntakeService:
     def __init__(
-        self, store: JobStore, planner: PipelinePlanner, catalogue: CatalogueService
+        self,
+        store: JobStore,
+        planner: PipelinePlanner,
+        catalogue: CatalogueService,
+        pictures: FolderCatalogue | None = None,
     ) -> None:
         self.store = store
         self.planner = planner
         self.catalogue = catalogue
+        self.pictures = pictures  # links a placed video's sidecar pictures
 
     def pending(self, file_ids: list[str]) -> list[PendingFile]:
         """Which of ``file_ids`` still need reading (a rescan may have settled some)."""
@@ -55,28 +63,36 @@ class FolderIntakeService:
         return [by_id[i] for i in file_ids if i in by_id]
 
     def settle(self, read: ReadFile) -> None:
+        placed = self._settle(read)
+        if placed is not None and self.pictures is not None:
+            # After the commit: a picture is media of its own (its own transaction).
+            self.pictures.link_pictures(*placed)
+
+    def _settle(self, read: ReadFile) -> tuple[Attached, Identity] | None:
+        """One transaction; the new video's place and identity, if it was placed."""
+        placed: tuple[Attached, Identity] | None = None
         with self.store.unit_of_work() as uow:
             s = uow.session
             entry = s.get(FolderFile, read.file_id)
             if entry is None:
-                return  # the folder was removed meanwhile
+                return None  # the folder was removed meanwhile
             folder = entry.folder
             media = s.get(MediaFile, entry.media_file_id) if entry.media_file_id else None
             if read.gone:
                 self._gone(uow, entry, media)
-                return
+                return None
             assert read.identity is not None and read.sha256 is not None
             entry.size, entry.mtime_ns = read.identity.size, read.identity.mtime_ns
             entry.inode = read.identity.inode
             entry.sha256 = read.sha256
             if read.refused is not None:
                 self._skip(uow, entry, media, SkipReason.UNREADABLE, read.refused)
-                return
+                return None
             assert read.info is not None and read.container is not None
             if is_sample(entry.rel_path, read.info.duration):
                 seconds = read.info.duration or 0.0
                 self._skip(uow, entry, media, SkipReason.SAMPLE, f"{seconds:.0f} s")
-                return
+                return None
             path = str(Path(folder.path) / entry.rel_path)
             other = s.scalar(
                 select(MediaFile).where(
@@ -91,12 +107,12 @@ class FolderIntakeService:
                 else:
                     where = other.original_path or other.original_filename
                     self._skip(uow, entry, media, SkipReason.DUPLICATE, where)
-                return
+                return None
             if media is not None and media.deleted_at is not None:
                 # The user took it out of the library: it stays out.
                 entry.media_file_id = None
                 self._skip(uow, entry, None, SkipReason.REMOVED, "")
-                return
+                return None
             if media is None:
                 # Skipped before (a duplicate whose twin left, say), media now.
                 media = MediaFile(
@@ -123,15 +139,16 @@ class FolderIntakeService:
                 new = NewFile(
                     folder.id, Path(folder.path), FolderKind(folder.kind), entry.rel_path, read.info
                 )
-                target = identify(s, new)
-                attached = self.catalogue.attach_in(s, media, target)
-                after_attach(s, new, media, attached)
-                if target is not None:
+                identity = identify(s, new)
+                attached = apply_identity(s, media, identity)
+                placed = (attached, identity)
+                if identity.target is not None:
                     uow.events.append(CatalogueChanged())
             # New content (first read, or the file at this path was replaced): its
             # outputs are made (again) from these bytes.
             self.planner.plan(uow, media)
             uow.events.append(MediaChanged(media.id, str(media.status)))
+        return placed
 
     # Outcomes ---------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from mediadesk.base_types import new_id, utcnow
 from mediadesk.domain.enums import MediaStatus
 from mediadesk.domain.folders import FolderKind, SkipReason, media_kind_of, skip_by_name, skip_dir
+from mediadesk.domain.kodi import is_nfo
 from mediadesk.library.folder_models import FolderFile
 from mediadesk.library.models import MediaFile
 
@@ -76,6 +77,9 @@ class ScanResult:
     # (folder file id, size) of everything to read, for the hashing jobs.
     to_read: list[tuple[str, int]] = field(default_factory=list)
     touched_media: list[str] = field(default_factory=list)
+    # NFO files that appeared or changed (POSIX, relative): their videos' metadata is
+    # read again (``FolderCatalogue.refresh``).
+    nfos: list[str] = field(default_factory=list)
 
 
 def walk(root: Path, kind: FolderKind) -> Iterator[tuple[str, Seen]]:
@@ -96,14 +100,16 @@ def walk(root: Path, kind: FolderKind) -> Iterator[tuple[str, Seen]]:
                     stack.append((Path(entry.path), rel + "/"))
             elif entry.is_file(follow_symlinks=False):
                 reason = skip_by_name(rel, kind)
-                if reason is not None:
+                nfo = reason == SkipReason.NOT_MEDIA and is_nfo(entry.name)
+                if reason is not None and not nfo:
                     yield rel, Seen(skip=reason)
                     continue
                 try:
                     st = entry.stat(follow_symlinks=False)
                 except FileNotFoundError:
                     continue
-                yield rel, Seen(st.st_size, st.st_mtime_ns, st.st_ino)
+                # An NFO is not media, but its changes are news for the catalogue.
+                yield rel, Seen(st.st_size, st.st_mtime_ns, st.st_ino, skip=reason)
 
 
 def load_known(session: Session, folder_id: str) -> dict[str, Known]:
@@ -160,6 +166,7 @@ def apply_scan(
     new_files: list[dict[str, Any]] = []
     new_media: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
+    nfo_changed: list[dict[str, Any]] = []
     returned: list[str] = []
     moved_media: list[tuple[str, str, str]] = []  # media id, new path, new name
 
@@ -169,6 +176,13 @@ def apply_scan(
             out.skipped += 1
             if k is None:
                 new_files.append(_file_row(folder_id, rel, s, now, skip=s.skip))
+                if s.inode:
+                    out.nfos.append(rel)
+            elif s.inode and k.key != s.key:
+                nfo_changed.append(
+                    {"id": k.id, "size": s.size, "mtime_ns": s.mtime_ns, "inode": s.inode}
+                )
+                out.nfos.append(rel)
             continue
         if k is not None and k.skip_reason is None:
             if k.missing:
@@ -229,6 +243,8 @@ def apply_scan(
         session.execute(insert(MediaFile), new_media)
     if new_files:
         session.execute(insert(FolderFile), new_files)
+    if nfo_changed:
+        session.execute(update(FolderFile), nfo_changed)
     if changed:
         session.execute(
             update(FolderFile),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import case, func, select
@@ -49,6 +50,8 @@ class FolderService:
         self.library = library
         # Folders this process is watching (set by the watcher): part of their state.
         self.watching: set[str] = set()
+        # Told of NFO files that appeared or changed in a scan (the catalogue step).
+        self.on_nfos: Callable[[list[Path]], object] | None = None
 
     # The list ---------------------------------------------------------------------
 
@@ -204,6 +207,8 @@ class FolderService:
                 row.last_scan_seconds = round(seconds, 3)
                 row.last_scan_error = None
         self._announce(result.touched_media, result.new)
+        if result.nfos and self.on_nfos is not None:
+            self.on_nfos([root / rel for rel in result.nfos])
         log.info(
             "scanned %s: %d files, %d new, %d changed, %d moved, %d missing in %.2f s",
             root,

@@ -47,8 +47,12 @@ log = logging.getLogger(__name__)
 Locate = Callable[[MediaFile], Path | None]
 
 
-def managed_only(_media: MediaFile) -> Path | None:
-    return None
+def referenced_path(media: MediaFile) -> Path | None:
+    """A library folder's file is where it is; a managed one has no folder of the user's,
+    and a missing or deleted one none any more."""
+    if not media.original_path or media.missing_since or media.deleted_at:
+        return None
+    return Path(media.original_path)
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,7 @@ def _within(path: Path, folder: Path | None) -> bool:
 
 
 class NfoExportService:
-    def __init__(self, db: Database, locate: Locate = managed_only) -> None:
+    def __init__(self, db: Database, locate: Locate = referenced_path) -> None:
         self.db = db
         self.locate = locate
 

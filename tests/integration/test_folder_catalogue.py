@@ -8,15 +8,22 @@ files, pictures are imported through ingest like any image.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from mediadesk.domain.catalogue import ConflictChoice
 from mediadesk.domain.nfo import parse_nfo, written_by_us
-from mediadesk.library.models import Artwork, MediaFile
+from mediadesk.library.models import Artwork, MediaFile, Movie
+from mediadesk.services.catalogue import EpisodeTarget, MovieTarget
 from mediadesk.services.catalogue_edit import EpisodeEdit, MovieEdit, SeriesEdit
+from mediadesk.services.catalogue_metadata import set_external_ids
+from mediadesk.services.folder_catalogue import identify
+from mediadesk.services.naming import GuessKind
 from mediadesk.services.nfo_export import NfoExportService
+from tests.integration.test_cli import run
 from tests.kodi_tree import build_tree
 from tests.seed import seed_media
 
@@ -206,3 +213,44 @@ def test_export_then_a_fresh_library_reads_the_same_titles(  # type: ignore[no-u
     assert shape(second) == shape(first)
     assert shape(second)[0][1][0] == "Up!"
     assert shape(second)[1][0][0] == "Great Show (UK)"
+
+
+def test_cli_edits_ids_and_they_stay_edited(runtime, home: Path) -> None:  # type: ignore[no-untyped-def]
+    (media_id,) = seed_media(runtime, 1)
+    movie_id = runtime.catalogue.attach(media_id, MovieTarget("Heat", year=1995)).movie_id
+    out = run(home, "movie", "edit", movie_id, "--external-id", "tmdb=949",
+              "--external-id", "imdb=tt0113277", "--json")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    view = json.loads(out.stdout)
+    assert view["external_ids"] == {"imdb": "tt0113277", "tmdb": "949"}
+    assert view["edited_fields"] == ["external_ids"]
+    out = run(home, "movie", "edit", movie_id, "--external-id", "tmdb=", "--json")
+    assert json.loads(out.stdout)["external_ids"] == {"imdb": "tt0113277"}
+    bad = run(home, "movie", "edit", movie_id, "--external-id", "no equals sign")
+    assert bad.returncode == 2 and "PROVIDER=ID" in bad.stderr
+    bad = run(home, "movie", "edit", movie_id, "--external-id", "t m d b=1")
+    assert bad.returncode == 3 and "provider name" in bad.stderr
+    # An NFO found later does not change ids a person set.
+    with runtime.db.write() as s:
+        movie = s.get(Movie, movie_id)
+        assert set_external_ids(s, movie, {"imdb": "tt9"}, by_user=False) == []
+    assert runtime.catalogue.get_movie(movie_id).external_ids == {"imdb": "tt0113277"}
+
+
+def test_the_folder_kind_hints_what_a_vague_name_is(tmp_path: Path) -> None:
+    film = tmp_path / "Movies" / "holiday.mkv"
+    film.parent.mkdir()
+    film.write_bytes(b"x")
+    assert identify(film).target is None
+    hinted = identify(film, hint=GuessKind.MOVIE).target
+    assert isinstance(hinted, MovieTarget) and hinted.title == "holiday"
+    heat = tmp_path / "TV" / "Heat (1995).mkv"
+    heat.parent.mkdir()
+    heat.write_bytes(b"x")
+    assert isinstance(identify(heat).target, MovieTarget)
+    assert identify(heat, hint=GuessKind.EPISODE).target is None  # a film in a series folder
+    # Container tags help a name that says nothing.
+    tagged = identify(film, {"show": "Great Show", "season_number": "1", "episode_sort": "4"})
+    assert tagged.target == EpisodeTarget(
+        "Great Show", 1, 4, None, on_conflict=ConflictChoice.VERSION
+    )
