@@ -191,13 +191,24 @@ def make_text_tracks(
     if tracks:
         work = ctx.scratch / "subtitles"
         work.mkdir(parents=True, exist_ok=True)
-        ctx.run(extract_argv(ctx.ffmpeg.ffmpeg, source, container, tracks, work))
+        result = ctx.run(
+            extract_argv(ctx.ffmpeg.ffmpeg, source, container, tracks, work), check=False
+        )
+        if result.exit_code != 0:
+            # A damaged subtitle stream must not keep the film from streaming: the
+            # tracks that converted are kept, the others are left out and said so.
+            made = [t for t in tracks if (work / f"{t.name}.vtt").is_file()]
+            ctx.note(
+                f"subtitles: {len(tracks) - len(made)} track(s) left out, ffmpeg said: "
+                f"{result.last_error_line()}"
+            )
+            tracks = made
         pts = first_video_pts(ctx, rung_dir, playlist, segment_format)
         mpegts = round((pts - video_start) * MPEG_TICKS)
         durations = [s.duration for s in playlist.segments]
         for track in tracks:
             vtt = work / f"{track.name}.vtt"
-            cues = parse_vtt(vtt.read_text("utf-8", "replace")) if vtt.is_file() else []
+            cues = parse_vtt(vtt.read_text("utf-8", "replace"))
             if track.offset:
                 cues = [Cue(c.start + track.offset, c.end + track.offset, c.text) for c in cues]
             write_rendition(out / track.name, cues, durations, video_start, mpegts)
