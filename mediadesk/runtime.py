@@ -45,6 +45,7 @@ from mediadesk.services.library import LibraryService
 from mediadesk.services.mastering import MasteringService
 from mediadesk.services.nfo_export import NfoExportService
 from mediadesk.services.playback import PlaybackService
+from mediadesk.services.tracks import TrackService
 from mediadesk.services.webhooks import WebhookDispatcher
 from mediadesk.settings import Settings
 from mediadesk.storage.base import StagedFile, Storage
@@ -145,6 +146,7 @@ class Runtime:
             catalogue=self.catalogue,
         )
         self.imports = ImportService(self.db, self.jobs)
+        self.tracks = TrackService(self.storage, self.store, self.bus)
         self.folders = FolderService(s, self.store, self.bus, self.library)
         self.mastering = MasteringService(self.library, self.jobs)
         self.playback = PlaybackService(self.db, self.bus)
@@ -169,9 +171,14 @@ class Runtime:
         return self
 
     def _intake(
-        self, staged: StagedFile, filename: str, options: ImportInput, source_url: str | None
+        self,
+        staged: StagedFile,
+        filename: str,
+        options: ImportInput,
+        source_url: str | None,
+        source_path: Path | None = None,
     ) -> ImportResult:
-        return self.ingest.intake(staged, filename, options, source_url)
+        return self.ingest.intake(staged, filename, options, source_url, source_path)
 
     def _folder_intake(self) -> FolderIntake:
         return _LateFolderIntake(self)

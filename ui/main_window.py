@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -29,6 +29,7 @@ from ui.importing.paths import expand, local_paths, web_urls
 from ui.lazy_tab import LazyTab
 from ui.library.library_view import LibraryView
 from ui.library.nodes import LibraryNode
+from ui.library.subtitle_drop import add_subtitles, media_under, only_subtitles
 from ui.notifier import JobNotifier
 from ui.shell import Shell
 from ui.status_bar import ActivityBar
@@ -202,7 +203,10 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event: QDropEvent) -> None:
         mime = event.mimeData()
         paths = local_paths(mime)
-        if paths:
+        if paths and only_subtitles(paths):
+            event.acceptProposedAction()
+            self.drop_subtitles(paths, event.position().toPoint())
+        elif paths:
             event.acceptProposedAction()
             # A drop on the window means "import these": each file's own guess decides
             # where it goes, whatever node happens to be selected (a node drop is the
@@ -211,6 +215,24 @@ class MainWindow(QMainWindow):
         elif urls := web_urls(mime):
             event.acceptProposedAction()  # a link dragged from a browser
             self.choose_url(urls[0])
+
+    def drop_subtitles(self, paths: list[Path], at: QPoint) -> None:
+        """Subtitle files go with the video they were dropped on (else the one selected)."""
+        library = self.library
+        media_id = media_under([library.grid, library.table], self, at)
+        if media_id is None:
+            selected = library.selected_ids()
+            media_id = selected[0] if len(selected) == 1 else None
+        if media_id is None:
+            self.status.showMessage("Drop subtitle files on the video they belong to.", 8000)
+            return
+        add_subtitles(
+            self.shell.tasks,
+            self.shell.runtime.tracks,
+            media_id,
+            paths,
+            lambda text: self.status.showMessage(text, 15_000),
+        )
 
     def import_paths(self, paths: list[Path], node: LibraryNode | None = None) -> None:
         """Ask where the files belong (the dialog opens once their names are read, off

@@ -31,6 +31,8 @@ class ArtifactKind(StrEnum):
     IMAGE_VARIANT = "image_variant"
     AUDIO_MASTER = "audio_master"
     MEZZANINE = "mezzanine"
+    SUBTITLES = "subtitles"
+    CHAPTERS = "chapters"
 
 
 class JobStatus(StrEnum):

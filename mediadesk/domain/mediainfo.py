@@ -62,6 +62,7 @@ class StreamInfo(BaseModel):
     channel_layout: str | None = None
     bit_rate: int | None = None
     duration: float | None = None
+    start_time: float | None = None
     frames: int | None = None
     language: str | None = None
     attached_pic: bool = False
@@ -72,6 +73,12 @@ class StreamInfo(BaseModel):
     color_space: str | None = None  # the matrix: bt709, bt2020nc...
     color_range: str | None = None  # tv (limited) or pc (full)
     dv_profile: int | None = None  # Dolby Vision configuration record, when present
+    # Tracks: the stream's own title and the dispositions players act on.
+    title: str | None = None
+    forced: bool = False
+    commentary: bool = False
+    hearing_impaired: bool = False
+    visual_impaired: bool = False
 
     @property
     def display_size(self) -> tuple[int, int] | None:
@@ -83,17 +90,27 @@ class StreamInfo(BaseModel):
         return self.width, self.height
 
 
+class Chapter(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    start: float
+    end: float
+    title: str | None = None
+
+
 class MediaInfo(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     container: str
     container_long: str | None = None
     duration: float | None = None
+    start_time: float | None = None
     bit_rate: int | None = None
     size: int | None = None
     streams: list[StreamInfo] = Field(default_factory=list)
     # Container tags that name the content (title, show, season_number, episode_sort...).
     tags: dict[str, str] = Field(default_factory=dict)
+    chapters: list[Chapter] = Field(default_factory=list)
     # Timestamp jumps closed at probe time (MPEG-TS): ``duration`` is then the playable
     # length and ``timeline_duration`` what the container's timestamps spanned.
     timestamp_gaps: int = 0
@@ -116,6 +133,14 @@ class MediaInfo(BaseModel):
             if stream.type == "audio":
                 return stream
         return None
+
+    @property
+    def audio_streams(self) -> list[StreamInfo]:
+        return [s for s in self.streams if s.type == "audio"]
+
+    @property
+    def subtitle_streams(self) -> list[StreamInfo]:
+        return [s for s in self.streams if s.type == "subtitle"]
 
     @property
     def is_image(self) -> bool:

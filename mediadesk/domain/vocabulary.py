@@ -57,9 +57,25 @@ JOB_TYPE = {
     "noop": "Test job",
     "fetch_url": "Download",
     "copy_path": "Copy into the library",
+    "subtitles": "Subtitles",
     "hash_files": "Reading folder files",
     "health_check": "Health check",
 }
+
+# Audio and subtitle tracks (domain/languages.py builds their names from these).
+UNKNOWN_LANGUAGE = "Unknown language"
+TRACK_FLAG_WORDS = {
+    "commentary": "commentary",
+    "forced": "forced",
+    "sdh": "SDH",
+    "descriptions": "audio description",
+}
+AUDIO_TRACK = "Audio"
+CHAPTER = "Chapter"
+SUBTITLE_TRACK = "Subtitles"
+SUBTITLES_OFF = "Off"
+SURROUND = "Surround"
+NOT_CONVERTIBLE = "picture subtitles, not convertible to text"
 
 
 def media_status(status: str) -> str:

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from mediadesk.domain.mediainfo import MediaInfo, StreamInfo, parse_rate
+from mediadesk.domain.mediainfo import Chapter, MediaInfo, StreamInfo, parse_rate
 from mediadesk.engine.inputs import input_args
 from mediadesk.engine.process import run_process
 from mediadesk.engine.sniff import Container, sniff
@@ -27,6 +27,7 @@ def probe_argv(ffprobe: str, path: Path, container: Container) -> list[str]:
         "json",
         "-show_format",
         "-show_streams",
+        "-show_chapters",
         *input_args(path, container),
     ]
 
@@ -72,11 +73,28 @@ def parse_probe(document: dict[str, Any]) -> MediaInfo:
         container=str(fmt.get("format_name", "unknown")),
         container_long=fmt.get("format_long_name"),
         duration=_float(fmt.get("duration")),
+        start_time=_float(fmt.get("start_time")),
         bit_rate=_int(fmt.get("bit_rate")),
         size=_int(fmt.get("size")),
         streams=streams,
         tags=_catalogue_tags(fmt.get("tags") or {}),
+        chapters=_chapters(document.get("chapters") or []),
     )
+
+
+MAX_CHAPTERS = 500
+
+
+def _chapters(raw: list[dict[str, Any]]) -> list[Chapter]:
+    """Chapters in time order; ones of no length or with no time are dropped."""
+    chapters = []
+    for item in raw[:MAX_CHAPTERS]:
+        start, end = _float(item.get("start_time")), _float(item.get("end_time"))
+        if start is None or end is None or end <= start or start < 0:
+            continue
+        title = str((item.get("tags") or {}).get("title") or "").strip()[:200] or None
+        chapters.append(Chapter(start=start, end=end, title=title))
+    return sorted(chapters, key=lambda c: c.start)
 
 
 # Container tags that say what a file is (MP4/Matroska: title, show, season_number...).
@@ -114,6 +132,7 @@ def _stream(raw: dict[str, Any]) -> StreamInfo:
         channel_layout=raw.get("channel_layout"),
         bit_rate=_int(raw.get("bit_rate")),
         duration=_float(raw.get("duration")),
+        start_time=_float(raw.get("start_time")),
         frames=_int(raw.get("nb_frames")),
         language=tags.get("language"),
         attached_pic=bool(disposition.get("attached_pic")),
@@ -124,6 +143,11 @@ def _stream(raw: dict[str, Any]) -> StreamInfo:
         color_space=raw.get("color_space"),
         color_range=raw.get("color_range"),
         dv_profile=_dv_profile(raw),
+        title=(str(tags["title"])[:200] if tags.get("title") else None),
+        forced=bool(disposition.get("forced")),
+        commentary=bool(disposition.get("comment")),
+        hearing_impaired=bool(disposition.get("hearing_impaired")),
+        visual_impaired=bool(disposition.get("visual_impaired")),
     )
 
 

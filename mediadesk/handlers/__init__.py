@@ -18,6 +18,7 @@ def default_registry() -> JobRegistry:
     from mediadesk.handlers.noop import NoopJob
     from mediadesk.handlers.poster import PosterJob
     from mediadesk.handlers.probe import ProbeJob
+    from mediadesk.handlers.subtitles import SubtitlesJob
     from mediadesk.handlers.trickplay import TrickplayJob
     from mediadesk.handlers.waveform import WaveformJob
 
@@ -27,6 +28,7 @@ def default_registry() -> JobRegistry:
         PosterJob(),
         HlsJob(),
         PreviewJob(),
+        SubtitlesJob(),
         TrickplayJob(),
         AudioHlsJob(),
         WaveformJob(),

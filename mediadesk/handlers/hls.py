@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import Field
 
 from mediadesk.domain.enums import ArtifactKind
+from mediadesk.domain.mediainfo import MediaInfo
 from mediadesk.engine.hls.compile import PLAYLIST
 from mediadesk.engine.hls.images import IMAGES_PLAYLIST, line_from_playlist, with_image_stream
 from mediadesk.engine.hls.ladder import HlsOutput
@@ -16,13 +18,16 @@ from mediadesk.engine.hls.master import MASTER
 from mediadesk.engine.hls.plan import LadderPlan, plan_ladder
 from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset
 from mediadesk.engine.hls.quality import RungQuality
+from mediadesk.engine.hls.tracks import digest_argv, duplicate_candidates, parse_digests
 from mediadesk.engine.presets import load_typed
+from mediadesk.engine.sniff import Container
 from mediadesk.handlers.common import media_of, open_original
 from mediadesk.handlers.derived import preview_from_ladder
 from mediadesk.handlers.encoding import load_step_preset, preset_artifact, probe_of
 from mediadesk.handlers.inputs import PresetInput
 from mediadesk.handlers.ladder_quality import encode_ladder, per_title
 from mediadesk.handlers.probe import step_spec
+from mediadesk.handlers.subtitles import TextTracks, make_text_tracks
 from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.registry import JobType
 from mediadesk.jobs.spec import ArtifactSpec, Outcome, PublishSpec
@@ -39,6 +44,7 @@ class LadderResult:
     plan: LadderPlan
     output: HlsOutput
     quality: dict[str, RungQuality]
+    text: TextTracks | None = None
 
     def artifact(
         self, kind: ArtifactKind, key: str, name: str, params: dict[str, Any]
@@ -75,6 +81,17 @@ class LadderResult:
                 for v in output.variants
             ],
             "audio": output.audio is not None,
+            "audio_tracks": [
+                {
+                    "name": made.name,
+                    "label": track.label,
+                    "language": track.language,
+                    "channels": made.first.channels,
+                    "default": track.default,
+                    "group": track.group_id,
+                }
+                for track, made in output.tracks
+            ],
         }
 
 
@@ -117,20 +134,23 @@ class LadderJob(JobType[LadderInput]):
         info = probe_of(media)
         preset_id, preset = load_step_preset(ctx, inp.preset, self.default_preset, LadderPreset)
         audio_preset = load_typed(preset.audio, AudioHlsPreset) if preset.audio else None
-        plan = plan_ladder(preset, audio_preset, info)
         source, container = open_original(ctx)
+        digests = exact_duplicates(ctx, info, source, container) if audio_preset else {}
+        plan = plan_ladder(preset, audio_preset, info, digests)
         plan = per_title(ctx, preset, plan, source, container)
         ctx.note(
             "rungs: "
             + ", ".join(f"{r.name} {r.width}x{r.height}" for r in plan.rungs)
             + f"; {float(plan.frame_rate):.3f} fps, GOP {plan.gop_frames}"
-            + ("; shared audio rendition" if plan.audio else "; no audio")
+            + (f"; audio: {_describe(plan)}" if plan.audio else "; no audio")
         )
         done = encode_ladder(ctx, preset, plan, source, container, self.measure_quality)
+        text = self.text_tracks(ctx, media, info, source, container, done.output)
+        # After the subtitles' lines: the master is written whole before this amends it.
         self.amend_master(ctx, media, done.output)
         ctx.report(100.0, 0.0)
         outcome = self.outcome(
-            media, LadderResult(preset_id, preset, done.plan, done.output, done.quality)
+            media, LadderResult(preset_id, preset, done.plan, done.output, done.quality, text)
         )
         outcome.follow_ups += [step_spec(media.id, step, []) for step in inp.then]
         return outcome
@@ -138,9 +158,45 @@ class LadderJob(JobType[LadderInput]):
     def amend_master(self, ctx: JobContext, media: MediaFileView, output: HlsOutput) -> None:
         """Add to the written master what other steps published beside the ladder."""
 
+    def text_tracks(
+        self,
+        ctx: JobContext,
+        media: MediaFileView,
+        info: MediaInfo,
+        source: Path,
+        container: Container,
+        output: HlsOutput,
+    ) -> TextTracks | None:
+        """Subtitles and chapters beside the ladder (the preview has none)."""
+        return None
+
     @abstractmethod
     def outcome(self, media: MediaFileView, done: LadderResult) -> Outcome:
         """What to publish and record for this step."""
+
+
+def exact_duplicates(
+    ctx: JobContext, info: MediaInfo, source: Path, container: Container
+) -> dict[int, str]:
+    """Hashes of the audio streams that look alike (only those are read)."""
+    indexes = duplicate_candidates(info)
+    if not indexes:
+        return {}
+    argv = digest_argv(ctx.ffmpeg.ffmpeg, source, container, indexes)
+    result = ctx.run(argv, capture_stdout=True, check=False, what="ffmpeg-streamhash")
+    if result.exit_code != 0:
+        return {}  # no hashes: every stream is kept, which is never wrong
+    return parse_digests((result.stdout or b"").decode("ascii", "replace"), indexes)
+
+
+def _describe(plan: LadderPlan) -> str:
+    names = [t.label or t.name for t in plan.tracks.stereo] or [
+        plan.audio.name if plan.audio else ""
+    ]
+    text = ", ".join(names)
+    if plan.tracks.surround:
+        text += f"; {len(plan.tracks.surround)} in 5.1"
+    return text
 
 
 class HlsJob(LadderJob):
@@ -164,6 +220,32 @@ class HlsJob(LadderJob):
         if line is not None:
             output.master.write_text(with_image_stream(output.master.read_text("utf-8"), line))
 
+    def text_tracks(
+        self,
+        ctx: JobContext,
+        media: MediaFileView,
+        info: MediaInfo,
+        source: Path,
+        container: Container,
+        output: HlsOutput,
+    ) -> TextTracks | None:
+        rung = output.rungs[0]
+        return make_text_tracks(
+            ctx,
+            media,
+            info,
+            source,
+            container,
+            output.out_dir,
+            rung.directory,
+            rung.playlist,
+            self.segment_format(output),
+        )
+
+    @staticmethod
+    def segment_format(output: HlsOutput) -> str:
+        return "fmp4" if output.rungs[0].playlist.init_uri else "mpegts"
+
     def outcome(self, media: MediaFileView, done: LadderResult) -> Outcome:
         output = done.output
         prefix = keys.hls_dir(media.id)
@@ -175,7 +257,9 @@ class HlsJob(LadderJob):
                 {"rungs": [r.name for r in output.rungs], "audio": output.audio is not None},
             )
         ]
-        for rung, variant in zip(output.rungs, output.variants, strict=True):
+        # With a surround group each rung is listed twice; its stereo variant comes first.
+        stereo_variants = output.variants[: len(output.rungs)]
+        for rung, variant in zip(output.rungs, stereo_variants, strict=True):
             artifacts.append(
                 done.artifact(
                     ArtifactKind.HLS_VARIANT,
@@ -195,8 +279,10 @@ class HlsJob(LadderJob):
                     },
                 )
             )
-        if output.audio is not None:
-            audio = output.audio
+        tracks = output.tracks or (
+            ((done.plan.audio, output.audio),) if done.plan.audio and output.audio else ()
+        )
+        for track, audio in tracks:
             artifacts.append(
                 done.artifact(
                     ArtifactKind.AUDIO_HLS,
@@ -207,11 +293,21 @@ class HlsJob(LadderJob):
                         "bandwidth": audio.peak_bps,
                         "average_bandwidth": audio.average_bps,
                         "duration": round(audio.duration, 3),
+                        "stream_index": track.stream_index,
+                        "language": track.language,
+                        "label": track.label,
+                        "default": track.default,
+                        "group": track.group_id,
                     },
                 )
             )
+        if done.text is not None:
+            artifacts += done.text.artifacts(media.id, output.out_dir)
+        summary = done.summary()
+        if done.text is not None:
+            summary.update(done.text.summary())
         return Outcome(
-            result=done.summary(),
+            result=summary,
             # The preview job publishes under the ladder's prefix: not the ladder's to prune.
             publish=[
                 publish_spec(
@@ -224,7 +320,13 @@ class HlsJob(LadderJob):
                 )
             ],
             artifacts=artifacts,
-            replaces=(ArtifactKind.HLS_MASTER, ArtifactKind.HLS_VARIANT, ArtifactKind.AUDIO_HLS),
+            replaces=(
+                ArtifactKind.HLS_MASTER,
+                ArtifactKind.HLS_VARIANT,
+                ArtifactKind.AUDIO_HLS,
+                ArtifactKind.SUBTITLES,
+                ArtifactKind.CHAPTERS,
+            ),
         )
 
 

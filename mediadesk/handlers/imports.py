@@ -102,7 +102,12 @@ class Intake(Protocol):
     """The library's door for a staged file (``IngestService.import_staged``)."""
 
     def __call__(
-        self, staged: StagedFile, filename: str, options: ImportInput, source_url: str | None
+        self,
+        staged: StagedFile,
+        filename: str,
+        options: ImportInput,
+        source_url: str | None,
+        source_path: Path | None = None,
     ) -> ImportResult: ...
 
 
@@ -188,7 +193,7 @@ class CopyPathJob(JobType[CopyPathInput]):
         except Cancelled:
             ctx.check_cancelled()
             raise
-        result = self.intake(staged, path.name, inp, None)
+        result = self.intake(staged, path.name, inp, None, path)
         return _outcome(result, path.name, staged, None)
 
 

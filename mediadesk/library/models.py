@@ -138,6 +138,13 @@ class MediaFile(TimestampMixin, Base):
         order_by="MediaFileSource.role",
     )
 
+    chapters: Mapped[list[MediaChapter]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="MediaChapter.position"
+    )
+    subtitle_files: Mapped[list[SubtitleFile]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="SubtitleFile.created_at"
+    )
+
     def apply_probe(self, info: MediaInfo) -> None:
         self.probe = info
         self.container = info.container
@@ -149,6 +156,12 @@ class MediaFile(TimestampMixin, Base):
         self.frame_rate = video.frame_rate if video else None
         self.video_codec = video.codec if video else None
         self.audio_codec = audio.codec if audio else None
+        self.chapters = [
+            MediaChapter(
+                media_file_id=self.id, position=i, start_s=c.start, end_s=c.end, title=c.title
+            )
+            for i, c in enumerate(info.chapters)
+        ]
 
 
 class MediaTag(Base):
@@ -431,3 +444,40 @@ class MediaDeletion(Base):
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     media_file_id: Mapped[str] = mapped_column(String(64))
     deleted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SubtitleFile(Base):
+    """A subtitle file kept with a media file: found beside it at import, dropped on it
+    in the app or uploaded through the API. Stored as UTF-8 under ``subtitles/{id}/``;
+    the ``hls`` and ``subtitles`` jobs make its WebVTT rendition."""
+
+    __tablename__ = "subtitle_files"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    media_file_id: Mapped[str] = mapped_column(
+        ForeignKey("media_files.id", ondelete="CASCADE"), index=True
+    )
+    storage_key: Mapped[str] = mapped_column(String(512))
+    format: Mapped[str] = mapped_column(String(8))  # srt, ass, vtt
+    language: Mapped[str | None] = mapped_column(String(35), default=None)  # RFC 5646
+    forced: Mapped[bool] = mapped_column(Boolean, default=False)
+    hearing_impaired: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[str | None] = mapped_column(String(200), default=None)
+    original_filename: Mapped[str] = mapped_column(String(1024))
+    charset: Mapped[str] = mapped_column(String(32))  # what it was decoded from
+    origin: Mapped[str] = mapped_column(String(16))  # sidecar, upload
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MediaChapter(Base):
+    """A chapter of a media file, as its container lists them."""
+
+    __tablename__ = "media_chapters"
+
+    media_file_id: Mapped[str] = mapped_column(
+        ForeignKey("media_files.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start_s: Mapped[float] = mapped_column(Float)
+    end_s: Mapped[float] = mapped_column(Float)
+    title: Mapped[str | None] = mapped_column(String(200), default=None)

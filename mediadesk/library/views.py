@@ -48,6 +48,22 @@ class MediaSourceView(View):
     job_id: str | None
 
 
+class SubtitleFileView(View):
+    """A subtitle file kept with a media file (its rendition is made by the jobs)."""
+
+    id: str
+    storage_key: str
+    format: str
+    language: str | None
+    forced: bool
+    hearing_impaired: bool
+    title: str | None
+    original_filename: str
+    charset: str
+    origin: str
+    created_at: datetime
+
+
 class MediaFileView(View):
     id: str
     kind: MediaKind
@@ -76,6 +92,7 @@ class MediaFileView(View):
     probe: MediaInfo | None = None
     artifacts: list[ArtifactView] | None = None
     sources: list[MediaSourceView] | None = None
+    subtitle_files: list[SubtitleFileView] | None = None
     # What people call it: the movie or episode it belongs to, else the file name.
     display_title: str = ""
     catalogue: CatalogueRef | None = None
@@ -135,6 +152,9 @@ class MediaFileView(View):
             probe=row.probe if detail else None,
             artifacts=[ArtifactView.model_validate(a) for a in row.artifacts] if detail else None,
             sources=[MediaSourceView.model_validate(x) for x in row.sources] if detail else None,
+            subtitle_files=(
+                [SubtitleFileView.model_validate(x) for x in row.subtitle_files] if detail else None
+            ),
             display_title=ref.label if ref is not None else row.original_filename,
             catalogue=ref,
             referenced=row.original_path is not None,

@@ -244,5 +244,10 @@ class ServerHost:
     def original_url(self, media_id: str) -> str:
         return self.url + self._state().original_path(media_id)
 
+    def key_url(self, key: str) -> str | None:
+        """The URL of a derived file by its storage key (a subtitle track, chapters)."""
+        path = self._state().key_path(key)
+        return self.url + path if path else None
+
     def poster_url(self, media_id: str) -> str:
         return self.url + self._state().poster_path(media_id)

@@ -31,6 +31,17 @@ class MediaFileStatus(ApiModel):
     error_message: str | None = None
 
 
+class PlaybackSubtitle(ApiModel):
+    """A subtitle track as one whole WebVTT file, for players that do not read the HLS
+    subtitle renditions (the desktop player) or want it as a ``<track>``."""
+
+    label: str
+    language: str | None = None
+    forced: bool = False
+    default: bool = False
+    url: str
+
+
 class Playback(ApiModel):
     media_file_id: str
     status: MediaStatus
@@ -41,6 +52,8 @@ class Playback(ApiModel):
     poster_url: str | None = None
     waveform_url: str | None = None
     preferred_url: str
+    subtitles: list[PlaybackSubtitle] = Field(default_factory=list)
+    chapters_url: str | None = None
 
 
 class UrlImportRequest(ApiModel):

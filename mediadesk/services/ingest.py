@@ -13,7 +13,7 @@ removes, or an original with no row (also swept) - never a row without its file.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -35,7 +35,7 @@ from mediadesk.handlers.staging import CopyProgress, stage_chunks, stage_file
 from mediadesk.jobs.models import Job
 from mediadesk.jobs.store import JobStore
 from mediadesk.library.db import Database
-from mediadesk.library.models import MediaFile, MediaTag
+from mediadesk.library.models import MediaFile, MediaTag, SubtitleFile
 from mediadesk.library.queries import get_media_row
 from mediadesk.library.views import ImportResult, MediaFileView
 from mediadesk.services.catalogue import (
@@ -45,6 +45,13 @@ from mediadesk.services.catalogue import (
     MovieTarget,
 )
 from mediadesk.services.naming import guess_from_name
+from mediadesk.services.tracks import (
+    PendingSubtitle,
+    add_rows,
+    discard,
+    sidecars_of,
+    store_subtitles,
+)
 from mediadesk.storage import keys
 from mediadesk.storage.base import StagedFile, Storage
 
@@ -101,7 +108,9 @@ class IngestService:
         if isinstance(target, Guess) and target.path is None:
             target = Guess(str(path))
         staged = stage_file(path, self.storage.staging_dir(), progress, cancel)
-        return self.import_staged(staged, path.name, target=target, tags=tags)
+        return self.import_staged(
+            staged, path.name, target=target, tags=tags, subtitles=sidecars_of(path)
+        )
 
     def import_stream(
         self,
@@ -114,15 +123,22 @@ class IngestService:
         return self.import_staged(staged, filename, target=target, tags=tags)
 
     def intake(
-        self, staged: StagedFile, filename: str, options: ImportInput, source_url: str | None
+        self,
+        staged: StagedFile,
+        filename: str,
+        options: ImportInput,
+        source_url: str | None,
+        source_path: Path | None = None,
     ) -> ImportResult:
-        """``import_staged`` for the import jobs, whose options are typed job input."""
+        """``import_staged`` for the import jobs, whose options are typed job input;
+        a copied local file brings the subtitle files beside it."""
         return self.import_staged(
             staged,
             filename,
             target=attach_target(options),
             tags=options.tags,
             source_url=source_url,
+            subtitles=sidecars_of(source_path) if source_path else (),
         )
 
     # The one path every import takes ------------------------------------------------
@@ -134,6 +150,7 @@ class IngestService:
         target: IngestTarget = None,
         tags: Iterable[str] = (),
         source_url: str | None = None,
+        subtitles: Sequence[PendingSubtitle] = (),
     ) -> ImportResult:
         try:
             container = sniff(staged.path)
@@ -171,24 +188,30 @@ class IngestService:
         media.tags = [MediaTag(media_file_id=media.id, name=t) for t in sorted(set(tags)) if t]
 
         self.storage.adopt(staged, media.original_key, container.mime)
+        subtitle_rows: list[SubtitleFile] = []
         try:
+            if kind == MediaKind.VIDEO:
+                subtitle_rows = store_subtitles(self.storage, media.id, subtitles)
             # The row, its place in the catalogue and its first jobs commit together;
             # the jobs' queue messages and events go out only after that commit.
             with self.store.unit_of_work() as uow:
                 s = uow.session
                 s.add(media)
                 s.flush()
+                add_rows(s, subtitle_rows)
                 attached = self.catalogue.attach_in(s, media, target)
                 job_ids = self.planner.plan(uow, media)
                 view = MediaFileView.of(media)
         except IntegrityError:
             # Lost a race with an identical import: keep theirs, drop ours.
+            discard(self.storage, subtitle_rows)
             self.storage.delete(media.original_key)
             existing = self._find_live(staged.sha256)
             if existing is None:
                 raise
             return self._duplicate(existing, target)
         except BaseException:
+            discard(self.storage, subtitle_rows)
             self.storage.delete(media.original_key)
             raise
         self.bus.publish(MediaChanged(view.id, str(view.status)))

@@ -72,6 +72,14 @@ def images_dir(media_id: str) -> str:
     return f"images/{media_id}"
 
 
+def subtitles_dir(media_id: str) -> str:
+    return f"subtitles/{media_id}"
+
+
+def subtitle_file(media_id: str, subtitle_id: str, ext: str) -> str:
+    return f"{subtitles_dir(media_id)}/{subtitle_id}.{safe_extension(ext)}"
+
+
 def job_logs_root(job_id: str) -> str:
     return f"logs/{job_id}"
 
@@ -88,4 +96,5 @@ def media_prefixes(media_id: str) -> list[str]:
         trickplay_dir(media_id),
         waveform_dir(media_id),
         images_dir(media_id),
+        subtitles_dir(media_id),
     ]

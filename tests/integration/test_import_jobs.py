@@ -29,6 +29,7 @@ from mediadesk.settings import load_settings
 from tests.conftest import FAST
 from tests.httpfixtures import http_server
 from tests.slowhttp import raw_server, trickle
+from tests.tracks_media import with_sidecars
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
@@ -310,3 +311,25 @@ def test_serve_stops_within_its_grace_during_a_trickling_import(home: Path) -> N
     assert history[-1].outcome == "INTERRUPTED" and history[-1].finished_at
     assert (history[-1].finished_at - signalled_at).total_seconds() < grace + 1.0
     assert took < grace + 3.0, took
+
+
+def test_a_copy_brings_the_subtitle_files_beside_it(home: Path, clip: Path, tmp_path: Path) -> None:
+    movie = tmp_path / "Film.mp4"
+    shutil.copyfile(clip, movie)
+    with_sidecars(movie)
+    (tmp_path / "Film.de.srt").write_text("not a subtitle at all\n")  # skipped, said in the log
+    rt = make_runtime()
+    try:
+        (item,) = rt.imports.submit_paths([PathImport(movie)])
+        done = finished(rt, item.id)
+        assert done.state == "Done" and done.media_file_id
+        files = rt.library.get_media(done.media_file_id).subtitle_files or []
+        assert sorted((f.language, f.forced, f.original_filename) for f in files) == [
+            ("en", False, "Film.en.srt"),
+            ("fr", True, "Film.fr.forced.srt"),
+        ]
+        storage = Path(rt.settings.resolved_storage)
+        stored = (storage / files[0].storage_key).read_text("utf-8")
+        assert "café" in stored or "SORTIE" in stored  # kept as UTF-8
+    finally:
+        rt.stop()

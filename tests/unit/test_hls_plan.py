@@ -125,7 +125,7 @@ def test_gop_is_two_seconds_of_frames() -> None:
 def test_audio_plan_follows_the_source() -> None:
     plan = plan_ladder(LADDER, AUDIO, source(640, 360, audio_channels=6))
     assert plan.audio is not None
-    assert (plan.audio.channels, plan.audio.bitrate_k, plan.audio.language) == (2, 128, "eng")
+    assert (plan.audio.channels, plan.audio.bitrate_k, plan.audio.language) == (2, 128, "en")
     mono = plan_ladder(LADDER, AUDIO, source(640, 360, audio_channels=1)).audio
     assert mono is not None and mono.channels == 1
     assert plan_ladder(LADDER, AUDIO, source(640, 360, audio_channels=None)).audio is None

@@ -31,6 +31,8 @@ OBSERVED = (
     "mute",
     "track-list",
     "vid",
+    "aid",
+    "sid",
     "eof-reached",
 )
 
@@ -65,6 +67,18 @@ class VideoTrack:
 
 
 @dataclass(frozen=True)
+class MediaTrack:
+    """An audio or subtitle track as mpv lists it."""
+
+    id: int
+    kind: str  # audio, sub
+    lang: str | None
+    title: str | None
+    channels: int | None
+    external: bool
+
+
+@dataclass(frozen=True)
 class PlayerState:
     loaded: bool = False
     position: float = 0.0
@@ -76,6 +90,10 @@ class PlayerState:
     video_track: int | None = None
     auto_quality: bool = True
     eof: bool = False
+    audio_tracks: list[MediaTrack] = field(default_factory=list)
+    subtitle_tracks: list[MediaTrack] = field(default_factory=list)
+    audio_track: int | None = None
+    subtitle_track: int | None = None
 
 
 def video_tracks(track_list: list[dict[str, Any]] | None) -> list[VideoTrack]:
@@ -93,6 +111,25 @@ def video_tracks(track_list: list[dict[str, Any]] | None) -> list[VideoTrack]:
             )
         )
     return sorted(out, key=lambda v: (v.height or 0, v.bitrate or 0), reverse=True)
+
+
+def media_tracks(track_list: list[dict[str, Any]] | None, kind: str) -> list[MediaTrack]:
+    return [
+        MediaTrack(
+            id=int(t["id"]),
+            kind=kind,
+            lang=t.get("lang"),
+            title=t.get("title"),
+            channels=t.get("demux-channel-count"),
+            external=bool(t.get("external")),
+        )
+        for t in track_list or []
+        if t.get("type") == kind
+    ]
+
+
+def _track_id(value: Any) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 class MpvEngine(QObject):
@@ -178,6 +215,19 @@ class MpvEngine(QObject):
         self.player.vid = "auto" if track_id is None else track_id
         self.poll()
 
+    def set_audio(self, track_id: int) -> None:
+        self.player.aid = track_id
+        self.poll()
+
+    def set_subtitle(self, track_id: int | None) -> None:
+        """A subtitle track, or ``None`` for none."""
+        self.player.sid = "no" if track_id is None else track_id
+        self.poll()
+
+    def add_subtitle(self, url: str, title: str, lang: str | None) -> None:
+        """A whole-track WebVTT file (mpv skips HLS subtitle renditions), not selected."""
+        self.player.command("sub-add", url, "auto", title, lang or "")
+
     def stop(self) -> None:
         if not self._closed:
             self.player.command("stop")
@@ -215,6 +265,10 @@ class MpvEngine(QObject):
             video_track=int(vid) if isinstance(vid, int | float) and vid else None,
             auto_quality=self._auto_quality,
             eof=bool(p.get("eof-reached")),
+            audio_tracks=media_tracks(p.get("track-list"), "audio") if not idle else [],
+            subtitle_tracks=media_tracks(p.get("track-list"), "sub") if not idle else [],
+            audio_track=_track_id(p.get("aid")),
+            subtitle_track=_track_id(p.get("sid")),
         )
         if state != self.state:
             self.state = state

@@ -30,6 +30,7 @@ from ui.player import sources
 from ui.player.engine import MpvEngine, PlayerState, PlayerUnavailable
 from ui.player.resume import ResumeController
 from ui.player.seek_bar import SeekBar
+from ui.player.track_menus import TrackMenus
 from ui.player.trickplay import TrickplayPreviews
 from ui.shell import Shell
 from ui.widgets import label, named, tool_button
@@ -87,6 +88,7 @@ class PlayerView(QWidget):
         self.quality_menu = QMenu(self.quality_button)
         self.quality_button.setMenu(self.quality_menu)
         self.fullscreen_button = tool_button("Fullscreen")
+        self.tracks = TrackMenus(self, self._engine_call, self.shell.sources.key_url)
         for button, name in (
             (self.play_button, "play"),
             (self.mute_button, "volume"),
@@ -101,6 +103,8 @@ class PlayerView(QWidget):
         controls.addWidget(self.time_label)
         controls.addWidget(self.mute_button)
         controls.addWidget(self.volume)
+        for button in self.tracks.buttons:
+            controls.addWidget(button)
         controls.addWidget(self.quality_button)
         controls.addWidget(self.fullscreen_button)
         self.controls = QWidget()
@@ -158,6 +162,7 @@ class PlayerView(QWidget):
             return None
         self.engine.stateChanged.connect(self._state_changed)
         self.engine.ended.connect(self._ended)
+        self.engine.fileLoaded.connect(self.tracks.loaded)
         if render:
             self.surface = MpvVideoSurface(self.engine)
             self.video.addWidget(self.surface)
@@ -187,6 +192,8 @@ class PlayerView(QWidget):
         self.source_label.setText("HLS" if choice.adaptive else "Original (HLS is not ready yet)")
         self.quality_button.setEnabled(choice.adaptive)
         self._rebuild_quality_menu(PlayerState())
+        self.tracks.load(media, choice.adaptive)
+        self.seek_bar.set_marks([start for start, _title in self.tracks.chapters])
         self.previews.load(media)
         url = choice.url
         self.resume.offer(media, lambda at: engine.load(url, start=at))
@@ -249,6 +256,7 @@ class PlayerView(QWidget):
             self.volume.setValue(int(state.volume))
             self.volume.blockSignals(False)
         self._rebuild_quality_menu(state)
+        self.tracks.on_state(state)
 
     def _rebuild_quality_menu(self, state: PlayerState) -> None:
         tracks = state.tracks if self.choice is not None and self.choice.adaptive else []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QMouseEvent, QPixmap
+from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -55,8 +55,40 @@ class SeekBar(QSlider):
         self.preview: PreviewProvider | None = None
         self._popup = _PreviewPopup(self)
         self._dragging = False
+        self.marks: list[float] = []
         self.sliderPressed.connect(lambda: setattr(self, "_dragging", True))
         self.sliderReleased.connect(self._released)
+
+    def set_marks(self, seconds: list[float]) -> None:
+        """Chapter starts, drawn as ticks over the groove."""
+        self.marks = list(seconds)
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self.marks or self.maximum() <= 0:
+            return
+        opt = QStyleOptionSlider()
+        self.initStyleOption(opt)
+        groove = self.style().subControlRect(
+            QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderGroove, self
+        )
+        handle = self.style().subControlRect(
+            QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderHandle, self
+        )
+        span = max(1, groove.width() - handle.width())
+        painter = QPainter(self)
+        painter.setPen(QPen(self.palette().highlight().color(), 2))
+        for at in self.marks:
+            x = (
+                groove.x()
+                + handle.width() // 2
+                + QStyle.sliderPositionFromValue(
+                    self.minimum(), self.maximum(), int(at * 1000), span
+                )
+            )
+            painter.drawLine(x, groove.top() - 3, x, groove.bottom() + 3)
+        painter.end()
 
     def set_duration(self, seconds: float | None) -> None:
         self.setRange(0, int((seconds or 0) * 1000))

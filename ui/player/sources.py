@@ -21,6 +21,8 @@ _STREAM_KINDS = (ArtifactKind.HLS_MASTER, ArtifactKind.AUDIO_HLS)
 class PlaybackSources(Protocol):
     def stream_url(self, media_id: str) -> str | None: ...
 
+    def key_url(self, key: str) -> str | None: ...
+
     def original_url(self, media: MediaFileView) -> str | None: ...
 
 
@@ -46,6 +48,10 @@ class LocalSources:
             path = self.storage.local_path(media.original_key)
         return str(path) if path is not None and path.is_file() else None
 
+    def key_url(self, key: str) -> str | None:
+        path = self.storage.local_path(key)
+        return str(path) if path is not None and path.is_file() else None
+
 
 class ServerSources:
     """URLs from ``mediadesk.server.host.ServerHost`` (typed loosely: it is optional)."""
@@ -58,6 +64,10 @@ class ServerSources:
 
     def original_url(self, media: MediaFileView) -> str | None:
         return str(self.host.original_url(media.id))
+
+    def key_url(self, key: str) -> str | None:
+        url = self.host.key_url(key)
+        return str(url) if url else None
 
 
 def has_stream(media: MediaFileView) -> bool:

@@ -62,6 +62,42 @@ def audio_options(plan: AudioPlan) -> dict[str, str]:
     }
 
 
+def tracks_options(tracks: tuple[AudioPlan, ...]) -> dict[str, str]:
+    """One track: the plain options (as before multi-track); several: per stream."""
+    if len(tracks) == 1:
+        return audio_options(tracks[0])
+    options = {"c:a": "aac"}
+    for i, track in enumerate(tracks):
+        options[f"b:a:{i}"] = f"{track.bitrate_k}k"
+        options[f"ac:a:{i}"] = str(track.channels)
+        options[f"ar:a:{i}"] = str(track.sample_rate)
+    return options
+
+
+def _audio_branches(src: Any, tracks: tuple[AudioPlan, ...], duration: float) -> list[Any]:
+    """Each source stream padded once, split when it feeds stereo and surround.
+
+    Padded with silence to the picture's length: an audio track that ends early would
+    leave its rendition shorter than the source. A stream feeding stereo and surround
+    is resampled at the first track's rate (the preset gives both one rate).
+    """
+    uses: dict[int, int] = {}
+    rates: dict[int, int] = {}
+    for track in tracks:
+        uses[track.stream_index] = uses.get(track.stream_index, 0) + 1
+        rates.setdefault(track.stream_index, track.sample_rate)
+    heads: dict[int, list[Any]] = {}
+    for index, count in uses.items():
+        # Starts with the picture (no AAC priming lead) and lasts as long (engine/hls/timing.py).
+        padded = aligned_audio(src[str(index)], rates[index], duration)
+        if count == 1:
+            heads[index] = [padded]
+        else:
+            split = padded.filter_multi_output("asplit", count)
+            heads[index] = [split[i] for i in range(count)]
+    return [heads[track.stream_index].pop(0) for track in tracks]
+
+
 def _video_branches(src: Any, plan: LadderPlan, encoder: VideoEncoder) -> list[Any]:
     """fps -> scale(rung 0) -> split -> scale(rung 1) -> split -> ...
 
@@ -176,12 +212,11 @@ def ladder_argv(
         options[f"profile:v:{i}"] = rung.profile
     options.update(hdr_options(plan, len(plan.rungs)))
     if plan.audio is not None:
-        audio = aligned_audio(
-            src[str(plan.audio.stream_index)], plan.audio.sample_rate, plan.duration
-        )
-        streams.append(audio)
-        entries.append(f"a:0,name:{plan.audio.name}")
-        options.update(audio_options(plan.audio))
+        tracks = plan.tracks.encoded or (plan.audio,)
+        streams += _audio_branches(src, tracks, plan.duration)
+        for i, track in enumerate(tracks):
+            entries.append(f"a:{i},name:{track.name}")
+        options.update(tracks_options(tracks))
     options.update(
         hls_options(out_dir, plan.segment_seconds, plan.segment_format, " ".join(entries))
     )

@@ -26,8 +26,10 @@ from mediadesk.engine.hls.verify import ProbeRunner, Rendition, check_aligned, v
 class HlsOutput:
     out_dir: Path
     rungs: list[Rendition]
-    audio: Rendition | None
+    audio: Rendition | None  # the default audio rendition
     variants: list[VariantEntry]
+    # Every audio rendition with its plan (the default first, surround ones last).
+    tracks: tuple[tuple[AudioPlan, Rendition], ...] = ()
 
     @property
     def master(self) -> Path:
@@ -76,36 +78,59 @@ def finish_ladder(
     out_dir: Path, plan: LadderPlan, ffprobe: str, run: ProbeRunner, work: Path
 ) -> HlsOutput:
     check = Checker(plan.duration, plan.segment_seconds, plan.segment_format, ffprobe, run, work)
-    todo = [(r.name, True) for r in plan.all_rungs]
-    todo += [(plan.audio.name, False)] if plan.audio else []
+    audio_plans = plan.tracks.encoded or ((plan.audio,) if plan.audio else ())
+    todo = [(r.name, True) for r in plan.all_rungs] + [(a.name, False) for a in audio_plans]
     # The encode is over and the cores are idle: decode the first segments side by side.
     with ThreadPoolExecutor(max_workers=max(1, min(len(todo), os.cpu_count() or 1))) as pool:
         futures = [pool.submit(check, out_dir / name, video) for name, video in todo]
     done = [f.result() for f in futures]  # the first failure in rung order is raised
     rungs = done[: len(plan.all_rungs)]
-    audio = done[len(plan.all_rungs)] if plan.audio else None
+    made = dict(zip((a.name for a in audio_plans), done[len(plan.all_rungs) :], strict=True))
     check_aligned(rungs, 1 / float(plan.frame_rate))
-    group = plan.audio.group_id if plan.audio else None
-    variants = ladder_variants(rungs, audio, group, plan.frame_rate)
-    if plan.hdr_rungs:
-        # SDR and HDR variants side by side: each says which it is (RFC 8216bis).
-        hdr = "HLG" if plan.hdr_transfer == "arib-std-b67" else "PQ"
-        variants = [
-            replace(v, video_range=hdr if i >= len(plan.rungs) else "SDR")
-            for i, v in enumerate(variants)
-        ]
-    entry = None
-    if plan.audio is not None and audio is not None:
-        entry = AudioEntry(
-            group_id=plan.audio.group_id,
-            name=plan.audio.name,
-            uri=f"{audio.name}/{PLAYLIST}",
-            channels=audio.first.channels or plan.audio.channels,
-            language=plan.audio.language,
+    tracks = tuple((a, made[a.name]) for a in audio_plans)
+    stereo = [(a, made[a.name]) for a in (plan.tracks.stereo or audio_plans)]
+    surround = (
+        [(a, made[a.name]) for a in plan.tracks.surround_group] if plan.tracks.surround else []
+    )
+    entries: list[AudioEntry] = []
+    variants: list[VariantEntry] = []
+    for group in (stereo, surround):
+        if not group:
+            continue
+        group_id = group[0][0].group_id if group is stereo else plan.tracks.surround[0].group_id
+        entries += [_audio_entry(a, r, group_id) for a, r in group]
+        variants += _ranged(
+            ladder_variants(rungs, [r for _, r in group], group_id, plan.frame_rate), plan
         )
-    text = master_playlist(variants, entry, _version(rungs + ([audio] if audio else [])))
+    if not stereo:
+        variants = _ranged(ladder_variants(rungs, None, None, plan.frame_rate), plan)
+    audio = stereo[0][1] if stereo else None
+    renditions = rungs + [r for _, r in tracks]
+    text = master_playlist(variants, entries, _version(renditions))
     (out_dir / MASTER).write_text(text, "utf-8")
-    return HlsOutput(out_dir, rungs, audio, variants)
+    return HlsOutput(out_dir, rungs, audio, variants, tracks)
+
+
+def _ranged(variants: list[VariantEntry], plan: LadderPlan) -> list[VariantEntry]:
+    """SDR and HDR variants side by side: each says which it is (RFC 8216bis)."""
+    if not plan.hdr_rungs:
+        return variants
+    hdr = "HLG" if plan.hdr_transfer == "arib-std-b67" else "PQ"
+    return [
+        replace(v, video_range=hdr if i >= len(plan.rungs) else "SDR")
+        for i, v in enumerate(variants)
+    ]
+
+
+def _audio_entry(plan: AudioPlan, made: Rendition, group_id: str) -> AudioEntry:
+    return AudioEntry(
+        group_id=group_id,
+        name=plan.label or plan.name,
+        uri=f"{made.name}/{PLAYLIST}",
+        channels=made.first.channels or plan.channels,
+        language=plan.language,
+        default=plan.default,
+    )
 
 
 def finish_audio(out_dir: Path, plan: AudioPlan, check: Checker) -> HlsOutput:

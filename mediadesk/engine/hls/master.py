@@ -9,6 +9,7 @@ CODECS comes from the encoded streams' profile and level.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -18,6 +19,7 @@ from mediadesk.engine.hls.playlist import INDEPENDENT
 from mediadesk.engine.hls.verify import FirstSegment, Rendition
 
 MASTER = "master.m3u8"
+_SUBTITLES_ATTR = re.compile(r',SUBTITLES="[^"]*"')
 
 # profile_idc and the constraint flags x264 writes for each profile.
 _AVC_PROFILES = {
@@ -40,6 +42,17 @@ class AudioEntry:
     uri: str
     channels: int
     language: str | None = None
+    default: bool = True
+
+
+@dataclass(frozen=True)
+class SubtitleEntry:
+    group_id: str
+    name: str
+    uri: str
+    language: str | None = None
+    default: bool = False
+    forced: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,16 +91,23 @@ def aac_codec(first: FirstSegment) -> str:
 
 
 def ladder_variants(
-    rungs: Sequence[Rendition], audio: Rendition | None, audio_group: str | None, rate: Fraction
+    rungs: Sequence[Rendition],
+    audio: Rendition | Sequence[Rendition] | None,
+    audio_group: str | None,
+    rate: Fraction,
 ) -> list[VariantEntry]:
+    """One variant per rung for one audio group. With several renditions in the group,
+    BANDWIDTH counts the heaviest (a client may pick any of them) and
+    AVERAGE-BANDWIDTH the default (first) one."""
+    group = [audio] if isinstance(audio, Rendition) else list(audio or ())
     entries = []
     for rung in rungs:
         codecs = video_codec(rung.first)
         peak, average = rung.peak_bps, rung.average_bps
-        if audio is not None:
-            codecs += "," + aac_codec(audio.first)
-            peak += audio.peak_bps
-            average += audio.average_bps
+        if group:
+            codecs += "," + aac_codec(group[0].first)
+            peak += max(a.peak_bps for a in group)
+            average += group[0].average_bps
         entries.append(
             VariantEntry(
                 uri=f"{rung.name}/{PLAYLIST}",
@@ -97,7 +117,7 @@ def ladder_variants(
                 width=rung.first.width,
                 height=rung.first.height,
                 frame_rate=rate,
-                audio_group=audio_group if audio is not None else None,
+                audio_group=audio_group if group else None,
             )
         )
     return entries
@@ -116,25 +136,44 @@ def _quote(value: str) -> str:
     return '"' + value.replace('"', "'") + '"'
 
 
+def _audio_line(audio: AudioEntry) -> str:
+    media = ["TYPE=AUDIO", f"GROUP-ID={_quote(audio.group_id)}", f"NAME={_quote(audio.name)}"]
+    if audio.language:
+        media.append(f"LANGUAGE={_quote(audio.language)}")
+    media += [
+        "AUTOSELECT=YES",
+        f"DEFAULT={'YES' if audio.default else 'NO'}",
+        f"CHANNELS={_quote(str(audio.channels))}",
+        f"URI={_quote(audio.uri)}",
+    ]
+    return "#EXT-X-MEDIA:" + ",".join(media)
+
+
+def _subtitle_line(sub: SubtitleEntry) -> str:
+    media = ["TYPE=SUBTITLES", f"GROUP-ID={_quote(sub.group_id)}", f"NAME={_quote(sub.name)}"]
+    if sub.language:
+        media.append(f"LANGUAGE={_quote(sub.language)}")
+    # RFC 8216 4.3.4.1: FORCED=YES only with AUTOSELECT=YES; all ours auto-select.
+    media += [
+        f"DEFAULT={'YES' if sub.default else 'NO'}",
+        "AUTOSELECT=YES",
+        f"FORCED={'YES' if sub.forced else 'NO'}",
+        f"URI={_quote(sub.uri)}",
+    ]
+    return "#EXT-X-MEDIA:" + ",".join(media)
+
+
 def master_playlist(
-    variants: Sequence[VariantEntry], audio: AudioEntry | None = None, version: int = 6
+    variants: Sequence[VariantEntry],
+    audio: AudioEntry | Sequence[AudioEntry] | None = None,
+    version: int = 6,
+    subtitles: Sequence[SubtitleEntry] = (),
 ) -> str:
     lines = ["#EXTM3U", f"#EXT-X-VERSION:{version}", INDEPENDENT]
-    if audio is not None:
-        media = [
-            "TYPE=AUDIO",
-            f"GROUP-ID={_quote(audio.group_id)}",
-            f"NAME={_quote(audio.name)}",
-        ]
-        if audio.language:
-            media.append(f"LANGUAGE={_quote(audio.language)}")
-        media += [
-            "AUTOSELECT=YES",
-            "DEFAULT=YES",
-            f"CHANNELS={_quote(str(audio.channels))}",
-            f"URI={_quote(audio.uri)}",
-        ]
-        lines.append("#EXT-X-MEDIA:" + ",".join(media))
+    tracks = [audio] if isinstance(audio, AudioEntry) else list(audio or ())
+    lines += [_audio_line(a) for a in tracks]
+    lines += [_subtitle_line(s) for s in subtitles]
+    subtitle_group = subtitles[0].group_id if subtitles else None
     for v in variants:
         attrs = [f"BANDWIDTH={v.bandwidth}", f"AVERAGE-BANDWIDTH={v.average_bandwidth}"]
         if v.width and v.height:
@@ -146,5 +185,35 @@ def master_playlist(
             attrs.append(f"VIDEO-RANGE={v.video_range}")
         if v.audio_group:
             attrs.append(f"AUDIO={_quote(v.audio_group)}")
+        if subtitle_group and v.width:
+            attrs.append(f"SUBTITLES={_quote(subtitle_group)}")
         lines += ["#EXT-X-STREAM-INF:" + ",".join(attrs), v.uri]
     return "\n".join(lines) + "\n"
+
+
+def with_subtitles(text: str, subtitles: Sequence[SubtitleEntry]) -> str:
+    """A written master with its subtitle renditions replaced by ``subtitles``.
+
+    Used after the ladder and by a subtitles-only rebuild, which must not touch what the
+    encode measured (BANDWIDTH, CODECS): only ``TYPE=SUBTITLES`` lines and the
+    ``SUBTITLES`` attribute of video variants change.
+    """
+    lines = [ln for ln in text.splitlines() if not ln.startswith("#EXT-X-MEDIA:TYPE=SUBTITLES")]
+    out: list[str] = []
+    group = subtitles[0].group_id if subtitles else None
+    media_at = max(
+        (i + 1 for i, ln in enumerate(lines) if ln.startswith("#EXT-X-MEDIA:")), default=0
+    )
+    if not media_at:
+        media_at = next((i + 1 for i, ln in enumerate(lines) if ln == INDEPENDENT), 1)
+    for i, line in enumerate(lines):
+        if i == media_at:
+            out += [_subtitle_line(s) for s in subtitles]
+        if line.startswith("#EXT-X-STREAM-INF:"):
+            line = _SUBTITLES_ATTR.sub("", line)
+            if group and "RESOLUTION=" in line:
+                line += f",SUBTITLES={_quote(group)}"
+        out.append(line)
+    if media_at >= len(lines):
+        out += [_subtitle_line(s) for s in subtitles]
+    return "\n".join(out) + "\n"

@@ -13,11 +13,15 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal
 
+from mediadesk.domain.languages import language_tag
 from mediadesk.domain.mediainfo import MediaInfo, StreamInfo, parse_rate
 from mediadesk.domain.vocabulary import rung_label
 from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset, RungSpec, SegmentFormat
 from mediadesk.engine.hls.tonemap import hdr_transfer, tonemap_steps
+from mediadesk.engine.hls.tracks import NO_TRACKS, AudioPlan, AudioTracks, plan_audio_tracks
 from mediadesk.errors import ErrorCode, InvalidInput
+
+__all__ = ["AudioPlan", "AudioTracks", "LadderPlan", "RungPlan", "plan_ladder"]
 
 # Rates a probed average is snapped to when within 1% (VFR phone clips average 29.87).
 STANDARD_RATES = (
@@ -50,17 +54,6 @@ class RungPlan:
 
 
 @dataclass(frozen=True)
-class AudioPlan:
-    stream_index: int
-    bitrate_k: int
-    channels: int
-    sample_rate: int
-    group_id: str
-    name: str
-    language: str | None
-
-
-@dataclass(frozen=True)
 class LadderPlan:
     video_stream_index: int
     rungs: tuple[RungPlan, ...]
@@ -84,6 +77,8 @@ class LadderPlan:
     def all_rungs(self) -> tuple[RungPlan, ...]:
         """In stream order: the H.264 rungs, then the HDR ones."""
         return self.rungs + self.hdr_rungs
+    # Every audio rendition; ``audio`` is the default one (``tracks.stereo[0]``).
+    tracks: AudioTracks = NO_TRACKS
 
     @property
     def keyframe_expr(self) -> str:
@@ -182,7 +177,7 @@ def plan_audio(info: MediaInfo, preset: AudioHlsPreset) -> AudioPlan | None:
     audio = info.audio
     if audio is None:
         return None
-    language = audio.language if audio.language and audio.language != "und" else None
+    language = language_tag(audio.language)
     return AudioPlan(
         stream_index=audio.index,
         bitrate_k=preset.bitrate_k,
@@ -202,7 +197,10 @@ def expected_duration(info: MediaInfo, max_duration_s: float | None) -> float:
 
 
 def plan_ladder(
-    preset: LadderPreset, audio_preset: AudioHlsPreset | None, info: MediaInfo
+    preset: LadderPreset,
+    audio_preset: AudioHlsPreset | None,
+    info: MediaInfo,
+    digests: dict[int, str] | None = None,
 ) -> LadderPlan:
     video = info.video
     if video is None:
@@ -210,6 +208,7 @@ def plan_ladder(
     width, height = display_size(video)
     rate = choose_frame_rate(video, preset.max_frame_rate)
     gop = max(1, math.ceil(float(rate) * preset.keyframe_interval_s - 1e-6))
+    tracks = plan_audio_tracks(info, audio_preset, digests) if audio_preset else NO_TRACKS
     return LadderPlan(
         video_stream_index=video.index,
         rungs=tuple(choose_rungs(preset.rungs, width, height)),
@@ -219,13 +218,14 @@ def plan_ladder(
         segment_seconds=preset.segment_seconds,
         segment_format=preset.segment_format,
         x264_preset=preset.x264_preset,
-        audio=plan_audio(info, audio_preset) if audio_preset else None,
+        audio=tracks.stereo[0] if tracks.stereo else None,
         duration=expected_duration(info, preset.max_duration_s),
         max_duration_s=preset.max_duration_s,
         deinterlace=info.deinterlace,
         tonemap=_tonemap(video),
         hdr_rungs=_hdr_rungs(preset, video, width, height),
         hdr_transfer=hdr_transfer(video),
+        tracks=tracks,
     )
 
 

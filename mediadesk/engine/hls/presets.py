@@ -69,6 +69,11 @@ class AudioHlsPreset(PresetBase):
     segment_format: SegmentFormat = "mpegts"
     group_id: str = Field(default="aud", pattern=r"^[a-z0-9_]{1,32}$")
     name: str = Field(default="audio", pattern=r"^[a-z0-9_]{1,32}$")
+    # Audio tracks a ladder keeps (the default first, then in source order).
+    max_tracks: int = Field(default=8, ge=1, le=16)
+    # A source track with more than two channels also gets a 5.1 AAC rendition at this
+    # rate in a group of its own; 0 leaves surround out.
+    surround_bitrate_k: int = Field(default=384, ge=0, le=1024)
 
 
 class LadderPreset(PresetBase):

@@ -11,7 +11,7 @@ from mediadesk.errors import NotFound
 from mediadesk.jobs.views import JobView
 from mediadesk.library.views import MediaFileView, Page
 from mediadesk.server.deps import Reader, Writer
-from mediadesk.server.schemas import Playback, TagsUpdate
+from mediadesk.server.schemas import Playback, PlaybackSubtitle, TagsUpdate
 from mediadesk.server.state import ServerState
 from mediadesk.services.library import MediaFilter
 from mediadesk.storage import keys
@@ -103,7 +103,27 @@ def playback_for(state: ServerState, media_id: str) -> Playback:
         poster_url=_artifact_path(state, media, ArtifactKind.POSTER),
         waveform_url=_artifact_path(state, media, ArtifactKind.WAVEFORM_PNG),
         preferred_url=hls_url or original,
+        subtitles=_subtitles(state, media) if hls else [],
+        chapters_url=_artifact_path(state, media, ArtifactKind.CHAPTERS) if hls else None,
     )
+
+
+def _subtitles(state: ServerState, media: MediaFileView) -> list[PlaybackSubtitle]:
+    tracks = []
+    for artifact in media.artifacts or []:
+        params = artifact.params
+        url = state.key_path(str(params.get("vtt", "")))
+        if artifact.kind == ArtifactKind.SUBTITLES and url:
+            tracks.append(
+                PlaybackSubtitle(
+                    label=str(params.get("label") or ""),
+                    language=params.get("language"),
+                    forced=bool(params.get("forced")),
+                    default=bool(params.get("default")),
+                    url=url,
+                )
+            )
+    return sorted(tracks, key=lambda t: t.url)
 
 
 @router.get(

@@ -125,14 +125,15 @@ async function showMedia(id) {
     ["Size", fmtSize(media.size_bytes)], ["Video", media.video_codec ? `${media.video_codec} ${media.width}×${media.height}` : "—"],
     ["Audio", media.audio_codec || "—"], ["Error", media.error_message || "—"]];
   details.replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v ?? ""))]));
-  await play(id);
+  await play(id, media);
   if (window.mediadeskResume) await window.mediadeskResume.attach(state.video, media);
   await loadJobs(id);
   state.timer = setInterval(() => loadJobs(id), 2000);
 }
 
-async function play(id) {
+async function play(id, media) {
   const info = await api(`/api/v1/media/${id}/playback`);
+  state.media = media || state.media;
   const video = document.getElementById("video");
   state.video = video;
   state.playback = info;
@@ -143,7 +144,8 @@ async function play(id) {
   const quality = document.getElementById("quality");
   const source = document.getElementById("source");
   if (info.hlsUrl && window.Hls && Hls.isSupported()) {
-    const hls = new Hls({ capLevelToPlayerSize: false });
+    const remembered = window.mediadeskTracks ? window.mediadeskTracks.preferences(state.media) : {};
+    const hls = new Hls(Object.assign({ capLevelToPlayerSize: false }, remembered));
     state.hls = hls;
     hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
       quality.replaceChildren(el("option", { value: "-1" }, "Auto"),
@@ -159,6 +161,10 @@ async function play(id) {
     });
     hls.on(Hls.Events.ERROR, (_e, data) => { if (data.fatal) source.textContent = "Playback error: " + data.details; });
     quality.onchange = () => { hls.currentLevel = Number(quality.value); };
+    if (window.mediadeskTracks) {
+      window.mediadeskTracks.attach(hls, state.media, document.getElementById("audio-track"),
+        document.getElementById("subtitle-track"));
+    }
     hls.loadSource(info.hlsUrl);
     hls.attachMedia(video);
     source.textContent = "HLS";
@@ -169,6 +175,10 @@ async function play(id) {
     video.src = info.originalUrl;
     quality.disabled = true;
     source.textContent = "Original file (HLS not ready yet)";
+  }
+  if (window.mediadeskTracks) {
+    state.chapters = await window.mediadeskTracks.chapters(info.chaptersUrl, video,
+      document.getElementById("chapter-menu"), document.getElementById("chapter-strip"));
   }
 }
 
@@ -184,7 +194,7 @@ async function loadJobs(id) {
   if (done && state.timer) { clearInterval(state.timer); state.timer = null; }
   if (done && state.playback && !state.playback.hlsUrl && !state.hls) {
     const info = await api(`/api/v1/media/${id}/playback`);
-    if (info.hlsUrl) { state.video.pause(); await play(id); }
+    if (info.hlsUrl) { state.video.pause(); await play(id, state.media); }
   }
 }
 
