@@ -77,6 +77,7 @@ class LadderPlan:
     def all_rungs(self) -> tuple[RungPlan, ...]:
         """In stream order: the H.264 rungs, then the HDR ones."""
         return self.rungs + self.hdr_rungs
+
     # Every audio rendition; ``audio`` is the default one (``tracks.stereo[0]``).
     tracks: AudioTracks = NO_TRACKS
 
