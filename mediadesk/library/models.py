@@ -390,7 +390,9 @@ class ExternalId(Base):
     __tablename__ = "external_ids"
     __table_args__ = (
         CheckConstraint(
-            "(movie_id IS NOT NULL) + (series_id IS NOT NULL) + (episode_id IS NOT NULL) = 1",
+            # CASTs: PostgreSQL has no boolean + boolean (SQLite's booleans are integers).
+            "CAST(movie_id IS NOT NULL AS INTEGER) + CAST(series_id IS NOT NULL AS INTEGER)"
+            " + CAST(episode_id IS NOT NULL AS INTEGER) = 1",
             name="one_entry",
         ),
         UniqueConstraint("movie_id", "provider"),

@@ -37,7 +37,9 @@ def upgrade() -> None:
         sa.Column("value", sa.String(length=128), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "(movie_id IS NOT NULL) + (series_id IS NOT NULL) + (episode_id IS NOT NULL) = 1",
+            # CASTs: PostgreSQL has no boolean + boolean (SQLite's booleans are integers).
+            "CAST(movie_id IS NOT NULL AS INTEGER) + CAST(series_id IS NOT NULL AS INTEGER)"
+            " + CAST(episode_id IS NOT NULL AS INTEGER) = 1",
             name=op.f("ck_external_ids_one_entry"),
         ),
         sa.ForeignKeyConstraint(
