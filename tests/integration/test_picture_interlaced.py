@@ -34,7 +34,8 @@ INTERLACED = Clip(
 
 def ladder_graph(rt: Any, media_id: str) -> str:
     attempt = jobs_by_type(rt, media_id)["hls"].attempt_history[-1]
-    argv = next(c.argv for c in attempt.commands if "-filter_complex" in c.argv)
+    # The ladder's own encode (the per-title probes and quality checks filter too).
+    argv = next(c.argv for c in attempt.commands if "-var_stream_map" in c.argv)
     return str(argv[argv.index("-filter_complex") + 1])
 
 
