@@ -23,6 +23,7 @@ from mediadesk.engine.hls.master import MASTER
 from mediadesk.engine.hls.plan import LadderPlan, plan_ladder
 from mediadesk.engine.hls.playlist import MediaPlaylist, parse_media_playlist
 from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset
+from mediadesk.engine.hls.tracks import NO_TRACKS
 from mediadesk.engine.presets import load_typed
 from mediadesk.errors import ErrorCode, TransientError
 from mediadesk.handlers.encoding import probe_runner
@@ -120,6 +121,7 @@ def preview_from_ladder(
         base,
         rungs=(replace(base.rungs[0], name=name, width=variant.width, height=variant.height),),
         audio=audio,
+        tracks=NO_TRACKS,  # the preview keeps the default audio track only
         frame_rate=rate,
         duration=video.duration,
         segment_format="fmp4" if video.init_uri else "mpegts",
