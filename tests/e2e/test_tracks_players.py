@@ -148,11 +148,14 @@ def test_hlsjs_lists_and_switches_tracks_and_remembers(
         page.wait_for_function(
             "() => window.mediadesk.video.currentTime > 2", timeout=90_000, polling=250
         )
-        # bufferSeekOverHole is hls.js stepping over the gap before the first frame at
-        # start-up (audio and video starts, issue 13 item 7's, not a track switch);
-        # anything else is a failure here.
+        # Two non-fatal warnings are not failures: bufferSeekOverHole (hls.js stepping
+        # over a gap before the first frame) and bufferAppendNoProgress, which hls.js
+        # raises when the new audio track's first fragment lands on a stretch already
+        # buffered from the old one (the switch appends over it; playback goes on, as
+        # the currentTime wait above shows). Anything else is a failure here.
+        benign = ("bufferSeekOverHole", "bufferAppendNoProgress")
         reported = page.evaluate("() => window.hlsErrors")
-        assert [e for e in reported if not e.startswith("bufferSeekOverHole")] == []
+        assert [e for e in reported if not e.startswith(benign)] == []
         assert errors == []
 
         # The choice is remembered: the page opens again with French and English.
