@@ -76,7 +76,7 @@ _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']"""
 
 
 class _Forbidden(Exception):
-    pass
+    """An entity declaration or external entity: the file is refused, not read."""
 
 
 def _forbid(*_args: object) -> None:

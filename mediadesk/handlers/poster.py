@@ -36,32 +36,21 @@ class PosterJob(JobType[PosterInput]):
         out = ctx.scratch / "poster"
         out.mkdir(parents=True, exist_ok=True)
         at = poster_time(media.duration_seconds, inp.at_fraction)
-        ctx.run(
-            poster_argv(
-                ctx.ffmpeg.ffmpeg,
-                source,
-                container,
-                at,
-                out,
-                inp.thumbnail_width,
-                media.probe,
+        probe = media.probe
+
+        def grab(at: float) -> None:
+            ctx.run(
+                poster_argv(
+                    ctx.ffmpeg.ffmpeg, source, container, at, out, inp.thumbnail_width, probe
+                )
             )
-        )
+
+        grab(at)
         if not (out / POSTER_NAME).exists() and at > 0:
             # Seeking past the last keyframe of a short clip yields no frame: take the first.
             ctx.note(f"no frame at {at:.3f}s; taking the first frame instead")
             at = 0.0
-            ctx.run(
-                poster_argv(
-                    ctx.ffmpeg.ffmpeg,
-                    source,
-                    container,
-                    at,
-                    out,
-                    inp.thumbnail_width,
-                    media.probe,
-                )
-            )
+            grab(at)
         require_files(out / POSTER_NAME, out / THUMBNAIL_NAME)
         poster_size = image_size(out / POSTER_NAME)
         thumb_size = image_size(out / THUMBNAIL_NAME)

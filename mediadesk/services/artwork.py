@@ -20,8 +20,8 @@ from sqlalchemy import select
 from mediadesk.domain.enums import MediaKind
 from mediadesk.errors import ErrorCode, InvalidInput, NotFound, ProcessFailed
 from mediadesk.events import CatalogueChanged, EventBus
+from mediadesk.library.catalogue_models import Artwork, Movie, Season, Series
 from mediadesk.library.db import Database
-from mediadesk.library.models import Artwork, Movie, Season, Series
 from mediadesk.library.queries import get_media_row
 from mediadesk.services.ingest import IngestService
 from mediadesk.storage.base import Storage

@@ -26,8 +26,9 @@ from mediadesk.domain.catalogue import (
 )
 from mediadesk.errors import Conflict, NotFound
 from mediadesk.events import CatalogueChanged, EventBus
+from mediadesk.library.catalogue_models import Episode, Movie, Season, Series
 from mediadesk.library.db import Database
-from mediadesk.library.models import Episode, MediaFile, Movie, Season, Series
+from mediadesk.library.models import MediaFile
 from mediadesk.library.queries import get_media_row
 from mediadesk.library.views import (
     EpisodeView,

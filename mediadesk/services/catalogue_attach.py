@@ -26,7 +26,8 @@ from mediadesk.domain.catalogue import (
     sort_key,
 )
 from mediadesk.errors import Conflict, InvalidInput, NotFound
-from mediadesk.library.models import CatalogueFile, Episode, MediaFile, Movie, Season, Series
+from mediadesk.library.catalogue_models import CatalogueFile, Episode, Movie, Season, Series
+from mediadesk.library.models import MediaFile
 
 
 @dataclass(frozen=True)

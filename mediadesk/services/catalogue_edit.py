@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 
 from mediadesk.domain.catalogue import check_number, check_title, check_year, sort_key
 from mediadesk.errors import Conflict, InvalidInput, NotFound
-from mediadesk.library.models import Artwork, CatalogueFile, Episode, Movie, Season, Series
+from mediadesk.library.catalogue_models import (
+    Artwork,
+    CatalogueFile,
+    Episode,
+    Movie,
+    Season,
+    Series,
+)
 from mediadesk.services.catalogue_attach import check_free_numbers, ensure_season, files_of
 from mediadesk.services.catalogue_metadata import EXTERNAL_IDS, mark_edited, set_external_ids
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from mediadesk.domain.catalogue import check_title, check_year, sort_key
 from mediadesk.domain.nfo import NfoDocument
 from mediadesk.errors import InvalidInput
-from mediadesk.library.models import Episode, ExternalId, Movie, Season, Series
+from mediadesk.library.catalogue_models import Episode, ExternalId, Movie, Season, Series
 
 Entry = Movie | Series | Season | Episode
 

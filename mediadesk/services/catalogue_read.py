@@ -20,17 +20,16 @@ from mediadesk.domain.catalogue import (
 )
 from mediadesk.domain.enums import MediaKind
 from mediadesk.engine.stills import POSTER_NAME, THUMBNAIL_NAME
-from mediadesk.library.models import (
+from mediadesk.library.catalogue_models import (
     Artwork,
     CatalogueFile,
     Episode,
     ExternalId,
-    MediaFile,
     Movie,
-    PlaybackState,
     Season,
     Series,
 )
+from mediadesk.library.models import MediaFile, PlaybackState
 from mediadesk.library.views import (
     ArtworkView,
     CatalogueRef,

@@ -44,13 +44,9 @@ from mediadesk.domain.kodi import (
 from mediadesk.domain.nfo import MAX_NFO_BYTES, NfoDocument, NfoKind, merge_episodes, parse_nfo
 from mediadesk.errors import MediaDeskError
 from mediadesk.events import CatalogueChanged, EventBus
+from mediadesk.library.catalogue_models import Artwork, CatalogueFile, Episode
 from mediadesk.library.db import Database
-from mediadesk.library.models import (
-    Artwork,
-    CatalogueFile,
-    Episode,
-    MediaFile,
-)
+from mediadesk.library.models import MediaFile
 from mediadesk.library.queries import get_media_row
 from mediadesk.services.artwork import ArtSubject, ArtworkService
 from mediadesk.services.catalogue_attach import Attached, EpisodeTarget, MovieTarget

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from mediadesk.domain.catalogue import ConflictChoice
 from mediadesk.domain.nfo import NfoDocument
-from mediadesk.library.models import CatalogueFile, Episode, ExternalId, MediaFile, Movie, Series
+from mediadesk.library.catalogue_models import CatalogueFile, Episode, ExternalId, Movie, Series
+from mediadesk.library.models import MediaFile
 from mediadesk.services import catalogue_attach as attach_rules
 from mediadesk.services.catalogue_attach import Attached, AttachTarget, EpisodeTarget, MovieTarget
 from mediadesk.services.catalogue_metadata import (

@@ -138,7 +138,7 @@ class FolderService:
                 self.library.delete_media(media_id, purge=True)
                 removed += 1
             except NotFound:
-                pass
+                continue  # deleted meanwhile (another shell, a rescan): nothing to remove
         with self.db.write() as s:
             row = s.get(LibraryFolder, folder_id)
             if row is not None:

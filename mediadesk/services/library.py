@@ -17,20 +17,17 @@ from mediadesk.domain.enums import MediaKind, MediaStatus
 from mediadesk.domain.folders import HealthState, SkipReason
 from mediadesk.errors import InvalidInput
 from mediadesk.events import EventBus, MediaChanged
-from mediadesk.library.db import Database
-from mediadesk.library.folder_models import FolderFile
-from mediadesk.library.models import (
+from mediadesk.library.catalogue_models import (
     Artwork,
     CatalogueFile,
     Episode,
-    MediaDeletion,
-    MediaFile,
-    MediaTag,
     Movie,
-    PlaybackState,
     Season,
     Series,
 )
+from mediadesk.library.db import Database
+from mediadesk.library.folder_models import FolderFile
+from mediadesk.library.models import MediaDeletion, MediaFile, MediaTag, PlaybackState
 from mediadesk.library.queries import get_media_row
 from mediadesk.library.views import (
     MediaFileView,

@@ -35,8 +35,9 @@ from mediadesk.domain.kodi import (
 )
 from mediadesk.domain.nfo import NfoDocument, NfoKind, render_nfo, written_by_us
 from mediadesk.fsutil import replace_durably
+from mediadesk.library.catalogue_models import CatalogueFile, Episode, Movie, Season, Series
 from mediadesk.library.db import Database
-from mediadesk.library.models import CatalogueFile, Episode, MediaFile, Movie, Season, Series
+from mediadesk.library.models import MediaFile
 from mediadesk.library.views import NfoExportReport, NfoFileView
 from mediadesk.services.catalogue_read import external_ids
 from mediadesk.services.folder_catalogue import folder_names, video_stems

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from mediadesk.base_types import utcnow
 from mediadesk.errors import InvalidInput
 from mediadesk.events import EventBus, PlaybackChanged
+from mediadesk.library.catalogue_models import CatalogueFile, Episode, Season
 from mediadesk.library.db import Database
-from mediadesk.library.models import CatalogueFile, Episode, MediaFile, PlaybackState, Season
+from mediadesk.library.models import MediaFile, PlaybackState
 from mediadesk.library.queries import get_media_row
 from mediadesk.library.views import MediaFileView, PlaybackStateView
 from mediadesk.services.catalogue_read import DEFAULT_PROFILE

@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from mediadesk.domain.catalogue import ConflictChoice
 from mediadesk.domain.nfo import parse_nfo, written_by_us
-from mediadesk.library.models import Artwork, MediaFile, Movie
+from mediadesk.library.catalogue_models import Artwork, Movie
+from mediadesk.library.models import MediaFile
 from mediadesk.services.catalogue import EpisodeTarget, MovieTarget
 from mediadesk.services.catalogue_edit import EpisodeEdit, MovieEdit, SeriesEdit
 from mediadesk.services.catalogue_metadata import set_external_ids
