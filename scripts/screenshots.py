@@ -226,14 +226,15 @@ def main() -> int:
     save(window.grab(), "jobs.png")
     pump(60, all_done)
     if shell.server is not None:
-        web_library(shell.server.url, target)
+        web_library(shell.server.web_url(), target)
 
     window.close()
     return 0
 
 
-def web_library(url: str, target: Path) -> None:
-    """The web page's library and a series page, in Chromium (as a browser shows them)."""
+def web_library(web_url: str, target: Path) -> None:
+    """The web page's library and a series page, in Chromium (as a browser shows them),
+    opened as the app opens it: with its per-run token in the fragment."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -242,7 +243,7 @@ def web_library(url: str, target: Path) -> None:
         )
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(url + "/#/", timeout=60_000)
+            page.goto(web_url, timeout=60_000)
             page.wait_for_selector("section[data-shelf='movies'] li.card", timeout=60_000)
             page.wait_for_timeout(1500)  # pictures load lazily
             page.screenshot(path=str(target / "web-library.png"), full_page=True)
