@@ -198,13 +198,16 @@ class JobRunner:
 
     def _failed(self, claim: Claim, ctx: JobContext, exc: MediaDeskError) -> None:
         ctx.note(f"failed: {exc.code}: {exc.message}")
-        status = self.store.fail(claim, exc, self._attempt_fields(ctx))
-        ctx.note(f"job is now {status}")
+        fields = self._attempt_fields(ctx)
         if exc.code == ErrorCode.DISK_FULL:
             # Half-written outputs hold the very space the retry needs (the attempt
-            # row keeps the scratch manifest for the record).
+            # row keeps the scratch manifest for the record). Removed before the
+            # failure is recorded, so whoever sees the failed attempt also sees the
+            # space given back.
             shutil.rmtree(ctx.scratch, ignore_errors=True)
             ctx.note("scratch removed to give the space back")
+        status = self.store.fail(claim, exc, fields)
+        ctx.note(f"job is now {status}")
         log.info(
             "job %s (%s) attempt %d failed: %s -> %s",
             claim.job_id,
