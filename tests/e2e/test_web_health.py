@@ -62,6 +62,26 @@ def library(tmp_path: Path) -> Iterator[tuple[ServerHost, dict[str, str]]]:
             yield host, ids
 
 
+def card_ids(page, shelf: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return list(
+        page.eval_on_selector_all(
+            f"section[data-shelf='{shelf}'] li.card", "cs => cs.map(c => c.dataset.id)"
+        )
+    )
+
+
+def shown_alone(page, show: str, heading: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Pick ``show`` in the "Show" menu; the ids its one shelf lists once titled."""
+    page.select_option("#show", show)
+    page.wait_for_function(
+        "h => { const e = document.querySelector(\"section[data-shelf='found'] h2\");"
+        " return e && e.textContent === h; }",
+        arg=heading,
+        timeout=30_000,
+    )
+    return card_ids(page, "found")
+
+
 def card_titles(page, shelf: str) -> list[str]:  # type: ignore[no-untyped-def]
     return list(
         page.eval_on_selector_all(
@@ -81,39 +101,15 @@ def test_damaged_and_missing_shelves_and_filter(
         # Home: a shelf each, holding that file and no other.
         page.wait_for_selector("section[data-shelf='damaged'] li.card", timeout=30_000)
         page.wait_for_selector("section[data-shelf='missing'] li.card", timeout=30_000)
-        damaged_ids = page.eval_on_selector_all(
-            "section[data-shelf='damaged'] li.card", "cs => cs.map(c => c.dataset.id)"
-        )
-        missing_ids = page.eval_on_selector_all(
-            "section[data-shelf='missing'] li.card", "cs => cs.map(c => c.dataset.id)"
-        )
-        assert damaged_ids == [broken] and missing_ids == [gone]
+        assert card_ids(page, "damaged") == [broken]
+        assert card_ids(page, "missing") == [gone]
         # Titles, not file names.
         assert card_titles(page, "damaged") == ["Broken Film"]
         assert card_titles(page, "missing") == ["Gone Film"]
 
-        # "Show: Damaged" lists the damaged file alone, with its count in people's words.
-        page.select_option("#show", "damaged")
-        page.wait_for_function(
-            "() => { const h = document.querySelector(\"section[data-shelf='found'] h2\");"
-            " return h && h.textContent === 'Damaged: 1'; }",
-            timeout=30_000,
-        )
-        found = page.eval_on_selector_all(
-            "section[data-shelf='found'] li.card", "cs => cs.map(c => c.dataset.id)"
-        )
-        assert found == [broken]
-
-        page.select_option("#show", "missing")
-        page.wait_for_function(
-            "() => { const h = document.querySelector(\"section[data-shelf='found'] h2\");"
-            " return h && h.textContent === 'Missing: 1'; }",
-            timeout=30_000,
-        )
-        found = page.eval_on_selector_all(
-            "section[data-shelf='found'] li.card", "cs => cs.map(c => c.dataset.id)"
-        )
-        assert found == [gone]
+        # "Show" lists each kind alone, with its count in people's words.
+        assert shown_alone(page, "damaged", "Damaged: 1") == [broken]
+        assert shown_alone(page, "missing", "Missing: 1") == [gone]
 
         # Back to everything: the shelves return.
         page.select_option("#show", "")
