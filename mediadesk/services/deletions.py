@@ -55,9 +55,7 @@ class DeletionFeed:
         # A gap PostgreSQL left (a rolled-back insert) also reads as behind: the cost
         # is one re-read per id, once.
         behind = oldest is not None and cursor < oldest - 1
-        return Deletions(
-            max(cursor, newest), frozenset(media_id for _, media_id in rows), behind
-        )
+        return Deletions(max(cursor, newest), frozenset(media_id for _, media_id in rows), behind)
 
     def live_original(self, media_id: str) -> str | None:
         """The original's storage key while the file is live; ``None`` once deleted.
