@@ -25,8 +25,7 @@ from mediadesk.engine.subtitle_files import (
 )
 from mediadesk.errors import ErrorCode, InvalidInput, MediaDeskError
 from mediadesk.events import EventBus, MediaChanged
-from mediadesk.handlers.inputs import MediaStepInput
-from mediadesk.jobs.spec import JobSpec
+from mediadesk.handlers.subtitle_handoff import subtitles_spec
 from mediadesk.jobs.store import JobStore, UnitOfWork
 from mediadesk.library.models import MediaFile, SubtitleFile
 from mediadesk.library.queries import get_media_row
@@ -216,11 +215,8 @@ class TrackService:
 
     def _rebuild(self, uow: UnitOfWork, media_id: str) -> str:
         """The ``subtitles`` job that remakes the renditions from the rows committed
-        with it (it waits for the ladder when there is none yet)."""
-        spec = JobSpec(
-            type="subtitles", input=MediaStepInput(media_file_id=media_id), media_file_id=media_id
-        )
-        return self.store.add(uow, spec).id
+        with it (handed over to the ladder when one is under way)."""
+        return self.store.add(uow, subtitles_spec(media_id)).id
 
 
 @dataclass(frozen=True)
