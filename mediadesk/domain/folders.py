@@ -43,7 +43,7 @@ SKIP_WORDS = {
     SkipReason.NOT_MEDIA: "Not a media file",
     SkipReason.PARTIAL: "Still downloading",
     SkipReason.SAMPLE: "Sample clip",
-    SkipReason.SUBTITLES: "Subtitles",
+    SkipReason.SUBTITLES: "Subtitles (kept with their video)",
     SkipReason.ARTWORK: "Artwork",
     SkipReason.HIDDEN: "Hidden file",
     SkipReason.LINK: "Symbolic link (not followed)",

@@ -102,8 +102,10 @@ def test_sidecar_subtitles_are_recorded_at_intake_and_follow_the_disk(
     stored = media_root(rt) / english.storage_key
     assert "A café, please" in stored.read_text("utf-8")
     # Still listed among the skipped files, as subtitles of their video.
-    reasons = {f.path: f.reason for f in rt.folders.skipped(folder.id)}
-    assert reasons["Movies/Film (2020)/Film (2020).en.srt"] == SkipReason.SUBTITLES
+    skipped = {f.path: f for f in rt.folders.skipped(folder.id)}
+    listed = skipped["Movies/Film (2020)/Film (2020).en.srt"]
+    assert listed.reason == SkipReason.SUBTITLES
+    assert listed.reason_words == "Subtitles (kept with their video)"
     before = tree_state(root)
 
     # A rescan with nothing changed reads no subtitle and changes nothing.
