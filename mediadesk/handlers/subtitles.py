@@ -8,6 +8,7 @@ with the media file, and the segment timing of the ladder's first rung.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,7 @@ from mediadesk.errors import ErrorCode, InvalidInput, TransientError, Verificati
 from mediadesk.handlers.common import media_of, open_original
 from mediadesk.handlers.encoding import probe_of
 from mediadesk.handlers.inputs import MediaStepInput
+from mediadesk.handlers.subtitle_handoff import ladder_under_way
 from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.registry import JobType
 from mediadesk.jobs.spec import ArtifactSpec, Outcome, PublishSpec
@@ -240,6 +242,17 @@ def make_text_tracks(
 _MASTER_VARIANT = "#EXT-X-STREAM-INF:"
 
 
+def subtitle_dirs(master: str) -> set[str]:
+    """The folders of the subtitle renditions a master lists (``subs_2``)."""
+    found = set()
+    for line in master.splitlines():
+        if line.startswith("#EXT-X-MEDIA:") and "TYPE=SUBTITLES" in line:
+            uri = re.search(r'URI="([^"/]+)/', line)
+            if uri:
+                found.add(uri.group(1))
+    return found
+
+
 def first_video_uri(master: str) -> str:
     lines = master.splitlines()
     for i, line in enumerate(lines):
@@ -265,7 +278,13 @@ class SubtitlesJob(JobType[MediaStepInput]):
         info = probe_of(media)
         prefix = keys.hls_dir(media.id)
         if not ctx.storage.exists(keys.hls_master(media.id)):
-            # The ladder is still to come (it makes the subtitles itself) or failed.
+            if ladder_under_way(ctx, media.id):
+                ctx.note(
+                    "the streaming version is being made: it carries the subtitle files,"
+                    " and a subtitles job follows it if they changed while it ran"
+                )
+                return Outcome(result={"handed_to_ladder": True})
+            # No ladder to come: it failed, or was never asked for.
             raise TransientError(
                 "the streaming versions are not made yet", code=ErrorCode.NOT_FOUND
             )
@@ -290,11 +309,14 @@ class SubtitlesJob(JobType[MediaStepInput]):
             source, container = Path(media.original_key), MPEGTS
         fmt = "fmp4" if playlist.init_uri else "mpegts"
         made = make_text_tracks(ctx, media, info, source, container, out, rung_dir, playlist, fmt)
+        # Renditions the old master listed and the new one does not (a subtitle file
+        # was removed): deleted once the new master is in.
+        stale = subtitle_dirs(text) - {t.name for t in made.subtitles}
         ctx.report(100.0, 0.0)
         return Outcome(
             result=made.summary(),
             # Not pruned: the rungs and audio under the same prefix are the ladder's.
-            publish=[PublishSpec(out, prefix, entry_last=(MASTER,))],
+            publish=[PublishSpec(out, prefix, entry_last=(MASTER,), drop=tuple(sorted(stale)))],
             artifacts=made.artifacts(media.id, out),
             replaces=(ArtifactKind.SUBTITLES, ArtifactKind.CHAPTERS),
         )

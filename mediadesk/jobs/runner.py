@@ -185,9 +185,12 @@ class JobRunner:
                 claim, ctx, TransientError(f"internal error: {exc}", code=ErrorCode.INTERNAL)
             )
             return
-        if self.store.complete(claim, outcome, self._attempt_fields(ctx)):
+        fields = self._attempt_fields(ctx)
+        # Everything is published: the scratch goes before the job reads COMPLETED, so
+        # whoever sees it completed never sees its scratch still there.
+        shutil.rmtree(ctx.scratch, ignore_errors=True)
+        if self.store.complete(claim, outcome, fields):
             ctx.note("completed")
-            shutil.rmtree(ctx.scratch, ignore_errors=True)
 
     def _publish(self, outcome: Outcome) -> None:
         for spec in outcome.publish:
@@ -195,6 +198,8 @@ class JobRunner:
             self.storage.publish_tree(spec.src_dir, spec.prefix, spec.entry_last)
             if spec.prune:
                 prune_stale(self.storage, spec.prefix, names | set(spec.keep))
+            for name in spec.drop:
+                self.storage.delete_prefix(f"{spec.prefix}/{name}")
 
     def _failed(self, claim: Claim, ctx: JobContext, exc: MediaDeskError) -> None:
         ctx.note(f"failed: {exc.code}: {exc.message}")
