@@ -11,8 +11,9 @@ import httpx
 import pytest
 
 from tests.pipeline_support import ffprobe, master_variants, playlist_durations
-from tests.serverkit import auth, serving, upload, wait_media
+from tests.serverkit import TERMINAL, auth, serving, upload, wait_media
 from tests.tracks_media import SUBPICTURE_BOX, SUBPICTURE_SHOWN, picture_subtitles_mkv
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -138,3 +139,24 @@ def test_forced_picture_subtitle_is_burned_into_its_own_master(
         notes = result["result"]["picture_subtitles"]
         assert [p["note"] for p in notes] == ["picture subtitles, not convertible to text"] * 2
         assert [b["master"] for b in result["result"]["burned_in"]] == ["master.burned_1.m3u8"]
+
+        # Made again with a preset that burns nothing (ladder_v1): the burned master,
+        # its rung and its artifact go, so nothing points at a missing file.
+        job = httpx.post(
+            f"{host.url}/api/v1/jobs",
+            json={"type": "hls", "mediaFileId": media_id, "input": {"preset": "hls/ladder_v1"}},
+            headers=auth(host),
+        )
+        assert job.status_code in (200, 201, 202), job.text
+        job_id = job.json()["id"]
+        ended = wait_until(
+            lambda: httpx.get(f"{host.url}/api/v1/jobs/{job_id}", headers=auth(host)).json(),
+            "the hls job made again ends",
+            until=lambda j: j["status"] in TERMINAL,
+            timeout=240,
+        )
+        assert ended["status"] == "COMPLETED", (ended["error_code"], ended["error_message"])
+        assert sorted(p.name for p in out.glob("master*.m3u8")) == ["master.m3u8"]
+        assert not (out / "burned_1").exists()
+        play = httpx.get(f"{host.url}/api/v1/media/{media_id}/playback", headers=auth(host))
+        assert play.json()["subtitles"] == []
