@@ -27,6 +27,7 @@ from mediadesk.handlers.encoding import load_step_preset, preset_artifact, probe
 from mediadesk.handlers.inputs import PresetInput
 from mediadesk.handlers.ladder_quality import encode_ladder, per_title
 from mediadesk.handlers.probe import step_spec
+from mediadesk.handlers.subtitle_handoff import late_subtitles
 from mediadesk.handlers.subtitles import TextTracks, make_text_tracks
 from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.registry import JobType
@@ -153,6 +154,9 @@ class LadderJob(JobType[LadderInput]):
             media, LadderResult(preset_id, preset, done.plan, done.output, done.quality, text)
         )
         outcome.follow_ups += [step_spec(media.id, step, []) for step in inp.then]
+        if text is not None:
+            used = {f.id for f in media.subtitle_files or []}
+            outcome.apply.append(late_subtitles(media.id, used, outcome))
         return outcome
 
     def amend_master(self, ctx: JobContext, media: MediaFileView, output: HlsOutput) -> None:

@@ -42,6 +42,7 @@ from mediadesk.errors import ErrorCode, InvalidInput, TransientError, Verificati
 from mediadesk.handlers.common import media_of, open_original
 from mediadesk.handlers.encoding import probe_of
 from mediadesk.handlers.inputs import MediaStepInput
+from mediadesk.handlers.subtitle_handoff import ladder_under_way
 from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.registry import JobType
 from mediadesk.jobs.spec import ArtifactSpec, Outcome, PublishSpec
@@ -265,7 +266,13 @@ class SubtitlesJob(JobType[MediaStepInput]):
         info = probe_of(media)
         prefix = keys.hls_dir(media.id)
         if not ctx.storage.exists(keys.hls_master(media.id)):
-            # The ladder is still to come (it makes the subtitles itself) or failed.
+            if ladder_under_way(ctx, media.id):
+                ctx.note(
+                    "the streaming version is being made: it carries the subtitle files,"
+                    " and a subtitles job follows it if they changed while it ran"
+                )
+                return Outcome(result={"handed_to_ladder": True})
+            # No ladder to come: it failed, or was never asked for.
             raise TransientError(
                 "the streaming versions are not made yet", code=ErrorCode.NOT_FOUND
             )

@@ -185,9 +185,12 @@ class JobRunner:
                 claim, ctx, TransientError(f"internal error: {exc}", code=ErrorCode.INTERNAL)
             )
             return
-        if self.store.complete(claim, outcome, self._attempt_fields(ctx)):
+        fields = self._attempt_fields(ctx)
+        # Everything is published: the scratch goes before the job reads COMPLETED, so
+        # whoever sees it completed never sees its scratch still there.
+        shutil.rmtree(ctx.scratch, ignore_errors=True)
+        if self.store.complete(claim, outcome, fields):
             ctx.note("completed")
-            shutil.rmtree(ctx.scratch, ignore_errors=True)
 
     def _publish(self, outcome: Outcome) -> None:
         for spec in outcome.publish:

@@ -151,7 +151,7 @@ def _interpret(g: dict[str, Any], stem: str, parents: list[str]) -> NameGuess:
                 season = 1  # absolute numbering (anime): all in one season
         if title and (_SEASON_DIR.match(title) or _SPECIALS_DIR.match(title)):
             title = None  # guessit took the "Specials" folder for the series
-        series = title or _series_from_folders(parents)
+        series = _with_country(title, g.get("country")) or _series_from_folders(parents)
         if numbers and series and season is not None:
             return NameGuess(
                 GuessKind.EPISODE,
@@ -225,6 +225,15 @@ def _season_from_folders(parents: list[str]) -> int | None:
         if _SPECIALS_DIR.match(part.strip()):
             return 0
     return None
+
+
+def _with_country(title: str | None, country: Any) -> str | None:
+    """ "The Office (US)" and "The Office (UK)" are two shows: keep the country in the
+    title as TVDB, Kodi and Jellyfin write it (guessit reads it apart, UK as GB)."""
+    code = getattr(country, "alpha2", None)
+    if not title or not code:
+        return title
+    return f"{title} ({'UK' if code == 'GB' else code})"
 
 
 def _series_from_folders(parents: list[str]) -> str:

@@ -25,8 +25,7 @@ from mediadesk.engine.subtitle_files import (
 )
 from mediadesk.errors import ErrorCode, InvalidInput, MediaDeskError
 from mediadesk.events import EventBus, MediaChanged
-from mediadesk.handlers.inputs import MediaStepInput
-from mediadesk.jobs.spec import JobSpec
+from mediadesk.handlers.subtitle_handoff import subtitles_spec
 from mediadesk.jobs.store import JobStore
 from mediadesk.library.models import SubtitleFile
 from mediadesk.library.queries import get_media_row
@@ -132,12 +131,7 @@ class TrackService:
             with self.store.unit_of_work() as uow:
                 get_media_row(uow.session, media_id)  # not deleted meanwhile
                 add_rows(uow.session, rows)
-                spec = JobSpec(
-                    type="subtitles",
-                    input=MediaStepInput(media_file_id=media_id),
-                    media_file_id=media_id,
-                )
-                job = self.store.add(uow, spec)
+                job = self.store.add(uow, subtitles_spec(media_id))
                 uow.session.flush()
                 view = SubtitleFileView.model_validate(rows[0])
                 job_id = job.id

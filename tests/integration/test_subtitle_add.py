@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -86,3 +87,47 @@ def test_subtitle_upload_updates_the_hls_without_re_encoding(home: Path, media_d
         assert [(s["label"], s["forced"]) for s in subtitles] == [("Deutsch (forced)", True)]
         vtt = httpx.get(host.url + subtitles[0]["url"], headers=auth(host))
         assert vtt.status_code == 200 and "A café, please" in vtt.text
+
+
+def test_subtitle_added_while_the_ladder_encodes_is_carried_over(
+    runtime_factory, media_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Its ``subtitles`` job hands over to the ladder instead of retrying until DEAD
+    (the retries of a test library last seconds, an encode longer); the ladder, seeing
+    a subtitle file it did not start with, is followed by one ``subtitles`` job."""
+    clip = make_clip(media_dir, Clip(duration=10.0, size="854x480", seed="subtitle-late"))
+    rt = runtime_factory(pipeline_video=["probe", "hls"], encoder="cpu")
+    media_id = rt.ingest.import_path(clip).media.id
+
+    def all_jobs() -> list[Any]:
+        return [rt.jobs.get(i) for i in rt.jobs.jobs_of_media(media_id)]
+
+    def ladder() -> object:
+        return next((j for j in all_jobs() if j.type == "hls"), None)
+
+    wait_until(
+        ladder, "the ladder to start", until=lambda j: j is not None and j.status == "PROCESSING"
+    )
+    srt = tmp_path / "Film.de.srt"
+    srt.write_bytes(SIDECAR_EN.encode("cp1252"))
+    added = rt.tracks.add_subtitle(media_id, srt)
+    first = wait_until(
+        lambda: rt.jobs.get(added.job_id),
+        "the subtitles job to end",
+        until=lambda j: j.status.is_terminal,
+        timeout=120,
+    )
+    # One attempt: no retry spent waiting for the encode.
+    assert (first.status, first.attempts) == ("COMPLETED", 1), (first.error_code, first.attempts)
+    done = wait_until(
+        all_jobs,
+        "the ladder and what follows it",
+        until=lambda jobs: all(j.status.is_terminal for j in jobs),
+        timeout=300,
+    )
+    assert {j.status for j in done} == {"COMPLETED"}, [(j.type, j.error_message) for j in done]
+    out = Path(rt.settings.resolved_storage) / "hls" / media_id
+    master = (out / "master.m3u8").read_text()
+    assert 'TYPE=SUBTITLES,GROUP-ID="subs",NAME="Deutsch",LANGUAGE="de"' in master
+    cues = parse_vtt((out / "subs_1" / "all.vtt").read_text("utf-8"))
+    assert [c.text for c in cues] == ["A café, please"]

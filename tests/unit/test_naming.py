@@ -62,7 +62,9 @@ CORPUS: list[tuple[str, GuessKind, str, int | None, int | None, int | None]] = [
     ("Breaking.Bad.S05E14.Ozymandias.720p.HDTV.x264-IMMERSE.mkv", E, "Breaking Bad", None, 5, 14),
     ("game.of.thrones.s08e03.1080p.web.h264-memento.mkv", E, "game of thrones", None, 8, 3),
     ("Doctor.Who.2005.S10E01.The.Pilot.mkv", E, "Doctor Who", 2005, 10, 1),
-    ("The Office (US) - S02E01 - The Dundies.mkv", E, "The Office", None, 2, 1),
+    ("The Office (US) - S02E01 - The Dundies.mkv", E, "The Office (US)", None, 2, 1),
+    ("The.Office.UK.S01E01.mkv", E, "The Office (UK)", None, 1, 1),
+    ("/tv/Shameless (US)/Season 01/Shameless (US) - S01E01.mkv", E, "Shameless (US)", None, 1, 1),
     ("Sherlock.S00E01.A.Study.in.Pink.Unaired.Pilot.mkv", E, "Sherlock", None, 0, 1),
     # Double episodes
     ("Show S01E02E03.mkv", E, "Show", None, 1, 2),
