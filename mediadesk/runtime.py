@@ -35,6 +35,7 @@ from mediadesk.services.deletions import DeletionFeed
 from mediadesk.services.folder_catalogue import FolderCatalogue
 from mediadesk.services.folder_intake import FolderIntakeService
 from mediadesk.services.folder_pictures import ReferencedPictures
+from mediadesk.services.folder_subtitles import FolderSubtitles
 from mediadesk.services.folder_watch import FolderWatcher
 from mediadesk.services.folders import FolderService
 from mediadesk.services.health import HealthService
@@ -160,9 +161,11 @@ class Runtime:
             self.db, self.bus, self.artwork, import_image=pictures.reference
         )
         self.folder_intake = FolderIntakeService(
-            self.store, self.pipeline, self.catalogue, self.folder_catalogue
+            self.store, self.pipeline, self.catalogue, self.folder_catalogue, self.tracks
         )
         self.folders.on_nfos = self.folder_catalogue.refresh
+        self.folder_subtitles = FolderSubtitles(self.db, self.tracks)
+        self.folders.on_subtitles = self.folder_subtitles.refresh
         self.watcher = FolderWatcher(self.folders, s)
         self.folders.listeners.append(self.watcher.refresh)
         self.nfo_export = NfoExportService(self.db)

@@ -1,20 +1,19 @@
-"""The main window: library, player and jobs tabs, imports dock, menus, drops.
+"""The main window: library, player and jobs tabs, imports dock, menus.
 
-It wires views together and owns the flows that span them (import, play, open a
-job's log); the views themselves live in their own modules.
+It wires views together and owns the flows that span them (play, open a job's log);
+importing (drops, the attach dialog) is ``ui/importing/window_imports.py``, the views
+live in their own modules.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -22,18 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from mediadesk.library.views import MediaFileView
-from mediadesk.services.catalogue import AttachTarget
-from mediadesk.services.imports import ImportView, PathImport
 from ui.importing.import_panel import ImportDock
-from ui.importing.paths import expand, local_paths, web_urls
+from ui.importing.window_imports import LIBRARY_TAB, ImportFlows
 from ui.lazy_tab import LazyTab
 from ui.library.library_view import LibraryView
-from ui.library.nodes import LibraryNode
-from ui.library.subtitle_drop import add_subtitles, media_under, only_subtitles
 from ui.notifier import JobNotifier
 from ui.shell import Shell
 from ui.status_bar import ActivityBar
-from ui.tasks import describe
 from ui.warmup import on_gui_thread, warm_up
 from ui.widgets import named
 
@@ -45,17 +39,16 @@ if TYPE_CHECKING:
     from ui.dialogs.settings_dialog import SettingsDialog
     from ui.dialogs.storage_dialog import StorageDialog
     from ui.importing.attach_dialog import AttachDialog
-    from ui.importing.url_dialog import UrlImportDialog
     from ui.jobs.jobs_view import JobsView
     from ui.jobs.log_viewer import JobLogViewer
     from ui.player.player_view import PlayerView
 
 log = logging.getLogger(__name__)
 
-LIBRARY_TAB, PLAYER_TAB, JOBS_TAB = 0, 1, 2
+PLAYER_TAB, JOBS_TAB = 1, 2
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ImportFlows, QMainWindow):
     importsSubmitted = Signal(list)  # list[ImportView]: the imports just queued
 
     def __init__(self, shell: Shell, icon: QIcon | None = None) -> None:
@@ -192,128 +185,6 @@ class MainWindow(QMainWindow):
         # What the first drop, dialog and Play need, loaded in the pool now, so that
         # none of them holds the event loop while a module imports.
         self.shell.tasks.run(warm_up, lambda _r: on_gui_thread(self), lambda _e: None, owner=self)
-
-    # Importing --------------------------------------------------------------------
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        mime = event.mimeData()
-        if local_paths(mime) or web_urls(mime):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        mime = event.mimeData()
-        paths = local_paths(mime)
-        if paths and only_subtitles(paths):
-            event.acceptProposedAction()
-            self.drop_subtitles(paths, event.position().toPoint())
-        elif paths:
-            event.acceptProposedAction()
-            # A drop on the window means "import these": each file's own guess decides
-            # where it goes, whatever node happens to be selected (a node drop is the
-            # sidebar's, and attaches there).
-            self.import_paths(paths, None)
-        elif urls := web_urls(mime):
-            event.acceptProposedAction()  # a link dragged from a browser
-            self.choose_url(urls[0])
-
-    def drop_subtitles(self, paths: list[Path], at: QPoint) -> None:
-        """Subtitle files go with the video they were dropped on (else the one selected)."""
-        library = self.library
-        media_id = media_under([library.grid, library.table], self, at)
-        if media_id is None:
-            selected = library.selected_ids()
-            media_id = selected[0] if len(selected) == 1 else None
-        if media_id is None:
-            self.status.showMessage("Drop subtitle files on the video they belong to.", 8000)
-            return
-        add_subtitles(
-            self.shell.tasks,
-            self.shell.runtime.tracks,
-            media_id,
-            paths,
-            lambda text: self.status.showMessage(text, 15_000),
-        )
-
-    def import_paths(self, paths: list[Path], node: LibraryNode | None = None) -> None:
-        """Ask where the files belong (the dialog opens once their names are read, off
-        the GUI thread), then import them in the background."""
-        files = expand(paths)
-        if not files:
-            self.status.showMessage("Nothing to import: no files in what was dropped.", 8000)
-            return
-        from ui.importing.attach_flow import open_attach_dialog
-
-        hint = node.hint if node is not None else None
-        self.status.showMessage(f"Reading the names of {len(files)} file(s)…", 5000)
-        open_attach_dialog(
-            self, self.shell.tasks, self.shell.runtime.catalogue, files, hint, self._attach_opened
-        )
-
-    def _attach_opened(self, dialog: AttachDialog) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.submit_imports(dialog.requests()))
-        self.attach_dialog = dialog
-        dialog.destroyed.connect(lambda: setattr(self, "attach_dialog", None))
-        dialog.open()
-
-    def submit_imports(self, requests: list[PathImport]) -> None:
-        """Queue copies of local files (jobs: the dock lists them as they run)."""
-        imports = self.shell.runtime.imports
-        self.shell.tasks.run(
-            lambda: imports.submit_paths(requests),
-            self._submitted,
-            lambda exc: self.status.showMessage(f"Import refused: {describe(exc)}", 15_000),
-        )
-
-    def submit_url(self, url: str, target: AttachTarget | None) -> None:
-        imports = self.shell.runtime.imports
-        self.shell.tasks.run(
-            lambda: [imports.submit_url(url, target)],
-            self._submitted,
-            lambda exc: self.status.showMessage(f"Import refused: {describe(exc)}", 15_000),
-        )
-
-    def _submitted(self, items: list[ImportView]) -> None:
-        self.import_dock.model.reload()
-        self.importsSubmitted.emit(items)
-
-    def _import_failed(self, item: ImportView) -> None:
-        self.notifier.notify(
-            "Import failed", f"{item.name}: {item.error_message or item.state}", warning=True
-        )
-
-    def _imports_reloaded(self) -> None:
-        failed = sum(1 for i in self.import_dock.model.items if i.failed)
-        if failed != self._failed_imports:  # the sidebar's Failed node counts them
-            self._failed_imports = failed
-            self.library.sidebar.schedule_counts()
-
-    def choose_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "Import files")
-        if names:
-            self.import_paths([Path(n) for n in names], self._current_node())
-
-    def choose_folder(self) -> None:
-        name = QFileDialog.getExistingDirectory(self, "Import a folder")
-        if name:
-            self.import_paths([Path(name)], self._current_node())
-
-    def choose_url(self, url: str = "") -> UrlImportDialog:
-        from ui.importing.url_dialog import UrlImportDialog
-
-        dialog = UrlImportDialog(self, url)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.submit_url(*dialog.request()))
-        dialog.open()
-        return dialog
-
-    def _current_node(self) -> LibraryNode | None:
-        return self.library.node if self.tabs.currentIndex() == LIBRARY_TAB else None
-
-    def _imported(self, media_id: str) -> None:
-        if not self.library.selected_ids():
-            self.library.model.resync()
-            self.library.select_media(media_id)
 
     # Playing, logs, dialogs ------------------------------------------------------------
 

@@ -30,7 +30,7 @@ class SkipReason(StrEnum):
     NOT_MEDIA = "not_media"  # .nfo, .txt, anything whose name says it is not media
     PARTIAL = "partial"  # .part, .crdownload...: a download still on its way
     SAMPLE = "sample"  # a short clip in a Sample/ folder
-    SUBTITLES = "subtitles"  # sidecar subtitles (read beside their video)
+    SUBTITLES = "subtitles"  # sidecar subtitles (recorded with their video, not alone)
     ARTWORK = "artwork"  # poster.jpg, fanart.jpg...: pictures for the catalogue
     HIDDEN = "hidden"  # dot files, system folders
     LINK = "link"  # symbolic links are not followed
@@ -43,7 +43,7 @@ SKIP_WORDS = {
     SkipReason.NOT_MEDIA: "Not a media file",
     SkipReason.PARTIAL: "Still downloading",
     SkipReason.SAMPLE: "Sample clip",
-    SkipReason.SUBTITLES: "Subtitles",
+    SkipReason.SUBTITLES: "Subtitles (kept with their video)",
     SkipReason.ARTWORK: "Artwork",
     SkipReason.HIDDEN: "Hidden file",
     SkipReason.LINK: "Symbolic link (not followed)",
@@ -80,6 +80,8 @@ AUDIO_EXTENSIONS = frozenset(
 )
 IMAGE_EXTENSIONS = frozenset(["jpg", "jpeg", "png", "webp", "gif", "bmp", "tif", "tiff", "heic"])
 SUBTITLE_EXTENSIONS = frozenset(["srt", "ass", "ssa", "vtt", "sub", "idx", "sup"])
+# The sidecar subtitles that become WebVTT renditions (picture subtitles do not).
+TEXT_SUBTITLE_EXTENSIONS = frozenset(["srt", "ass", "ssa", "vtt"])
 PARTIAL_EXTENSIONS = frozenset(["part", "crdownload", "partial", "download", "tmp", "!qb", "!ut"])
 
 # Pictures Kodi and Jellyfin keep beside the media (never media of their own).

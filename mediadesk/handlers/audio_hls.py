@@ -51,6 +51,7 @@ class AudioHlsJob(JobType[PresetInput]):
             out,
             preset.segment_seconds,
             preset.segment_format,
+            duration,
         )
         ctx.run(argv, expected_duration=duration, progress_range=(0.0, 95.0))
         check = Checker(

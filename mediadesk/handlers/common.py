@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
+
 from mediadesk.engine.integrity import check_complete
 from mediadesk.engine.sniff import Container, sniff
-from mediadesk.errors import ErrorCode, InvalidInput, VerificationFailed
+from mediadesk.errors import ErrorCode, InvalidInput, TransientError, VerificationFailed
 from mediadesk.jobs.context import JobContext
+from mediadesk.jobs.store import HOSTNAME
+from mediadesk.library.folder_models import FolderFile, LibraryFolder
 from mediadesk.library.views import MediaFileView
 
 
@@ -31,6 +35,16 @@ def open_stored(ctx: JobContext, media: MediaFileView, dest: Path) -> tuple[Path
     if media.original_path is not None:
         path = Path(media.original_path)
         if not path.is_file():
+            root = folder_root(ctx, media.id)
+            if root is not None and not root.is_dir():
+                # A worker on another machine that does not mount the folder: another
+                # worker (the folder's own machine) may take the retry.
+                raise TransientError(
+                    f"the library folder {root} is not visible on this machine ({HOSTNAME}):"
+                    " mount it at the same path on every worker machine, or keep workers"
+                    " off machines that cannot read it",
+                    code=ErrorCode.STORAGE_ERROR,
+                )
             raise InvalidInput(
                 f"{media.original_filename} is missing from its folder ({path.parent})",
                 code=ErrorCode.NOT_FOUND,
@@ -48,6 +62,18 @@ def open_stored(ctx: JobContext, media: MediaFileView, dest: Path) -> tuple[Path
     container = sniff(path)
     check_complete(path, container)
     return path, container
+
+
+def folder_root(ctx: JobContext, media_id: str) -> Path | None:
+    """The library folder a referenced media file was found in."""
+    with ctx.db.read() as s:
+        root = s.scalar(
+            select(LibraryFolder.path)
+            .join(FolderFile, FolderFile.folder_id == LibraryFolder.id)
+            .where(FolderFile.media_file_id == media_id)
+            .limit(1)
+        )
+    return Path(root) if root else None
 
 
 def require_files(*paths: Path) -> None:

@@ -8,6 +8,7 @@ with the media file, and the segment timing of the ladder's first rung.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -241,6 +242,17 @@ def make_text_tracks(
 _MASTER_VARIANT = "#EXT-X-STREAM-INF:"
 
 
+def subtitle_dirs(master: str) -> set[str]:
+    """The folders of the subtitle renditions a master lists (``subs_2``)."""
+    found = set()
+    for line in master.splitlines():
+        if line.startswith("#EXT-X-MEDIA:") and "TYPE=SUBTITLES" in line:
+            uri = re.search(r'URI="([^"/]+)/', line)
+            if uri:
+                found.add(uri.group(1))
+    return found
+
+
 def first_video_uri(master: str) -> str:
     lines = master.splitlines()
     for i, line in enumerate(lines):
@@ -297,11 +309,14 @@ class SubtitlesJob(JobType[MediaStepInput]):
             source, container = Path(media.original_key), MPEGTS
         fmt = "fmp4" if playlist.init_uri else "mpegts"
         made = make_text_tracks(ctx, media, info, source, container, out, rung_dir, playlist, fmt)
+        # Renditions the old master listed and the new one does not (a subtitle file
+        # was removed): deleted once the new master is in.
+        stale = subtitle_dirs(text) - {t.name for t in made.subtitles}
         ctx.report(100.0, 0.0)
         return Outcome(
             result=made.summary(),
             # Not pruned: the rungs and audio under the same prefix are the ladder's.
-            publish=[PublishSpec(out, prefix, entry_last=(MASTER,))],
+            publish=[PublishSpec(out, prefix, entry_last=(MASTER,), drop=tuple(sorted(stale)))],
             artifacts=made.artifacts(media.id, out),
             replaces=(ArtifactKind.SUBTITLES, ArtifactKind.CHAPTERS),
         )

@@ -5,7 +5,8 @@
 - The ffmpeg a SIGKILLed worker left behind (it keeps running under PID 1) is killed
   through the process group recorded on the attempt.
 - A PENDING job whose queue message was lost (Huey is at-most-once) is sent again.
-- Scratch directories, abandoned staging files and originals without a row are swept.
+- Scratch directories, abandoned staging files and originals without a row are swept;
+  deletion tombstones older than a day are pruned (the newest one always stays).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from mediadesk.base_types import utcnow
 from mediadesk.domain.enums import JobStatus
@@ -30,7 +31,7 @@ from mediadesk.jobs.runner import PROCESS_TOKEN
 from mediadesk.jobs.store import HOSTNAME, JobStore, Wakeup
 from mediadesk.jobs.transport import JobTransport
 from mediadesk.library.db import Database
-from mediadesk.library.models import MediaFile
+from mediadesk.library.models import MediaDeletion, MediaFile
 from mediadesk.settings import Settings
 from mediadesk.storage.base import Storage
 
@@ -38,8 +39,12 @@ log = logging.getLogger(__name__)
 
 STAGING_MAX_AGE_S = 6 * 3600
 ORPHAN_ORIGINAL_AGE_S = 3600
-# Listing a remote bucket costs requests and money; every worker runs a reaper.
-REMOTE_SWEEP_INTERVAL_S = 300.0
+# Listing the originals walks the whole library, or costs requests and money on a
+# bucket; every worker runs a reaper.
+LIBRARY_SWEEP_INTERVAL_S = 300.0
+# Servers poll the deletion feed a few times a second; one asleep longer than this
+# finds its cursor behind the oldest tombstone and forgets what it remembered.
+TOMBSTONE_MAX_AGE = timedelta(days=1)
 
 
 def pid_alive(pid: int) -> bool:
@@ -97,7 +102,7 @@ class Reaper:
         self.monitor = monitor
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._last_remote_sweep: float | None = None
+        self._last_library_sweep: float | None = None
 
     def start(self) -> None:
         self.run_once()
@@ -177,17 +182,33 @@ class Reaper:
     def sweep(self) -> None:
         self._sweep_scratch()
         self._sweep_staging()
+        now = time.monotonic()
+        if self._last_library_sweep is not None and (
+            now - self._last_library_sweep < LIBRARY_SWEEP_INTERVAL_S
+        ):
+            return
+        self._last_library_sweep = now
         if self.storage.is_remote:
-            now = time.monotonic()
-            if self._last_remote_sweep is not None and (
-                now - self._last_remote_sweep < REMOTE_SWEEP_INTERVAL_S
-            ):
-                return
-            self._last_remote_sweep = now
             aborted = self.storage.housekeeping()
             if aborted:
                 log.warning("aborted %d unfinished multipart uploads", aborted)
         self._sweep_orphan_originals()
+        self.prune_tombstones()
+
+    def prune_tombstones(self) -> int:
+        """Tombstones older than a day, except the newest (SQLite hands out the next
+        ``seq`` after the largest there is: an empty table would start again at 1)."""
+        with self.db.write() as s:
+            newest = s.scalar(select(func.max(MediaDeletion.seq)))
+            if newest is None:
+                return 0
+            done = s.execute(
+                delete(MediaDeletion).where(
+                    MediaDeletion.seq < newest,
+                    MediaDeletion.deleted_at < utcnow() - TOMBSTONE_MAX_AGE,
+                )
+            )
+            return int(getattr(done, "rowcount", 0) or 0)
 
     def _sweep_scratch(self) -> None:
         root = self.settings.scratch_dir

@@ -198,6 +198,8 @@ class JobRunner:
             self.storage.publish_tree(spec.src_dir, spec.prefix, spec.entry_last)
             if spec.prune:
                 prune_stale(self.storage, spec.prefix, names | set(spec.keep))
+            for name in spec.drop:
+                self.storage.delete_prefix(f"{spec.prefix}/{name}")
 
     def _failed(self, claim: Claim, ctx: JobContext, exc: MediaDeskError) -> None:
         ctx.note(f"failed: {exc.code}: {exc.message}")

@@ -48,6 +48,9 @@ class PublishSpec:
     # (what other jobs publish there). Done after the entry point went in.
     prune: bool = False
     keep: tuple[str, ...] = ()
+    # Top-level entries under ``prefix`` that the new entry point no longer names (a
+    # subtitle rendition whose file was removed), deleted once it went in.
+    drop: tuple[str, ...] = ()
 
 
 # Runs inside the commit transaction of a successful attempt.

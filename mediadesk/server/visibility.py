@@ -78,6 +78,8 @@ class LiveMedia:
         started = time.monotonic()
         news = self.feed.since(self._cursor)
         with self._lock:
+            if news.behind:
+                self._live.clear()
             self._cursor = news.cursor
             for media_id in news.media_ids - self._gone:
                 self._gone.add(media_id)

@@ -29,6 +29,9 @@ RECENT = timedelta(seconds=30)
 class Deletions:
     cursor: int  # pass back to the next call
     media_ids: frozenset[str]
+    # Tombstones past the cursor may have been pruned (a reader asleep for a day):
+    # what the reader remembers as live must be read again.
+    behind: bool = False
 
 
 class DeletionFeed:
@@ -47,8 +50,12 @@ class DeletionFeed:
         )
         with self.db.read() as s:
             rows = s.execute(stmt).all()
+            oldest = s.scalar(select(func.min(MediaDeletion.seq)))
         newest = max((seq for seq, _ in rows), default=cursor)
-        return Deletions(max(cursor, newest), frozenset(media_id for _, media_id in rows))
+        # A gap PostgreSQL left (a rolled-back insert) also reads as behind: the cost
+        # is one re-read per id, once.
+        behind = oldest is not None and cursor < oldest - 1
+        return Deletions(max(cursor, newest), frozenset(media_id for _, media_id in rows), behind)
 
     def live_original(self, media_id: str) -> str | None:
         """The original's storage key while the file is live; ``None`` once deleted.

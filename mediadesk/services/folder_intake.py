@@ -5,7 +5,8 @@ is: the same content as a file that left its place (a move: that media file take
 new path and keeps its id, metadata, playback state and outputs), the same content as
 a file still in place (a duplicate, skipped), a short clip in a ``Sample/`` folder, bytes
 that are not media (skipped with ffmpeg's reason), or new media, which
-``folder_identify`` places in the catalogue and whose pipeline starts.
+``folder_identify`` places in the catalogue, whose sidecar subtitles are recorded with
+it (as a dropped file's are) and whose pipeline starts.
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ from mediadesk.handlers.folder_hash import PendingFile, ReadFile
 from mediadesk.handlers.pipeline import PipelinePlanner
 from mediadesk.jobs.store import JobStore, UnitOfWork
 from mediadesk.library.folder_models import FolderFile, LibraryFolder
-from mediadesk.library.models import MediaDeletion, MediaFile
+from mediadesk.library.models import MediaDeletion, MediaFile, SubtitleFile
 from mediadesk.services.catalogue import CatalogueService
 from mediadesk.services.catalogue_attach import Attached
 from mediadesk.services.folder_catalogue import FolderCatalogue
 from mediadesk.services.folder_identify import NewFile, identify
 from mediadesk.services.folder_place import Identity, apply_identity
+from mediadesk.services.tracks import TrackService, add_rows, discard, sidecars_of, store_subtitles
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +43,13 @@ class FolderIntakeService:
         planner: PipelinePlanner,
         catalogue: CatalogueService,
         pictures: FolderCatalogue | None = None,
+        tracks: TrackService | None = None,
     ) -> None:
         self.store = store
         self.planner = planner
         self.catalogue = catalogue
         self.pictures = pictures  # links a placed video's sidecar pictures
+        self.tracks = tracks  # records a new video's sidecar subtitles
 
     def pending(self, file_ids: list[str]) -> list[PendingFile]:
         """Which of ``file_ids`` still need reading (a rescan may have settled some)."""
@@ -63,13 +67,28 @@ class FolderIntakeService:
         return [by_id[i] for i in file_ids if i in by_id]
 
     def settle(self, read: ReadFile) -> None:
-        placed = self._settle(read)
+        subtitles: list[SubtitleFile] = []
+        moved: list[tuple[str, Path]] = []
+        try:
+            placed = self._settle(read, subtitles, moved)
+        except BaseException:
+            if self.tracks is not None:
+                discard(self.tracks.storage, subtitles)  # stored for a rolled-back row
+            raise
         if placed is not None and self.pictures is not None:
             # After the commit: a picture is media of its own (its own transaction).
             self.pictures.link_pictures(*placed)
+        if self.tracks is not None:
+            for media_id, path in moved:
+                # A video found at a new place goes with the subtitles beside it there.
+                self.tracks.sync_sidecars(media_id, path)
 
-    def _settle(self, read: ReadFile) -> tuple[Attached, Identity] | None:
-        """One transaction; the new video's place and identity, if it was placed."""
+    def _settle(
+        self, read: ReadFile, subtitles: list[SubtitleFile], moved: list[tuple[str, Path]]
+    ) -> tuple[Attached, Identity] | None:
+        """One transaction; the new video's place and identity, if it was placed.
+        ``subtitles``: the sidecar subtitles stored for its rows (removed again by the
+        caller if the transaction fails); ``moved``: a media file that moved here."""
         placed: tuple[Attached, Identity] | None = None
         with self.store.unit_of_work() as uow:
             s = uow.session
@@ -104,6 +123,7 @@ class FolderIntakeService:
             if other is not None:
                 if _left_its_place(other):
                     self._moved(uow, entry, media, other, path)
+                    moved.append((other.id, Path(path)))
                 else:
                     where = other.original_path or other.original_filename
                     self._skip(uow, entry, media, SkipReason.DUPLICATE, where)
@@ -144,6 +164,13 @@ class FolderIntakeService:
                 )
                 identity = identify(s, new)
                 attached = apply_identity(s, media, identity)
+                if self.tracks is not None and media.kind == MediaKind.VIDEO:
+                    # Recorded with the media file, so its first ladder carries them
+                    # (read like a dropped file's; stored before the commit).
+                    subtitles.extend(
+                        store_subtitles(self.tracks.storage, media.id, sidecars_of(Path(path)))
+                    )
+                    add_rows(s, subtitles)
                 placed = (attached, identity)
                 if identity.target is not None:
                     uow.events.append(CatalogueChanged())

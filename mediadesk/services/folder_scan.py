@@ -27,7 +27,15 @@ from sqlalchemy.orm import Session
 
 from mediadesk.base_types import new_id, utcnow
 from mediadesk.domain.enums import MediaStatus
-from mediadesk.domain.folders import FolderKind, SkipReason, media_kind_of, skip_by_name, skip_dir
+from mediadesk.domain.folders import (
+    TEXT_SUBTITLE_EXTENSIONS,
+    FolderKind,
+    SkipReason,
+    extension,
+    media_kind_of,
+    skip_by_name,
+    skip_dir,
+)
 from mediadesk.domain.kodi import is_nfo
 from mediadesk.library.folder_models import FolderFile
 from mediadesk.library.models import MediaFile
@@ -80,6 +88,10 @@ class ScanResult:
     # NFOs and sidecar pictures that appeared or changed (POSIX, relative): their
     # videos' metadata and pictures are read again (``FolderCatalogue.refresh``).
     nfos: list[str] = field(default_factory=list)
+    # Sidecar subtitles that appeared, changed or went away, and videos renamed in
+    # place (POSIX, relative): their videos' subtitle files are read again
+    # (``FolderSubtitles.refresh``).
+    subtitles: list[str] = field(default_factory=list)
 
 
 def walk(root: Path, kind: FolderKind) -> Iterator[tuple[str, Seen]]:
@@ -105,10 +117,16 @@ def walk(root: Path, kind: FolderKind) -> Iterator[tuple[str, Seen]]:
                     stack.append((entry.path, rel + "/"))
             elif entry.is_file(follow_symlinks=False):
                 reason = skip_by_name(rel, kind)
-                # NFOs and sidecar pictures are not media, but their changes are news
-                # for the catalogue: they are stat'ed like media (one stat each).
-                sidecar = reason == SkipReason.ARTWORK or (
-                    reason == SkipReason.NOT_MEDIA and is_nfo(entry.name)
+                # NFOs, sidecar pictures and text subtitles are not media, but their
+                # changes are news for the catalogue and for their video's subtitle
+                # tracks: they are stat'ed like media (one stat each).
+                sidecar = (
+                    reason == SkipReason.ARTWORK
+                    or (reason == SkipReason.NOT_MEDIA and is_nfo(entry.name))
+                    or (
+                        reason == SkipReason.SUBTITLES
+                        and extension(entry.name) in TEXT_SUBTITLE_EXTENSIONS
+                    )
                 )
                 if reason is not None and not sidecar:
                     yield rel, Seen(skip=reason)
@@ -186,15 +204,16 @@ def apply_scan(
         k = known.get(rel)
         if s.skip is not None:
             out.skipped += 1
+            news = out.subtitles if s.skip == SkipReason.SUBTITLES else out.nfos
             if k is None:
                 new_files.append(_file_row(folder_id, rel, s, now, skip=s.skip))
                 if s.inode:
-                    out.nfos.append(rel)
+                    news.append(rel)
             elif s.inode and k.key != s.key:
                 nfo_changed.append(
                     {"id": k.id, "size": s.size, "mtime_ns": s.mtime_ns, "inode": s.inode}
                 )
-                out.nfos.append(rel)
+                news.append(rel)
             continue
         if k is not None and k.skip_reason is None:
             if k.missing:
@@ -228,6 +247,7 @@ def apply_scan(
                 .values(rel_path=rel, missing_since=None)
             )
             moved_media.append((old.media_file_id, str(root / rel), rel.rsplit("/", 1)[-1]))
+            out.subtitles.append(rel)  # its sidecar subtitles go by its new name
             out.moved += 1
             continue
         media_id = new_id()
@@ -301,9 +321,12 @@ def _record_vanished(
         _set_missing(session, ids, now)
         out.missing = len(gone_media)
         out.touched_media.extend(ids)
-    # A sidecar that went away (an NFO, a picture: stat'ed, so with an inode) is news for
-    # the catalogue too.
-    out.nfos.extend(rel for rel, k in vanished.items() if k.skip_reason and k.inode)
+    # A sidecar that went away (an NFO, a picture, a subtitle: stat'ed, so with an
+    # inode) is news too.
+    for rel, k in vanished.items():
+        if k.skip_reason and k.inode:
+            subtitle = k.skip_reason == SkipReason.SUBTITLES
+            (out.subtitles if subtitle else out.nfos).append(rel)
     # Files never read, or skipped, leave no trace: there is nothing to keep of them.
     forget = [k for k in vanished.values() if not (k.media_file_id and k.sha256)]
     if forget:

@@ -54,6 +54,9 @@ class FolderService:
         self.listeners: list[Callable[[], None]] = []
         # Told of NFO files that appeared or changed in a scan (the catalogue step).
         self.on_nfos: Callable[[list[Path]], object] | None = None
+        # Told of sidecar subtitles that appeared, changed or went away, and of videos
+        # renamed in place (their videos' subtitle tracks).
+        self.on_subtitles: Callable[[list[Path]], object] | None = None
 
     # The list ---------------------------------------------------------------------
 
@@ -226,6 +229,8 @@ class FolderService:
         self._announce(result.touched_media, result.new)
         if result.nfos and self.on_nfos is not None:
             self.on_nfos([root / rel for rel in result.nfos])
+        if result.subtitles and self.on_subtitles is not None:
+            self.on_subtitles([root / rel for rel in result.subtitles])
         log.info(
             "scanned %s: %d files, %d new, %d changed, %d moved, %d missing in %.2f s",
             root,

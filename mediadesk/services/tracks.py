@@ -1,5 +1,5 @@
-"""Subtitle files kept with media files: found at import, dropped on a file in the app
-or uploaded through the API.
+"""Subtitle files kept with media files: found at import, dropped on a file in the app,
+uploaded through the API, or found beside a library-folder video by a scan.
 
 A subtitle is stored (UTF-8, under ``subtitles/{media}/``) before the transaction that
 records it; if that transaction fails the stored file is removed, so the library never
@@ -26,8 +26,8 @@ from mediadesk.engine.subtitle_files import (
 from mediadesk.errors import ErrorCode, InvalidInput, MediaDeskError
 from mediadesk.events import EventBus, MediaChanged
 from mediadesk.handlers.subtitle_handoff import subtitles_spec
-from mediadesk.jobs.store import JobStore
-from mediadesk.library.models import SubtitleFile
+from mediadesk.jobs.store import JobStore, UnitOfWork
+from mediadesk.library.models import MediaFile, SubtitleFile
 from mediadesk.library.queries import get_media_row
 from mediadesk.library.views import SubtitleFileView
 from mediadesk.storage import keys
@@ -131,16 +131,102 @@ class TrackService:
             with self.store.unit_of_work() as uow:
                 get_media_row(uow.session, media_id)  # not deleted meanwhile
                 add_rows(uow.session, rows)
-                job = self.store.add(uow, subtitles_spec(media_id))
+                job_id = self._rebuild(uow, media_id)
                 uow.session.flush()
                 view = SubtitleFileView.model_validate(rows[0])
-                job_id = job.id
         except BaseException:
             discard(self.storage, rows)
             raise
         self.bus.publish(MediaChanged(media_id))
         log.info("subtitle %s added to %s", filename, media_id)
         return AddedSubtitle(subtitle=view, job_id=job_id)
+
+    def sync_sidecars(self, media_id: str, video: Path) -> SidecarChanges | None:
+        """Make a referenced video's sidecar subtitles what is beside ``video`` now: a new
+        file is added, a changed one (other text or other flags) replaces its row, one
+        that went away is removed; then one ``subtitles`` job updates the HLS (no video
+        re-encoded). Subtitles people added (uploads, drops) are not the folder's and
+        are left alone. Nothing on disk beside the video is written. ``None``: nothing
+        changed (or the file is not a placed, present video at that path any more)."""
+        found = {p.filename: p for p in sidecars_of(video)}
+        stored: list[SubtitleFile] = []
+        old_keys: list[str] = []
+        try:
+            with self.store.unit_of_work() as uow:
+                s = uow.session
+                media = s.get(MediaFile, media_id)
+                if (
+                    media is None
+                    or media.deleted_at is not None
+                    or media.missing_since is not None  # kept as they were until it returns
+                    or media.sha256 is None  # not read yet: its intake reads them
+                    or media.kind != MediaKind.VIDEO
+                    or media.original_path != str(video)
+                ):
+                    return None
+                current = {r.original_filename: r for r in media.subtitle_files}
+                removed = [
+                    r
+                    for r in media.subtitle_files
+                    if r.origin == "sidecar" and r.original_filename not in found
+                ]
+                changed = [
+                    r
+                    for name, r in current.items()
+                    if r.origin == "sidecar" and name in found and not self._same(r, found[name])
+                ]
+                added = [p for name, p in found.items() if name not in current]
+                if not (removed or changed or added):
+                    return None
+                replaced = [found[r.original_filename] for r in changed]
+                for row in (*removed, *changed):
+                    old_keys.append(row.storage_key)
+                    media.subtitle_files.remove(row)
+                s.flush()
+                stored = store_subtitles(self.storage, media_id, [*replaced, *added])
+                add_rows(s, stored)
+                job_id = self._rebuild(uow, media_id)
+                result = SidecarChanges(
+                    added=[p.filename for p in added],
+                    replaced=[p.filename for p in replaced],
+                    removed=[r.original_filename for r in removed],
+                    job_id=job_id,
+                )
+        except BaseException:
+            discard(self.storage, stored)
+            raise
+        for key in old_keys:  # after the commit: no row points at them any more
+            self.storage.delete(key)
+        self.bus.publish(MediaChanged(media_id))
+        log.info("sidecar subtitles of %s: %s", media_id, result)
+        return result
+
+    def _same(self, row: SubtitleFile, pending: PendingSubtitle) -> bool:
+        name = pending.text.name
+        flags = (row.format, row.language, row.forced, row.hearing_impaired)
+        if flags != (name.format, name.language, name.forced, name.hearing_impaired):
+            return False
+        try:
+            with self.storage.open_read(row.storage_key) as fh:
+                kept = fh.read()
+        except (OSError, MediaDeskError):
+            return False  # the stored copy is lost: store it again
+        return kept == pending.text.text.encode("utf-8")
+
+    def _rebuild(self, uow: UnitOfWork, media_id: str) -> str:
+        """The ``subtitles`` job that remakes the renditions from the rows committed
+        with it (handed over to the ladder when one is under way)."""
+        return self.store.add(uow, subtitles_spec(media_id)).id
+
+
+@dataclass(frozen=True)
+class SidecarChanges:
+    """What a sync of a video's sidecar subtitles did (file names)."""
+
+    added: list[str]
+    replaced: list[str]
+    removed: list[str]
+    job_id: str
 
 
 @dataclass(frozen=True)

@@ -278,3 +278,34 @@ def test_api_folders(tmp_path: Path, home: Path, ffmpeg: None) -> None:
             assert gone.status_code == 204
             assert client.get("/api/v1/folders").json() == []
             assert (lib / "Some Film (2001).mp4").is_file()
+
+
+def test_a_folder_not_mounted_here_fails_retryably_and_heals(
+    runtime_factory, tmp_path: Path, ffmpeg: None
+) -> None:  # type: ignore[no-untyped-def]
+    """A worker that cannot see the library folder (a disk unplugged; another machine
+    without the share) says so and leaves the job to a retry, which succeeds once the
+    folder is back."""
+    lib = tmp_path / "disk"
+    make_clip(lib, Clip(seed="unplugged"), "film.mkv")
+    rt = runtime_factory(**LIGHT, retry_base_delay=5.0, retry_max_delay=5.0)
+    folder = rt.folders.add(lib)
+    rt.folders.scan(folder.id)
+    wait_until(lambda: hashed(rt, folder.id), "the file to be read")
+    (media,) = rt.library.list_media(MediaFilter()).items
+    lib.rename(tmp_path / "elsewhere")  # unplugged
+    (job_id,) = rt.health.check([media.id])
+    attempt = wait_until(
+        lambda: (rt.jobs.get(job_id).attempt_history or [None])[0],
+        "the first attempt to fail",
+        until=lambda a: a is not None and a.outcome == "FAILED",
+        timeout=60,
+    )
+    assert attempt.error_code == "STORAGE_ERROR"
+    assert f"the library folder {lib} is not visible on this machine" in attempt.error_message
+    assert rt.jobs.get(job_id).status == JobStatus.PENDING
+    (tmp_path / "elsewhere").rename(lib)  # plugged in again
+    done = wait_until(
+        lambda: rt.jobs.get(job_id), "the retry", until=lambda j: j.status.is_terminal, timeout=90
+    )
+    assert (done.status, done.attempts) == (JobStatus.COMPLETED, 2), done.error_message

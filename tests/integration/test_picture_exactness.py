@@ -137,6 +137,17 @@ def test_audio_starts_and_ends_with_the_picture(  # type: ignore[no-untyped-def]
     assert audio_start == pytest.approx(video_start, abs=0.001)
 
 
+def test_an_audio_file_ends_with_its_sound(runtime_factory, media_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    # A 6.0 s song: its audio-only HLS ended with a 21 ms segment of its own (EXTINF:6.016,
+    # then EXTINF:0.021333), the AAC priming pushing its last packet past the end.
+    song = make_clip(media_dir, Clip(video=False, duration=6.0, container="m4a"))
+    rt = runtime_factory(pipeline_audio=["probe", "audio_hls"])
+    media = ready(rt, song)
+    out = media_root(rt) / "hls" / media.id
+    audio = playlist_durations(out / "audio" / "index.m3u8")
+    assert audio == [pytest.approx(6.0, abs=0.001)], audio
+
+
 def test_bandwidth_is_at_least_the_rfc_peak(runtime_factory, media_dir: Path) -> None:  # type: ignore[no-untyped-def]
     # 13 s in 6 s segments: 6 + 6 + 1. The short last segment was left out of the peak,
     # and a rung declared less than its measured peak.

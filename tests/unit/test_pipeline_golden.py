@@ -8,7 +8,7 @@ import pytest
 
 from mediadesk.engine.encoders import CPU_ENCODER, Family, VideoEncoder
 from mediadesk.engine.hls.compile import audio_argv, ladder_argv
-from mediadesk.engine.hls.plan import plan_audio, plan_ladder
+from mediadesk.engine.hls.plan import expected_duration, plan_audio, plan_ladder
 from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset
 from mediadesk.engine.presets import load_typed
 from mediadesk.engine.sniff import MP3, MP4
@@ -76,6 +76,7 @@ def test_audio_hls_skips_cover_art() -> None:
         OUT,
         preset.segment_seconds,
         preset.segment_format,
+        expected_duration(info, None),
     )
     assert_golden("audio_hls_song_cover", argv)
 

@@ -27,6 +27,7 @@ from mediadesk.engine.subtitle_files import (
     read_subtitle,
 )
 from mediadesk.errors import InvalidInput
+from mediadesk.handlers.subtitles import subtitle_dirs
 
 
 @pytest.mark.parametrize(
@@ -138,3 +139,15 @@ def test_master_subtitles_are_replaced_not_added() -> None:
     lines = twice.splitlines()
     assert lines[4].startswith("#EXT-X-MEDIA:TYPE=SUBTITLES") and lines[-1] == "360p/index.m3u8"
     assert with_subtitles(twice, []) == master
+
+
+def test_the_renditions_a_master_lists_are_found_for_removal() -> None:
+    master = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,RESOLUTION=320x180\nv/index.m3u8\n"
+    entries = [
+        SubtitleEntry("subs", name, f"{d}/index.m3u8", lang, False, False)
+        for name, d, lang in (("English", "subs_1", "en"), ("Deutsch", "subs_2", "de"))
+    ]
+    listed = with_subtitles(master, entries)
+    assert subtitle_dirs(listed) == {"subs_1", "subs_2"}
+    # Only subtitle renditions: video variants and audio groups are the ladder's.
+    assert subtitle_dirs(master + '#EXT-X-MEDIA:TYPE=AUDIO,URI="audio/index.m3u8"\n') == set()

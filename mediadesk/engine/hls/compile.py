@@ -235,10 +235,15 @@ def audio_argv(
     out_dir: Path,
     segment_seconds: float,
     segment_format: SegmentFormat,
+    duration: float,
 ) -> list[str]:
-    """Audio-only HLS: the one audio stream to AAC; cover art and the rest are ignored."""
+    """Audio-only HLS: the one audio stream to AAC; cover art and the rest are ignored.
+
+    Timed like a ladder's audio (``timing.py``): the first packet, priming included, at
+    0 and the last ending at ``duration``, not 21 ms later in a segment of its own.
+    """
     options = audio_options(plan)
     options.update(hls_options(out_dir, segment_seconds, segment_format, f"a:0,name:{plan.name}"))
-    stream = source()[str(plan.stream_index)]
+    stream = aligned_audio(source()[str(plan.stream_index)], plan.sample_rate, duration)
     output = ffmpeg.output(stream, str(out_dir / "%v" / PLAYLIST), **options)
     return compile_graph(ffmpeg_bin, output, path, container)
