@@ -12,7 +12,6 @@ library folder itself is only read.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -25,10 +24,6 @@ from mediadesk.library.db import Database
 from mediadesk.library.models import MediaFile
 from mediadesk.services.tracks import SidecarChanges, TrackService
 
-log = logging.getLogger(__name__)
-
-_CHUNK = 500  # SQLite's bound-parameter limit is far above; keeps statements small
-
 
 class FolderSubtitles:
     def __init__(self, db: Database, tracks: TrackService) -> None:
@@ -38,54 +33,38 @@ class FolderSubtitles:
     def refresh(self, paths: Iterable[Path]) -> list[SidecarChanges]:
         """``paths``: subtitle files that appeared, changed or went away, and videos that
         took a new name; what changed for each video concerned."""
-        videos: set[Path] = set()
+        paths = [Path(p) for p in paths]
+        named = {p for p in paths if extension(p.name) in VIDEO_EXTENSIONS}
         by_dir: dict[Path, list[str]] = {}
         for path in paths:
-            path = Path(path)
-            if extension(path.name) in VIDEO_EXTENSIONS:
-                videos.add(path)
-            else:
+            if path not in named:
                 by_dir.setdefault(path.parent, []).append(path.name)
-        for directory, names in by_dir.items():
-            videos.update(_videos_for(directory, names))
+        videos: dict[Path, str] = {}
+        # The library's present, read videos, grouped by folder (one query; nothing on
+        # disk is listed): a first scan, whose videos are not read yet, finds none.
+        for media_id, video in self._known_videos():
+            subtitles = by_dir.get(video.parent)
+            stem = video.name.rsplit(".", 1)[0]
+            if video in named or (
+                subtitles and any(parse_name(stem, sub) is not None for sub in subtitles)
+            ):
+                videos[video] = media_id
         changes = []
-        for media_id, video in self._known(videos):
+        for video, media_id in sorted(videos.items()):
             changed = self.tracks.sync_sidecars(media_id, video)
             if changed is not None:
                 changes.append(changed)
         return changes
 
-    def _known(self, videos: set[Path]) -> list[tuple[str, Path]]:
-        """The library's present, read videos at these paths."""
-        wanted = sorted(str(v) for v in videos)
-        found: list[tuple[str, Path]] = []
+    def _known_videos(self) -> list[tuple[str, Path]]:
         with self.db.read() as s:
-            for start in range(0, len(wanted), _CHUNK):
-                rows = s.execute(
-                    select(MediaFile.id, MediaFile.original_path).where(
-                        MediaFile.original_path.in_(wanted[start : start + _CHUNK]),
-                        MediaFile.kind == MediaKind.VIDEO,
-                        MediaFile.deleted_at.is_(None),
-                        MediaFile.missing_since.is_(None),
-                        MediaFile.sha256.is_not(None),
-                    )
-                ).all()
-                found.extend((media_id, Path(path)) for media_id, path in rows if path)
-        return found
-
-
-def _videos_for(directory: Path, subtitles: list[str]) -> list[Path]:
-    """The videos in ``directory`` that any of ``subtitles`` is named after (the
-    subtitle may be gone: the video still is)."""
-    try:
-        names = [p.name for p in directory.iterdir()]
-    except OSError:
-        return []  # the folder went away: its videos are missing, their rows kept
-    out = []
-    for name in names:
-        if extension(name) not in VIDEO_EXTENSIONS:
-            continue
-        stem = name.rsplit(".", 1)[0]
-        if any(parse_name(stem, sub) is not None for sub in subtitles):
-            out.append(directory / name)
-    return out
+            rows = s.execute(
+                select(MediaFile.id, MediaFile.original_path).where(
+                    MediaFile.original_path.is_not(None),
+                    MediaFile.kind == MediaKind.VIDEO,
+                    MediaFile.deleted_at.is_(None),
+                    MediaFile.missing_since.is_(None),
+                    MediaFile.sha256.is_not(None),
+                )
+            ).all()
+        return [(media_id, Path(path)) for media_id, path in rows if path]

@@ -172,6 +172,32 @@ def test_a_video_renamed_in_place_takes_the_subtitles_of_its_new_name(
     assert sidecars(rt, renamed) == [("Show - S01E01 - Pilot.en.srt", "en", False, "utf-8", "srt")]
 
 
+def test_a_video_copied_elsewhere_goes_with_the_subtitles_beside_it_there(
+    runtime_factory: Any, tmp_path: Path, media_dir: Path, ffmpeg: None
+) -> None:
+    root = tmp_path / "lib"
+    videos = kodi_tree(root, media_dir)
+    rt = runtime_factory(**LIGHT)
+    folder = rt.folders.add(root, FolderKind.MIXED)
+    scan_and_read(rt, folder.id)
+    film = videos["film"]
+    media_id = media_at(rt, film).id
+    # Copied (a new inode: known by its content only) with its English subtitle alone,
+    # then the old folder deleted, as a file manager's move across disks does.
+    new_dir = root / "Movies" / "Film (2020) [moved]"
+    new_dir.mkdir()
+    moved = new_dir / film.name
+    moved.write_bytes(film.read_bytes())
+    (new_dir / "Film (2020).en.srt").write_bytes(SIDECAR_EN.encode("cp1252"))
+    for path in sorted(film.parent.iterdir()):
+        path.unlink()
+    film.parent.rmdir()
+    scan_and_read(rt, folder.id)
+    view = media_at(rt, moved)
+    assert view.id == media_id
+    assert sidecars(rt, moved) == [("Film (2020).en.srt", "en", False, "cp1252", "srt")]
+
+
 def test_a_watched_folder_picks_up_a_new_and_a_removed_subtitle(
     runtime_factory: Any, tmp_path: Path, media_dir: Path, ffmpeg: None
 ) -> None:
