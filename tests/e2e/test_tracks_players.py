@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -62,7 +63,8 @@ def test_hlsjs_lists_and_switches_tracks_and_remembers(
             "() => { window.hlsErrors = [];"
             " window.mediadesk.hls.on(Hls.Events.ERROR,"
             " (_e, d) => window.hlsErrors.push("
-            " `${d.fatal ? 'FATAL ' : ''}${d.details} ${d.type} ${d.error || ''}`));"
+            " `${d.fatal ? 'FATAL ' : ''}${d.details} ${d.type}"
+            " ${d.frag ? `${d.frag.type}:${d.frag.sn}` : '-'} ${d.error || ''}`));"
             " const v = window.mediadesk.video; v.muted = true; v.play(); }"
         )
         names = page.eval_on_selector_all("#audio-track option", "os => os.map(o => o.textContent)")
@@ -122,14 +124,27 @@ def test_hlsjs_lists_and_switches_tracks_and_remembers(
         page.wait_for_function(
             "() => window.mediadesk.video.currentTime > 2", timeout=90_000, polling=250
         )
-        # Non-fatal reports that are not failures (a fatal one starts with FATAL):
-        # bufferSeekOverHole (hls.js stepping over a gap before the first frame),
-        # bufferAppendNoProgress (the new audio track's first fragment lands on a stretch
-        # already buffered from the old one) and aborted (a load the switch made moot,
-        # cancelled). Playback goes on, as the currentTime wait above shows.
-        benign = ("bufferSeekOverHole", "bufferAppendNoProgress", "aborted")
+        # hls.js reports no error, fatal (FATAL ...) or not, except three warnings the
+        # stream cannot avoid; playback goes on, as the currentTime wait above shows.
+        # - bufferSeekOverHole at start-up: hls.js puts the first video *decode* time at
+        #   0, and x264's B-frames put the first picture two frames (80 ms) after it in
+        #   MPEG-TS, so hls.js steps from 0 over that gap. Audio and video start together
+        #   (same first PTS); only a ladder without B-frames loses the gap (tried: the
+        #   warning goes), at a bitrate cost a start-up nudge does not justify. Shaka
+        #   jumps the same 80 ms without an error event.
+        # - bufferAppendNoProgress for the first main fragment: with alternate audio the
+        #   video's first fragment is queued before both SourceBuffers exist, and hls.js
+        #   1.7's append-progress check does not see it grow (tried: the same video with
+        #   its audio muxed in does not warn); or for an audio fragment after a switch,
+        #   which lands on audio already buffered from the old track.
+        # - aborted: a load the switch made moot, cancelled.
+        benign = (
+            r"bufferSeekOverHole mediaError main:0 .*seeking from 0 to 0\.[0-2]\d*$",
+            r"bufferAppendNoProgress mediaError (main:0|audio:\d+) ",
+            r"aborted ",
+        )
         reported = page.evaluate("() => window.hlsErrors")
-        assert [e for e in reported if not e.startswith(benign)] == []
+        assert [e for e in reported if not any(re.match(b, e) for b in benign)] == []
         assert errors == []
 
         # The choice is remembered: the page opens again with French and English.
