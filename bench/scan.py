@@ -28,8 +28,10 @@ from mediadesk.runtime import Runtime
 from mediadesk.settings import load_settings
 
 
-def build_tree(root: Path, files: int) -> int:
-    """``files`` media files (plus sidecars), 2 KiB each; returns how many files in all."""
+def build_tree(root: Path, files: int, subtitles: bool = False) -> int:
+    """``files`` media files (plus sidecars), 2 KiB each; returns how many files in all.
+    ``subtitles``: an English SRT beside each movie that has an NFO (stat'ed by scans,
+    like NFOs, since their changes are news for their video)."""
     made = 0
     payload = os.urandom(2048)
     n = 0
@@ -42,6 +44,10 @@ def build_tree(root: Path, files: int) -> int:
                 (folder / "movie.nfo").write_text("<movie/>")
                 (folder / "poster.jpg").write_bytes(b"\xff\xd8\xff")
                 made += 2
+                if subtitles:
+                    srt = folder / f"Film {n:05d} ({1950 + n % 70}).en.srt"
+                    srt.write_text("1\n00:00:01,000 --> 00:00:02,000\nHello\n")
+                    made += 1
             n += 1
             made += 1
             continue
@@ -72,10 +78,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--subtitles", action="store_true", help="SRTs beside the movies")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mediadesk-bench-scan-") as tmp:
         root = Path(tmp) / "collection"
-        total = build_tree(root, args.files)
+        total = build_tree(root, args.files, args.subtitles)
         os.environ["MEDIADESK_HOME"] = str(Path(tmp) / "home")
         rt = Runtime(load_settings({})).open()
         try:

@@ -22,9 +22,10 @@ RUN_PACKAGES="ffmpeg libmpv2 libgl1 libegl1 libglib2.0-0 libxkbcommon0 libxkbcom
 # entry-point test (which asks the X server with x11-utils' xwininfo whether the
 # window is mapped), Redis and PostgreSQL for scale-out, Chromium for hls.js, VLC,
 # and nginx + wrk for benchmarks; systemd-analyze and desktop-file-validate check the
-# packaging files.
+# packaging files; dvdauthor's spumux makes the picture (VobSub) subtitles the burn-in
+# tests need (ffmpeg cannot turn text into picture subtitles).
 TEST_PACKAGES="xvfb xauth x11-utils redis-server postgresql chromium vlc-bin vlc-plugin-base
-  nginx-light wrk procps systemd desktop-file-utils"
+  nginx-light wrk procps systemd desktop-file-utils dvdauthor"
 
 case "$PURPOSE" in
   run) WANT="$RUN_PACKAGES" ;;

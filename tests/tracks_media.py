@@ -233,3 +233,121 @@ def multi_audio_mkv(directory: Path, duration: float = 3.0, name: str = "tracks.
     )
     out.with_name("plain-" + name).unlink()
     return out
+
+
+# Where the VobSub subpictures are drawn on the 320x240 picture, and when (seconds).
+SUBPICTURE_BOX = (100, 180, 300, 220)  # left, top, right, bottom
+SUBPICTURE_SHOWN = (1.0, 2.5)
+
+
+def _subpicture_png(path: Path, size: tuple[int, int]) -> None:
+    """A DVD subpicture: at most 4 palette colours, index 0 transparent. A white box
+    with a black bar inside, so the burned region is unmistakable on testsrc2."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("P", size, 0)
+    image.putpalette([0, 0, 0, 255, 255, 255, 0, 0, 0] + [0, 0, 0] * 253)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 0, size[0] - 1, size[1] - 1], fill=1)
+    draw.rectangle([10, 10, size[0] - 11, size[1] - 11], fill=2)
+    image.save(path, transparency=0)
+
+
+def picture_subtitles_mkv(
+    directory: Path, duration: float = 4.0, size: str = "320x240", name: str = "vobsub.mkv"
+) -> Path:
+    """A Matroska file with two VobSub (``dvd_subtitle``) streams, as a DVD rip has:
+    German, flagged forced, then English. ffmpeg cannot make picture subtitles, so
+    dvdauthor's ``spumux`` muxes PNG subpictures into an MPEG-PS (it needs one with
+    video), and ffmpeg then remuxes them beside an H.264 picture and AAC sound.
+    Both tracks show the same box at ``SUBPICTURE_BOX`` during ``SUBPICTURE_SHOWN``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    out = directory / name
+    if out.exists():
+        return out
+    work = directory / f"{out.stem}-work"
+    work.mkdir(exist_ok=True)
+    left, top, right, bottom = SUBPICTURE_BOX
+    _subpicture_png(work / "sub.png", (right - left, bottom - top))
+    start, end = SUBPICTURE_SHOWN
+    (work / "subs.xml").write_text(
+        '<subpictures format="NTSC"><stream>'
+        f'<spu start="00:00:{start:05.2f}" end="00:00:{end:05.2f}" image="sub.png" '
+        f'xoffset="{left}" yoffset="{top}"/>'
+        "</stream></subpictures>\n",
+        "utf-8",
+    )
+    mpeg = work / "video.mpg"
+    subprocess.run(
+        [
+            *BASE,
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size={size}:rate=25:duration={duration}",
+            *_sine(440, duration),
+            "-c:v",
+            "mpeg2video",
+            "-q:v",
+            "4",
+            "-c:a",
+            "mp2",
+            "-f",
+            "dvd",
+            str(mpeg),
+        ],
+        check=True,
+        timeout=300,
+    )
+    # Two subpicture streams (ids 0 and 1), one spumux run each.
+    current = mpeg
+    for stream in (0, 1):
+        muxed = work / f"with-{stream}.mpg"
+        with current.open("rb") as src, muxed.open("wb") as dst:
+            subprocess.run(
+                ["spumux", "-s", str(stream), str(work / "subs.xml")],
+                stdin=src,
+                stdout=dst,
+                stderr=subprocess.DEVNULL,
+                cwd=work,
+                check=True,
+                timeout=300,
+            )
+        current = muxed
+    subprocess.run(
+        [
+            *BASE,
+            "-i",
+            str(current),
+            "-map",
+            "0:v",
+            "-map",
+            "0:a",
+            "-map",
+            "0:s",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-g",
+            "25",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-c:s",
+            "copy",
+            "-metadata:s:s:0",
+            "language=ger",
+            "-metadata:s:s:1",
+            "language=eng",
+            "-disposition:s:0",
+            "forced",
+            "-disposition:s:1",
+            "0",
+            str(out),
+        ],
+        check=True,
+        timeout=300,
+    )
+    return out

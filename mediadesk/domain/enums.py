@@ -33,6 +33,8 @@ class ArtifactKind(StrEnum):
     MEZZANINE = "mezzanine"
     SUBTITLES = "subtitles"
     CHAPTERS = "chapters"
+    # A picture subtitle burned into a rung with a master of its own (its storage key).
+    BURNED_SUBTITLES = "burned_subtitles"
 
 
 class JobStatus(StrEnum):

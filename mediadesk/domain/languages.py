@@ -148,6 +148,7 @@ def track_label(
     forced: bool = False,
     hearing_impaired: bool = False,
     descriptions: bool = False,
+    burned_in: bool = False,
 ) -> str:
     """A track's human name: "English", "Français (commentary)", "Deutsch (forced)".
 
@@ -163,6 +164,7 @@ def track_label(
             ("forced", forced),
             ("sdh", hearing_impaired),
             ("descriptions", descriptions),
+            ("burned", burned_in),
         )
         if on
     ]

@@ -41,6 +41,7 @@ OUTPUT_KIND = {
     ArtifactKind.IMAGE_VARIANT: "Image sizes",
     ArtifactKind.AUDIO_MASTER: "Audio masters",
     ArtifactKind.MEZZANINE: "Edit copies",
+    ArtifactKind.BURNED_SUBTITLES: "Streaming versions with subtitles burned in",
 }
 
 JOB_TYPE = {
@@ -69,6 +70,8 @@ TRACK_FLAG_WORDS = {
     "forced": "forced",
     "sdh": "SDH",
     "descriptions": "audio description",
+    # Picture subtitles drawn into the picture of a version of their own.
+    "burned": "burned in",
 }
 AUDIO_TRACK = "Audio"
 CHAPTER = "Chapter"

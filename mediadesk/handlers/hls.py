@@ -15,7 +15,7 @@ from mediadesk.engine.hls.compile import PLAYLIST
 from mediadesk.engine.hls.images import IMAGES_PLAYLIST, line_from_playlist, with_image_stream
 from mediadesk.engine.hls.ladder import HlsOutput
 from mediadesk.engine.hls.master import MASTER
-from mediadesk.engine.hls.plan import LadderPlan, plan_ladder
+from mediadesk.engine.hls.plan import LadderPlan, plan_burn_in, plan_ladder
 from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset
 from mediadesk.engine.hls.quality import RungQuality
 from mediadesk.engine.hls.tracks import digest_argv, duplicate_candidates, parse_digests
@@ -82,6 +82,17 @@ class LadderResult:
                 for v in output.variants
             ],
             "audio": output.audio is not None,
+            "burned_in": [
+                {
+                    "name": b.plan.name,
+                    "master": b.plan.master,
+                    "label": b.plan.label,
+                    "language": b.plan.language,
+                    "stream_index": b.plan.stream_index,
+                    "rung": b.plan.source_rung,
+                }
+                for b in output.burned
+            ],
             "audio_tracks": [
                 {
                     "name": made.name,
@@ -101,7 +112,8 @@ def publish_spec(output: HlsOutput, prefix: str, keep: tuple[str, ...] = ()) -> 
     preview under ``hls/{id}/preview`` swap only their own entries. Rungs an earlier
     run published and this one did not (a replay with another preset) are removed;
     ``keep`` names what other jobs publish under the same prefix."""
-    return PublishSpec(output.out_dir, prefix, entry_last=(MASTER,), prune=True, keep=keep)
+    burned = tuple(b.plan.master for b in output.burned)
+    return PublishSpec(output.out_dir, prefix, entry_last=(*burned, MASTER), prune=True, keep=keep)
 
 
 def quality_params(done: LadderResult, name: str) -> dict[str, Any]:
@@ -139,11 +151,14 @@ class LadderJob(JobType[LadderInput]):
         digests = exact_duplicates(ctx, info, source, container) if audio_preset else {}
         plan = plan_ladder(preset, audio_preset, info, digests)
         plan = per_title(ctx, preset, plan, source, container)
+        # From the rungs the per-title step kept: a copy of one of them per burned track.
+        plan = plan_burn_in(plan, preset.burn_in, info)
         ctx.note(
             "rungs: "
             + ", ".join(f"{r.name} {r.width}x{r.height}" for r in plan.rungs)
             + f"; {float(plan.frame_rate):.3f} fps, GOP {plan.gop_frames}"
             + (f"; audio: {_describe(plan)}" if plan.audio else "; no audio")
+            + "".join(f"; {b.label} on {b.source_rung}" for b in plan.burned)
         )
         done = encode_ladder(ctx, preset, plan, source, container, self.measure_quality)
         text = self.text_tracks(ctx, media, info, source, container, done.output)
@@ -305,6 +320,25 @@ class HlsJob(LadderJob):
                     },
                 )
             )
+        for burned in output.burned:
+            artifacts.append(
+                done.artifact(
+                    ArtifactKind.BURNED_SUBTITLES,
+                    f"{prefix}/{burned.plan.master}",
+                    burned.plan.name,
+                    {
+                        "label": burned.plan.label,
+                        "language": burned.plan.language,
+                        "forced": burned.plan.forced,
+                        "stream_index": burned.plan.stream_index,
+                        "rung": burned.plan.source_rung,
+                        "width": burned.rendition.first.width,
+                        "height": burned.rendition.first.height,
+                        "bandwidth": burned.variant.bandwidth,
+                        "codecs": burned.variant.codecs,
+                    },
+                )
+            )
         if done.text is not None:
             artifacts += done.text.artifacts(media.id, output.out_dir)
         summary = done.summary()
@@ -330,6 +364,7 @@ class HlsJob(LadderJob):
                 ArtifactKind.AUDIO_HLS,
                 ArtifactKind.SUBTITLES,
                 ArtifactKind.CHAPTERS,
+                ArtifactKind.BURNED_SUBTITLES,
             ),
         )
 

@@ -33,13 +33,17 @@ class MediaFileStatus(ApiModel):
 
 class PlaybackSubtitle(ApiModel):
     """A subtitle track as one whole WebVTT file, for players that do not read the HLS
-    subtitle renditions (the desktop player) or want it as a ``<track>``."""
+    subtitle renditions (the desktop player) or want it as a ``<track>``; or a picture
+    subtitle burned into a version of its own (``burned_in``)."""
 
     label: str
     language: str | None = None
     forced: bool = False
     default: bool = False
     url: str
+    # A picture subtitle drawn into the picture: ``url`` is then the master playlist of
+    # its own version (one rung, the same audio), which a player switches to.
+    burned_in: bool = False
 
 
 class Playback(ApiModel):

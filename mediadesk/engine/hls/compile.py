@@ -16,7 +16,7 @@ import ffmpeg
 
 from mediadesk.engine.encoders import VideoEncoder
 from mediadesk.engine.graph import compile_graph, source
-from mediadesk.engine.hls.plan import AudioPlan, LadderPlan
+from mediadesk.engine.hls.plan import AudioPlan, BurnedRung, LadderPlan
 from mediadesk.engine.hls.presets import SegmentFormat
 from mediadesk.engine.hls.timing import aligned_audio
 from mediadesk.engine.hls.tonemap import SDR_TAGS
@@ -120,20 +120,44 @@ def _video_branches(src: Any, plan: LadderPlan, encoder: VideoEncoder) -> list[A
     for name, filter_options in plan.tonemap:  # HDR: to SDR BT.709 before any scaling
         current = current.filter(name, **filter_options)
     branches = []
+    burned: list[Any] = []
     for i, rung in enumerate(plan.rungs):
         current = current.filter("scale", w=str(rung.width), h=str(rung.height))
-        if i + 1 < len(plan.rungs):
-            split = current.filter_multi_output("split", 2)
-            head, current = split[0], split[1]
-        else:
-            head = current
-        branch = head.filter("setsar", "1").filter("format", pix_fmts=encoder.pix_fmt)
-        for name, opts in encoder.upload_filters():
-            branch = branch.filter(name, **opts)
-        branches.append(branch)
+        copies = [b for b in plan.burned if b.source_rung == rung.name]
+        more = i + 1 < len(plan.rungs)
+        heads = [current]
+        if copies or more:
+            split = current.filter_multi_output("split", 1 + len(copies) + int(more))
+            heads = [split[k] for k in range(1 + len(copies) + int(more))]
+            if more:
+                current = heads.pop()
+        branches.append(_encodable(heads[0], encoder))
+        for copy, head in zip(copies, heads[1:], strict=True):
+            burned.append(_encodable(_burn(src, head, copy), encoder))
     if hdr_source is not None:
         branches += hdr_branches(hdr_source, plan)
-    return branches
+    return branches + burned
+
+
+def _encodable(branch: Any, encoder: VideoEncoder) -> Any:
+    branch = branch.filter("setsar", "1").filter("format", pix_fmts=encoder.pix_fmt)
+    for name, opts in encoder.upload_filters():
+        branch = branch.filter(name, **opts)
+    return branch
+
+
+def _burn(src: Any, picture: Any, burned: BurnedRung) -> Any:
+    """The subtitle stream drawn over a copy of the rung's picture.
+
+    ffmpeg turns a subtitle stream used in a filter graph into pictures of its canvas
+    (the stream's size, else the video's) in source time, like the picture after
+    ``fps`` (which keeps source time); the canvas is scaled to the rung, so the
+    subtitle lands where it was authored whatever the rung's size, non-square pixels
+    included. ``eof_action=pass``: after the last subtitle the picture goes on alone.
+    """
+    rung = burned.rung
+    subtitle = src[str(burned.stream_index)].filter("scale", w=str(rung.width), h=str(rung.height))
+    return ffmpeg.filter([picture, subtitle], "overlay", x="0", y="0", eof_action="pass")
 
 
 def hdr_branches(current: Any, plan: LadderPlan) -> list[Any]:
@@ -200,7 +224,7 @@ def ladder_argv(
 ) -> list[str]:
     src = source()
     streams = _video_branches(src, plan, encoder)
-    entries = [f"v:{i},name:{rung.name}" for i, rung in enumerate(plan.all_rungs)]
+    entries = [f"v:{i},name:{rung.name}" for i, rung in enumerate(plan.encoded_rungs)]
     by_quality = any(rung.crf is not None for rung in plan.rungs)
     options = encoder.options(plan.x264_preset, plan.gop_frames, plan.keyframe_expr, by_quality)
     if plan.tonemap:
@@ -211,6 +235,13 @@ def ladder_argv(
         )
         options[f"profile:v:{i}"] = rung.profile
     options.update(hdr_options(plan, len(plan.rungs)))
+    # Burned copies are encoded like the rung they copy (the global codec: H.264).
+    for j, copy in enumerate(plan.burned, start=len(plan.all_rungs)):
+        rung = copy.rung
+        options.update(
+            encoder.rung_options(j, rung.crf, rung.video_bitrate_k, rung.maxrate_k, rung.bufsize_k)
+        )
+        options[f"profile:v:{j}"] = rung.profile
     if plan.audio is not None:
         tracks = plan.tracks.encoded or (plan.audio,)
         streams += _audio_branches(src, tracks, plan.duration)

@@ -13,15 +13,29 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal
 
-from mediadesk.domain.languages import language_tag
+from mediadesk.domain.languages import language_tag, track_label
 from mediadesk.domain.mediainfo import MediaInfo, StreamInfo, parse_rate
-from mediadesk.domain.vocabulary import rung_label
-from mediadesk.engine.hls.presets import AudioHlsPreset, LadderPreset, RungSpec, SegmentFormat
+from mediadesk.domain.vocabulary import SUBTITLE_TRACK, rung_label
+from mediadesk.engine.hls.presets import (
+    AudioHlsPreset,
+    BurnInSpec,
+    LadderPreset,
+    RungSpec,
+    SegmentFormat,
+)
 from mediadesk.engine.hls.tonemap import hdr_transfer, tonemap_steps
 from mediadesk.engine.hls.tracks import NO_TRACKS, AudioPlan, AudioTracks, plan_audio_tracks
 from mediadesk.errors import ErrorCode, InvalidInput
 
-__all__ = ["AudioPlan", "AudioTracks", "LadderPlan", "RungPlan", "plan_ladder"]
+__all__ = [
+    "AudioPlan",
+    "AudioTracks",
+    "BurnedRung",
+    "LadderPlan",
+    "RungPlan",
+    "plan_burn_in",
+    "plan_ladder",
+]
 
 # Rates a probed average is snapped to when within 1% (VFR phone clips average 29.87).
 STANDARD_RATES = (
@@ -54,6 +68,27 @@ class RungPlan:
 
 
 @dataclass(frozen=True)
+class BurnedRung:
+    """A picture subtitle stream drawn into a copy of one rung (its own master)."""
+
+    rung: RungPlan  # named burned_N, the size and settings of the rung it copies
+    source_rung: str  # the rung it is split from
+    stream_index: int  # the subtitle stream in the source
+    label: str  # "Deutsch (burned in)"
+    language: str | None
+    forced: bool
+
+    @property
+    def name(self) -> str:
+        return self.rung.name
+
+    @property
+    def master(self) -> str:
+        """Its master playlist, beside the main one (``master.burned_1.m3u8``)."""
+        return f"master.{self.rung.name}.m3u8"
+
+
+@dataclass(frozen=True)
 class LadderPlan:
     video_stream_index: int
     rungs: tuple[RungPlan, ...]
@@ -72,11 +107,18 @@ class LadderPlan:
     # HEVC Main10 rungs that stay HDR (the preset's hdr_rungs, HDR sources only).
     hdr_rungs: tuple[RungPlan, ...] = ()
     hdr_transfer: str | None = None  # smpte2084 (PQ) or arib-std-b67 (HLG)
+    # Picture subtitles burned into copies of one rung, each for a master of its own.
+    burned: tuple[BurnedRung, ...] = ()
 
     @property
     def all_rungs(self) -> tuple[RungPlan, ...]:
-        """In stream order: the H.264 rungs, then the HDR ones."""
+        """In stream order: the H.264 rungs, then the HDR ones (not the burned ones)."""
         return self.rungs + self.hdr_rungs
+
+    @property
+    def encoded_rungs(self) -> tuple[RungPlan, ...]:
+        """Every video stream of the encode, in stream order: ``all_rungs`` then burned."""
+        return self.all_rungs + tuple(b.rung for b in self.burned)
 
     # Every audio rendition; ``audio`` is the default one (``tracks.stereo[0]``).
     tracks: AudioTracks = NO_TRACKS
@@ -244,3 +286,49 @@ def _hdr_rungs(
 def _tonemap(video: StreamInfo) -> tuple[tuple[str, dict[str, str]], ...]:
     transfer = hdr_transfer(video)
     return tuple(tonemap_steps(video, transfer)) if transfer else ()
+
+
+# Subtitle codecs ffmpeg decodes to pictures (bitmaps with a palette and a canvas).
+PICTURE_SUBTITLE_CODECS = frozenset({"hdmv_pgs_subtitle", "dvd_subtitle", "dvb_subtitle", "xsub"})
+
+
+def _wanted(spec: BurnInSpec, stream: StreamInfo) -> bool:
+    if (stream.codec or "") not in PICTURE_SUBTITLE_CODECS:
+        return False
+    if spec.tracks == "forced" and not stream.forced:
+        return False
+    if spec.languages:
+        wanted = {language_tag(lang) or lang.lower() for lang in spec.languages}
+        return language_tag(stream.language) in wanted
+    return True
+
+
+def plan_burn_in(plan: LadderPlan, spec: BurnInSpec, info: MediaInfo) -> LadderPlan:
+    """The plan with the picture subtitle streams the preset burns in, each into a copy
+    of the largest kept rung whose short side is at most ``max_height`` (the smallest
+    rung when none is). Chosen after the per-title step, from the rungs it kept."""
+    if spec.tracks == "off" or not plan.rungs:
+        return plan
+    streams = [s for s in info.subtitle_streams if _wanted(spec, s)][: spec.max_tracks]
+    if not streams:
+        return plan
+    fitting = [r for r in plan.rungs if min(r.width, r.height) <= spec.max_height]
+    base = fitting[0] if fitting else plan.rungs[-1]
+    burned = tuple(
+        BurnedRung(
+            rung=replace(base, name=f"burned_{n}", ssim_floor=None),
+            source_rung=base.name,
+            stream_index=stream.index,
+            label=track_label(
+                language_tag(stream.language),
+                unknown=SUBTITLE_TRACK,
+                title=stream.title,
+                forced=stream.forced,
+                burned_in=True,
+            ),
+            language=language_tag(stream.language),
+            forced=stream.forced,
+        )
+        for n, stream in enumerate(streams, start=1)
+    )
+    return replace(plan, burned=burned)

@@ -57,6 +57,29 @@ class RungSpec(BaseModel):
         return self.bufsize_k or round(self.video_bitrate_k * 1.5)
 
 
+class BurnInSpec(BaseModel):
+    """Picture subtitles (PGS, VobSub, DVB) burned into the picture of an extra variant.
+
+    They cannot become WebVTT, so a player can only show them drawn into the picture.
+    Each burned track gets a master playlist of its own (one rung plus the ladder's
+    audio), never a variant of the main master: ABR must not switch between subtitled
+    and clean pictures.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # Which picture subtitle streams: none, those flagged forced (signs and foreign
+    # dialogue people need to follow the film), or every one.
+    tracks: Literal["off", "forced", "all"] = "off"
+    # Only streams in these languages (RFC 5646 tags or ISO 639-2 codes: "de", "ger");
+    # empty: any language.
+    languages: list[str] = Field(default_factory=list, max_length=16)
+    # Each burned track is one more encode of a rung: the cost is capped.
+    max_tracks: int = Field(default=2, ge=1, le=8)
+    # The burned picture is the largest kept rung whose short side is at most this.
+    max_height: int = Field(default=720, ge=144, le=2160)
+
+
 class AudioHlsPreset(PresetBase):
     """AAC for audio-only HLS and for the shared audio group of a ladder."""
 
@@ -99,6 +122,8 @@ class LadderPreset(PresetBase):
     per_title: bool = False
     # A rendition under its ``ssim_floor`` is encoded once more at CRF minus this.
     floor_retry_crf_step: int = Field(default=4, ge=1, le=20)
+    # Picture subtitles burned into extra variants (off unless the preset says so).
+    burn_in: BurnInSpec = Field(default_factory=BurnInSpec)
 
     @model_validator(mode="after")
     def _consistent(self) -> LadderPreset:
@@ -112,6 +137,8 @@ class LadderPreset(PresetBase):
             raise ValueError("rungs must be listed from the tallest down, heights distinct")
         if self.hdr_rungs and self.segment_format != "fmp4":
             raise ValueError("hdr_rungs need segment_format fmp4 (HEVC in HLS is fMP4)")
+        if self.burn_in.tracks != "off" and self.max_duration_s:
+            raise ValueError("burn_in is for full ladders, not a preview (max_duration_s)")
         if self.per_title and any(r.crf is None for r in self.rungs):
             raise ValueError("a per-title ladder needs a crf on every rung")
         ratio = self.segment_seconds / self.keyframe_interval_s

@@ -22,11 +22,13 @@ from mediadesk.domain.languages import language_tag, track_label, unique_labels
 from mediadesk.domain.mediainfo import MediaInfo
 from mediadesk.domain.vocabulary import SUBTITLE_TRACK
 from mediadesk.engine.hls.compile import PLAYLIST
+from mediadesk.engine.hls.plan import PICTURE_SUBTITLE_CODECS
 from mediadesk.engine.inputs import input_args
 from mediadesk.engine.sniff import Container
 
 TEXT_CODECS = frozenset({"subrip", "srt", "ass", "ssa", "mov_text", "webvtt", "text"})
-PICTURE_CODECS = frozenset({"hdmv_pgs_subtitle", "dvd_subtitle", "dvb_subtitle", "xsub"})
+# Listed with a note; a ladder preset's ``burn_in`` may draw them into a variant.
+PICTURE_CODECS = PICTURE_SUBTITLE_CODECS
 GROUP_ID = "subs"
 FULL_VTT = "all.vtt"
 MPEG_TICKS = 90_000

@@ -109,9 +109,22 @@ def playback_for(state: ServerState, media_id: str) -> Playback:
 
 
 def _subtitles(state: ServerState, media: MediaFileView) -> list[PlaybackSubtitle]:
-    tracks = []
+    """Text tracks (whole WebVTT files), then picture subtitles burned in (masters)."""
+    tracks, burned = [], []
     for artifact in media.artifacts or []:
         params = artifact.params
+        master = state.key_path(artifact.storage_key)
+        if artifact.kind == ArtifactKind.BURNED_SUBTITLES and master:
+            burned.append(
+                PlaybackSubtitle(
+                    label=str(params.get("label") or ""),
+                    language=params.get("language"),
+                    forced=bool(params.get("forced")),
+                    url=master,
+                    burned_in=True,
+                )
+            )
+            continue
         url = state.key_path(str(params.get("vtt", "")))
         if artifact.kind == ArtifactKind.SUBTITLES and url:
             tracks.append(
@@ -123,7 +136,7 @@ def _subtitles(state: ServerState, media: MediaFileView) -> list[PlaybackSubtitl
                     url=url,
                 )
             )
-    return sorted(tracks, key=lambda t: t.url)
+    return sorted(tracks, key=lambda t: t.url) + sorted(burned, key=lambda t: t.url)
 
 
 @router.get(

@@ -131,7 +131,10 @@ async function showMedia(id) {
   state.timer = setInterval(() => loadJobs(id), 2000);
 }
 
-async function play(id, media) {
+// ``opts.url``: a burned-in subtitle master to play instead of the main one (null: the
+// main one); ``opts.startAt``: where to start, when switching between them.
+async function play(id, media, opts) {
+  opts = opts || {};
   const info = await api(`/api/v1/media/${id}/playback`);
   state.media = media || state.media;
   const video = document.getElementById("video");
@@ -144,8 +147,13 @@ async function play(id, media) {
   const quality = document.getElementById("quality");
   const source = document.getElementById("source");
   if (info.hlsUrl && window.Hls && Hls.isSupported()) {
-    const remembered = window.mediadeskTracks ? window.mediadeskTracks.preferences(state.media) : {};
-    const hls = new Hls(Object.assign({ capLevelToPlayerSize: false }, remembered));
+    const tracks = window.mediadeskTracks;
+    const remembered = tracks ? tracks.preferences(state.media) : {};
+    // Picture subtitles burned in: a master of their own, never a level of the main one.
+    const burned = (info.subtitles || []).filter((s) => s.burnedIn);
+    const burnedUrl = "url" in opts ? opts.url : (tracks ? tracks.burnedRemembered(state.media, burned) : null);
+    const start = opts.startAt ? { startPosition: opts.startAt } : {};
+    const hls = new Hls(Object.assign({ capLevelToPlayerSize: false }, remembered, start));
     state.hls = hls;
     hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
       quality.replaceChildren(el("option", { value: "-1" }, "Auto"),
@@ -161,13 +169,21 @@ async function play(id, media) {
     });
     hls.on(Hls.Events.ERROR, (_e, data) => { if (data.fatal) source.textContent = "Playback error: " + data.details; });
     quality.onchange = () => { hls.currentLevel = Number(quality.value); };
-    if (window.mediadeskTracks) {
-      window.mediadeskTracks.attach(hls, state.media, document.getElementById("audio-track"),
-        document.getElementById("subtitle-track"));
+    // Switching masters keeps the position and whether it was playing.
+    const switchTo = (url) => {
+      const at = video.currentTime, paused = video.paused;
+      hls.destroy();
+      state.hls = null;
+      play(id, state.media, { url, startAt: at }).then(() => { if (!paused) video.play().catch(() => {}); });
+    };
+    if (tracks) {
+      tracks.attach(hls, state.media, document.getElementById("audio-track"),
+        document.getElementById("subtitle-track"), burned, burnedUrl, switchTo);
     }
-    hls.loadSource(info.hlsUrl);
+    hls.loadSource(burnedUrl || info.hlsUrl);
     hls.attachMedia(video);
     source.textContent = "HLS";
+    source.dataset.master = burnedUrl ? "burned" : "main";
   } else if (info.hlsUrl && video.canPlayType("application/vnd.apple.mpegurl")) {
     video.src = info.hlsUrl;
     source.textContent = "HLS (native)";

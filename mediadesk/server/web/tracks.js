@@ -53,8 +53,22 @@
     return index;
   }
 
-  function attach(hls, media, audioSelect, subtitleSelect) {
+  // Picture subtitles burned in (from the playback API): each is a master of its own,
+  // so picking one switches the source (switchTo(url)), and picking a text track or
+  // Off switches back to the main master (switchTo(null)). ``current``: the burned
+  // master playing now, else null.
+  function burnedRemembered(media, burned) {
+    const choice = remembered(media).subtitles;
+    if (!choice || !choice.burned) return null;
+    const match = burned.find((b) => b.label === choice.burned) ||
+      burned.find((b) => choice.lang && b.language === choice.lang);
+    return match ? match.url : null;
+  }
+
+  function attach(hls, media, audioSelect, subtitleSelect, burned, current, switchTo) {
+    burned = burned || [];
     const state = { choice: remembered(media).subtitles || null };
+    if (state.choice && state.choice.burned && !current) state.choice = "off";
 
     // A rung offered with the stereo and the surround group lists every language
     // twice: each name once, the 5.1 renditions marked as such.
@@ -74,12 +88,16 @@
     }
 
     function fillSubtitles() {
-      const tracks = hls.subtitleTracks;
+      // On a burned master there are no text tracks (they belong to the main one).
+      const tracks = current ? [] : hls.subtitleTracks;
       subtitleSelect.replaceChildren(option("-1", "Off"),
-        ...tracks.map((t, i) => option(String(i), trackName(t))).filter((_o, i) => !tracks[i].forced));
-      const current = tracks[hls.subtitleTrack];
-      subtitleSelect.value = current && !current.forced ? String(hls.subtitleTrack) : "-1";
-      subtitleSelect.disabled = tracks.length === 0;
+        ...tracks.map((t, i) => option(String(i), trackName(t))).filter((_o, i) => !tracks[i].forced),
+        ...burned.map((b, i) => option("b" + i, b.label)));
+      const playing = tracks[hls.subtitleTrack];
+      const burnedAt = burned.findIndex((b) => b.url === current);
+      subtitleSelect.value = burnedAt >= 0 ? "b" + burnedAt
+        : playing && !playing.forced ? String(hls.subtitleTrack) : "-1";
+      subtitleSelect.disabled = tracks.length === 0 && burned.length === 0;
     }
 
     // The remembered tracks themselves are picked by hls.js (see preferences()).
@@ -103,12 +121,22 @@
       if (track) remember(media, { audio: { lang: track.lang || null, name: trackName(track) } });
     };
     subtitleSelect.onchange = () => {
-      const track = hls.subtitleTracks[Number(subtitleSelect.value)];
+      const value = subtitleSelect.value;
+      if (value.startsWith("b")) {
+        const pick = burned[Number(value.slice(1))];
+        state.choice = { burned: pick.label, lang: pick.language || null };
+        remember(media, { subtitles: state.choice });
+        if (pick.url !== current && switchTo) switchTo(pick.url);
+        return;
+      }
+      const track = current ? null : hls.subtitleTracks[Number(value)];
       state.choice = track ? { lang: track.lang || null, name: trackName(track) } : "off";
       remember(media, { subtitles: state.choice });
+      if (current && switchTo) { switchTo(null); return; }  // back to the clean picture
       applySubtitles(hls, state.choice);
       fillSubtitles();
     };
+    fillSubtitles();
     return state;
   }
 
@@ -171,11 +199,11 @@
     const memory = remembered(media);
     const options = {};
     if (memory.audio) options.audioPreference = { lang: memory.audio.lang || undefined, name: memory.audio.name };
-    if (memory.subtitles && memory.subtitles !== "off") {
+    if (memory.subtitles && memory.subtitles !== "off" && !memory.subtitles.burned) {
       options.subtitlePreference = { lang: memory.subtitles.lang || undefined, name: memory.subtitles.name };
     }
     return options;
   }
 
-  window.mediadeskTracks = { attach, chapters, preferences, remembered, memoryKey };
+  window.mediadeskTracks = { attach, burnedRemembered, chapters, preferences, remembered, memoryKey };
 })();

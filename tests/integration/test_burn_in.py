@@ -1,0 +1,140 @@
+"""Picture subtitles (VobSub from a DVD rip) burned into a version of their own by the
+ladder preset: its own master with one rung and the same audio, the subtitle really in
+its picture, nothing burned into the main ladder, and the playback API offering it."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.pipeline_support import ffprobe, master_variants, playlist_durations
+from tests.serverkit import auth, serving, upload, wait_media
+from tests.tracks_media import SUBPICTURE_BOX, SUBPICTURE_SHOWN, picture_subtitles_mkv
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
+WIDTH, HEIGHT, RATE = 320, 240, 25
+
+
+@pytest.fixture(scope="session")
+def vobsub_source(ffmpeg: None, media_dir: Path) -> Path:
+    return picture_subtitles_mkv(media_dir)
+
+
+def gray_frames(playlist: Path) -> list[bytes]:
+    """Every frame of a rendition, 8-bit luma, in order."""
+    out = subprocess.run(
+        [
+            *("ffmpeg", "-v", "error", "-i", str(playlist), "-fps_mode", "passthrough"),
+            *("-f", "rawvideo", "-pix_fmt", "gray", "-"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    size = WIDTH * HEIGHT
+    return [out.stdout[i : i + size] for i in range(0, len(out.stdout), size)]
+
+
+def region(frame: bytes, box: tuple[int, int, int, int]) -> list[int]:
+    left, top, right, bottom = box
+    return [frame[y * WIDTH + x] for y in range(top, bottom) for x in range(left, right)]
+
+
+def mean_diff(a: list[int], b: list[int]) -> float:
+    return sum(abs(x - y) for x, y in zip(a, b, strict=True)) / len(a)
+
+
+def media_lines(text: str, kind: str) -> list[str]:
+    return [ln for ln in text.splitlines() if ln.startswith(f"#EXT-X-MEDIA:TYPE={kind}")]
+
+
+def test_forced_picture_subtitle_is_burned_into_its_own_master(
+    home: Path, vobsub_source: Path
+) -> None:
+    with serving() as host:
+        media_id = str(upload(host, vobsub_source)["mediaFileId"])
+        assert wait_media(host, media_id)["status"] == "READY"
+        state = host.state
+        assert state is not None
+        out = Path(state.runtime.settings.resolved_storage) / "hls" / media_id
+        main = (out / "master.m3u8").read_text("utf-8")
+
+        # ladder_v2 burns forced picture subtitles only: the German track, not English.
+        assert sorted(p.name for p in out.glob("master*.m3u8")) == [
+            "master.burned_1.m3u8",
+            "master.m3u8",
+        ]
+        burned_master = out / "master.burned_1.m3u8"
+        burned = burned_master.read_text("utf-8")
+        # Never a variant of the main master: ABR cannot switch into burned pictures.
+        assert "burned" not in main
+        variants = master_variants(burned_master)
+        assert [v["URI"] for v in variants] == ["burned_1/index.m3u8"]
+        clean = master_variants(out / "master.m3u8")
+        assert variants[0]["RESOLUTION"] == clean[0]["RESOLUTION"] == f"{WIDTH}x{HEIGHT}"
+        # The same audio renditions as the main master.
+        assert media_lines(burned, "AUDIO") == media_lines(main, "AUDIO")
+        assert variants[0]["AUDIO"] == clean[0]["AUDIO"]
+        assert int(variants[0]["BANDWIDTH"]) > 0 and variants[0]["CODECS"].startswith("avc1.")
+        # Cut like the clean rung, so a player switching masters keeps its place.
+        rung = out / clean[0]["URI"]
+        copy = out / "burned_1" / "index.m3u8"
+        assert playlist_durations(copy) == pytest.approx(playlist_durations(rung), abs=1e-3)
+
+        # The subtitle is in the burned picture while it is shown, and only then.
+        with_subs, without = gray_frames(copy), gray_frames(rung)
+        assert len(with_subs) == len(without) >= round(4.0 * RATE)
+        left, top, right, bottom = SUBPICTURE_BOX
+        # As the DVD palette draws it: a dark 10-pixel frame around a white inside.
+        inside = (left + 14, top + 14, right - 14, bottom - 14)
+        frame = (left + 2, top + 2, right - 2, top + 8)
+        start, end = SUBPICTURE_SHOWN
+        shown = round((start + end) / 2 * RATE)
+        drawn = region(with_subs[shown], inside)
+        assert sum(drawn) / len(drawn) > 200, "the subtitle's white inside is not there"
+        dark = region(with_subs[shown], frame)
+        assert sum(dark) / len(dark) < 50, "the subtitle's dark frame is not there"
+        box = region(with_subs[shown], SUBPICTURE_BOX)
+        assert mean_diff(box, region(without[shown], SUBPICTURE_BOX)) > 40
+        for quiet in (round(0.4 * RATE), round((end + 0.6) * RATE)):
+            assert (
+                mean_diff(
+                    region(with_subs[quiet], SUBPICTURE_BOX), region(without[quiet], SUBPICTURE_BOX)
+                )
+                < 6
+            ), f"frame {quiet}: a subtitle drawn when none is shown"
+        above = (0, 0, WIDTH, top - 4)  # the picture elsewhere is the same picture
+        assert mean_diff(region(with_subs[shown], above), region(without[shown], above)) < 6
+        # No rung of the main ladder carries the subtitle.
+        for variant in clean:
+            frames = gray_frames(out / variant["URI"])
+            if len(frames[0]) == WIDTH * HEIGHT:
+                assert mean_diff(region(frames[shown], SUBPICTURE_BOX), box) > 40
+
+        # ffprobe reads the burned master: one picture, the audio group's sound.
+        doc = ffprobe("-show_entries", "stream=codec_type,width,height", str(burned_master))
+        kinds = sorted({s["codec_type"] for s in doc["streams"]})
+        assert kinds == ["audio", "video"]
+        assert {
+            (s.get("width"), s.get("height")) for s in doc["streams"] if s["codec_type"] == "video"
+        } == {(WIDTH, HEIGHT)}
+
+        # The playback API offers it among the subtitle choices, with its master.
+        play = httpx.get(f"{host.url}/api/v1/media/{media_id}/playback", headers=auth(host))
+        subtitles = play.json()["subtitles"]
+        assert [(s["label"], s["burnedIn"], s["language"], s["forced"]) for s in subtitles] == [
+            ("Deutsch (forced, burned in)", True, "de", True)
+        ]
+        served = httpx.get(host.url + subtitles[0]["url"], headers=auth(host))
+        assert served.status_code == 200 and "burned_1/index.m3u8" in served.text
+        # The job result still says which picture subtitles could not become text.
+        jobs = httpx.get(f"{host.url}/api/v1/media/{media_id}/jobs", headers=auth(host))
+        hls = next(j for j in jobs.json()["items"] if j["type"] == "hls")
+        result = httpx.get(f"{host.url}/api/v1/jobs/{hls['id']}", headers=auth(host)).json()
+        notes = result["result"]["picture_subtitles"]
+        assert [p["note"] for p in notes] == ["picture subtitles, not convertible to text"] * 2
+        assert [b["master"] for b in result["result"]["burned_in"]] == ["master.burned_1.m3u8"]
