@@ -87,9 +87,8 @@ def main() -> int:
     ]
 
     from PySide6.QtWidgets import QApplication
-    from ui.importing.import_queue import ImportRequest
 
-    from mediadesk.services.ingest import GUESS
+    from mediadesk.services.imports import PathImport
     from mediadesk.settings import load_settings
     from ui.app import launch
 
@@ -117,8 +116,9 @@ def main() -> int:
     phase("idle (baseline)", lambda: pump(3))
 
     def importing() -> None:
-        window.submit_imports([ImportRequest(f, GUESS) for f in files])
-        pump(120, lambda: len(window.imports.items) == 2 and not window.imports.active)
+        window.submit_imports([PathImport(f) for f in files])
+        imports = window.import_dock.model
+        pump(120, lambda: len(imports.items) == 2 and imports.active_count == 0)
 
     phase("import (copy, probe, attach)", importing)
 

@@ -42,14 +42,7 @@ def _per_hour(value: int | None) -> str:
 
 
 def print_stats(stats: StorageStats) -> None:
-    print(
-        f"{stats.media_files} files, {stats.hours:.2f} hours of media, "
-        f"{human_size(stats.total_bytes)} in all"
-    )
-    print(
-        f"Originals: {human_size(stats.originals_bytes)} "
-        f"({_per_hour(stats.originals_bytes_per_hour)})"
-    )
+    print(stats.summary)
     print()
     table(
         [[o.label, human_size(o.bytes), str(o.files)] for o in stats.outputs],

@@ -42,6 +42,8 @@ OUTPUT_KIND = {
     ArtifactKind.AUDIO_MASTER: "Audio masters",
     ArtifactKind.MEZZANINE: "Edit copies",
     ArtifactKind.BURNED_SUBTITLES: "Streaming versions with subtitles burned in",
+    ArtifactKind.SUBTITLES: "Subtitles",
+    ArtifactKind.CHAPTERS: "Chapters",
 }
 
 JOB_TYPE = {
@@ -158,6 +160,42 @@ def output_kind(kind: str) -> str:
         return OUTPUT_KIND[ArtifactKind(kind)]
     except ValueError:
         return kind.replace("_", " ").capitalize()
+
+
+def human_size(n: int | None) -> str:
+    """1,048,576 -> "1.0 MiB": the one way a size reads (CLI, app, web page)."""
+    if n is None:
+        return ""
+    size = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if size < 1024 or unit == "TiB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"
+
+
+def span(seconds: float) -> str:
+    """How much media: "4 s", "12 min", "1.50 hours"."""
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.2f} hours"
+
+
+def storage_summary(
+    files: int, seconds: float, total: int, managed: int, referenced: int, managed_per_hour: str
+) -> str:
+    """The storage view's first line, in the CLI, the app and the web page alike."""
+    text = (
+        f"{files} {'file' if files == 1 else 'files'}, {span(seconds)} of media;"
+        f" {human_size(total)} in MediaDesk's storage."
+        f" Originals stored here: {human_size(managed)}"
+    )
+    text += f" ({managed_per_hour})." if managed_per_hour else "."
+    if referenced:
+        text += f" In library folders, read in place: {human_size(referenced)}."
+    return text
 
 
 def waiting_count(counts: dict[str, int]) -> int:

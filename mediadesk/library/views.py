@@ -313,15 +313,18 @@ class StorageStats(View):
 
     media_files: int
     hours: float
+    # Originals in MediaDesk's storage (copied in); those in library folders apart.
     originals_bytes: int
     originals_bytes_per_hour: int | None
+    referenced_bytes: int = 0
     outputs: list[OutputBytes]
     outputs_bytes: int
     renditions: list[RenditionBytes]
     ladder_hours: float
     ladder_bytes_per_hour: int | None
     budget_bytes_per_hour: int | None
-    total_bytes: int
+    total_bytes: int  # in MediaDesk's storage: stored originals and every output
+    summary: str = ""  # the first line of every storage view, in people's words
 
 
 T = TypeVar("T")

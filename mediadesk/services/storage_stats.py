@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from mediadesk.domain import vocabulary as words
@@ -23,10 +23,12 @@ def per_hour(size: int, seconds: float) -> int | None:
 
 def storage_stats(session: Session, budget_bytes_per_hour: int | None = None) -> StorageStats:
     live = MediaFile.deleted_at.is_(None)
-    count, originals, seconds = session.execute(
+    in_place = MediaFile.original_path.is_not(None)
+    count, originals, referenced, seconds = session.execute(
         select(
             func.count(MediaFile.id),
-            func.coalesce(func.sum(MediaFile.size_bytes), 0),
+            func.coalesce(func.sum(case((in_place, 0), else_=MediaFile.size_bytes)), 0),
+            func.coalesce(func.sum(case((in_place, MediaFile.size_bytes), else_=0)), 0),
             func.coalesce(func.sum(MediaFile.duration_seconds), 0.0),
         ).where(live)
     ).one()
@@ -82,18 +84,30 @@ def storage_stats(session: Session, budget_bytes_per_hour: int | None = None) ->
     ]
     ladder_seconds = sum(ladder.values())
     outputs_bytes = sum(o.bytes for o in outputs)
+    total = int(originals) + outputs_bytes
+    originals_per_hour = per_hour(int(originals), seconds)
+    summary = words.storage_summary(
+        int(count),
+        seconds,
+        total,
+        int(originals),
+        int(referenced),
+        f"{words.human_size(originals_per_hour)} per hour" if originals_per_hour else "",
+    )
     return StorageStats(
         media_files=int(count),
         hours=round(seconds / HOUR, 6),
         originals_bytes=int(originals),
-        originals_bytes_per_hour=per_hour(int(originals), seconds),
+        originals_bytes_per_hour=originals_per_hour,
+        referenced_bytes=int(referenced),
         outputs=outputs,
         outputs_bytes=outputs_bytes,
         renditions=renditions,
         ladder_hours=round(ladder_seconds / HOUR, 6),
         ladder_bytes_per_hour=per_hour(ladder_bytes, ladder_seconds),
         budget_bytes_per_hour=budget_bytes_per_hour,
-        total_bytes=int(originals) + outputs_bytes,
+        total_bytes=total,
+        summary=summary,
     )
 
 

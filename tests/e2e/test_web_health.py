@@ -114,4 +114,14 @@ def test_damaged_and_missing_shelves_and_filter(
         # Back to everything: the shelves return.
         page.select_option("#show", "")
         page.wait_for_selector("section[data-shelf='movies']", timeout=30_000)
+
+        # The storage view says the folder's originals are read in place, in the words
+        # the CLI and the app use.
+        rt = host.state.runtime if host.state else None
+        assert rt is not None
+        page.goto(f"{host.url}/#/storage", timeout=60_000)
+        page.wait_for_selector("#storage-summary", timeout=30_000)
+        summary = page.text_content("#storage-summary")
+        assert summary == rt.library.storage_stats(None).summary
+        assert "In library folders, read in place: " in (summary or "")
         assert errors == []

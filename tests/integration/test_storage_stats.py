@@ -9,10 +9,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from mediadesk.domain.vocabulary import human_size
 from mediadesk.library.views import StorageStats
 from tests.integration.test_cli import run
 from tests.media import Clip, make_clip
 from tests.serverkit import auth, serving, upload, wait_media
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -42,6 +44,9 @@ def test_stats_over_api_and_cli(home: Path, media_dir: Path) -> None:
     assert rung.mean_ssim is not None and 0.9 < rung.mean_ssim <= 1.0
     assert stats.ladder_bytes_per_hour and stats.ladder_bytes_per_hour > rung.bytes_per_hour
     assert stats.budget_bytes_per_hour == 2_500_000_000
+    assert stats.referenced_bytes == 0
+    assert stats.summary.startswith("1 file, 3 s of media; ")
+    assert "in MediaDesk's storage. Originals stored here: " in stats.summary
 
     out = run(home, "library", "stats", "--json")
     assert out.returncode == 0, out.stderr
@@ -50,3 +55,22 @@ def test_stats_over_api_and_cli(home: Path, media_dir: Path) -> None:
     assert human.returncode == 0, human.stderr
     assert "Streaming versions (video)" in human.stdout and "360p" in human.stdout
     assert "per hour" in human.stdout
+
+
+def test_files_in_library_folders_are_not_counted_as_stored(
+    runtime_factory, tmp_path: Path, media_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A referenced original stays on the user's disk: the storage view says so apart."""
+    rt = runtime_factory(pipeline_video=["probe"])
+    stored = rt.ingest.import_path(make_clip(media_dir, Clip(seed="stats-stored"))).media
+    folder_file = make_clip(tmp_path / "Films", Clip(seed="stats-folder"), "Film (2020).mp4")
+    folder = rt.folders.add(tmp_path / "Films")
+    rt.folders.scan(folder.id)
+    wait_until(lambda: rt.folders.get(folder.id).waiting == 0, "the folder's file to be read")
+    stats = rt.library.storage_stats(None)
+    assert stats.media_files == 2
+    assert stats.originals_bytes == stored.size_bytes
+    assert stats.referenced_bytes == folder_file.stat().st_size
+    assert stats.total_bytes == stats.originals_bytes + stats.outputs_bytes
+    size = human_size(folder_file.stat().st_size)
+    assert stats.summary.endswith(f"In library folders, read in place: {size}.")

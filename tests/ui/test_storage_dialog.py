@@ -43,6 +43,7 @@ def stats() -> StorageStats:
         ladder_bytes_per_hour=600_000_000,
         budget_bytes_per_hour=1_000_000_000,
         total_bytes=3_900_000_000,
+        summary="2 files, 1.50 hours of media; 3.6 GiB in MediaDesk's storage.",
     )
 
 
@@ -51,7 +52,8 @@ def test_storage_dialog_shows_sizes_and_quality_in_words(qtbot: Any) -> None:
     dialog = StorageDialog(tasks, stats)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.stats is not None, timeout=5000)
-    assert "2 files" in dialog.summary.text() and "per hour" in dialog.summary.text()
+    # The read model's sentence, as the CLI and the web page print it.
+    assert dialog.summary.text() == stats().summary
     assert dialog.outputs.item(0, 0).text() == "Streaming versions (video)"
     assert dialog.renditions.rowCount() == 2
     assert dialog.renditions.item(0, 4).text() == "Excellent"

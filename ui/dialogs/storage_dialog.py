@@ -20,14 +20,6 @@ def per_hour(value: int | None) -> str:
     return f"{fmt.size(value)} per hour" if value is not None else "—"
 
 
-def summary_text(stats: StorageStats) -> str:
-    return (
-        f"{stats.media_files} files, {stats.hours:.2f} hours of media, "
-        f"{fmt.size(stats.total_bytes)} in all. Originals: {fmt.size(stats.originals_bytes)} "
-        f"({per_hour(stats.originals_bytes_per_hour)})."
-    )
-
-
 def ladder_text(stats: StorageStats) -> str:
     text = f"Streaming versions: {per_hour(stats.ladder_bytes_per_hour)}"
     if stats.budget_bytes_per_hour:
@@ -76,7 +68,7 @@ class StorageDialog(QDialog):
 
     def show_stats(self, stats: StorageStats) -> None:
         self.stats = stats
-        self.summary.setText(summary_text(stats))
+        self.summary.setText(stats.summary)
         fill(
             self.outputs,
             ["Output", "Size", "Files"],

@@ -301,6 +301,10 @@ class MpvEngine(QObject):
 
     def _on_event(self, kind: str, detail: str) -> None:
         if kind == "loaded":
+            with self._props_lock:
+                # A file loaded over a playing one never makes mpv idle, so its
+                # idle-active observer does not fire again after load() reset it.
+                self._props["idle-active"] = False
             self.poll()
             self._timer.start()
             self.fileLoaded.emit()

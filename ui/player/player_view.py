@@ -89,6 +89,8 @@ class PlayerView(QWidget):
         self.quality_button.setMenu(self.quality_menu)
         self.fullscreen_button = tool_button("Fullscreen")
         self.tracks = TrackMenus(self, self._engine_call, self.shell.sources.key_url)
+        self.tracks.switch_master = self._switch_master
+        self._position = 0.0
         for button, name in (
             (self.play_button, "play"),
             (self.mute_button, "volume"),
@@ -195,7 +197,8 @@ class PlayerView(QWidget):
         self.tracks.load(media, choice.adaptive)
         self.seek_bar.set_marks([start for start, _title in self.tracks.chapters])
         self.previews.load(media)
-        url = choice.url
+        # A burned-in subtitle chosen last time: its own master (same film, same times).
+        url = self.tracks.start_url() or choice.url
         self.resume.offer(media, lambda at: engine.load(url, start=at))
         if self.surface is not None and media.kind == MediaKind.VIDEO:
             self.video.setCurrentWidget(self.surface)
@@ -208,6 +211,13 @@ class PlayerView(QWidget):
         self._set_controls_enabled(True)
         self.setFocus()
         return True
+
+    def _switch_master(self, url: str | None) -> None:
+        """Another master of the playing file (a burned-in subtitle's, or the main one
+        for ``None``), from where playback is now."""
+        if self.engine is None or self.choice is None:
+            return
+        self.engine.load(url or self.choice.url, start=self._position)
 
     def toggle_pause(self) -> None:
         self._engine_call("toggle_pause")
@@ -246,6 +256,8 @@ class PlayerView(QWidget):
 
     def _state_changed(self, state: PlayerState) -> None:
         self.resume.on_state(state)
+        if state.loaded:
+            self._position = state.position
         self.play_button.setText("Play" if state.paused or not state.loaded else "Pause")
         self.seek_bar.set_duration(state.duration)
         self.seek_bar.set_position(state.position)

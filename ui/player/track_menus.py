@@ -37,6 +37,15 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class BurnedChoice:
+    """A picture subtitle burned into a version of its own: picking it plays its master."""
+
+    label: str  # "Deutsch (forced, burned in)"
+    lang: str | None
+    key: str  # storage key of its master playlist
+
+
+@dataclass(frozen=True)
 class SubtitleFile:
     label: str
     lang: str | None
@@ -103,6 +112,18 @@ def subtitle_files(media: MediaFileView) -> list[SubtitleFile]:
     ]
 
 
+def burned_choices(media: MediaFileView) -> list[BurnedChoice]:
+    burned = [a for a in media.artifacts or [] if a.kind == ArtifactKind.BURNED_SUBTITLES]
+    return [
+        BurnedChoice(
+            label=str(_params(a).get("label") or ""),
+            lang=_params(a).get("language"),
+            key=a.storage_key,
+        )
+        for a in sorted(burned, key=lambda a: a.storage_key)
+    ]
+
+
 def memory_key(media: MediaFileView) -> str:
     ref = media.catalogue
     series = getattr(ref, "series_id", None) if ref is not None else None
@@ -128,6 +149,10 @@ class TrackMenus(QObject):
         self.chapter_button = self._button("Chapters", "chapterButton")
         self.media: MediaFileView | None = None
         self.files: list[SubtitleFile] = []
+        self.burned: list[BurnedChoice] = []
+        self.playing_burned: BurnedChoice | None = None  # its master is what plays
+        # Plays another master of the same file at the same position (None: the main).
+        self.switch_master: Callable[[str | None], None] | None = None
         self.audio: list[Choice] = []
         self.subtitles: list[Choice] = []
         self.chapters: list[tuple[float, str]] = []
@@ -154,6 +179,8 @@ class TrackMenus(QObject):
     def load(self, media: MediaFileView, adaptive: bool) -> None:
         self.media = media
         self.files = subtitle_files(media) if adaptive else []
+        self.burned = burned_choices(media) if adaptive else []
+        self.playing_burned = None
         info = media.probe
         self.chapters = [
             (c.start, c.title or f"{CHAPTER} {i + 1}")
@@ -164,17 +191,36 @@ class TrackMenus(QObject):
         self._last_audio = None
         remembered = self.settings().value(f"{memory_key(media)}/subtitles")
         self._choice = _decode(remembered)
+        self._burned_memory = _decode_burned(remembered)
         self._shown = ()
         self._fill_chapters()
         for button in (self.audio_button, self.subtitle_button):
             button.menu().clear()
             button.setEnabled(False)
 
+    def start_url(self) -> str | None:
+        """The burned-in master to open, when that was the choice; else None (the main
+        master). Marks it as playing."""
+        wanted = self._burned_memory
+        match = _find_burned(self.burned, wanted)
+        url = self.key_url(match.key) if match is not None else None
+        self.playing_burned = match if url else None
+        return url
+
+    def switched(self, burned: BurnedChoice | None) -> None:
+        """Another master of the same file is loading: tracks are read again."""
+        self.playing_burned = burned
+        self.audio, self.subtitles = [], []
+        self._added = self._applied = False
+        self._shown = ()
+
     def loaded(self) -> None:
         """The file is open: add the subtitle files (mpv reads no HLS subtitles)."""
         if self._added:
             return
         self._added = True
+        if self.playing_burned is not None:
+            return  # the subtitle is in the picture; text tracks belong to the main one
         for file in self.files:
             url = self.key_url(file.key)
             if url:
@@ -187,11 +233,11 @@ class TrackMenus(QObject):
             return
         self.audio = audio_choices(state.audio_tracks, self.media.artifacts or [])
         external = [t for t in state.subtitle_tracks if t.external]
+        files = [] if self.playing_burned is not None else self.files
         self.subtitles = [
-            Choice(t.id, f.label, f.lang, f.forced)
-            for t, f in zip(external, self.files, strict=False)
+            Choice(t.id, f.label, f.lang, f.forced) for t, f in zip(external, files, strict=False)
         ]
-        if not self._applied and self.audio and len(self.subtitles) == len(self.files):
+        if not self._applied and self.audio and len(self.subtitles) == len(files):
             self._applied = True
             self._apply_memory()
         elif state.audio_track != self._last_audio and self._choice is None and self._applied:
@@ -209,6 +255,8 @@ class TrackMenus(QObject):
         if heard is not None:
             self.call("set_audio", heard.id)
         audio_id = heard.id if heard is not None else self._last_audio
+        if self.playing_burned is not None:
+            return  # nothing to show beside the burned picture
         if self._choice is not None:
             match = _find([s for s in self.subtitles if not s.forced], self._choice)
             if match is not None:
@@ -230,14 +278,32 @@ class TrackMenus(QObject):
         if self.media is not None:
             self.settings().setValue(f"{memory_key(self.media)}/audio", _encode(choice))
 
+    def choose_burned(self, choice: BurnedChoice) -> None:
+        """Play the master with this subtitle in the picture, where playback is now."""
+        assert self.media is not None
+        remembered = f"{BURNED_MEMORY}{choice.lang or ''}\t{choice.label}"
+        self.settings().setValue(f"{memory_key(self.media)}/subtitles", remembered)
+        self._burned_memory = {"lang": choice.lang or "", "label": choice.label}
+        self._choice = None
+        url = self.key_url(choice.key)
+        if url and choice != self.playing_burned and self.switch_master is not None:
+            self.switched(choice)
+            self.switch_master(url)
+
     def choose_subtitle(self, choice: Choice | None) -> None:
         assert self.media is not None
         self._choice = (
             None if choice is None else {"label": choice.label, "lang": choice.lang or ""}
         )
+        self._burned_memory = None
         self.settings().setValue(
             f"{memory_key(self.media)}/subtitles", "off" if choice is None else _encode(choice)
         )
+        if self.playing_burned is not None and self.switch_master is not None:
+            # Back to the clean picture; the choice is applied once its tracks are read.
+            self.switched(None)
+            self.switch_master(None)
+            return
         if choice is None:
             self._show_forced(self._last_audio)
         else:
@@ -268,6 +334,7 @@ class TrackMenus(QObject):
         off.triggered.connect(lambda _c=False: self.choose_subtitle(None))
         group.addAction(off)
         menu.addAction(off)
+        off.setChecked(off.isChecked() and self.playing_burned is None)
         for choice in self.subtitles:
             if choice.forced:
                 continue  # shown by itself with the language heard
@@ -276,9 +343,17 @@ class TrackMenus(QObject):
             action.triggered.connect(lambda _c=False, c=choice: self.choose_subtitle(c))
             group.addAction(action)
             menu.addAction(action)
+        for burned in self.burned:
+            action = QAction(burned.label, menu, checkable=True)
+            action.setChecked(burned == self.playing_burned)
+            action.triggered.connect(lambda _c=False, b=burned: self.choose_burned(b))
+            group.addAction(action)
+            menu.addAction(action)
         label = chosen.label if chosen is not None and not chosen.forced else SUBTITLES_OFF
+        if self.playing_burned is not None:
+            label = self.playing_burned.label
         self.subtitle_button.setText(f"Subtitles: {label}")
-        self.subtitle_button.setEnabled(bool(self.subtitles))
+        self.subtitle_button.setEnabled(bool(self.subtitles or self.burned))
 
     def _fill_chapters(self) -> None:
         menu = self.chapter_button.menu()
@@ -294,8 +369,25 @@ def _encode(choice: Choice) -> str:
     return f"{choice.lang or ''}\t{choice.label.removesuffix(SURROUND_MARK)}"
 
 
+BURNED_MEMORY = "burned:"  # a remembered burned-in choice: "burned:<lang>\t<label>"
+
+
+def _decode_burned(value: object) -> dict[str, str] | None:
+    if not isinstance(value, str) or not value.startswith(BURNED_MEMORY):
+        return None
+    lang, _, label = value.removeprefix(BURNED_MEMORY).partition("\t")
+    return {"lang": lang, "label": label}
+
+
+def _find_burned(choices: list[BurnedChoice], wanted: dict[str, str] | None) -> BurnedChoice | None:
+    if not wanted:
+        return None
+    exact = next((c for c in choices if c.label == wanted["label"]), None)
+    return exact or next((c for c in choices if (c.lang or "") == wanted["lang"]), None)
+
+
 def _decode(value: object) -> dict[str, str] | None:
-    if not isinstance(value, str) or value in ("", "off"):
+    if not isinstance(value, str) or value in ("", "off") or value.startswith(BURNED_MEMORY):
         return None
     lang, _, label = value.partition("\t")
     return {"lang": lang, "label": label}

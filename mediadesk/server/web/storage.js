@@ -13,9 +13,7 @@ function statsTable(headers, rows) {
 async function showStorage() {
   const view = document.getElementById("view");
   const stats = await api("/api/v1/library/stats");
-  const summary = el("p", { id: "storage-summary" },
-    `${stats.media_files} files, ${stats.hours.toFixed(2)} hours of media, ${fmtSize(stats.total_bytes)} in all. `
-    + `Originals: ${fmtSize(stats.originals_bytes)} (${perHour(stats.originals_bytes_per_hour)}).`);
+  const summary = el("p", { id: "storage-summary" }, stats.summary);
   const outputs = statsTable(["Output", "Size", "Files"],
     stats.outputs.map((o) => [word("output_kind", o.kind), fmtSize(o.bytes), o.files]));
   const renditions = statsTable(["Version", "Titles", "Size", "Per hour"],

@@ -1,0 +1,26 @@
+"""Every state, job type and output kind has people's words (one vocabulary): a kind
+added without its words crashed `library stats` and read as an id elsewhere."""
+
+from __future__ import annotations
+
+from mediadesk.domain import vocabulary as words
+from mediadesk.domain.enums import ArtifactKind, JobStatus, MediaKind, MediaStatus
+from mediadesk.handlers import default_registry
+
+
+def test_every_output_kind_has_words() -> None:
+    assert set(ArtifactKind) - set(words.OUTPUT_KIND) == set()
+    for kind in ArtifactKind:
+        label = words.output_kind(str(kind))
+        assert label and "_" not in label
+
+
+def test_every_job_type_has_words() -> None:
+    names = set(default_registry().names())
+    assert names - set(words.JOB_TYPE) == set()
+
+
+def test_every_state_and_kind_has_words() -> None:
+    assert set(MediaStatus) - set(words.MEDIA_STATUS) == set()
+    assert set(JobStatus) - set(words.JOB_STATUS) == set()
+    assert set(MediaKind) - set(words.MEDIA_KIND) == set()
