@@ -10,6 +10,7 @@ from typing import Any
 
 from mediadesk.cli.output import EXIT_INTERNAL, EXIT_OK, human_duration, print_json, table
 from mediadesk.cli.waiting import wait_for_jobs
+from mediadesk.domain import vocabulary as words
 from mediadesk.domain.enums import JobStatus
 from mediadesk.errors import InvalidInput
 from mediadesk.jobs.views import JobView
@@ -67,12 +68,16 @@ def register(sub: Any) -> None:
     wait.set_defaults(handler=cmd_wait)
 
 
+# In the words of the app's jobs tab (one vocabulary); --json keeps the raw values.
+JOB_COLUMNS = ["ID", "JOB", "STATE", "TRIES", "DONE", "ERROR", "MEDIA"]
+
+
 def _row(j: JobView) -> tuple[Any, ...]:
     progress = f"{j.progress:.0f}%" if j.progress is not None else ""
     return (
         j.id,
-        j.type,
-        j.status,
+        words.job_type(j.type),
+        words.job_state(j.status, cancel_requested=j.cancel_requested, error_code=j.error_code),
         f"{j.attempts}/{j.max_attempts}",
         progress,
         j.error_code or "",
@@ -93,7 +98,7 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     else:
         table(
             [_row(j) for j in page.items],
-            ["ID", "TYPE", "STATUS", "TRIES", "DONE", "ERROR", "MEDIA"],
+            JOB_COLUMNS,
         )
     return EXIT_OK
 
@@ -104,7 +109,12 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(job)
         return EXIT_OK
-    print(f"{job.id}  {job.type}  {job.status}  attempts {job.attempts}/{job.max_attempts}")
+    state = words.job_state(
+        job.status, cancel_requested=job.cancel_requested, error_code=job.error_code
+    )
+    print(
+        f"{job.id}  {words.job_type(job.type)}  {state}  attempts {job.attempts}/{job.max_attempts}"
+    )
     if job.error_code:
         print(f"error: {job.error_code}: {job.error_message}")
     for a in job.attempt_history or []:
@@ -150,7 +160,7 @@ def cmd_change(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(job)
     else:
-        print(f"{job.id}  {job.type}  {job.status}")
+        print(f"{job.id}  {words.job_type(job.type)}  {words.job_status(job.status)}")
     return EXIT_OK
 
 
@@ -180,6 +190,6 @@ def cmd_wait(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(views)
     else:
-        table([_row(j) for j in views], ["ID", "TYPE", "STATUS", "TRIES", "DONE", "ERROR", "MEDIA"])
+        table([_row(j) for j in views], JOB_COLUMNS)
     unfinished = [v for v in views if v.status not in (JobStatus.COMPLETED,)]
     return EXIT_OK if not unfinished else EXIT_INTERNAL

@@ -19,6 +19,7 @@ from mediadesk.cli.output import (
     table,
 )
 from mediadesk.cli.waiting import wait_for_jobs, wait_for_media
+from mediadesk.domain import vocabulary as words
 from mediadesk.domain.catalogue import (
     CatalogueSort,
     ConflictChoice,
@@ -186,7 +187,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             print_json(result.model_copy(update={"media": rt.library.get_media(media.id)}))
         else:
             note = " (already in the library)" if result.duplicate else ""
-            print(f"{media.id}  {media.display_title}  {media.status}{note}")
+            print(f"{media.id}  {media.display_title}  {words.media_status(media.status)}{note}")
             _describe(media)
         if args.wait and media.status == MediaStatus.FAILED:
             error(f"processing failed: {media.error_code}: {media.error_message}")
@@ -265,7 +266,7 @@ def cmd_library_list(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"      {code} {ep.title or ''}  [{ep.media_file_id or 'no file'}]")
     print("Other media")
     for media in listing.loose_media:
-        print(f"  {media.id}  {media.original_filename}  {media.status}")
+        print(f"  {media.id}  {media.original_filename}  {words.media_status(media.status)}")
     return EXIT_OK
 
 
@@ -275,7 +276,7 @@ def cmd_media_show(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(media)
         return EXIT_OK
-    print(f"{media.id}  {media.display_title}  {media.status}")
+    print(f"{media.id}  {media.display_title}  {words.media_status(media.status)}")
     if media.catalogue is not None:
         print(f"  file: {media.original_filename}")
     _describe(media)
@@ -306,7 +307,13 @@ def cmd_media_list(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     table(
         [
-            (m.id, m.kind, m.status, human_duration(m.duration_seconds), m.display_title)
+            (
+                m.id,
+                words.media_kind(m.kind),
+                words.media_status(m.status),
+                human_duration(m.duration_seconds),
+                m.display_title,
+            )
             for m in page.items
         ],
         ["ID", "KIND", "STATUS", "LENGTH", "TITLE"],

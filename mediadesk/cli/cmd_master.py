@@ -7,6 +7,7 @@ from typing import Any
 
 from mediadesk.cli.output import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, error, print_json
 from mediadesk.cli.waiting import wait_for_derived, wait_for_jobs
+from mediadesk.domain import vocabulary as words
 from mediadesk.domain.enums import JobStatus, MediaStatus
 from mediadesk.jobs.views import DerivedReport, JobView
 from mediadesk.runtime import Runtime
@@ -48,17 +49,18 @@ def cmd_master(args: argparse.Namespace, settings: Settings) -> int:
             if args.json:
                 print_json(DerivedReport(job=job, media=None))
             else:
-                print(f"{job.id}  {job.type}  {job.status}")
+                print(f"{job.id}  {words.job_type(job.type)}  {words.job_status(job.status)}")
             return EXIT_OK
         job, media = wait_for_derived(rt, job.id, args.timeout, show_progress=not args.json)
     if args.json:
         print_json(DerivedReport(job=job, media=media))
     else:
-        print(f"{job.id}  {job.type}  {job.status}")
+        print(f"{job.id}  {words.job_type(job.type)}  {words.job_status(job.status)}")
         if media is not None:
             loud = media.loudness
             level = f"{loud.integrated_lufs} LUFS, {loud.true_peak_dbtp} dBTP" if loud else ""
-            print(f"  master {media.id}  {media.original_filename}  {media.status}  {level}")
+            status = words.media_status(media.status)
+            print(f"  master {media.id}  {media.original_filename}  {status}  {level}")
     code = _exit_for(job)
     if code == EXIT_OK and media is not None and media.status == MediaStatus.FAILED:
         error(f"the master's pipeline failed: {media.error_code}: {media.error_message}")
@@ -81,5 +83,5 @@ def cmd_loudness(args: argparse.Namespace, settings: Settings) -> int:
             f"TP {r.get('true_peak_db')} dBTP  LRA {r['lra']} LU"
         )
     else:
-        print(f"{job.id}  {job.type}  {job.status}")
+        print(f"{job.id}  {words.job_type(job.type)}  {words.job_status(job.status)}")
     return _exit_for(job) if args.wait else EXIT_OK
