@@ -1,7 +1,9 @@
 #!/bin/sh
 # Set up a fresh Debian machine for MediaDesk: system packages, a venv with the locked
-# Python dependencies, and the web player's vendored JavaScript. Idempotent: each step
-# checks what is already there, so `make run` and `make test` stay fast after the first.
+# Python dependencies, and the pinned JavaScript (the web player's hls.js; for tests
+# also Shaka Player, a second real HLS client that the app itself never serves).
+# Idempotent: each step checks what is already there, so `make run` and `make test`
+# stay fast after the first.
 #
 #   scripts/bootstrap.sh run    # what the app needs
 #   scripts/bootstrap.sh test   # plus what the test suite and benchmarks drive
@@ -62,5 +64,8 @@ if [ ! -f "$STAMP" ] || [ requirements.lock -nt "$STAMP" ] || [ pyproject.toml -
 fi
 
 if [ -f scripts/fetch_vendor.py ]; then
-  .venv/bin/python scripts/fetch_vendor.py
+  case "$PURPOSE" in
+    run) .venv/bin/python scripts/fetch_vendor.py --dest web ;;
+    test) .venv/bin/python scripts/fetch_vendor.py ;;
+  esac
 fi

@@ -1,15 +1,16 @@
 """Real players choose audio and subtitle tracks of MediaDesk's HLS over HTTP:
 hls.js in Chromium (the web page's menus), mpv (aid/sid, subtitle text on time), VLC
-to the end, ffprobe's renditions. One server and one many-track film for the module.
+to the end, ffprobe's renditions. One server and one many-track film for the module
+(``tracks_film``, shared with the Shaka Player test through tests/e2e/conftest.py).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,39 +18,12 @@ import httpx
 import pytest
 
 from mediadesk.server.host import ServerHost
-from tests.conftest import FAST
 from tests.e2e.test_players import chromium_page, mpv_player
-from tests.media import ffmpeg_available
-from tests.serverkit import auth, serving, wait_media
-from tests.tracks_media import multi_audio_mkv, with_sidecars
+from tests.serverkit import auth
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 AUDIO = ["English", "Français", "English (Commentary)", "Deutsch"]
-
-
-@pytest.fixture(scope="module")
-def film(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerHost, str]]:
-    if not ffmpeg_available():
-        pytest.fail("ffmpeg is not installed (make setup-test installs it)")
-    home = tmp_path_factory.mktemp("tracks-home")
-    source = multi_audio_mkv(tmp_path_factory.mktemp("tracks-media"), duration=8.0)
-    movie = source.with_name("Film.mkv")
-    shutil.copyfile(source, movie)
-    with_sidecars(movie)
-    with pytest.MonkeyPatch.context() as mp:
-        for key in list(os.environ):
-            if key.startswith("MEDIADESK_"):
-                mp.delenv(key)
-        mp.setenv("MEDIADESK_HOME", str(home))
-        from mediadesk.settings import load_settings
-
-        with serving(load_settings({**FAST, "server_port": 0})) as host:
-            state = host.state
-            assert state is not None
-            media_id = state.runtime.ingest.import_path(movie).media.id
-            assert wait_media(host, media_id)["status"] == "READY"
-            yield host, media_id
 
 
 def playback(host: ServerHost, media_id: str) -> dict[str, Any]:
@@ -57,8 +31,8 @@ def playback(host: ServerHost, media_id: str) -> dict[str, Any]:
     return dict(httpx.get(url, headers=auth(host), timeout=30).json())
 
 
-def test_ffprobe_lists_the_renditions(film: tuple[ServerHost, str]) -> None:
-    host, media_id = film
+def test_ffprobe_lists_the_renditions(tracks_film: tuple[ServerHost, str]) -> None:
+    host, media_id = tracks_film
     out = subprocess.run(
         ["ffprobe", "-v", "error", "-print_format", "json", "-show_streams",
          host.stream_url(media_id)],
@@ -72,9 +46,9 @@ def test_ffprobe_lists_the_renditions(film: tuple[ServerHost, str]) -> None:
 
 
 def test_hlsjs_lists_and_switches_tracks_and_remembers(
-    film: tuple[ServerHost, str], tmp_path: Path
+    tracks_film: tuple[ServerHost, str], tmp_path: Path
 ) -> None:
-    host, media_id = film
+    host, media_id = tracks_film
     with chromium_page(tmp_path / "profile") as (page, errors):
         page.goto(host.web_url(), timeout=60_000)
         page.wait_for_selector(f"li.card[data-id='{media_id}']", timeout=30_000)
@@ -89,7 +63,8 @@ def test_hlsjs_lists_and_switches_tracks_and_remembers(
             "() => { window.hlsErrors = [];"
             " window.mediadesk.hls.on(Hls.Events.ERROR,"
             " (_e, d) => window.hlsErrors.push("
-            " `${d.fatal ? 'FATAL ' : ''}${d.details} ${d.type} ${d.error || ''}`));"
+            " `${d.fatal ? 'FATAL ' : ''}${d.details} ${d.type}"
+            " ${d.frag ? `${d.frag.type}:${d.frag.sn}` : '-'} ${d.error || ''}`));"
             " const v = window.mediadesk.video; v.muted = true; v.play(); }"
         )
         names = page.eval_on_selector_all("#audio-track option", "os => os.map(o => o.textContent)")
@@ -149,14 +124,27 @@ def test_hlsjs_lists_and_switches_tracks_and_remembers(
         page.wait_for_function(
             "() => window.mediadesk.video.currentTime > 2", timeout=90_000, polling=250
         )
-        # Non-fatal reports that are not failures (a fatal one starts with FATAL):
-        # bufferSeekOverHole (hls.js stepping over a gap before the first frame),
-        # bufferAppendNoProgress (the new audio track's first fragment lands on a stretch
-        # already buffered from the old one) and aborted (a load the switch made moot,
-        # cancelled). Playback goes on, as the currentTime wait above shows.
-        benign = ("bufferSeekOverHole", "bufferAppendNoProgress", "aborted")
+        # hls.js reports no error, fatal (FATAL ...) or not, except three warnings the
+        # stream cannot avoid; playback goes on, as the currentTime wait above shows.
+        # - bufferSeekOverHole at start-up: hls.js puts the first video *decode* time at
+        #   0, and x264's B-frames put the first picture two frames (80 ms) after it in
+        #   MPEG-TS, so hls.js steps from 0 over that gap. Audio and video start together
+        #   (same first PTS); only a ladder without B-frames loses the gap (tried: the
+        #   warning goes), at a bitrate cost a start-up nudge does not justify. Shaka
+        #   jumps the same 80 ms without an error event.
+        # - bufferAppendNoProgress for the first main fragment: with alternate audio the
+        #   video's first fragment is queued before both SourceBuffers exist, and hls.js
+        #   1.7's append-progress check does not see it grow (tried: the same video with
+        #   its audio muxed in does not warn); or for an audio fragment after a switch,
+        #   which lands on audio already buffered from the old track.
+        # - aborted: a load the switch made moot, cancelled.
+        benign = (
+            r"bufferSeekOverHole mediaError main:0 .*seeking from 0 to 0\.[0-2]\d*$",
+            r"bufferAppendNoProgress mediaError (main:0|audio:\d+) ",
+            r"aborted ",
+        )
         reported = page.evaluate("() => window.hlsErrors")
-        assert [e for e in reported if not e.startswith(benign)] == []
+        assert [e for e in reported if not any(re.match(b, e) for b in benign)] == []
         assert errors == []
 
         # The choice is remembered: the page opens again with French and English.
@@ -181,8 +169,10 @@ def test_hlsjs_lists_and_switches_tracks_and_remembers(
         )
 
 
-def test_mpv_switches_audio_and_shows_subtitles_on_time(film: tuple[ServerHost, str]) -> None:
-    host, media_id = film
+def test_mpv_switches_audio_and_shows_subtitles_on_time(
+    tracks_film: tuple[ServerHost, str],
+) -> None:
+    host, media_id = tracks_film
     info = playback(host, media_id)
     by_label = {s["label"]: host.url + s["url"] for s in info["subtitles"]}
     with mpv_player() as player:
@@ -231,8 +221,8 @@ def test_mpv_switches_audio_and_shows_subtitles_on_time(film: tuple[ServerHost, 
         player.wait_for_property("time-pos", lambda t: t is not None and t > 4.0, timeout=90)
 
 
-def test_vlc_plays_the_film_to_the_end(film: tuple[ServerHost, str], tmp_path: Path) -> None:
-    host, media_id = film
+def test_vlc_plays_the_film_to_the_end(tracks_film: tuple[ServerHost, str], tmp_path: Path) -> None:
+    host, media_id = tracks_film
     cvlc = shutil.which("cvlc")
     assert cvlc, "cvlc is missing (Debian vlc-bin; make setup-test installs it)"
     argv = [cvlc, "-vv", "--intf", "dummy", "--vout", "vdummy", "--aout", "adummy",
