@@ -165,6 +165,7 @@ class MpvEngine(QObject):
         self._props_lock = threading.Lock()
         self._auto_quality = True
         self._closed = False
+        self._start_at = 0.0
         self._last_error = ""
         self._event.connect(self._on_event)
         self.player.register_event_callback(self._mpv_event)
@@ -176,6 +177,9 @@ class MpvEngine(QObject):
 
     def load(self, url: str, start: float = 0.0) -> None:
         self._auto_quality = True
+        # Until mpv reports a time, the file is where it was asked to start, not at 0:
+        # a resume or a switch of masters saved as 0 otherwise (and the seek bar jumped).
+        self._start_at = start
         with self._props_lock:  # the last file's values must not read as this one's
             self._props.update({"idle-active": True, "time-pos": None, "duration": None})
             self._props.update({"eof-reached": False, "track-list": []})
@@ -256,7 +260,7 @@ class MpvEngine(QObject):
         vid = p.get("vid")
         state = PlayerState(
             loaded=not idle,
-            position=float(p.get("time-pos") or 0.0),
+            position=self._start_at if p.get("time-pos") is None else float(p["time-pos"]),
             duration=float(p["duration"]) if p.get("duration") else None,
             paused=bool(p.get("pause")),
             volume=float(p.get("volume") or 0.0),
