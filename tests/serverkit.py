@@ -8,6 +8,7 @@ ffmpeg command is published into storage for the media file instead.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 from collections.abc import Iterator
@@ -16,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from mediadesk.runtime import Runtime
 from mediadesk.server.host import ServerHost
 from mediadesk.settings import Settings, load_settings
 from tests.conftest import FAST
-from tests.media import Clip, make_clip
+from tests.media import Clip, ffmpeg_available, make_clip
 from tests.waiting import wait_until
 
 TERMINAL = {"COMPLETED", "FAILED", "DEAD"}
@@ -45,6 +47,30 @@ def serving(
     finally:
         host.stop()
         runtime.stop(grace=5)
+
+
+@contextmanager
+def serving_home(home: Path, **overrides: Any) -> Iterator[ServerHost]:
+    """A server with workers over a library of its own at ``home``, for a module's
+    worth of real-client tests: no MEDIADESK_ setting of the caller's leaks in."""
+    if not ffmpeg_available():
+        pytest.fail("ffmpeg is not installed (make setup-test installs it)")
+    with pytest.MonkeyPatch.context() as mp:
+        for key in list(os.environ):
+            if key.startswith("MEDIADESK_"):
+                mp.delenv(key)
+        mp.setenv("MEDIADESK_HOME", str(home))
+        with serving(load_settings({**FAST, "server_port": 0, **overrides})) as host:
+            yield host
+
+
+def import_ready(host: ServerHost, path: Path) -> str:
+    """Import a local file as the app does; its id once it is Ready."""
+    state = host.state
+    assert state is not None
+    media_id = state.runtime.ingest.import_path(path).media.id
+    assert wait_media(host, media_id)["status"] == "READY"
+    return media_id
 
 
 def auth(host: ServerHost) -> dict[str, str]:

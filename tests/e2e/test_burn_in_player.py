@@ -3,17 +3,14 @@ and switches the source to its master at the same position, and back on Off."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from mediadesk.server.host import ServerHost
-from tests.conftest import FAST
 from tests.e2e.test_players import chromium_page
-from tests.media import ffmpeg_available
-from tests.serverkit import serving, wait_media
+from tests.serverkit import import_ready, serving_home
 from tests.tracks_media import picture_subtitles_mkv
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -23,23 +20,9 @@ BURNED = "Deutsch (forced, burned in)"
 
 @pytest.fixture(scope="module")
 def dvd_rip(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerHost, str]]:
-    if not ffmpeg_available():
-        pytest.fail("ffmpeg is not installed (make setup-test installs it)")
-    home = tmp_path_factory.mktemp("burn-home")
     source = picture_subtitles_mkv(tmp_path_factory.mktemp("burn-media"), duration=8.0)
-    with pytest.MonkeyPatch.context() as mp:
-        for key in list(os.environ):
-            if key.startswith("MEDIADESK_"):
-                mp.delenv(key)
-        mp.setenv("MEDIADESK_HOME", str(home))
-        from mediadesk.settings import load_settings
-
-        with serving(load_settings({**FAST, "server_port": 0})) as host:
-            state = host.state
-            assert state is not None
-            media_id = state.runtime.ingest.import_path(source).media.id
-            assert wait_media(host, media_id)["status"] == "READY"
-            yield host, media_id
+    with serving_home(tmp_path_factory.mktemp("burn-home")) as host:
+        yield host, import_ready(host, source)
 
 
 def test_hlsjs_switches_to_the_burned_master_and_back(

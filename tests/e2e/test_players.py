@@ -19,9 +19,7 @@ import httpx
 import pytest
 
 from mediadesk.server.host import ServerHost
-from tests.conftest import FAST
-from tests.media import ffmpeg_available
-from tests.serverkit import auth, ready_video, serving
+from tests.serverkit import auth, ready_video, serving_home
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -41,19 +39,9 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerHost, str]]:
-    if not ffmpeg_available():
-        pytest.fail("ffmpeg is not installed (make setup-test installs it)")
-    home = tmp_path_factory.mktemp("e2e-home")
-    with pytest.MonkeyPatch.context() as mp:
-        for key in list(os.environ):
-            if key.startswith("MEDIADESK_"):
-                mp.delenv(key)
-        mp.setenv("MEDIADESK_HOME", str(home))
-        from mediadesk.settings import load_settings
-
-        with serving(load_settings({**FAST, "server_port": 0})) as host:
-            media_id = ready_video(host, tmp_path_factory.mktemp("e2e-media"), grainy=True)
-            yield host, media_id
+    with serving_home(tmp_path_factory.mktemp("e2e-home")) as host:
+        media_id = ready_video(host, tmp_path_factory.mktemp("e2e-media"), grainy=True)
+        yield host, media_id
 
 
 @contextmanager

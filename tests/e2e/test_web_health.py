@@ -5,7 +5,6 @@ folder. The home page grows a shelf for each; the "Show" filter lists them alone
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,22 +14,17 @@ from mediadesk.domain.folders import FolderKind, HealthState
 from mediadesk.runtime import Runtime
 from mediadesk.server.host import ServerHost
 from mediadesk.services.library import MediaFilter
-from tests.conftest import FAST
 from tests.e2e.test_players import chromium_page
-from tests.integration.test_health import TEN_SECONDS, corrupt_middle, finished
-from tests.media import Clip, ffmpeg_available, make_clip
-from tests.serverkit import serving
+from tests.integration.test_health import LIGHT, TEN_SECONDS, corrupt_middle, finished
+from tests.media import Clip, make_clip
+from tests.serverkit import serving_home
 from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-LIGHT = {"pipeline_video": ["probe"], "pipeline_audio": ["probe"], "pipeline_image": ["probe"]}
-
 
 @pytest.fixture
 def library(tmp_path: Path) -> Iterator[tuple[ServerHost, dict[str, str]]]:
-    if not ffmpeg_available():
-        pytest.fail("ffmpeg is not installed (make setup-test installs it)")
     clean_src = make_clip(tmp_path / "media", TEN_SECONDS)
     folder_path = tmp_path / "Films"
     folder_path.mkdir()
@@ -39,27 +33,20 @@ def library(tmp_path: Path) -> Iterator[tuple[ServerHost, dict[str, str]]]:
     other = make_clip(tmp_path / "media", Clip(container="mkv", seed="gone"))
     (folder_path / "Gone Film (2021).mkv").write_bytes(other.read_bytes())
     corrupt_middle(clean_src, folder_path / "Broken Film (2019).mkv")
-    with pytest.MonkeyPatch.context() as mp:
-        for key in list(os.environ):
-            if key.startswith("MEDIADESK_"):
-                mp.delenv(key)
-        mp.setenv("MEDIADESK_HOME", str(tmp_path / "home"))
-        from mediadesk.settings import load_settings
-
-        with serving(load_settings({**FAST, **LIGHT, "server_port": 0})) as host:
-            rt = host.state.runtime if host.state else None
-            assert isinstance(rt, Runtime)
-            folder = rt.folders.add(folder_path, kind=FolderKind.MOVIES)
-            rt.folders.scan(folder.id)
-            wait_until(lambda: rt.folders.get(folder.id).waiting == 0, "the files to be read")
-            ids = {m.original_filename: m.id for m in rt.library.list_media(MediaFilter()).items}
-            jobs = finished(rt, rt.health.check(list(ids.values())))
-            assert all(j.status == "COMPLETED" for j in jobs), [j.error_message for j in jobs]
-            damaged = rt.library.get_media(ids["Broken Film (2019).mkv"])
-            assert damaged.health == HealthState.DAMAGED
-            (folder_path / "Gone Film (2021).mkv").unlink()
-            rt.folders.scan(folder.id)
-            yield host, ids
+    with serving_home(tmp_path / "home", **LIGHT) as host:
+        rt = host.state.runtime if host.state else None
+        assert isinstance(rt, Runtime)
+        folder = rt.folders.add(folder_path, kind=FolderKind.MOVIES)
+        rt.folders.scan(folder.id)
+        wait_until(lambda: rt.folders.get(folder.id).waiting == 0, "the files to be read")
+        ids = {m.original_filename: m.id for m in rt.library.list_media(MediaFilter()).items}
+        jobs = finished(rt, rt.health.check(list(ids.values())))
+        assert all(j.status == "COMPLETED" for j in jobs), [j.error_message for j in jobs]
+        damaged = rt.library.get_media(ids["Broken Film (2019).mkv"])
+        assert damaged.health == HealthState.DAMAGED
+        (folder_path / "Gone Film (2021).mkv").unlink()
+        rt.folders.scan(folder.id)
+        yield host, ids
 
 
 def card_ids(page, shelf: str) -> list[str]:  # type: ignore[no-untyped-def]

@@ -74,6 +74,18 @@ def scan_and_read(rt: Any, folder_id: str) -> None:
     wait_until(lambda: rt.folders.get(folder_id).waiting == 0, "every file read", timeout=120)
 
 
+def scanned_tree(
+    runtime_factory: Any, tmp_path: Path, media_dir: Path, **settings: Any
+) -> tuple[Any, Any, dict[str, Path]]:
+    """The Kodi tree in a library folder, scanned and read: runtime, folder, videos."""
+    root = tmp_path / "lib"
+    videos = kodi_tree(root, media_dir)
+    rt = runtime_factory(**(settings or LIGHT))
+    folder = rt.folders.add(root, FolderKind.MIXED)
+    scan_and_read(rt, folder.id)
+    return rt, folder, videos
+
+
 def jobs_of(rt: Any, media_id: str, job_type: str) -> list[Any]:
     return rt.jobs.list_jobs(media_file_id=media_id, job_type=job_type, limit=100).items
 
@@ -81,11 +93,8 @@ def jobs_of(rt: Any, media_id: str, job_type: str) -> list[Any]:
 def test_sidecar_subtitles_are_recorded_at_intake_and_follow_the_disk(
     runtime_factory: Any, tmp_path: Path, media_dir: Path, ffmpeg: None
 ) -> None:
+    rt, folder, videos = scanned_tree(runtime_factory, tmp_path, media_dir)
     root = tmp_path / "lib"
-    videos = kodi_tree(root, media_dir)
-    rt = runtime_factory(**LIGHT)
-    folder = rt.folders.add(root, FolderKind.MIXED)
-    scan_and_read(rt, folder.id)
     film = videos["film"]
     assert sidecars(rt, film) == [
         ("Film (2020).en.srt", "en", False, "cp1252", "srt"),
@@ -152,11 +161,7 @@ def test_sidecar_subtitles_are_recorded_at_intake_and_follow_the_disk(
 def test_a_video_renamed_in_place_takes_the_subtitles_of_its_new_name(
     runtime_factory: Any, tmp_path: Path, media_dir: Path, ffmpeg: None
 ) -> None:
-    root = tmp_path / "lib"
-    videos = kodi_tree(root, media_dir)
-    rt = runtime_factory(**LIGHT)
-    folder = rt.folders.add(root, FolderKind.MIXED)
-    scan_and_read(rt, folder.id)
+    rt, folder, videos = scanned_tree(runtime_factory, tmp_path, media_dir)
     episode = videos["episode"]
     media_id = media_at(rt, episode).id
     renamed = episode.with_name("Show - S01E01 - Pilot.mkv")
@@ -175,11 +180,8 @@ def test_a_video_renamed_in_place_takes_the_subtitles_of_its_new_name(
 def test_a_video_copied_elsewhere_goes_with_the_subtitles_beside_it_there(
     runtime_factory: Any, tmp_path: Path, media_dir: Path, ffmpeg: None
 ) -> None:
+    rt, folder, videos = scanned_tree(runtime_factory, tmp_path, media_dir)
     root = tmp_path / "lib"
-    videos = kodi_tree(root, media_dir)
-    rt = runtime_factory(**LIGHT)
-    folder = rt.folders.add(root, FolderKind.MIXED)
-    scan_and_read(rt, folder.id)
     film = videos["film"]
     media_id = media_at(rt, film).id
     # Copied (a new inode: known by its content only) with its English subtitle alone,
@@ -278,11 +280,9 @@ def completed(rt: Any, media_id: str, job_type: str, count: int) -> list[Any]:
 def test_library_folder_subtitles_become_renditions_and_follow_the_disk(
     runtime_factory: Any, tmp_path: Path, media_dir: Path, ffmpeg: None
 ) -> None:
-    root = tmp_path / "lib"
-    videos = kodi_tree(root, media_dir)
-    rt = runtime_factory(pipeline_video=["probe", "hls"])
-    folder = rt.folders.add(root, FolderKind.MIXED)
-    scan_and_read(rt, folder.id)
+    rt, folder, videos = scanned_tree(
+        runtime_factory, tmp_path, media_dir, pipeline_video=["probe", "hls"]
+    )
     film, episode = media_at(rt, videos["film"]), media_at(rt, videos["episode"])
     for media in (film, episode):
         status = wait_until(

@@ -8,20 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from mediadesk.domain.enums import MediaStatus
 from tests.tracks_media import picture_subtitles_mkv
+from tests.ui.test_player_tracks import pick, play_when_ready, texts
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow, pytest.mark.integration]
 
 BURNED = "Deutsch (forced, burned in)"
-
-
-def texts(button) -> list[str]:  # type: ignore[no-untyped-def]
-    return [a.text() for a in button.menu().actions()]
-
-
-def pick(button, text: str) -> None:  # type: ignore[no-untyped-def]
-    next(a for a in button.menu().actions() if a.text() == text).trigger()
 
 
 def test_burned_subtitle_switches_the_master(  # type: ignore[no-untyped-def]
@@ -30,16 +22,7 @@ def test_burned_subtitle_switches_the_master(  # type: ignore[no-untyped-def]
     movie = tmp_path / "Rip.mkv"
     shutil.copyfile(picture_subtitles_mkv(media_dir, 8.0, name="player-vobsub.mkv"), movie)
     runtime = window.shell.runtime
-    qtbot.waitUntil(lambda: window.shell.server is not None, timeout=30_000)
-    media_id = runtime.ingest.import_path(movie).media.id
-    qtbot.waitUntil(
-        lambda: (
-            runtime.library.get_media(media_id).status in (MediaStatus.READY, MediaStatus.FAILED)
-        ),
-        timeout=180_000,
-    )
-    assert runtime.library.get_media(media_id).status == MediaStatus.READY
-    window.play_media(media_id)
+    media_id = play_when_ready(window, qtbot, movie)
     player = window.player
     menus = player.tracks
     qtbot.waitUntil(lambda: texts(menus.subtitle_button) == ["Off", BURNED], timeout=60_000)

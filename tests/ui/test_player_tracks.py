@@ -22,15 +22,8 @@ def pick(button, text: str) -> None:  # type: ignore[no-untyped-def]
     next(a for a in button.menu().actions() if a.text() == text).trigger()
 
 
-def selected(player, kind: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    tracks = player.engine.player.track_list
-    return next((t for t in tracks if t["type"] == kind and t.get("selected")), {})
-
-
-def test_menus_forced_subtitles_and_memory(window, qtbot, media_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    movie = tmp_path / "Film.mkv"
-    shutil.copyfile(multi_audio_mkv(media_dir, duration=6.0, name="player-tracks.mkv"), movie)
-    with_sidecars(movie)
+def play_when_ready(window, qtbot, movie: Path) -> str:  # type: ignore[no-untyped-def]
+    """Import ``movie`` in the app's runtime, wait for Ready and play it; its id."""
     runtime = window.shell.runtime
     qtbot.waitUntil(lambda: window.shell.server is not None, timeout=30_000)
     media_id = runtime.ingest.import_path(movie).media.id
@@ -42,6 +35,19 @@ def test_menus_forced_subtitles_and_memory(window, qtbot, media_dir: Path, tmp_p
     )
     assert runtime.library.get_media(media_id).status == MediaStatus.READY
     window.play_media(media_id)
+    return str(media_id)
+
+
+def selected(player, kind: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    tracks = player.engine.player.track_list
+    return next((t for t in tracks if t["type"] == kind and t.get("selected")), {})
+
+
+def test_menus_forced_subtitles_and_memory(window, qtbot, media_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    movie = tmp_path / "Film.mkv"
+    shutil.copyfile(multi_audio_mkv(media_dir, duration=6.0, name="player-tracks.mkv"), movie)
+    with_sidecars(movie)
+    media_id = play_when_ready(window, qtbot, movie)
     player = window.player
     menus = player.tracks
     qtbot.waitUntil(lambda: len(texts(menus.subtitle_button)) == 4, timeout=60_000)

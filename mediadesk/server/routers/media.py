@@ -110,33 +110,28 @@ def playback_for(state: ServerState, media_id: str) -> Playback:
 
 def _subtitles(state: ServerState, media: MediaFileView) -> list[PlaybackSubtitle]:
     """Text tracks (whole WebVTT files), then picture subtitles burned in (masters)."""
-    tracks, burned = [], []
+    found = []
     for artifact in media.artifacts or []:
         params = artifact.params
-        master = state.key_path(artifact.storage_key)
-        if artifact.kind == ArtifactKind.BURNED_SUBTITLES and master:
-            burned.append(
-                PlaybackSubtitle(
-                    label=str(params.get("label") or ""),
-                    language=params.get("language"),
-                    forced=bool(params.get("forced")),
-                    url=master,
-                    burned_in=True,
-                )
-            )
+        burned_in = artifact.kind == ArtifactKind.BURNED_SUBTITLES
+        if burned_in:
+            url = state.key_path(artifact.storage_key)
+        elif artifact.kind == ArtifactKind.SUBTITLES:
+            url = state.key_path(str(params.get("vtt", "")))
+        else:
             continue
-        url = state.key_path(str(params.get("vtt", "")))
-        if artifact.kind == ArtifactKind.SUBTITLES and url:
-            tracks.append(
+        if url:
+            found.append(
                 PlaybackSubtitle(
                     label=str(params.get("label") or ""),
                     language=params.get("language"),
                     forced=bool(params.get("forced")),
-                    default=bool(params.get("default")),
+                    default=not burned_in and bool(params.get("default")),
                     url=url,
+                    burned_in=burned_in,
                 )
             )
-    return sorted(tracks, key=lambda t: t.url) + sorted(burned, key=lambda t: t.url)
+    return sorted(found, key=lambda t: (t.burned_in, t.url))
 
 
 @router.get(
