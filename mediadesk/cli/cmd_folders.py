@@ -8,6 +8,7 @@ from typing import Any
 from mediadesk.cli.output import EXIT_OK, human_duration, print_json, table
 from mediadesk.cli.waiting import wait_for_jobs
 from mediadesk.domain.folders import FolderKind
+from mediadesk.domain.vocabulary import FOLDER_KIND
 from mediadesk.runtime import Runtime
 from mediadesk.services.folders import WATCH_MODES
 from mediadesk.settings import Settings
@@ -61,7 +62,8 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(folder)
         return EXIT_OK
-    print(f"{folder.id}  {folder.path}  ({folder.kind})")
+    watched = ", watched" if folder.watch else ""
+    print(f"Added {folder.path} ({FOLDER_KIND[folder.kind]}{watched}), folder id {folder.id}")
     if args.scan:
         print(f"  {report.files} files: {report.new} new, {report.skipped} skipped")
         print("  new files are read in the background by the app, serve or a worker")
@@ -78,7 +80,7 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
         (
             f.id,
             f.path,
-            f.kind,
+            FOLDER_KIND[f.kind],
             f.state,
             f.media_files,
             f.missing,

@@ -9,6 +9,7 @@ disagree on a word.
 from __future__ import annotations
 
 from mediadesk.domain.enums import ArtifactKind, JobStatus, MediaKind, MediaStatus
+from mediadesk.domain.folders import FolderKind
 
 MEDIA_STATUS = {
     MediaStatus.UPLOADED: "Waiting",
@@ -26,6 +27,8 @@ JOB_STATUS = {
 }
 
 MEDIA_KIND = {MediaKind.VIDEO: "Video", MediaKind.AUDIO: "Audio", MediaKind.IMAGE: "Image"}
+
+FOLDER_KIND = {FolderKind.MOVIES: "Movies", FolderKind.SERIES: "Series", FolderKind.MIXED: "Mixed"}
 
 # What each kind of output is, in the storage view.
 OUTPUT_KIND = {
@@ -210,4 +213,5 @@ def vocabulary() -> dict[str, dict[str, str]]:
         "media_kind": {str(k): v for k, v in MEDIA_KIND.items()},
         "job_type": dict(JOB_TYPE),
         "output_kind": {str(k): v for k, v in OUTPUT_KIND.items()},
+        "folder_kind": {str(k): v for k, v in FOLDER_KIND.items()},
     }

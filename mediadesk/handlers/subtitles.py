@@ -39,7 +39,7 @@ from mediadesk.engine.hls.subtitles import (
 from mediadesk.engine.inputs import input_args
 from mediadesk.engine.sniff import MP4, MPEGTS, Container
 from mediadesk.engine.subtitle_files import FORMATS
-from mediadesk.errors import ErrorCode, InvalidInput, TransientError, VerificationFailed
+from mediadesk.errors import ErrorCode, InvalidInput, VerificationFailed
 from mediadesk.handlers.common import media_of, open_original
 from mediadesk.handlers.encoding import probe_of
 from mediadesk.handlers.inputs import MediaStepInput
@@ -284,10 +284,14 @@ class SubtitlesJob(JobType[MediaStepInput]):
                     " and a subtitles job follows it if they changed while it ran"
                 )
                 return Outcome(result={"handed_to_ladder": True})
-            # No ladder to come: it failed, or was never asked for.
-            raise TransientError(
-                "the streaming versions are not made yet", code=ErrorCode.NOT_FOUND
+            # No ladder to come (it failed, or was never asked for). Retrying cannot make
+            # one, and the subtitle file is already in the library: whichever ladder is
+            # made next reads it at its start.
+            ctx.note(
+                "there is no streaming version yet: the subtitle file is kept and goes"
+                " into the streaming version when it is made (retry or replay its job)"
             )
+            return Outcome(result={"waiting_for_ladder": True})
         out = ctx.scratch / "out"
         out.mkdir(parents=True)
         # materialize() answers the stored file itself when storage is local: read only.

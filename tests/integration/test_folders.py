@@ -233,6 +233,8 @@ def test_cli_add_scan_wait_list_skipped(home: Path, tmp_path: Path, ffmpeg: None
 
     listed = json.loads(cli(home, "folders", "list", "--json").stdout)
     assert [(f["media_files"], f["skipped"], f["waiting"]) for f in listed] == [(1, 1, 0)]
+    human = cli(home, "folders", "list").stdout
+    assert "Series" in human and "series" not in human.replace(str(lib), "")  # people's words
     skipped = json.loads(cli(home, "folders", "skipped", "--json").stdout)
     assert [(s["path"], s["reason"]) for s in skipped] == [("Show/tvshow.nfo", "not_media")]
     library = json.loads(cli(home, "library", "list", "--json").stdout)

@@ -11,6 +11,8 @@ import httpx
 import pytest
 
 from mediadesk.engine.hls.subtitles import parse_vtt
+from mediadesk.handlers.inputs import PresetInput
+from mediadesk.jobs.spec import JobSpec
 from tests.media import Clip, make_clip
 from tests.serverkit import TERMINAL, auth, serving, upload, wait_media
 from tests.tracks_media import SIDECAR_EN
@@ -127,6 +129,38 @@ def test_subtitle_added_while_the_ladder_encodes_is_carried_over(
     )
     assert {j.status for j in done} == {"COMPLETED"}, [(j.type, j.error_message) for j in done]
     out = Path(rt.settings.resolved_storage) / "hls" / media_id
+    master = (out / "master.m3u8").read_text()
+    assert 'TYPE=SUBTITLES,GROUP-ID="subs",NAME="Deutsch",LANGUAGE="de"' in master
+    cues = parse_vtt((out / "subs_1" / "all.vtt").read_text("utf-8"))
+    assert [c.text for c in cues] == ["A café, please"]
+
+
+def test_subtitle_added_before_any_ladder_waits_for_it(
+    runtime_factory, media_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """No ladder queued or made (it failed, or was never asked for): the ``subtitles``
+    job ends at once instead of retrying until DEAD, and the next ladder carries it."""
+    clip = make_clip(media_dir, Clip(duration=2.0, size="320x240", seed="subtitle-no-ladder"))
+    rt = runtime_factory(pipeline_video=["probe"], encoder="cpu")
+    media_id = rt.ingest.import_path(clip).media.id
+    (probe,) = rt.jobs.wait(rt.jobs.jobs_of_media(media_id), timeout=60)
+    assert probe.status == "COMPLETED"
+    srt = tmp_path / "Film.de.srt"
+    srt.write_bytes(SIDECAR_EN.encode("cp1252"))
+    added = rt.tracks.add_subtitle(media_id, srt)
+    (sub_job,) = rt.jobs.wait([added.job_id], timeout=60)
+    assert (sub_job.status, sub_job.attempts) == ("COMPLETED", 1), sub_job.error_message
+    assert sub_job.result == {"waiting_for_ladder": True}
+    log = rt.jobs.log(added.job_id).data
+    assert "goes into the streaming version when it is made" in log
+    out = Path(rt.settings.resolved_storage) / "hls" / media_id
+    assert not out.exists()
+
+    ladder = rt.jobs.submit(
+        JobSpec(type="hls", input=PresetInput(media_file_id=media_id), media_file_id=media_id)
+    )
+    (made,) = rt.jobs.wait([ladder.id], timeout=300)
+    assert made.status == "COMPLETED", made.error_message
     master = (out / "master.m3u8").read_text()
     assert 'TYPE=SUBTITLES,GROUP-ID="subs",NAME="Deutsch",LANGUAGE="de"' in master
     cues = parse_vtt((out / "subs_1" / "all.vtt").read_text("utf-8"))

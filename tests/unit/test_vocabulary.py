@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from mediadesk.domain import vocabulary as words
 from mediadesk.domain.enums import ArtifactKind, JobStatus, MediaKind, MediaStatus
+from mediadesk.domain.folders import FolderKind
 from mediadesk.handlers import default_registry
 
 
@@ -24,3 +25,4 @@ def test_every_state_and_kind_has_words() -> None:
     assert set(MediaStatus) - set(words.MEDIA_STATUS) == set()
     assert set(JobStatus) - set(words.JOB_STATUS) == set()
     assert set(MediaKind) - set(words.MEDIA_KIND) == set()
+    assert set(FolderKind) - set(words.FOLDER_KIND) == set()

@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from mediadesk.domain.folders import FolderKind
+from mediadesk.domain.vocabulary import FOLDER_KIND
 from mediadesk.library.folder_views import FolderView, SkippedFileView
 from mediadesk.services.folders import FolderService
 from ui.tasks import TaskRunner, describe
 from ui.widgets import label
 
 COLUMNS = ["Folder", "Kind", "State", "Media", "Missing", "Skipped", "Last scan", "Watch"]
-KIND_WORDS = {FolderKind.MOVIES: "Movies", FolderKind.SERIES: "Series", FolderKind.MIXED: "Mixed"}
 REFRESH_MS = 1000
 
 
@@ -72,7 +72,7 @@ class FoldersPanel(QWidget):
         self.progress.hide()
 
         self.kind = QComboBox()
-        for kind, words in KIND_WORDS.items():
+        for kind, words in FOLDER_KIND.items():
             self.kind.addItem(words, kind)
         self.watch = QCheckBox("Watch for changes")
         self.add_button = QPushButton("Add folder…")
@@ -144,7 +144,7 @@ class FoldersPanel(QWidget):
             last = f.last_scan_at.astimezone().strftime("%Y-%m-%d %H:%M") if f.last_scan_at else ""
             cells = [
                 f.path,
-                KIND_WORDS[f.kind],
+                FOLDER_KIND[f.kind],
                 f.state,
                 str(f.media_files),
                 str(f.missing),
