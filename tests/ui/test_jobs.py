@@ -7,8 +7,10 @@ from PySide6.QtGui import QGuiApplication
 
 from mediadesk.domain.enums import JobStatus
 from mediadesk.errors import ErrorCode
+from mediadesk.events import JobProgress
 from mediadesk.jobs.spec import JobSpec
 from tests.jobtypes import EncodeInput, FailInput
+from tests.waiting import wait_until
 from ui.main_window import JOBS_TAB
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow, pytest.mark.integration]
@@ -56,6 +58,33 @@ def test_cancel_a_running_job_from_the_jobs_view(window, qtbot) -> None:  # type
     assert jobs_view.model.row_of(job_id) is not None
     jobs_view.type_filter.setCurrentIndex(jobs_view.type_filter.findData("probe"))
     assert jobs_view.model.rowCount() == 0
+
+
+def test_a_heartbeat_does_not_take_the_row_back_to_older_progress(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Events carry progress as it happens, the job row only at each heartbeat: a
+    ladder verifying its output after 90% of events read 0% in the table while the
+    status bar said 90%. The row keeps the further along of the two."""
+    window.tabs.setCurrentIndex(JOBS_TAB)
+    model = window.jobs.model
+    jobs = window.shell.runtime.jobs
+    job_id = submit_encode(window)
+    qtbot.waitUntil(
+        lambda: row_status(window.jobs, job_id) == JobStatus.PROCESSING, timeout=WAIT_MS
+    )
+    seen = model.job(model.row_of(job_id))
+    # An event further along than any heartbeat so far (delivered as the bridge does),
+    # then no Qt events until the row has changed in the database and is re-read.
+    model.on_progress(JobProgress(job_id, 97.0, 1.0, None))
+    wait_until(
+        lambda: jobs.get(job_id),
+        "a heartbeat to change the job row",
+        until=lambda v: v.heartbeat_at != seen.heartbeat_at and (v.progress or 0) < 97,
+    )
+    model.resync()
+    assert model.index(model.row_of(job_id), 2).data() == "97%"
+    jobs.cancel(job_id)
+    qtbot.waitUntil(lambda: row_status(window.jobs, job_id) == JobStatus.FAILED, timeout=WAIT_MS)
+    assert model.index(model.row_of(job_id), 2).data() == ""
 
 
 def test_retry_replay_and_purge(window, qtbot) -> None:  # type: ignore[no-untyped-def]

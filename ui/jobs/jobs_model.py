@@ -53,7 +53,9 @@ class JobsModel(IdListModel):
         self.job_type: str | None = None
         self.media_file_id: str | None = None
         self._views: dict[str, JobView] = {}
-        self._live: dict[str, tuple[float | None, float | None]] = {}  # progress, eta
+        # Progress events per job: (attempt, percent, eta). They come as work happens,
+        # the job row only at each heartbeat, so within one attempt the further along wins.
+        self._live: dict[str, tuple[int, float | None, float | None]] = {}
         self._names: dict[str, str] = {}
         self._resync = Throttle(300, self.resync, self)
 
@@ -103,7 +105,7 @@ class JobsModel(IdListModel):
         if job is None:
             return None
         col = index.column()
-        progress, eta_s = self._live.get(job.id, (job.progress, job.eta_seconds))
+        progress, eta_s = self._progress_of(job)
         if role == JOB_ROLE:
             return job
         if role == PROGRESS_ROLE and col == COL_PROGRESS:
@@ -138,13 +140,25 @@ class JobsModel(IdListModel):
 
     # Events -----------------------------------------------------------------------
 
+    def _progress_of(self, job: JobView) -> tuple[float | None, float | None]:
+        live = self._live.get(job.id)
+        if live is None or live[0] != job.attempts:
+            return job.progress, job.eta_seconds
+        _attempt, percent, eta_s = live
+        if job.progress is not None and (percent is None or job.progress > percent):
+            return job.progress, job.eta_seconds
+        return percent, eta_s
+
     def on_progress(self, event: JobProgress) -> None:
-        row = self.row_of(event.job_id) if event.job_id in self._views else None
-        if row is None:
+        job = self._views.get(event.job_id)
+        row = self.row_of(event.job_id) if job is not None else None
+        if job is None or row is None:
             return
-        old = self._live.get(event.job_id, (None, None))
+        old = self._live.get(event.job_id)
+        kept = old[1] if old is not None and old[0] == job.attempts else None
         self._live[event.job_id] = (
-            event.percent if event.percent is not None else old[0],
+            job.attempts,
+            event.percent if event.percent is not None else kept,
             event.eta_s,
         )
         self.dataChanged.emit(self.index(row, COL_PROGRESS), self.index(row, 3))
@@ -159,7 +173,9 @@ class JobsModel(IdListModel):
         changed = [jid for jid, v in fresh.items() if jid in self._views and self._views[jid] != v]
         self._views.update(fresh)
         for jid in changed:
-            self._live.pop(jid, None)
+            # A heartbeat changes the row too: its progress is older than the events'.
+            if fresh[jid].status != JobStatus.PROCESSING:
+                self._live.pop(jid, None)
         self._remember_names(page.items)
 
         new_ids = [j.id for j in page.items]
