@@ -63,6 +63,12 @@ def test_web_library_shelves_series_order_resume_and_token_messages(
             # Shelves: movies, series, other media, with pictures or placeholders.
             page.wait_for_selector("section[data-shelf='series'] li.card", timeout=30_000)
             assert page.inner_text("section[data-shelf='movies'] li.card .name") == "Night Train"
+            # The header in the status bar's words (not "ok"), the version as its tooltip.
+            page.wait_for_function(
+                "() => document.querySelector('#server-status').textContent !== ''"
+            )
+            assert page.inner_text("#server-status") == "Workers: running"
+            assert (page.get_attribute("#server-status", "title") or "").startswith("MediaDesk ")
             other = page.inner_text("section[data-shelf='other']")
             assert "podcast-12.m4a" in other and "Poster artwork.jpg" in other
             page.wait_for_function(NO_BROKEN_IMAGES, timeout=30_000)

@@ -235,8 +235,18 @@ async function route() {
 async function showHealth() {
   try {
     const health = await fetch("/api/v1/health").then((r) => r.json());
-    document.getElementById("server-status").textContent =
-      `${health.status} · v${health.version} · workers ${health.workers ? "on" : "off"}`;
+    // The desktop status bar's words: what works, and what does not, not "ok".
+    const problems = [];
+    if (!health.database) problems.push("the library database cannot be read");
+    if (!health.storage) problems.push("the storage cannot be written");
+    if (!health.ffmpeg) problems.push("ffmpeg is missing");
+    if (!health.accepting) problems.push("the server is shutting down");
+    const status = document.getElementById("server-status");
+    status.textContent = problems.length
+      ? `Problem: ${problems.join("; ")}`
+      : `Workers: ${health.workers ? "running" : "not running"}`;
+    status.classList.toggle("problem", problems.length > 0);
+    status.title = `MediaDesk ${health.version}`;
   } catch (e) { /* offline */ }
 }
 
