@@ -40,7 +40,8 @@ def _text_flags(parser: argparse.ArgumentParser, *names: str) -> None:
 
 def register(sub: Any) -> None:
     for kind in ("movie", "series", "season", "episode"):
-        group = sub.add_parser(kind, help=f"edit a {kind}").add_subparsers(
+        article = "an" if kind[0] in "aeiou" else "a"
+        group = sub.add_parser(kind, help=f"edit {article} {kind}").add_subparsers(
             dest=f"{kind}_command", metavar="ACTION", required=True
         )
         edit = group.add_parser("edit", help=f"change a {kind}'s fields (only those given)")

@@ -118,7 +118,8 @@ def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
             f"{r.returned} back, {r.skipped} skipped"
         )
         if r.queued and not args.wait:
-            print(f"  {r.queued} files to read: the app, serve or a worker reads them")
+            files = "file" if r.queued == 1 else "files"
+            print(f"  {r.queued} {files} to read: the app, serve or a worker reads them")
     return EXIT_OK
 
 

@@ -287,8 +287,12 @@ def cmd_media_show(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  {state}")
     if media.error_code:
         print(f"  error: {media.error_code}: {media.error_message}")
+    if media.artifacts:
+        print("  outputs:")
     for art in media.artifacts or []:
-        print(f"  {art.kind:<14} {art.storage_key}  {human_size(art.size_bytes)}")
+        # In words, as the app's detail pane names them; the key is where to find it.
+        kind = words.output_kind(art.kind)
+        print(f"    {kind:<28} {human_size(art.size_bytes):>10}  {art.storage_key}")
     return EXIT_OK
 
 

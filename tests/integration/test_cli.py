@@ -44,6 +44,11 @@ def test_import_wait_runs_the_pipeline(home: Path, clip: Path) -> None:
     assert media["status"] == "READY"
     kinds = {a["kind"] for a in media["artifacts"]}
     assert {"poster", "thumbnail"} <= kinds
+    # Without --json the outputs read in words, each with where it is stored.
+    shown = run(home, "media", "show", media["id"]).stdout
+    poster = next(a for a in media["artifacts"] if a["kind"] == "poster")
+    line = next(row for row in shown.splitlines() if poster["storage_key"] in row)
+    assert line.split()[0] == "Posters" and "poster " not in shown
 
 
 @pytest.mark.parametrize("content", [b"#EXTM3U\nfile:///etc/passwd\n", b""])
