@@ -62,6 +62,15 @@ def episode_code(season: int, number: int, end: int | None = None) -> str:
     return f"{code}-E{end:02d}" if end is not None and end != number else code
 
 
+def episode_label(number: int, end: int | None = None, title: str | None = None) -> str:
+    """An episode's own name: its title, else "Episode 2" ("Episodes 2-3" for a double)."""
+    if title:
+        return title
+    if end is not None and end != number:
+        return f"Episodes {number}-{end}"
+    return f"Episode {number}"
+
+
 def season_label(number: int, title: str | None = None) -> str:
     return title or ("Specials" if number == 0 else f"Season {number}")
 

@@ -11,7 +11,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from mediadesk.domain import vocabulary as words
-from mediadesk.domain.catalogue import CatalogueSort, episode_code, movie_label, season_label
+from mediadesk.domain.catalogue import (
+    CatalogueSort,
+    episode_code,
+    episode_label,
+    movie_label,
+    season_label,
+)
 from mediadesk.domain.folders import HealthState
 from mediadesk.library.views import ArtworkView, MediaFileView, MovieView, SeriesView
 from mediadesk.server.deps import Reader
@@ -85,7 +91,9 @@ def media_card(state: ServerState, m: MediaFileView) -> Card:
     title, subtitle = m.display_title, words.media_kind(m.kind)
     if ref is not None and ref.kind == "episode" and ref.season is not None:
         code = episode_code(ref.season, ref.episode or 0, ref.end_episode)
-        title, subtitle = ref.title or m.display_title, f"{ref.series_title} · {code}"
+        # The subtitle says which show and episode; the title never repeats it.
+        title = episode_label(ref.episode or 0, ref.end_episode, ref.title)
+        subtitle = f"{ref.series_title} · {code}"
     elif ref is not None and ref.kind == "movie":
         title, subtitle = ref.title or title, f"Movie · {ref.year}" if ref.year else "Movie"
     played = m.playback
