@@ -63,12 +63,14 @@ def episode_code(season: int, number: int, end: int | None = None) -> str:
 
 
 def episode_label(number: int, end: int | None = None, title: str | None = None) -> str:
-    """An episode's own name: its title, else "Episode 2" ("Episodes 2-3" for a double)."""
+    """An episode's own name: its title, else "Episode 2" ("Episode 2-3" for a double)."""
     if title:
         return title
-    if end is not None and end != number:
-        return f"Episodes {number}-{end}"
-    return f"Episode {number}"
+    return f"Episode {episode_numbers(number, end)}"
+
+
+def episode_numbers(number: int, end: int | None = None) -> str:
+    return f"{number}-{end}" if end is not None and end != number else str(number)
 
 
 def season_label(number: int, title: str | None = None) -> str:

@@ -26,3 +26,13 @@ def test_every_state_and_kind_has_words() -> None:
     assert set(JobStatus) - set(words.JOB_STATUS) == set()
     assert set(MediaKind) - set(words.MEDIA_KIND) == set()
     assert set(FolderKind) - set(words.FOLDER_KIND) == set()
+
+
+def test_episode_names_read_alike_on_the_web_cards_and_in_the_sidebar() -> None:
+    from mediadesk.domain.catalogue import episode_code, episode_label
+
+    assert episode_label(3) == "Episode 3"
+    assert episode_label(2, 3) == "Episode 2-3"
+    assert episode_label(2, 2) == "Episode 2"
+    assert episode_label(2, 3, "Two Parts") == "Two Parts"
+    assert episode_code(1, 2, 3) == "S01E02-E03"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mediadesk.domain.catalogue import movie_label, season_label
+from mediadesk.domain import catalogue
+from mediadesk.domain.catalogue import episode_numbers, movie_label, season_label
 from mediadesk.domain.enums import MediaKind, MediaStatus
 from mediadesk.domain.folders import HealthState
 from mediadesk.library.views import EpisodeView, MovieView, SeasonView, SeriesView
@@ -128,10 +129,9 @@ TOP_LEVEL = [
 
 def episode_label(episode: EpisodeView) -> str:
     """``3. Roots``, ``2-3. Two Parts``, ``Episode 4`` when untitled."""
-    number = str(episode.number)
-    if episode.end_number is not None and episode.end_number != episode.number:
-        number += f"-{episode.end_number}"
-    return f"{number}. {episode.title}" if episode.title else f"Episode {number}"
+    if not episode.title:
+        return catalogue.episode_label(episode.number, episode.end_number)
+    return f"{episode_numbers(episode.number, episode.end_number)}. {episode.title}"
 
 
 def movie_node(movie: MovieView) -> LibraryNode:
