@@ -62,7 +62,7 @@ NEXT_STEPS: dict[str, str] = {
     ),
     ErrorCode.URL_REFUSED: (
         "MediaDesk only downloads from public http(s) addresses. Download the file in a "
-        "browser and drop it on the window."
+        "browser, then import the downloaded file."
     ),
     ErrorCode.DOWNLOAD_FAILED: "Check that the address opens in a browser, then Retry.",
     ErrorCode.TIMEOUT: "The server stopped answering. Retry later.",
@@ -77,7 +77,8 @@ NEXT_STEPS: dict[str, str] = {
     ErrorCode.DISK_FULL: "The library's disk is full. Free some space, then Retry.",
     ErrorCode.CANCELLED: "Cancelled. Retry to import it after all, or remove it from the list.",
 }
-DEFAULT_NEXT_STEP = "Retry; if it fails again, open the job's log in the Jobs tab."
+# Every shell shows these words: the CLI and the web page have no window or tabs.
+DEFAULT_NEXT_STEP = "Retry; if it fails again, the import job's log says what went wrong."
 
 
 def next_step(error_code: str | None) -> str | None:
