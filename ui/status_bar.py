@@ -36,6 +36,7 @@ class ActivityBar(QStatusBar):
         self.server.setText("")
         self._refresh = Throttle(500, self.refresh, self)
         self._live: dict[str, float | None] = {}  # job id -> percent from progress events
+        self._shown: Activity | None = None
         bridge = shell.bridge
         for signal in (bridge.jobEnqueued, bridge.jobStateChanged):
             signal.connect(lambda _e: self.schedule())
@@ -47,7 +48,13 @@ class ActivityBar(QStatusBar):
     def _progress(self, event: JobProgress) -> None:
         if event.percent is not None:
             self._live[event.job_id] = event.percent
-        self.schedule()
+        shown = self._shown
+        if shown is not None and any(j.id == event.job_id for j in shown.running):
+            # A running job's percent needs no query: redrawn now, it reads what the
+            # jobs table (patched by the same event) reads.
+            self._show(shown)
+        else:
+            self.schedule()
 
     def schedule(self) -> None:
         self._refresh.poke()
@@ -62,6 +69,7 @@ class ActivityBar(QStatusBar):
         self.shell.tasks.run(load, self._show, owner=self)
 
     def _show(self, activity: Activity) -> None:
+        self._shown = activity
         rt = self.shell.runtime
         # Imports run on lanes of their own, beside the workers: counted apart (the
         # imports dock shows them).

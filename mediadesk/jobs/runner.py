@@ -189,8 +189,11 @@ class JobRunner:
         # Everything is published: the scratch goes before the job reads COMPLETED, so
         # whoever sees it completed never sees its scratch still there.
         shutil.rmtree(ctx.scratch, ignore_errors=True)
-        if self.store.complete(claim, outcome, fields):
-            ctx.note("completed")
+        # The line goes in before the commit: whoever sees the job completed and opens
+        # its log finds the log complete (written after, a reader could miss it).
+        ctx.note("completed")
+        if not self.store.complete(claim, outcome, fields):
+            ctx.note("not recorded: another worker had taken the job over")
 
     def _publish(self, outcome: Outcome) -> None:
         for spec in outcome.publish:

@@ -72,9 +72,14 @@ def test_a_heartbeat_does_not_take_the_row_back_to_older_progress(window, qtbot)
         lambda: row_status(window.jobs, job_id) == JobStatus.PROCESSING, timeout=WAIT_MS
     )
     seen = model.job(model.row_of(job_id))
-    # An event further along than any heartbeat so far (delivered as the bridge does),
-    # then no Qt events until the row has changed in the database and is re-read.
-    model.on_progress(JobProgress(job_id, 97.0, 1.0, None))
+    status = window.status.workers
+    qtbot.waitUntil(lambda: "Test encode" in status.text(), timeout=WAIT_MS)
+    # An event further along than any heartbeat so far, delivered as the bridge delivers
+    # it; Qt events are not processed again until the row has changed in the database.
+    window.shell.bridge.jobProgress.emit(JobProgress(job_id, 97.0, 1.0, None))
+    # One event, one number: the table and the status bar read it alike, at once.
+    assert model.index(model.row_of(job_id), 2).data() == "97%"
+    assert "Test encode 97%" in status.text()
     wait_until(
         lambda: jobs.get(job_id),
         "a heartbeat to change the job row",
