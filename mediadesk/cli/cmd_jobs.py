@@ -176,8 +176,9 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
         print_json(report)
     else:
         print(
-            f"purged {report.jobs} job(s), {report.log_dirs} log folder(s), "
-            f"{report.artifacts} artifact(s)"
+            f"purged {words.counted(report.jobs, 'job')}, "
+            f"{words.counted(report.log_dirs, 'log folder')}, "
+            f"{words.counted(report.artifacts, 'output')}"
         )
     return EXIT_OK
 

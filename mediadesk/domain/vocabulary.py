@@ -165,6 +165,11 @@ def output_kind(kind: str) -> str:
         return kind.replace("_", " ").capitalize()
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 file``, ``2 files``: a count with its noun, never ``file(s)``."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+
 def human_size(n: int | None) -> str:
     """1,048,576 -> "1.0 MiB": the one way a size reads (CLI, app, web page)."""
     if n is None:

@@ -48,7 +48,7 @@ def test_cancel_a_running_job_from_the_jobs_view(window, qtbot) -> None:  # type
     qtbot.waitUntil(lambda: row_status(jobs_view, job_id) == JobStatus.FAILED, timeout=WAIT_MS)
     job = window.shell.runtime.jobs.get(job_id)
     assert job.error_code == ErrorCode.CANCELLED
-    assert "Cancel: 1 job(s)" in jobs_view.message.text()
+    assert "Cancel: 1 job" in jobs_view.message.text()
 
     # A cancelled job can be retried and the filters narrow the list.
     qtbot.waitUntil(lambda: jobs_view.buttons["Retry"].isEnabled(), timeout=5_000)
@@ -121,7 +121,7 @@ def test_retry_replay_and_purge(window, qtbot) -> None:  # type: ignore[no-untyp
     assert jobs_view.buttons["Purge"].isEnabled()
     jobs_view.buttons["Purge"].click()
     qtbot.waitUntil(lambda: "urge" in jobs_view.message.text(), timeout=WAIT_MS)
-    assert jobs_view.message.text() == "Purge: 1 job(s)"
+    assert jobs_view.message.text() == "Purge: 1 job"
     qtbot.waitUntil(lambda: jobs_view.model.row_of(done) is None, timeout=WAIT_MS)
     assert window.shell.runtime.jobs.list_jobs().total == 1
 

@@ -27,6 +27,8 @@ WAIT_MS = 90_000
 def opened_dialog(window, qtbot):  # type: ignore[no-untyped-def]
     """The attach dialog opens once the names are read (off the GUI thread)."""
     qtbot.waitUntil(lambda: window.attach_dialog is not None, timeout=30_000)
+    # "Reading the names of 1 file…" ends when the dialog opens (it stayed behind it).
+    assert window.status.currentMessage() == ""
     return window.attach_dialog
 
 

@@ -36,3 +36,10 @@ def test_episode_names_read_alike_on_the_web_cards_and_in_the_sidebar() -> None:
     assert episode_label(2, 2) == "Episode 2"
     assert episode_label(2, 3, "Two Parts") == "Two Parts"
     assert episode_code(1, 2, 3) == "S01E02-E03"
+
+
+def test_counts_read_with_their_noun() -> None:
+    assert words.counted(1, "file") == "1 file"
+    assert words.counted(0, "file") == "0 files"
+    assert words.counted(2, "finished job") == "2 finished jobs"
+    assert words.counted(3, "series", "series") == "3 series"

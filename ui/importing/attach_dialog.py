@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.domain.catalogue import ConflictChoice
 from mediadesk.services.catalogue import AttachConflict, AttachTarget, EpisodeTarget, MovieTarget
 from mediadesk.services.imports import PathImport
@@ -171,7 +172,7 @@ class AttachDialog(QDialog):
         self.check = check
         self.checking = False
         self.setObjectName("attachDialog")
-        self.setWindowTitle(f"Import {len(paths)} file{'s' if len(paths) != 1 else ''}")
+        self.setWindowTitle(f"Import {words.counted(len(paths), 'file')}")
         self.resize(1000, 440)
         self.paths = paths
         self.conflicts: dict[int, AttachConflict] = {}

@@ -14,6 +14,7 @@ from PySide6.QtCore import QPoint, Qt, SignalInstance
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.services.catalogue import AttachTarget
 from mediadesk.services.imports import ImportView, PathImport
 from ui.importing.import_panel import ImportDock
@@ -101,13 +102,14 @@ class ImportFlows:
         from ui.importing.attach_flow import open_attach_dialog
 
         hint = node.hint if node is not None else None
-        self.status.showMessage(f"Reading the names of {len(files)} file(s)…", 5000)
+        self.status.showMessage(f"Reading the names of {words.counted(len(files), 'file')}…", 5000)
         catalogue = self.shell.runtime.catalogue
         parent, tasks = self.window_widget, self.shell.tasks
         open_attach_dialog(parent, tasks, catalogue, files, hint, self._attach_opened)
 
     def _attach_opened(self, dialog: AttachDialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.status.clearMessage()  # "Reading the names…" is over: the dialog is open
         dialog.accepted.connect(lambda: self.submit_imports(dialog.requests()))
         self.attach_dialog = dialog
         dialog.destroyed.connect(lambda: setattr(self, "attach_dialog", None))
@@ -160,6 +162,7 @@ class ImportFlows:
 
         dialog = UrlImportDialog(self.window_widget, url)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.status.clearMessage()  # "Reading the names…" is over: the dialog is open
         dialog.accepted.connect(lambda: self.submit_url(*dialog.request()))
         dialog.open()
         return dialog

@@ -176,7 +176,7 @@ class JobsView(QWidget):
             if problems:
                 self.message.setText(f"Could not {verb}: " + "; ".join(problems))
             else:
-                self.message.setText(f"{verb.title()}: {len(ids)} job(s)")
+                self.message.setText(f"{verb.title()}: {words.counted(len(ids), 'job')}")
             self.model.schedule_resync()
 
         self.shell.tasks.run(for_each(action, ids), done, owner=self)
@@ -201,7 +201,8 @@ class JobsView(QWidget):
             answer = QMessageBox.question(
                 self,
                 "Purge jobs",
-                f"Remove {len(jobs)} finished job(s) with their logs? Their outputs stay.",
+                f"Remove {words.counted(len(jobs), 'finished job')} with their logs?"
+                " Their outputs stay.",
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return

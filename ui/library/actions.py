@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QPoint, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.domain.enums import MediaKind
 from mediadesk.library.views import MediaFileView
 from mediadesk.services.artwork import ArtSubject
@@ -210,7 +211,7 @@ class LibraryActions(QObject):
 
         def show(guesses: list[Any]) -> None:
             dialog = AttachDialog(names, None, guesses, self.window, check=check)
-            dialog.setWindowTitle(f"Attach {len(items)} file{'s' if len(items) != 1 else ''}")
+            dialog.setWindowTitle(f"Attach {words.counted(len(items), 'file')}")
             dialog.accepted.connect(lambda: self._attach_all(items, dialog.targets()))
             self._opened(dialog)
             dialog.recheck()
@@ -302,7 +303,7 @@ class LibraryActions(QObject):
 
         def done(problems: list[str]) -> None:
             started = len(ids) - len(problems)
-            text = f"Processing again: {started} file{'s' if started != 1 else ''}."
+            text = f"Processing again: {words.counted(started, 'file')}."
             self.message.emit(text + (" " + "; ".join(problems) if problems else ""))
 
         self._run("re-run", run, done)
@@ -313,7 +314,7 @@ class LibraryActions(QObject):
         def done(job_ids: list[str]) -> None:
             n = len(job_ids)
             self.message.emit(
-                f"Checking {n} file{'s' if n != 1 else ''}: each is decoded whole; "
+                f"Checking {words.counted(n, 'file')}: each is decoded whole; "
                 "a damaged one is listed under Damaged."
             )
 

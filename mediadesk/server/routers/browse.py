@@ -129,7 +129,7 @@ def series_card(state: ServerState, series: SeriesView) -> Card:
         kind="series",
         id=series.id,
         title=series.title,
-        subtitle=f"{episodes} episode{'s' if episodes != 1 else ''}",
+        subtitle=words.counted(episodes, "episode"),
         poster_url=_art_url(state, series.poster),
         placeholder="series",
     )
