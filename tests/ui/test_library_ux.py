@@ -12,11 +12,13 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from mediadesk.domain.enums import ArtifactKind
 from mediadesk.services.catalogue import EpisodeTarget, MovieTarget
 from tests.media import Clip, make_clip
 from tests.seed import seed_media
 from tests.ui.conftest import drop_files
 from tests.ui.test_library_import import accepted, opened_dialog
+from ui.format import clock
 from ui.importing.attach_dialog import COL_TAKEN
 from ui.library import nodes
 
@@ -230,11 +232,21 @@ def test_play_stop_resume_and_watched_at_90_percent(
         player.stop()
     assert rt.playback.get(media.id).position_s == pytest.approx(0.4 * duration, abs=0.3)
 
+    def has_poster() -> bool:
+        shown = rt.library.get_media(media.id, detail=True)
+        return any(a.kind == ArtifactKind.POSTER for a in shown.artifacts or [])
+
+    qtbot.waitUntil(has_poster, timeout=WAIT_MS)
     window.play_media(media.id)
     qtbot.waitUntil(lambda: player.resume.bar.resume_button.isVisible(), timeout=WAIT_MS)
     assert player.resume.bar.resume_button.text().startswith("Resume from 0:0")
     assert player.resume.bar.start_over_button.isVisible()
+    # While it asks: the poster frame and the length, not a black box at 0:00 / 0:00.
+    assert player.time_label.text() == f"0:00 / {clock(duration)}"
+    assert player.video.currentWidget() is player.message
+    qtbot.waitUntil(lambda: not player.message.pixmap().isNull(), timeout=WAIT_MS)
     player.resume.bar.resume_button.click()
+    assert player.message.pixmap().isNull()  # the picture area plays the file now
     qtbot.waitUntil(
         lambda: player.engine.state.loaded and player.engine.state.position >= 0.3 * duration,
         timeout=WAIT_MS,

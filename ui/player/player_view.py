@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QMenu,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediadesk.domain.enums import MediaKind
+from mediadesk.domain.enums import ArtifactKind, MediaKind
 from mediadesk.library.views import MediaFileView
 from ui.format import clock
 from ui.icons import icon
@@ -199,7 +199,23 @@ class PlayerView(QWidget):
         self.previews.load(media)
         # A burned-in subtitle chosen last time: its own master (same film, same times).
         url = self.tracks.start_url() or choice.url
-        self.resume.offer(media, lambda at: engine.load(url, start=at))
+        self.time_label.setText(f"0:00 / {clock(media.duration_seconds)}")
+
+        def start(at: float) -> None:
+            if self.media is media:
+                self._show_picture_area(media)
+            engine.load(url, start=at)
+
+        asking = self.resume.offer(media, start)
+        if asking and media.kind == MediaKind.VIDEO:
+            self._show_poster_frame(media)
+        else:
+            self._show_picture_area(media)
+        self._set_controls_enabled(True)
+        self.setFocus()
+        return True
+
+    def _show_picture_area(self, media: MediaFileView) -> None:
         if self.surface is not None and media.kind == MediaKind.VIDEO:
             self.video.setCurrentWidget(self.surface)
         else:
@@ -208,9 +224,35 @@ class PlayerView(QWidget):
                 if media.kind == MediaKind.AUDIO
                 else "Video is decoded but not shown: this display has no OpenGL."
             )
-        self._set_controls_enabled(True)
-        self.setFocus()
-        return True
+
+    def _show_poster_frame(self, media: MediaFileView) -> None:
+        """While "Resume or Start over?" waits: the file's poster frame, not a black box."""
+        self._show_message("")
+        key = next(
+            (a.storage_key for a in media.artifacts or [] if a.kind == ArtifactKind.POSTER), None
+        )
+        if key is None:
+            return
+        storage = self.shell.runtime.storage
+
+        def load() -> QImage | None:
+            with storage.open_read(key) as fh:
+                image = QImage.fromData(fh.read())
+            return None if image.isNull() else image
+
+        def loaded(image: QImage | None) -> None:
+            if image is None or self.media is not media or not self.resume.waiting:
+                return
+            area = self.video.size().shrunkBy(QMargins(24, 24, 24, 24))  # the label's padding
+            self.message.setPixmap(
+                QPixmap.fromImage(image).scaled(
+                    area,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+
+        self.shell.tasks.run(load, loaded, lambda _exc: None, owner=self)
 
     def _switch_master(self, url: str | None) -> None:
         """Another master of the playing file (a burned-in subtitle's, or the main one
