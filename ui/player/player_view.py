@@ -207,6 +207,8 @@ class PlayerView(QWidget):
             engine.load(url, start=at)
 
         asking = self.resume.offer(media, start)
+        if asking:
+            engine.stop()  # the file before must not play on behind the question
         if asking and media.kind == MediaKind.VIDEO:
             self._show_poster_frame(media)
         else:
@@ -262,6 +264,9 @@ class PlayerView(QWidget):
         self.engine.load(url or self.choice.url, start=self._position)
 
     def toggle_pause(self) -> None:
+        if self.resume.waiting:  # Play (or Space) answers the question as Resume would
+            self.resume.resume()
+            return
         self._engine_call("toggle_pause")
 
     def stop(self) -> None:
@@ -301,9 +306,11 @@ class PlayerView(QWidget):
         if state.loaded:
             self._position = state.position
         self.play_button.setText("Play" if state.paused or not state.loaded else "Pause")
-        self.seek_bar.set_duration(state.duration)
-        self.seek_bar.set_position(state.position)
-        self.time_label.setText(f"{clock(state.position)} / {clock(state.duration)}")
+        if state.loaded or not self.resume.waiting:
+            # Nothing loaded while "Resume from…" waits: the asked file's length stays.
+            self.seek_bar.set_duration(state.duration)
+            self.seek_bar.set_position(state.position)
+            self.time_label.setText(f"{clock(state.position)} / {clock(state.duration)}")
         self.mute_button.setChecked(state.muted)
         if int(state.volume) != self.volume.value():
             self.volume.blockSignals(True)
