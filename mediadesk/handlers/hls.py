@@ -171,7 +171,7 @@ class LadderJob(JobType[LadderInput]):
         outcome.follow_ups += [step_spec(media.id, step, []) for step in inp.then]
         if text is not None:
             used = {f.id for f in media.subtitle_files or []}
-            outcome.apply.append(late_subtitles(media.id, used, outcome))
+            outcome.apply.append(late_subtitles(media.id, used))
         return outcome
 
     def amend_master(self, ctx: JobContext, media: MediaFileView, output: HlsOutput) -> None:

@@ -18,7 +18,7 @@ from mediadesk.domain.enums import JobStatus
 from mediadesk.handlers.inputs import MediaStepInput
 from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.models import Job
-from mediadesk.jobs.spec import ApplyFn, JobSpec, Outcome
+from mediadesk.jobs.spec import ApplyFn, JobSpec
 from mediadesk.library.models import SubtitleFile
 
 LADDER = "hls"
@@ -46,20 +46,19 @@ def ladder_under_way(ctx: JobContext, media_id: str) -> bool:
     return found is not None
 
 
-def late_subtitles(media_id: str, used: Set[str], outcome: Outcome) -> ApplyFn:
+def late_subtitles(media_id: str, used: Set[str]) -> ApplyFn:
     """An ``Outcome.apply`` step for the ladder: when the media file's subtitle files
     are no longer the ones it started with, one ``subtitles`` job follows it.
 
-    It runs inside the completing transaction, before the follow-ups are queued, so a
-    file added before that commit is seen here, and one added after it finds the ladder
-    completed and its ``subtitles`` job does the work.
+    It runs inside the completing transaction, so a file added before that commit is
+    seen here, and one added after it finds the ladder completed and its ``subtitles``
+    job does the work.
     """
 
-    def apply(session: Session) -> None:
+    def apply(session: Session) -> list[JobSpec]:
         now = set(
             session.scalars(select(SubtitleFile.id).where(SubtitleFile.media_file_id == media_id))
         )
-        if now != set(used):
-            outcome.follow_ups.append(subtitles_spec(media_id))
+        return [subtitles_spec(media_id)] if now != set(used) else []
 
     return apply

@@ -53,8 +53,9 @@ class PublishSpec:
     drop: tuple[str, ...] = ()
 
 
-# Runs inside the commit transaction of a successful attempt.
-ApplyFn = Callable[[Session], None]
+# Runs inside the commit transaction of a successful attempt. It may answer jobs to
+# start after this one (what it found in the database), queued with ``follow_ups``.
+ApplyFn = Callable[[Session], list[JobSpec] | None]
 
 
 @dataclass

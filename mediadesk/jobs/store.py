@@ -318,8 +318,9 @@ class JobStore:
                 attempt.error_message = "lease lost before commit; result discarded"
                 return False
             self._record_artifacts(s, job, outcome)
+            follow_ups = list(outcome.follow_ups)
             for apply in outcome.apply:
-                apply(s)
+                follow_ups += apply(s) or []
             # A replayed job does not start its follow-ups twice; one whose media file
             # is new (e.g. a master re-created after a purge) is started all the same.
             started = {
@@ -328,7 +329,7 @@ class JobStore:
                     select(Job.type, Job.media_file_id).where(Job.parent_id == job.id)
                 )
             }
-            for spec in outcome.follow_ups:
+            for spec in follow_ups:
                 if (spec.type, spec.media_file_id) not in started:
                     self.add(uow, spec, parent_id=job.id)
             job.status = JobStatus.COMPLETED
