@@ -236,8 +236,11 @@ class HlsJob(LadderJob):
             if o.key.startswith(images + "/")
         }
         line = line_from_playlist(text, sizes)
-        if line is not None:
-            output.master.write_text(with_image_stream(output.master.read_text("utf-8"), line))
+        if line is None:
+            return
+        # Every master: a burned-in subtitle's version seeks with the same thumbnails.
+        for master in (output.master, *(output.out_dir / b.plan.master for b in output.burned)):
+            master.write_text(with_image_stream(master.read_text("utf-8"), line), "utf-8")
 
     def text_tracks(
         self,

@@ -53,15 +53,28 @@ def image_rendition(
     for sheet in sheets:
         os.link(out / sheet.uri, images / sheet.uri)  # same bytes, no copy
     (images / IMAGES_PLAYLIST).write_text(image_playlist(sheets, plan.width, plan.height))
-    master_key = f"{keys.hls_dir(media_id)}/{MASTER}"
-    entry: tuple[str, ...] = ()
-    if ctx.storage.exists(master_key):
+    line = image_stream_line(sheets, plan.width, plan.height)
+    entry: list[str] = []
+    # The main master and each burned-in subtitle's (they seek with the same pictures).
+    for name in (MASTER, *burned_masters(ctx)):
+        master_key = f"{keys.hls_dir(media_id)}/{name}"
+        if not ctx.storage.exists(master_key):
+            continue
         with ctx.storage.open_read(master_key) as fh:
             text = fh.read().decode("utf-8")
-        line = image_stream_line(sheets, plan.width, plan.height)
-        (tree / MASTER).write_text(with_image_stream(text, line), "utf-8")
-        entry = (MASTER,)
-    return PublishSpec(tree, keys.hls_dir(media_id), entry_last=entry)
+        (tree / name).write_text(with_image_stream(text, line), "utf-8")
+        entry.append(name)
+    return PublishSpec(tree, keys.hls_dir(media_id), entry_last=tuple(entry))
+
+
+def burned_masters(ctx: JobContext) -> list[str]:
+    """``master.burned_N.m3u8`` names of the ladder the media file has now."""
+    media = ctx.media
+    return [
+        keys.leaf(a.storage_key)
+        for a in (media.artifacts or [] if media is not None else [])
+        if a.kind == ArtifactKind.BURNED_SUBTITLES
+    ]
 
 
 class TrickplayJob(JobType[PresetInput]):

@@ -138,6 +138,37 @@ def test_forced_picture_subtitle_is_burned_into_its_own_master(
         result = httpx.get(f"{host.url}/api/v1/jobs/{hls['id']}", headers=auth(host)).json()
         notes = result["result"]["picture_subtitles"]
         assert [p["note"] for p in notes] == ["picture subtitles, not convertible to text"] * 2
+
+        # The burned version seeks with the same thumbnails: its master names the image
+        # stream as the main one does, after the seek thumbnails and after a ladder re-run.
+        def image_lines(name: str) -> list[str]:
+            text = (out / name).read_text("utf-8")
+            return [ln for ln in text.splitlines() if ln.startswith("#EXT-X-IMAGE-STREAM-INF")]
+
+        def job_state(job_type: str) -> str | None:
+            page = httpx.get(f"{host.url}/api/v1/media/{media_id}/jobs", headers=auth(host))
+            found = [j for j in page.json()["items"] if j["type"] == job_type]
+            return found[0]["status"] if found else None
+
+        assert (
+            wait_until(
+                lambda: job_state("trickplay"), "seek thumbnails", until=TERMINAL.__contains__
+            )
+            == "COMPLETED"
+        )
+        assert len(image_lines("master.m3u8")) == 1
+        assert image_lines("master.burned_1.m3u8") == image_lines("master.m3u8")
+        again = httpx.post(f"{host.url}/api/v1/jobs/{hls['id']}/replay", headers=auth(host))
+        assert again.status_code == 200, again.text
+        remade = wait_until(
+            lambda: httpx.get(f"{host.url}/api/v1/jobs/{hls['id']}", headers=auth(host)).json(),
+            "the ladder made again",
+            until=lambda j: j["status"] in TERMINAL and j["attempts"] == 2,
+            timeout=240,
+        )
+        assert remade["status"] == "COMPLETED"
+        assert len(image_lines("master.m3u8")) == 1
+        assert image_lines("master.burned_1.m3u8") == image_lines("master.m3u8")
         assert [b["master"] for b in result["result"]["burned_in"]] == ["master.burned_1.m3u8"]
 
         # Made again with a preset that burns nothing (ladder_v1): the burned master,
