@@ -25,7 +25,7 @@ def vobsub_source(ffmpeg: None, media_dir: Path) -> Path:
     return picture_subtitles_mkv(media_dir)
 
 
-def gray_frames(playlist: Path) -> list[bytes]:
+def gray_frames(playlist: Path, height: int = HEIGHT) -> list[bytes]:
     """Every frame of a rendition, 8-bit luma, in order."""
     out = subprocess.run(
         [
@@ -36,7 +36,7 @@ def gray_frames(playlist: Path) -> list[bytes]:
         capture_output=True,
         timeout=120,
     )
-    size = WIDTH * HEIGHT
+    size = WIDTH * height
     return [out.stdout[i : i + size] for i in range(0, len(out.stdout), size)]
 
 
@@ -191,3 +191,57 @@ def test_forced_picture_subtitle_is_burned_into_its_own_master(
         assert not (out / "burned_1").exists()
         play = httpx.get(f"{host.url}/api/v1/media/{media_id}/playback", headers=auth(host))
         assert play.json()["subtitles"] == []
+
+
+def cropped_under_its_canvas(source: Path, target: Path) -> Path:
+    """The forced German track over a picture cropped to 320x180, its canvas kept at
+    320x240: a Blu-ray rip cropped to 2.40:1 whose subtitles were authored for 16:9."""
+    subprocess.run(
+        [
+            *("ffmpeg", "-v", "error", "-nostdin", "-y", "-i", str(source)),
+            *("-map", "0:v", "-map", "0:a", "-map", "0:s:0", "-vf", "crop=320:180"),
+            *("-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "copy"),
+            *("-c:s", "dvdsub", "-s:s", "320x240", "-metadata:s:s:0", "language=ger"),
+            *("-disposition:s:0", "forced", str(target)),
+        ],
+        check=True,
+        timeout=120,
+    )
+    return target
+
+
+def test_a_canvas_taller_than_the_cropped_picture_keeps_its_shape(
+    home: Path, vobsub_source: Path, tmp_path: Path
+) -> None:
+    source = cropped_under_its_canvas(vobsub_source, tmp_path / "cropped.mkv")
+    with serving() as host:
+        media_id = str(upload(host, source)["mediaFileId"])
+        assert wait_media(host, media_id)["status"] == "READY"
+        assert host.state is not None
+        out = Path(host.state.runtime.settings.resolved_storage) / "hls" / media_id
+        (clean,) = master_variants(out / "master.m3u8")
+        assert clean["RESOLUTION"] == "320x180"
+        with_subs = gray_frames(out / "burned_1" / "index.m3u8", height=180)
+        without = gray_frames(out / clean["URI"], height=180)
+        start, end = SUBPICTURE_SHOWN
+        shown = round((start + end) / 2 * RATE)
+        # The 320x240 canvas fitted into 320x180: scaled by 0.75 and centred, so the box
+        # drawn at x 100-300, y 180-220 of the canvas lands at x 115-265, y 135-165
+        # (stretched over the picture it would span x 100-300, its letters squeezed).
+        row = 150
+        changed = [
+            x
+            for x in range(WIDTH)
+            if abs(with_subs[shown][row * WIDTH + x] - without[shown][row * WIDTH + x]) > 40
+        ]
+        assert changed, "no subtitle drawn"
+        assert abs(min(changed) - 115) <= 3 and abs(max(changed) - 264) <= 3, changed
+        column = 190
+        rows = [
+            y
+            for y in range(180)
+            if abs(with_subs[shown][y * WIDTH + column] - without[shown][y * WIDTH + column]) > 40
+        ]
+        # Heights scale alike either way (240 -> 180); its dark top edge hides in the
+        # picture behind it at this column, the white inside starts at 142.
+        assert 133 <= min(rows) <= 143 and abs(max(rows) - 164) <= 3, str(rows)

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from mediadesk.domain.mediainfo import MediaInfo, StreamInfo
 from mediadesk.engine.encoders import CPU_ENCODER, Family, VideoEncoder
 from mediadesk.engine.hls.compile import ladder_argv
-from mediadesk.engine.hls.plan import LadderPlan, plan_burn_in, plan_ladder
+from mediadesk.engine.hls.plan import LadderPlan, plan_burn_in, plan_ladder, subtitle_placement
 from mediadesk.engine.hls.presets import AudioHlsPreset, BurnInSpec, LadderPreset
 from mediadesk.engine.presets import load_typed
 from mediadesk.engine.sniff import MKV
@@ -120,3 +120,26 @@ def test_burned_argv_vaapi_uploads_the_copy_too() -> None:
     assert_golden("ladder_v2_1080p_burned_vaapi", argv)
     graph = argv[argv.index("-filter_complex") + 1]
     assert graph.count("hwupload") == 5  # four rungs and the burned copy
+
+
+@pytest.mark.parametrize(
+    ("canvas", "video", "rung", "placed"),
+    [
+        # The canvas has the picture's shape: stretched over the rung (DVD anamorphic too).
+        ((1920, 1080), (1920, 1080), (1280, 720), None),
+        ((720, 480), (720, 480), (854, 480), None),
+        ((None, None), (1920, 800), (1920, 800), None),
+        # A Blu-ray canvas over a video cropped to 2.40:1: fitted inside, centred.
+        ((1920, 1080), (1920, 800), (1920, 800), (1422, 800, 249, 0)),
+        ((1920, 1080), (1920, 800), (1280, 534), (948, 534, 166, 0)),
+        # Cropped to 4:3 at the sides: fitted by width, centred in height.
+        ((1920, 1080), (1440, 1080), (960, 720), (960, 540, 0, 90)),
+    ],
+)
+def test_a_subtitle_canvas_keeps_its_shape_in_the_rung(
+    canvas: tuple[int | None, int | None],
+    video: tuple[int, int],
+    rung: tuple[int, int],
+    placed: tuple[int, int, int, int] | None,
+) -> None:
+    assert subtitle_placement(canvas, video, rung) == placed

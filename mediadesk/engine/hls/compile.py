@@ -153,11 +153,14 @@ def _burn(src: Any, picture: Any, burned: BurnedRung) -> Any:
     (the stream's size, else the video's) in source time, like the picture after
     ``fps`` (which keeps source time); the canvas is scaled to the rung, so the
     subtitle lands where it was authored whatever the rung's size, non-square pixels
-    included. ``eof_action=pass``: after the last subtitle the picture goes on alone.
+    included; a canvas of another shape than the picture keeps its own, fitted inside
+    (``plan.subtitle_placement``). ``eof_action=pass``: after the last subtitle the
+    picture goes on alone.
     """
     rung = burned.rung
-    subtitle = src[str(burned.stream_index)].filter("scale", w=str(rung.width), h=str(rung.height))
-    return ffmpeg.filter([picture, subtitle], "overlay", x="0", y="0", eof_action="pass")
+    w, h, x, y = burned.placement or (rung.width, rung.height, 0, 0)
+    subtitle = src[str(burned.stream_index)].filter("scale", w=str(w), h=str(h))
+    return ffmpeg.filter([picture, subtitle], "overlay", x=str(x), y=str(y), eof_action="pass")
 
 
 def hdr_branches(current: Any, plan: LadderPlan) -> list[Any]:

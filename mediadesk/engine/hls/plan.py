@@ -35,6 +35,7 @@ __all__ = [
     "RungPlan",
     "plan_burn_in",
     "plan_ladder",
+    "subtitle_placement",
 ]
 
 # Rates a probed average is snapped to when within 1% (VFR phone clips average 29.87).
@@ -77,6 +78,9 @@ class BurnedRung:
     label: str  # "Deutsch (burned in)"
     language: str | None
     forced: bool
+    # Where the subtitle's canvas lands in the rung: (width, height, x, y), or None
+    # when the canvas has the picture's shape and is stretched over the whole rung.
+    placement: tuple[int, int, int, int] | None = None
 
     @property
     def name(self) -> str:
@@ -328,7 +332,41 @@ def plan_burn_in(plan: LadderPlan, spec: BurnInSpec, info: MediaInfo) -> LadderP
             ),
             language=language_tag(stream.language),
             forced=stream.forced,
+            placement=subtitle_placement(
+                (stream.width, stream.height), _video_size(info), (base.width, base.height)
+            ),
         )
         for n, stream in enumerate(streams, start=1)
     )
     return replace(plan, burned=burned)
+
+
+def _video_size(info: MediaInfo) -> tuple[int | None, int | None]:
+    video = info.video
+    return (video.width, video.height) if video is not None else (None, None)
+
+
+def subtitle_placement(
+    canvas: tuple[int | None, int | None],
+    video: tuple[int | None, int | None],
+    rung: tuple[int, int],
+) -> tuple[int, int, int, int] | None:
+    """Where a picture subtitle's canvas goes in a rung, its shape kept.
+
+    A canvas is authored in the picture's own pixels, so it is scaled as the picture
+    is. One of another shape (a 1920x1080 Blu-ray canvas over a video cropped to
+    1920x800) is fitted inside the rung and centred, as MPC-HC draws it: the subtitle
+    comes out smaller but undistorted and inside the picture, where stretching the
+    canvas over the rung would squeeze its letters. None: same shape, or sizes unknown
+    (ffmpeg then uses the video's size), so the canvas covers the rung.
+    """
+    (cw, ch), (vw, vh) = canvas, video
+    width, height = rung
+    if not (cw and ch and vw and vh):
+        return None
+    scaled_w, scaled_h = cw * width / vw, ch * height / vh
+    k = min(width / scaled_w, height / scaled_h)
+    w, h = min(width, round(scaled_w * k)), min(height, round(scaled_h * k))
+    if abs(w - width) <= 1 and abs(h - height) <= 1:
+        return None
+    return (w, h, (width - w) // 2, (height - h) // 2)
