@@ -62,7 +62,10 @@ class FoldersPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        folder_header = self.table.horizontalHeader()
+        folder_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        folder_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.itemSelectionChanged.connect(self._user_selected)
 
@@ -96,7 +99,11 @@ class FoldersPanel(QWidget):
         self.skipped.setObjectName("skippedTable")
         self.skipped.setHorizontalHeaderLabels(["File", "Why", "Detail"])
         self.skipped.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.skipped.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.skipped.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # The reason is the point of the list: never cut to "Subtitles (kept with their …".
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.skipped.setWordWrap(False)
         self.skipped.verticalHeader().hide()
         self.message = label(name="foldersMessage", wrap=True)
 
