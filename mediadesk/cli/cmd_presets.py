@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from mediadesk.cli.output import EXIT_OK, print_json, table
+from mediadesk.domain import vocabulary as words
 from mediadesk.engine.presets import list_presets, load_file, load_preset
 from mediadesk.settings import Settings
 
@@ -37,8 +38,8 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
         print_json(items)
     else:
         table(
-            [(p.id, p.kind, p.version, p.description) for p in items],
-            ["ID", "KIND", "VERSION", "DESCRIPTION"],
+            [(p.id, p.title, words.preset_kind(p.kind), p.version) for p in items],
+            ["ID", "NAME", "KIND", "VERSION"],
         )
     return EXIT_OK
 

@@ -64,7 +64,4 @@ def print_stats(stats: StorageStats) -> None:
             ["Version", "Titles", "Size", "Per hour", "Picture"],
         )
     print()
-    line = f"Streaming versions: {_per_hour(stats.ladder_bytes_per_hour)}"
-    if stats.budget_bytes_per_hour:
-        line += f" (budget {_per_hour(stats.budget_bytes_per_hour)})"
-    print(line)
+    print(stats.ladder_summary)

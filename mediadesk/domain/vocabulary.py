@@ -49,6 +49,16 @@ OUTPUT_KIND = {
     ArtifactKind.CHAPTERS: "Chapters",
 }
 
+# Preset kinds as the presets browser and the CLI group them.
+PRESET_KIND = {
+    "audio_master": "Audio masters",
+    "audio_hls": "Streaming audio",
+    "hls_ladder": "Streaming versions",
+    "image_variants": "Image sizes",
+    "trickplay": "Seek thumbnails",
+    "waveform": "Waveforms",
+}
+
 JOB_TYPE = {
     "probe": "Reading the file",
     "poster": "Poster",
@@ -126,6 +136,12 @@ def job_state(
 def job_type(name: str) -> str:
     """``image_variants`` -> ``Image sizes``; an unknown type reads as its words."""
     return JOB_TYPE.get(name, name.replace("_", " ").capitalize())
+
+
+def preset_kind(kind: str | None) -> str:
+    if kind is None:
+        return "Unknown kind"
+    return PRESET_KIND.get(kind, kind.replace("_", " ").capitalize())
 
 
 def media_kind(kind: str) -> str:
@@ -206,6 +222,17 @@ def storage_summary(
     return text
 
 
+def ladder_summary(bytes_per_hour: int | None, budget_per_hour: int | None) -> str:
+    """The streaming versions' cost per hour of media, the audio they play with included
+    (so it is more than any one version's own figure), and the budget when one is set."""
+    if bytes_per_hour is None:
+        return "No streaming versions yet."
+    text = f"All streaming versions with their audio: {human_size(bytes_per_hour)} per hour"
+    if budget_per_hour:
+        text += f" (budget {human_size(budget_per_hour)} per hour)"
+    return text + "."
+
+
 def waiting_count(counts: dict[str, int]) -> int:
     """The one count of waiting jobs (the status bar, the jobs tab, the web page)."""
     return counts.get(str(JobStatus.PENDING), 0)
@@ -219,4 +246,5 @@ def vocabulary() -> dict[str, dict[str, str]]:
         "job_type": dict(JOB_TYPE),
         "output_kind": {str(k): v for k, v in OUTPUT_KIND.items()},
         "folder_kind": {str(k): v for k, v in FOLDER_KIND.items()},
+        "preset_kind": dict(PRESET_KIND),
     }

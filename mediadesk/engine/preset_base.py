@@ -14,6 +14,7 @@ class PresetBase(BaseModel):
 
     kind: str
     version: int = Field(ge=1)
+    title: str = ""  # what people call it ("Broadcast (EBU R128)"); the id when empty
     description: str = ""
 
 
@@ -21,6 +22,7 @@ class PresetSummary(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: str
+    title: str  # the preset's own, else its id
     kind: str
     version: int
     description: str

@@ -94,6 +94,7 @@ def list_presets(root: Path | None = None) -> list[PresetSummary]:
         out.append(
             PresetSummary(
                 id=preset_id,
+                title=preset.title or preset_id,
                 kind=preset.kind,
                 version=preset.version,
                 description=preset.description,

@@ -325,6 +325,7 @@ class StorageStats(View):
     budget_bytes_per_hour: int | None
     total_bytes: int  # in MediaDesk's storage: stored originals and every output
     summary: str = ""  # the first line of every storage view, in people's words
+    ladder_summary: str = ""  # the last line: all streaming versions per hour
 
 
 T = TypeVar("T")

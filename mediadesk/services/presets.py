@@ -25,6 +25,7 @@ class PresetEntry(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: str
+    title: str  # the preset's own, else its id
     path: str
     kind: str | None
     version: int | None
@@ -51,6 +52,7 @@ def _entry(base: Path, path: Path) -> PresetEntry:
     except MediaDeskError as exc:
         return PresetEntry(
             id=preset_id,
+            title=preset_id,
             path=str(path),
             kind=_raw_kind(path),
             version=None,
@@ -60,6 +62,7 @@ def _entry(base: Path, path: Path) -> PresetEntry:
         )
     return PresetEntry(
         id=preset_id,
+        title=preset.title or preset_id,
         path=str(path),
         kind=preset.kind,
         version=preset.version,

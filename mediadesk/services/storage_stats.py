@@ -108,6 +108,9 @@ def storage_stats(session: Session, budget_bytes_per_hour: int | None = None) ->
         budget_bytes_per_hour=budget_bytes_per_hour,
         total_bytes=total,
         summary=summary,
+        ladder_summary=words.ladder_summary(
+            per_hour(ladder_bytes, ladder_seconds), budget_bytes_per_hour
+        ),
     )
 
 

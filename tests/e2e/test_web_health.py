@@ -109,6 +109,8 @@ def test_damaged_and_missing_shelves_and_filter(
         page.goto(f"{host.url}/#/storage", timeout=60_000)
         page.wait_for_selector("#storage-summary", timeout=30_000)
         summary = page.text_content("#storage-summary")
-        assert summary == rt.library.storage_stats(None).summary
+        read = rt.library.storage_stats(None)  # no budget is set here
+        assert summary == read.summary
         assert "In library folders, read in place: " in (summary or "")
+        assert page.text_content("#storage-ladder") == read.ladder_summary
         assert errors == []

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.domain.vocabulary import human_size
 from mediadesk.library.views import StorageStats
 from tests.integration.test_cli import run
@@ -43,6 +44,9 @@ def test_stats_over_api_and_cli(home: Path, media_dir: Path) -> None:
     assert rung.bytes_per_hour and rung.bytes_per_hour > rung.bytes  # 3 s scaled to an hour
     assert rung.mean_ssim is not None and 0.9 < rung.mean_ssim <= 1.0
     assert stats.ladder_bytes_per_hour and stats.ladder_bytes_per_hour > rung.bytes_per_hour
+    # Said so: more than any one version, because the audio is in it.
+    assert stats.ladder_summary.startswith("All streaming versions with their audio: ")
+    assert "(budget 2.3 GiB per hour)" in stats.ladder_summary
     assert stats.budget_bytes_per_hour == 2_500_000_000
     assert stats.referenced_bytes == 0
     assert stats.summary.startswith("1 file, 3 s of media; ")
@@ -55,6 +59,8 @@ def test_stats_over_api_and_cli(home: Path, media_dir: Path) -> None:
     assert human.returncode == 0, human.stderr
     assert "Streaming versions (video)" in human.stdout and "360p" in human.stdout
     assert "per hour" in human.stdout
+    # The line the app and the web page show (the CLI's settings set no budget).
+    assert words.ladder_summary(stats.ladder_bytes_per_hour, None) in human.stdout
 
 
 def test_files_in_library_folders_are_not_counted_as_stored(

@@ -50,6 +50,20 @@ def test_settings_dialog_saves_validated_values(
     assert "workers" in read_settings_file(home)  # the overridden field was left alone
 
 
+def test_presets_browser_names_kinds_and_presets_in_words(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = PresetsDialog()
+    qtbot.addWidget(dialog)
+    groups = [dialog.list.topLevelItem(i).text(0) for i in range(dialog.list.topLevelItemCount())]
+    assert "Image sizes" in groups and "image_variants" not in groups
+    names = {
+        dialog.list.topLevelItem(i).child(j).text(0)
+        for i in range(dialog.list.topLevelItemCount())
+        for j in range(dialog.list.topLevelItem(i).childCount())
+    }
+    assert "Streaming versions by quality" in names and "hls/ladder_v2" not in names
+    assert dialog.raw.isHidden()  # the file itself is folded away
+
+
 def test_presets_browser_lists_valid_and_broken(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "broken.json").write_text("{oops")
@@ -58,7 +72,7 @@ def test_presets_browser_lists_valid_and_broken(qtbot, tmp_path: Path) -> None: 
     qtbot.addWidget(dialog)
     assert [e.id for e in dialog.entries] == ["x/broken", "x/unknown"]
     assert all(not e.valid for e in dialog.entries)
-    assert dialog.summary.text() == "2 preset(s), 2 invalid"
+    assert dialog.summary.text() == "2 presets, 2 invalid"
     group = dialog.list.topLevelItem(0)
     dialog.list.setCurrentItem(group.child(0) if group.childCount() else group)
     assert dialog.error.text()

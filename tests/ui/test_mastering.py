@@ -39,6 +39,15 @@ def test_master_a_video_with_a_music_bed(window, qtbot, media_dir: Path) -> None
     dialog = window.findChild(QDialog, "masteringDialog")
     assert isinstance(dialog, MasteringDialog) and dialog.isVisible()
     assert dialog.programme.currentData() == programme.id
+    # People's words: the programme's title, the intent's name; the preset id and raw
+    # parameters wait folded under "Technical details".
+    assert dialog.programme.currentText() == programme.display_title
+    assert dialog.presets.itemText(dialog.presets.findData("audio/broadcast_r128_v1")) == (
+        "Broadcast (EBU R128)"
+    )
+    assert not dialog.params.isVisible() and not dialog.preset_id.isVisible()
+    dialog.technical.toggle.click()
+    assert dialog.params.isVisible() and "audio/" in dialog.preset_id.text()
 
     # Music replace without music is refused by the core, in words, and the dialog stays.
     dialog.presets.setCurrentIndex(dialog.presets.findData("audio/music_replace_v1"))

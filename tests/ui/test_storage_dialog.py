@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.library.views import OutputBytes, RenditionBytes, StorageStats
 from ui.dialogs.storage_dialog import StorageDialog
 from ui.tasks import TaskRunner
@@ -44,6 +45,7 @@ def stats() -> StorageStats:
         budget_bytes_per_hour=1_000_000_000,
         total_bytes=3_900_000_000,
         summary="2 files, 1.50 hours of media; 3.6 GiB in MediaDesk's storage.",
+        ladder_summary=words.ladder_summary(600_000_000, 1_000_000_000),
     )
 
 
@@ -58,5 +60,6 @@ def test_storage_dialog_shows_sizes_and_quality_in_words(qtbot: Any) -> None:
     assert dialog.renditions.rowCount() == 2
     assert dialog.renditions.item(0, 4).text() == "Excellent"
     assert dialog.renditions.item(1, 4).text() == "—"
+    assert dialog.ladder.text() == stats().ladder_summary  # the CLI's and the web's line
     assert "budget" in dialog.ladder.text()
     assert "0.985" not in dialog.renditions.item(0, 4).text()

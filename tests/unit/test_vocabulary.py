@@ -43,3 +43,11 @@ def test_counts_read_with_their_noun() -> None:
     assert words.counted(0, "file") == "0 files"
     assert words.counted(2, "finished job") == "2 finished jobs"
     assert words.counted(3, "series", "series") == "3 series"
+
+
+def test_the_ladder_line_says_the_audio_is_in_it() -> None:
+    assert words.ladder_summary(None, None) == "No streaming versions yet."
+    assert words.ladder_summary(1024**3, None) == (
+        "All streaming versions with their audio: 1.0 GiB per hour."
+    )
+    assert words.ladder_summary(1024**3, 2 * 1024**3).endswith("(budget 2.0 GiB per hour).")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QTreeWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -25,7 +26,7 @@ from mediadesk.services.presets import PresetEntry, browse_presets
 from ui.dialogs.presets_dialog import parameter_items
 from ui.shell import Shell
 from ui.tasks import describe
-from ui.widgets import label, named
+from ui.widgets import Collapsible, label, named
 
 PRESET_KIND = "audio_master"
 JOB_TYPE = "master_audio"
@@ -39,7 +40,7 @@ class MasteringDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("masteringDialog")
         self.setWindowTitle("Master audio")
-        self.resize(640, 520)
+        self.setMinimumWidth(640)  # its height follows what is open
         self.shell = shell
         self.media_id = media_id
         self.started_job: str | None = None
@@ -51,9 +52,10 @@ class MasteringDialog(QDialog):
         for kind in (MediaKind.VIDEO, MediaKind.AUDIO):
             for m in library.list_media(MediaFilter(kind=kind), limit=MUSIC_CHOICES).items:
                 target = self.programme if kind == MediaKind.VIDEO else self.music
-                target.addItem(m.original_filename, m.id)
+                # Titles, as the library shows them (the file name only for loose media).
+                target.addItem(m.display_title, m.id)
                 if kind == MediaKind.AUDIO:
-                    self.programme.addItem(m.original_filename, m.id)
+                    self.programme.addItem(m.display_title, m.id)
         if media_id is not None:
             index = self.programme.findData(media_id)
             if index >= 0:
@@ -61,19 +63,28 @@ class MasteringDialog(QDialog):
         self.presets = named(QComboBox(), "masterPreset")
         self.entries = [e for e in browse_presets(kind=PRESET_KIND) if e.valid]
         for entry in self.entries:
-            self.presets.addItem(entry.id, entry.id)
+            self.presets.addItem(entry.title, entry.id)
         self.description = QLabel(wordWrap=True)
+        # The preset's id and raw parameters are for whoever writes presets: folded away.
+        self.preset_id = label(name="masterPresetId", wrap=True)
         self.params = named(QTreeWidget(), "masterParams")
         self.params.setHeaderLabels(["Parameter", "Value"])
         self.params.setColumnWidth(0, 220)
+        self.params.setMinimumHeight(220)
+        technical = QWidget()
+        tech_layout = QVBoxLayout(technical)
+        tech_layout.setContentsMargins(0, 0, 0, 0)
+        tech_layout.addWidget(self.preset_id)
+        tech_layout.addWidget(self.params)
+        self.technical = Collapsible("Technical details", technical)
         self.message = label(name="masterMessage", wrap=True)
 
         form = QFormLayout(self)
         form.addRow("Programme", self.programme)
         form.addRow("Music", self.music)
-        form.addRow("Intent preset", self.presets)
+        form.addRow("Intent", self.presets)
         form.addRow(self.description)
-        form.addRow(self.params)
+        form.addRow(self.technical)
         form.addRow(self.message)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -95,9 +106,11 @@ class MasteringDialog(QDialog):
         self.params.clear()
         entry = self.preset()
         if entry is None:
-            self.description.setText("No audio_master presets were found.")
+            self.description.setText("No audio mastering presets were found.")
+            self.preset_id.clear()
             return
         self.description.setText(entry.description)
+        self.preset_id.setText(f"Preset {entry.id}, version {entry.version}")
         parameter_items(self.params, entry.parameters)
 
     def _check_available(self) -> None:

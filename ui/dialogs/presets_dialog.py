@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.services.presets import PresetEntry, browse_presets
-from ui.widgets import label, named
+from ui.widgets import Collapsible, label, named
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -59,7 +61,8 @@ class PresetsDialog(QDialog):
         self.params.setColumnWidth(0, 220)
         self.raw = QPlainTextEdit(readOnly=True)
         self.raw.setFont(QFont("monospace", 9))
-        self.raw.setMaximumHeight(180)
+        self.raw.setMinimumHeight(180)
+        self.file = Collapsible("The preset file", self.raw)
         revalidate = QPushButton("Validate again")
         revalidate.clicked.connect(self.reload)
         self.summary = QLabel()
@@ -70,11 +73,11 @@ class PresetsDialog(QDialog):
         r.addWidget(self.title)
         r.addWidget(self.error)
         r.addWidget(self.params, 1)
-        r.addWidget(self.raw)
+        r.addWidget(self.file)
         split = QSplitter()
         split.addWidget(self.list)
         split.addWidget(right)
-        split.setSizes([320, 580])
+        split.setSizes([380, 520])
         bottom = QHBoxLayout()
         bottom.addWidget(self.summary, 1)
         bottom.addWidget(revalidate)
@@ -89,19 +92,27 @@ class PresetsDialog(QDialog):
         self.list.clear()
         groups: dict[str, QTreeWidgetItem] = {}
         for entry in self.entries:
-            kind = entry.kind or "(unknown kind)"
+            kind = words.preset_kind(entry.kind)
             group = groups.get(kind)
             if group is None:
                 group = groups[kind] = QTreeWidgetItem(self.list, [kind, ""])
                 group.setExpanded(True)
-            item = QTreeWidgetItem(group, [entry.id, str(entry.version or "")])
+            item = QTreeWidgetItem(group, [entry.title, str(entry.version or "")])
             item.setData(0, ENTRY_ROLE, entry)
+            item.setToolTip(0, entry.id)
             if not entry.valid:
                 item.setForeground(0, QColor("#eb5757"))
                 item.setToolTip(0, entry.error or "")
+        self.list.resizeColumnToContents(0)
+        group = self.list.topLevelItem(0)
+        first = group.child(0) if group is not None else None
+        if first is not None:
+            self.list.setCurrentItem(first)  # a preset shown, not an empty pane
         bad = sum(1 for e in self.entries if not e.valid)
         self.summary.setText(
-            f"{len(self.entries)} preset(s), {bad} invalid" if self.entries else "No presets found."
+            f"{words.counted(len(self.entries), 'preset')}, {bad} invalid"
+            if self.entries
+            else "No presets found."
         )
 
     def _selected(self, item: QTreeWidgetItem | None, _prev: object) -> None:
@@ -112,7 +123,10 @@ class PresetsDialog(QDialog):
             self.error.clear()
             self.raw.clear()
             return
-        self.title.setText(f"<b>{entry.id}</b> v{entry.version or '?'}<br>{entry.description}")
+        self.title.setText(
+            f"<b>{html.escape(entry.title)}</b> · version {entry.version or '?'}"
+            f"<br>{html.escape(entry.description)}<br><small>{html.escape(entry.id)}</small>"
+        )
         self.error.setText(entry.error or "")
         parameter_items(self.params, entry.parameters)
         try:

@@ -20,13 +20,6 @@ def per_hour(value: int | None) -> str:
     return f"{fmt.size(value)} per hour" if value is not None else "—"
 
 
-def ladder_text(stats: StorageStats) -> str:
-    text = f"Streaming versions: {per_hour(stats.ladder_bytes_per_hour)}"
-    if stats.budget_bytes_per_hour:
-        text += f" (budget {per_hour(stats.budget_bytes_per_hour)})"
-    return text
-
-
 def fill(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
     table.clear()
     table.setColumnCount(len(headers))
@@ -88,4 +81,4 @@ class StorageDialog(QDialog):
                 for r in stats.renditions
             ],
         )
-        self.ladder.setText(ladder_text(stats))
+        self.ladder.setText(stats.ladder_summary)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -35,7 +34,7 @@ from ui.icons import icon
 from ui.library.thumbnails import load_thumbnail
 from ui.tasks import TaskRunner
 from ui.throttle import Throttle
-from ui.widgets import label, named
+from ui.widgets import Collapsible, label, named
 
 JOB_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 POSTER_WIDTH = 280
@@ -115,30 +114,6 @@ def renditions(artifacts: list[ArtifactView]) -> list[str]:
             parts.append(f"{words.picture_quality(quality['ssim'])} picture")
         out.append(" · ".join(parts))
     return out
-
-
-class Collapsible(QWidget):
-    """A section that opens when its header is clicked (closed at first)."""
-
-    def __init__(self, title: str, body: QWidget, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.toggle = named(QToolButton(), "technicalToggle")
-        self.toggle.setText(title)
-        self.toggle.setCheckable(True)
-        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.toggle.setStyleSheet("QToolButton { border: none; font-weight: bold; }")
-        self.body = body
-        body.setVisible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.toggle)
-        layout.addWidget(body)
-        self.toggle.toggled.connect(self._toggled)
-
-    def _toggled(self, on: bool) -> None:
-        self.toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
-        self.body.setVisible(on)
 
 
 class DetailPane(QScrollArea):

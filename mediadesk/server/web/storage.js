@@ -19,8 +19,7 @@ async function showStorage() {
   const renditions = statsTable(["Version", "Titles", "Size", "Per hour"],
     stats.renditions.map((r) => [r.name, r.titles, fmtSize(r.bytes), perHour(r.bytes_per_hour)]));
   renditions.id = "storage-renditions";
-  let ladder = `Streaming versions: ${perHour(stats.ladder_bytes_per_hour)}`;
-  if (stats.budget_bytes_per_hour) ladder += ` (budget ${perHour(stats.budget_bytes_per_hour)})`;
+  const ladder = stats.ladder_summary;  // the app's and the CLI's words
   view.replaceChildren(el("p", {}, el("a", { href: "#/" }, "← Library")), el("h1", {}, "Storage"),
     summary, el("h2", {}, "Outputs"), outputs, el("h2", {}, "Streaming versions"), renditions,
     el("p", { id: "storage-ladder" }, ladder));
