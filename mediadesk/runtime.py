@@ -253,7 +253,15 @@ class Runtime:
         # Always: only this host can copy its files. One copy at a time: copies from
         # one disk are faster in turn than side by side.
         lanes.setdefault(host_queue(), 1)
+        if s.folders_queue and self.sees_library_folders():
+            lanes.setdefault(s.folders_queue, workers or s.workers)
         return lanes
+
+    def sees_library_folders(self) -> bool:
+        """Every library folder is a directory here (checked when the workers start):
+        this process can take the jobs of files read in place."""
+        self.open()
+        return all(Path(f.path).is_dir() for f in self.folders.list_folders())
 
     def interrupt_running(self) -> None:
         """Interrupt every job running here now; they go back to PENDING for others."""

@@ -123,6 +123,10 @@ class Settings(BaseSettings):
     queues: list[str] = Field(default_factory=lambda: ["default"])
     # Job type -> queue, e.g. {"hls" = "gpu"} so only GPU boxes take encodes.
     queue_routes: dict[str, str] = Field(default_factory=dict)
+    # Scale-out with library folders: jobs for files read in place go to this queue,
+    # taken only by processes that see every library folder (the machine that has them,
+    # and workers that mount them at the same paths). None: the usual queues.
+    folders_queue: str | None = None
     heartbeat_interval: float = Field(default=2.0, gt=0)
     stale_after: float = Field(default=30.0, gt=0)
     reaper_interval: float = Field(default=15.0, gt=0)

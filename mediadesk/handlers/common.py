@@ -41,8 +41,8 @@ def open_stored(ctx: JobContext, media: MediaFileView, dest: Path) -> tuple[Path
                 # worker (the folder's own machine) may take the retry.
                 raise TransientError(
                     f"the library folder {root} is not visible on this machine ({HOSTNAME}):"
-                    " mount it at the same path on every worker machine, or keep workers"
-                    " off machines that cannot read it",
+                    " mount it at the same path on every worker machine, or set"
+                    " folders_queue so only machines that see the folders take these jobs",
                     code=ErrorCode.STORAGE_ERROR,
                 )
             raise InvalidInput(

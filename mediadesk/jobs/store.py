@@ -130,7 +130,7 @@ class JobStore:
         data = self.registry.parse_input(spec.type, spec.input.model_dump(mode="json"))
         job = Job(
             type=spec.type,
-            queue=self.queue_for(spec.type),
+            queue=self.queue_for(spec.type, self._in_a_folder(session, spec.media_file_id)),
             priority=spec.priority,
             max_attempts=spec.max_attempts or job_type.max_attempts,
             media_file_id=spec.media_file_id,
@@ -146,17 +146,30 @@ class JobStore:
             uow.events.extend(refresh_media_status(session, spec.media_file_id))
         return job
 
-    def queue_for(self, job_type: str) -> str:
+    def _in_a_folder(self, session: Session, media_file_id: str | None) -> bool:
+        """The job's media file is read in place from a library folder (and folder jobs
+        have a queue of their own)."""
+        if media_file_id is None or not self.settings.folders_queue:
+            return False
+        path = session.scalar(select(MediaFile.original_path).where(MediaFile.id == media_file_id))
+        return path is not None
+
+    def queue_for(self, job_type: str, in_a_folder: bool = False) -> str:
         """The queue a new job goes to: this host's own queue for a host-bound type, else
-        a configured route, else the type's own queue.
+        the folders queue for a file read from a library folder, else a configured
+        route, else the type's own queue.
 
         A route wins even when this process does not consume that queue: the point of
         routing is that other machines (say, the GPU boxes) take those jobs. A host-bound
-        job (a copy of a local path) ignores routes: only this host can read its input.
+        job (a copy of a local path) ignores routes: only this host can read its input;
+        so does a job for a library folder's file: only a machine that mounts the folder
+        can (a worker that cannot would fail each attempt until the job is dead).
         """
         kind = self.registry.get(job_type)
         if kind.host_bound:
             return host_queue()
+        if in_a_folder and self.settings.folders_queue:
+            return self.settings.folders_queue
         routed = self.settings.queue_routes.get(job_type)
         if routed:
             return routed

@@ -311,3 +311,40 @@ def test_a_folder_not_mounted_here_fails_retryably_and_heals(
         lambda: rt.jobs.get(job_id), "the retry", until=lambda j: j.status.is_terminal, timeout=90
     )
     assert (done.status, done.attempts) == (JobStatus.COMPLETED, 2), done.error_message
+
+
+def test_with_a_folders_queue_only_processes_that_see_the_folders_take_their_files(
+    runtime_factory, tmp_path: Path, media_dir: Path, ffmpeg: None
+) -> None:  # type: ignore[no-untyped-def]
+    """Scale-out: a worker on a machine without the share would fail every attempt of a
+    folder file's job until it is dead. With ``folders_queue`` set, those jobs go to a
+    queue that only processes seeing every library folder consume; the rest stay on
+    the usual queues."""
+    lib = tmp_path / "share"
+    make_clip(lib, Clip(seed="routed"), "Routed (2001).mkv")
+    rt = runtime_factory(**LIGHT, folders_queue="folders")
+    assert "folders" in rt.lanes()  # no library folder yet: nothing it cannot see
+    folder = rt.folders.add(lib)
+    rt.folders.scan(folder.id)
+    wait_until(lambda: hashed(rt, folder.id), "the file to be read")
+    (referenced,) = rt.library.list_media(MediaFilter()).items
+    probes = wait_until(
+        lambda: rt.jobs.list_jobs(media_file_id=referenced.id).items, "the file's probe"
+    )
+    assert {j.queue for j in probes} == {"folders"}
+    assert all(
+        j.status == JobStatus.COMPLETED
+        for j in wait_until(
+            lambda: rt.jobs.list_jobs(media_file_id=referenced.id).items,
+            "the probe, taken by this process (it sees the folder)",
+            until=lambda jobs: all(j.status.is_terminal for j in jobs),
+        )
+    )
+    stored = rt.ingest.import_path(make_clip(media_dir, Clip(seed="stored")), target=None).media
+    loose = wait_until(lambda: rt.jobs.list_jobs(media_file_id=stored.id).items, "its probe")
+    assert {j.queue for j in loose} == {"default"}  # copied in: any worker can read it
+
+    lib.rename(tmp_path / "unmounted")  # as on a machine without the share
+    assert "folders" not in rt.lanes() and not rt.sees_library_folders()
+    (tmp_path / "unmounted").rename(lib)
+    assert "folders" in rt.lanes()

@@ -66,3 +66,10 @@ def test_factory_builds_s3_storage_without_network(home: Path) -> None:
     assert storage.staging_dir() == settings.home / "incoming"
     with pytest.raises(ConfigError):
         create_storage(load_settings({"storage": "ftp://nope"}))
+
+
+def test_a_folder_files_job_goes_to_the_folders_queue_before_any_route(home: Path) -> None:
+    store = store_for(folders_queue="folders", queue_routes={"noop": "gpu"})
+    assert store.queue_for("noop", in_a_folder=True) == "folders"
+    assert store.queue_for("noop") == "gpu"
+    assert store_for().queue_for("noop", in_a_folder=True) == "default"  # not set: as before
