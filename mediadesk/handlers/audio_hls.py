@@ -22,6 +22,7 @@ from mediadesk.storage import keys
 class AudioHlsJob(JobType[PresetInput]):
     name = "audio_hls"
     input_model = PresetInput
+    exclusive = keys.MASTER_WRITERS
     base_timeout_s = 300.0
     timeout_per_media_second = 1.0
 

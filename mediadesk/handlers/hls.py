@@ -221,6 +221,7 @@ def _describe(plan: LadderPlan) -> str:
 class HlsJob(LadderJob):
     name = "hls"
     default_preset = "hls/ladder_v2"
+    exclusive = keys.MASTER_WRITERS
 
     def amend_master(self, ctx: JobContext, media: MediaFileView, output: HlsOutput) -> None:
         # A ladder made again after the trickplay keeps advertising its image playlist.

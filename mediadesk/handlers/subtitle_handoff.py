@@ -59,6 +59,17 @@ def late_subtitles(media_id: str, used: Set[str]) -> ApplyFn:
         now = set(
             session.scalars(select(SubtitleFile.id).where(SubtitleFile.media_file_id == media_id))
         )
-        return [subtitles_spec(media_id)] if now != set(used) else []
+        # A subtitles job that waited for this ladder (they never run side by side)
+        # reads the files when it starts: it does the work, no second one is needed.
+        waiting = session.scalar(
+            select(Job.id)
+            .where(
+                Job.media_file_id == media_id,
+                Job.type == SUBTITLES,
+                Job.status == JobStatus.PENDING,
+            )
+            .limit(1)
+        )
+        return [subtitles_spec(media_id)] if now != set(used) and waiting is None else []
 
     return apply

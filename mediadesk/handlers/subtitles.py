@@ -272,6 +272,7 @@ class SubtitlesJob(JobType[MediaStepInput]):
     name = "subtitles"
     input_model = MediaStepInput
     base_timeout_s = 300.0
+    exclusive = keys.MASTER_WRITERS
 
     def run(self, ctx: JobContext, inp: MediaStepInput) -> Outcome:
         media = media_of(ctx)

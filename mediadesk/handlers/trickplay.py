@@ -80,6 +80,7 @@ def burned_masters(ctx: JobContext) -> list[str]:
 class TrickplayJob(JobType[PresetInput]):
     name = "trickplay"
     input_model = PresetInput
+    exclusive = keys.MASTER_WRITERS
     base_timeout_s = 300.0
     timeout_per_media_second = 2.0
 

@@ -31,6 +31,9 @@ class JobType(ABC, Generic[InputT]):
     # Runs only on the host that submitted it (it reads a local path): such jobs go to
     # that host's own queue, which no other machine consumes (``JobStore.queue_for``).
     host_bound: ClassVar[bool] = False
+    # A resource of the media file the job rewrites whole (``"hls_master"``): jobs naming
+    # the same one never run at once for one media file (``JobStore.claim``).
+    exclusive: ClassVar[str | None] = None
     max_attempts: ClassVar[int] = 3
     needs_media: ClassVar[bool] = True
     # A floor and a per-second-of-media allowance; long films get long limits.

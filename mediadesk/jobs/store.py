@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from mediadesk.base_types import utcnow
 from mediadesk.domain.enums import JobStatus, MediaStatus
@@ -202,16 +202,18 @@ class JobStore:
         now = utcnow()
         with self.unit_of_work() as uow:
             s = uow.session
+            conditions = [
+                Job.id == job_id,
+                Job.status == JobStatus.PENDING,
+                Job.cancel_requested.is_(False),
+                (Job.run_after.is_(None)) | (Job.run_after <= now),
+            ]
+            conditions += self._exclusive_conditions(s, job_id)
             won = cast(
                 CursorResult[Any],
                 s.execute(
                     update(Job)
-                    .where(
-                        Job.id == job_id,
-                        Job.status == JobStatus.PENDING,
-                        Job.cancel_requested.is_(False),
-                        (Job.run_after.is_(None)) | (Job.run_after <= now),
-                    )
+                    .where(*conditions)
                     .values(
                         status=JobStatus.PROCESSING,
                         locked_by=worker,
@@ -256,6 +258,57 @@ class JobStore:
                 job.queue,
             )
         return claim
+
+    def _exclusive_conditions(self, s: Session, job_id: str) -> list[Any]:
+        """No other job rewriting the same resource of the media file is running.
+
+        A ladder made again and a seek-thumbnails step both rewrite the master playlist
+        from what they read when they started: side by side, the later publish drops
+        the other's lines. The media row's lock orders two such claims on PostgreSQL
+        (SQLite writes one transaction at a time). A job refused here stays PENDING; it
+        is sent again when the running one finishes (``_wake_exclusive``).
+        """
+        row = s.execute(select(Job.type, Job.media_file_id).where(Job.id == job_id)).one_or_none()
+        siblings = self._sharing(row.type) if row is not None and row.media_file_id else []
+        if row is None or not siblings:
+            return []
+        s.execute(select(MediaFile.id).where(MediaFile.id == row.media_file_id).with_for_update())
+        other = aliased(Job)
+        running = (
+            select(other.id)
+            .where(
+                other.media_file_id == row.media_file_id,
+                other.type.in_(siblings),
+                other.status == JobStatus.PROCESSING,
+                other.id != job_id,
+            )
+            .exists()
+        )
+        return [~running]
+
+    def _sharing(self, job_type: str) -> list[str]:
+        """The job types that name the same exclusive resource as ``job_type``."""
+        known = job_type in self.registry.names()
+        resource = self.registry.get(job_type).exclusive if known else None
+        if resource is None:
+            return []
+        return [n for n in self.registry.names() if self.registry.get(n).exclusive == resource]
+
+    def _wake_exclusive(self, uow: UnitOfWork, job: Job) -> None:
+        """The jobs that waited for ``job`` (same media file, same resource) go again."""
+        siblings = self._sharing(job.type) if job.media_file_id else []
+        if not siblings:
+            return
+        waiting = uow.session.scalars(
+            select(Job).where(
+                Job.media_file_id == job.media_file_id,
+                Job.type.in_(siblings),
+                Job.status == JobStatus.PENDING,
+                Job.id != job.id,
+            )
+        )
+        for other in waiting:
+            uow.wakeups.append(Wakeup(other.id, other.queue, other.priority, other.run_after))
 
     def deferred(self, job_id: str) -> Wakeup | None:
         """A message arrived before ``run_after``: when should it come back?"""
@@ -352,6 +405,7 @@ class JobStore:
             job.progress, job.eta_seconds = 100.0, 0.0
             job.completed_at = now
             uow.events.append(JobStateChanged(job.id, job.type, job.media_file_id, "COMPLETED"))
+            self._wake_exclusive(uow, job)
             if job.pipeline and job.media_file_id:
                 uow.events.extend(refresh_media_status(s, job.media_file_id))
         return True
@@ -400,6 +454,7 @@ class JobStore:
             if interrupted:
                 job.lost_attempts += 1
             self.settle(uow, job, error, now)
+            self._wake_exclusive(uow, job)
             if job.pipeline and job.media_file_id:
                 uow.events.extend(refresh_media_status(s, job.media_file_id))
             status = job.status

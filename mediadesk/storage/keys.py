@@ -42,6 +42,10 @@ def hls_master(media_id: str) -> str:
     return f"hls/{media_id}/master.m3u8"
 
 
+# Jobs that rewrite ``hls/{id}/master.m3u8`` whole name this resource: one at a time.
+MASTER_WRITERS = "hls_master"
+
+
 def leaf(key: str) -> str:
     """The last component of a key: ``hls/ab/preview`` -> ``preview``."""
     return key.rstrip("/").rsplit("/", 1)[-1]

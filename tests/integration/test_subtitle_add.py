@@ -94,9 +94,9 @@ def test_subtitle_upload_updates_the_hls_without_re_encoding(home: Path, media_d
 def test_subtitle_added_while_the_ladder_encodes_is_carried_over(
     runtime_factory, media_dir: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    """Its ``subtitles`` job hands over to the ladder instead of retrying until DEAD
-    (the retries of a test library last seconds, an encode longer); the ladder, seeing
-    a subtitle file it did not start with, is followed by one ``subtitles`` job."""
+    """Its ``subtitles`` job waits for the ladder (both rewrite the master playlist, so
+    they never run side by side) without spending an attempt, then adds the file to
+    the master the ladder published; no second ``subtitles`` job follows the ladder."""
     clip = make_clip(media_dir, Clip(duration=10.0, size="854x480", seed="subtitle-late"))
     rt = runtime_factory(pipeline_video=["probe", "hls"], encoder="cpu")
     media_id = rt.ingest.import_path(clip).media.id
@@ -128,6 +128,7 @@ def test_subtitle_added_while_the_ladder_encodes_is_carried_over(
         timeout=300,
     )
     assert {j.status for j in done} == {"COMPLETED"}, [(j.type, j.error_message) for j in done]
+    assert [j.id for j in done if j.type == "subtitles"] == [added.job_id]
     out = Path(rt.settings.resolved_storage) / "hls" / media_id
     master = (out / "master.m3u8").read_text()
     assert 'TYPE=SUBTITLES,GROUP-ID="subs",NAME="Deutsch",LANGUAGE="de"' in master

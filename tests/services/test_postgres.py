@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from mediadesk.domain.enums import JobStatus
 from mediadesk.events import EventBus
 from mediadesk.handlers import default_registry
+from mediadesk.handlers.inputs import PresetInput
 from mediadesk.handlers.noop import NoopInput
 from mediadesk.jobs.models import Job, JobAttempt
 from mediadesk.jobs.schema import metadata
@@ -27,7 +28,9 @@ from mediadesk.library.migrate import (
     head_revision,
     upgrade_to_head,
 )
+from mediadesk.runtime import Runtime
 from mediadesk.settings import load_settings
+from tests.seed import seed_media
 
 
 def test_migrations_run_and_agree_with_models(pg_url: str, tmp_path: Path) -> None:
@@ -105,3 +108,33 @@ def test_claims_are_exclusive_under_concurrency(pg_url: str, home: Path) -> None
     assert statuses == {JobStatus.PROCESSING}
     assert {n for _, n in per_job} == {1}
     db.dispose()
+
+
+def test_master_writers_of_one_media_file_never_run_together(pg_url: str, home: Path) -> None:
+    """Claimers race for a ladder and a seek-thumbnails job of each of 25 media files:
+    both rewrite the file's master, so for each file exactly one is claimed (the media
+    row's lock orders the claims; without it both could see the other still PENDING)."""
+    settings = load_settings({"database_url": pg_url, "queue_url": "sqlite:///unused"})
+    rt = Runtime(settings).open()
+    try:
+        media_ids = seed_media(rt, 25, prefix="writers")
+        store = rt.store
+        ids = store.enqueue(
+            JobSpec(kind, PresetInput(media_file_id=m), media_file_id=m)
+            for m in media_ids
+            for kind in ("hls", "trickplay")
+        )
+        barrier = threading.Barrier(8)
+
+        def claimer(n: int) -> list[str]:
+            barrier.wait()
+            order = ids[n::8] + [i for k, i in enumerate(ids) if k % 8 != n]
+            return [job_id for job_id in order if store.claim(job_id, f"test:{n}") is not None]
+
+        with ThreadPoolExecutor(8) as pool:
+            won = [job_id for result in pool.map(claimer, range(8)) for job_id in result]
+        per_media = Counter(rt.jobs.get(job_id).media_file_id for job_id in won)
+        assert sorted(per_media) == sorted(media_ids)
+        assert set(per_media.values()) == {1}, "two master writers of one file ran together"
+    finally:
+        rt.stop(grace=1)
