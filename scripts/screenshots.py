@@ -194,6 +194,18 @@ def main() -> int:
     window.attach_dialog.reject()
     pump(1)
 
+    # The tools, in people's words: mastering by intent, the presets, where bytes go.
+    for name, opener in (
+        ("mastering.png", lambda: window.open_mastering(pilot.id)),
+        ("presets.png", window.open_presets),
+        ("storage.png", window.open_storage),
+    ):
+        dialog = opener()
+        pump(2)
+        save(dialog.grab(), name)
+        dialog.close()
+        pump(0.5)
+
     window.play_media(pilot.id)
     player = window.player
     pump(30, lambda: player.resume.bar.resume_button.isVisible())
