@@ -114,7 +114,8 @@ def test_master_writers_of_one_media_file_never_run_together(pg_url: str, home: 
     """Claimers race for a ladder and a seek-thumbnails job of each of 25 media files:
     both rewrite the file's master, so for each file exactly one is claimed (the media
     row's lock orders the claims; without it both could see the other still PENDING)."""
-    settings = load_settings({"database_url": pg_url, "queue_url": "sqlite:///unused"})
+    # The runtime opens its queue: an embedded one in the test's home, not the checkout.
+    settings = load_settings({"database_url": pg_url, "queue_url": f"sqlite:///{home}/queue.db"})
     rt = Runtime(settings).open()
     try:
         media_ids = seed_media(rt, 25, prefix="writers")
