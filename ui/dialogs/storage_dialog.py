@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mediadesk.domain import vocabulary as words
 from mediadesk.library.views import StorageStats
@@ -29,6 +37,8 @@ def fill(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> None
         for c, value in enumerate(row):
             table.setItem(r, c, QTableWidgetItem(value))
     table.resizeColumnsToContents()
+    # The names take the room left; the figures keep their own width.
+    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
 
 class StorageDialog(QDialog):
@@ -45,13 +55,15 @@ class StorageDialog(QDialog):
         self.ladder = named(QLabel(wordWrap=True), "storageLadder")
         for table in (self.outputs, self.renditions):
             table.verticalHeader().setVisible(False)
+            # One line a row, and the table as wide as the dialog.
+            table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
             table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(QLabel("Outputs"))
-        layout.addWidget(self.outputs)
+        layout.addWidget(self.outputs, 2)
         layout.addWidget(QLabel("Streaming versions"))
-        layout.addWidget(self.renditions)
+        layout.addWidget(self.renditions, 1)
         layout.addWidget(self.ladder)
         self.stats: StorageStats | None = None
         tasks.run(load, self.show_stats, self._failed, owner=self)
