@@ -69,20 +69,26 @@ def register(sub: Any) -> None:
 
 
 # In the words of the app's jobs tab (one vocabulary); --json keeps the raw values.
-JOB_COLUMNS = ["ID", "JOB", "STATE", "TRIES", "DONE", "ERROR", "MEDIA"]
+JOB_COLUMNS = ["ID", "JOB", "STATE", "TRIES", "DONE", "ERROR", "FILE"]
 
 
-def _row(j: JobView) -> tuple[Any, ...]:
-    progress = f"{j.progress:.0f}%" if j.progress is not None else ""
-    return (
-        j.id,
-        words.job_type(j.type),
-        words.job_state(j.status, cancel_requested=j.cancel_requested, error_code=j.error_code),
-        f"{j.attempts}/{j.max_attempts}",
-        progress,
-        j.error_code or "",
-        j.media_file_id or "",
-    )
+def _rows(rt: Runtime, jobs: list[JobView]) -> list[tuple[Any, ...]]:
+    """Each job's line; the file by its title, as the app's jobs table names it (its id
+    is in ``jobs show`` and ``--json``)."""
+    wanted = list({j.media_file_id for j in jobs if j.media_file_id})
+    titles = {m.id: m.display_title for m in rt.library.get_many(wanted)} if wanted else {}
+    return [
+        (
+            j.id,
+            words.job_type(j.type),
+            words.job_state(j.status, cancel_requested=j.cancel_requested, error_code=j.error_code),
+            f"{j.attempts}/{j.max_attempts}",
+            f"{j.progress:.0f}%" if j.progress is not None else "",
+            j.error_code or "",
+            titles.get(j.media_file_id or "", j.media_file_id or ""),
+        )
+        for j in jobs
+    ]
 
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -93,13 +99,10 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
             media_file_id=args.media,
             limit=args.limit,
         )
-    if args.json:
-        print_json(page)
-    else:
-        table(
-            [_row(j) for j in page.items],
-            JOB_COLUMNS,
-        )
+        if args.json:
+            print_json(page)
+        else:
+            table(_rows(rt, page.items), JOB_COLUMNS)
     return EXIT_OK
 
 
@@ -188,9 +191,9 @@ def cmd_wait(args: argparse.Namespace, settings: Settings) -> int:
         for job_id in args.ids:
             rt.jobs.get(job_id)  # unknown ids fail early with exit 3
         views = wait_for_jobs(rt, args.ids, args.timeout, show_progress=not args.json)
-    if args.json:
-        print_json(views)
-    else:
-        table([_row(j) for j in views], JOB_COLUMNS)
+        if args.json:
+            print_json(views)
+        else:
+            table(_rows(rt, views), JOB_COLUMNS)
     unfinished = [v for v in views if v.status not in (JobStatus.COMPLETED,)]
     return EXIT_OK if not unfinished else EXIT_INTERNAL

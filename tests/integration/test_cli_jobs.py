@@ -17,6 +17,11 @@ def test_jobs_commands(home: Path, clip: Path) -> None:
     types = {j["type"] for j in listing["items"] if j["media_file_id"] == media_id}
     assert {"probe", "poster"} <= types
     poster = next(j for j in listing["items"] if j["type"] == "poster")
+    # The human list names the file by its title and the step in words, as the app does.
+    lines = run(home, "jobs", "list").stdout.splitlines()
+    line = next(row for row in lines if row.startswith(poster["id"]))
+    assert "Poster" in line and imported["media"]["display_title"] in line
+    assert media_id not in line
 
     shown = json.loads(run(home, "jobs", "show", poster["id"], "--json").stdout)
     (attempt,) = shown["attempt_history"]
