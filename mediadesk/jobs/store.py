@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import random
-import socket
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,14 +18,19 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from mediadesk.base_types import utcnow
 from mediadesk.domain.enums import JobStatus, MediaStatus
 from mediadesk.errors import Conflict, ErrorCode, MediaDeskError, NotFound
 from mediadesk.events import EventBus, JobEnqueued, JobStateChanged, MediaChanged
+from mediadesk.jobs import exclusive
 from mediadesk.jobs.models import Job, JobAttempt
 from mediadesk.jobs.registry import JobRegistry
+from mediadesk.jobs.routing import HOSTNAME as HOSTNAME
+from mediadesk.jobs.routing import IMPORTS_QUEUE as IMPORTS_QUEUE
+from mediadesk.jobs.routing import host_queue as host_queue
+from mediadesk.jobs.routing import queue_for
 from mediadesk.jobs.spec import JobSpec, Outcome
 from mediadesk.library.db import Database
 from mediadesk.library.models import Artifact, MediaFile
@@ -34,19 +38,7 @@ from mediadesk.settings import Settings
 
 log = logging.getLogger(__name__)
 
-HOSTNAME = socket.gethostname()
 MAX_LOST_ATTEMPTS = 5
-# Queues every consuming process serves beside its configured ``queues``, with threads
-# of their own (``Runtime.start_workers``): downloads on ``imports``, copies of local
-# paths on the host's own queue. They never take an encoder's thread, and an encode
-# never holds up an import.
-IMPORTS_QUEUE = "imports"
-LANES = (IMPORTS_QUEUE,)
-
-
-def host_queue(host: str = HOSTNAME) -> str:
-    """The queue only processes on ``host`` consume (jobs that read local paths)."""
-    return f"imports@{host}"
 
 
 TERMINAL = (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.DEAD)
@@ -155,27 +147,7 @@ class JobStore:
         return path is not None
 
     def queue_for(self, job_type: str, in_a_folder: bool = False) -> str:
-        """The queue a new job goes to: this host's own queue for a host-bound type, else
-        the folders queue for a file read from a library folder, else a configured
-        route, else the type's own queue.
-
-        A route wins even when this process does not consume that queue: the point of
-        routing is that other machines (say, the GPU boxes) take those jobs. A host-bound
-        job (a copy of a local path) ignores routes: only this host can read its input;
-        so does a job for a library folder's file: only a machine that mounts the folder
-        can (a worker that cannot would fail each attempt until the job is dead).
-        """
-        kind = self.registry.get(job_type)
-        if kind.host_bound:
-            return host_queue()
-        if in_a_folder and self.settings.folders_queue:
-            return self.settings.folders_queue
-        routed = self.settings.queue_routes.get(job_type)
-        if routed:
-            return routed
-        if kind.queue in self.settings.queues or kind.queue in LANES:
-            return kind.queue
-        return self.settings.queues[0]
+        return queue_for(self.settings, self.registry.get(job_type), in_a_folder)
 
     def enqueue(self, specs: Iterable[JobSpec]) -> list[str]:
         with self.unit_of_work() as uow:
@@ -208,7 +180,7 @@ class JobStore:
                 Job.cancel_requested.is_(False),
                 (Job.run_after.is_(None)) | (Job.run_after <= now),
             ]
-            conditions += self._exclusive_conditions(s, job_id)
+            conditions += exclusive.claim_conditions(s, self.registry, job_id)
             won = cast(
                 CursorResult[Any],
                 s.execute(
@@ -259,55 +231,9 @@ class JobStore:
             )
         return claim
 
-    def _exclusive_conditions(self, s: Session, job_id: str) -> list[Any]:
-        """No other job rewriting the same resource of the media file is running.
-
-        A ladder made again and a seek-thumbnails step both rewrite the master playlist
-        from what they read when they started: side by side, the later publish drops
-        the other's lines. The media row's lock orders two such claims on PostgreSQL
-        (SQLite writes one transaction at a time). A job refused here stays PENDING; it
-        is sent again when the running one finishes (``_wake_exclusive``).
-        """
-        row = s.execute(select(Job.type, Job.media_file_id).where(Job.id == job_id)).one_or_none()
-        siblings = self._sharing(row.type) if row is not None and row.media_file_id else []
-        if row is None or not siblings:
-            return []
-        s.execute(select(MediaFile.id).where(MediaFile.id == row.media_file_id).with_for_update())
-        other = aliased(Job)
-        running = (
-            select(other.id)
-            .where(
-                other.media_file_id == row.media_file_id,
-                other.type.in_(siblings),
-                other.status == JobStatus.PROCESSING,
-                other.id != job_id,
-            )
-            .exists()
-        )
-        return [~running]
-
-    def _sharing(self, job_type: str) -> list[str]:
-        """The job types that name the same exclusive resource as ``job_type``."""
-        known = job_type in self.registry.names()
-        resource = self.registry.get(job_type).exclusive if known else None
-        if resource is None:
-            return []
-        return [n for n in self.registry.names() if self.registry.get(n).exclusive == resource]
-
     def _wake_exclusive(self, uow: UnitOfWork, job: Job) -> None:
-        """The jobs that waited for ``job`` (same media file, same resource) go again."""
-        siblings = self._sharing(job.type) if job.media_file_id else []
-        if not siblings:
-            return
-        waiting = uow.session.scalars(
-            select(Job).where(
-                Job.media_file_id == job.media_file_id,
-                Job.type.in_(siblings),
-                Job.status == JobStatus.PENDING,
-                Job.id != job.id,
-            )
-        )
-        for other in waiting:
+        """The jobs that waited for ``job`` to end (``jobs/exclusive.py``) go again."""
+        for other in exclusive.waiting_for(uow.session, self.registry, job):
             uow.wakeups.append(Wakeup(other.id, other.queue, other.priority, other.run_after))
 
     def deferred(self, job_id: str) -> Wakeup | None:
