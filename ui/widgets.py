@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLayout, QToolButton, QVBoxLayout, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
@@ -73,3 +73,16 @@ class Collapsible(QWidget):
     def _toggled(self, on: bool) -> None:
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
         self.body.setVisible(on)
+
+
+def stacked(*parts: QWidget | QLayout) -> QWidget:
+    """Widgets and layouts one under another, without margins: a section's body."""
+    body = QWidget()
+    layout = QVBoxLayout(body)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for part in parts:
+        if isinstance(part, QLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
+    return body

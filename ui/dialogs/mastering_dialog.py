@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QTreeWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,7 +25,7 @@ from mediadesk.services.presets import PresetEntry, browse_presets
 from ui.dialogs.presets_dialog import parameter_items
 from ui.shell import Shell
 from ui.tasks import describe
-from ui.widgets import Collapsible, label, named
+from ui.widgets import Collapsible, label, named, stacked
 
 PRESET_KIND = "audio_master"
 JOB_TYPE = "master_audio"
@@ -71,12 +70,7 @@ class MasteringDialog(QDialog):
         self.params.setHeaderLabels(["Parameter", "Value"])
         self.params.setColumnWidth(0, 220)
         self.params.setMinimumHeight(220)
-        technical = QWidget()
-        tech_layout = QVBoxLayout(technical)
-        tech_layout.setContentsMargins(0, 0, 0, 0)
-        tech_layout.addWidget(self.preset_id)
-        tech_layout.addWidget(self.params)
-        self.technical = Collapsible("Technical details", technical)
+        self.technical = Collapsible("Technical details", stacked(self.preset_id, self.params))
         self.message = label(name="masterMessage", wrap=True)
 
         form = QFormLayout(self)

@@ -34,7 +34,7 @@ from ui.icons import icon
 from ui.library.thumbnails import load_thumbnail
 from ui.tasks import TaskRunner
 from ui.throttle import Throttle
-from ui.widgets import Collapsible, label, named
+from ui.widgets import Collapsible, label, named, stacked
 
 JOB_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 POSTER_WIDTH = 280
@@ -181,12 +181,9 @@ class DetailPane(QScrollArea):
         self.artifacts = QTreeWidget()
         self.artifacts.setHeaderLabels(["Artifact", "Key", "Size", "Preset"])
         self.artifacts.setRootIsDecorated(False)
-        tech_body = QWidget()
-        tech_layout = QVBoxLayout(tech_body)
-        tech_layout.setContentsMargins(0, 0, 0, 0)
-        tech_layout.addLayout(self.technical)
-        tech_layout.addWidget(self.artifacts)
-        self.technical_section = Collapsible("Technical details", tech_body)
+        self.technical_section = Collapsible(
+            "Technical details", stacked(self.technical, self.artifacts)
+        )
 
         layout.addWidget(self.poster)
         layout.addWidget(self.title)
