@@ -31,19 +31,20 @@ def subtitles_spec(media_id: str) -> JobSpec:
     )
 
 
+def _unfinished(s: Session, media_id: str, job_type: str, *statuses: JobStatus) -> bool:
+    """A job of ``job_type`` for the media file is in one of ``statuses``."""
+    found = s.scalar(
+        select(Job.id)
+        .where(Job.media_file_id == media_id, Job.type == job_type, Job.status.in_(statuses))
+        .limit(1)
+    )
+    return found is not None
+
+
 def ladder_under_way(ctx: JobContext, media_id: str) -> bool:
     """A ladder for the media file is queued or running (it will carry the subtitles)."""
     with ctx.db.read() as s:
-        found = s.scalar(
-            select(Job.id)
-            .where(
-                Job.media_file_id == media_id,
-                Job.type == LADDER,
-                Job.status.in_((JobStatus.PENDING, JobStatus.PROCESSING)),
-            )
-            .limit(1)
-        )
-    return found is not None
+        return _unfinished(s, media_id, LADDER, JobStatus.PENDING, JobStatus.PROCESSING)
 
 
 def late_subtitles(media_id: str, used: Set[str]) -> ApplyFn:
@@ -61,15 +62,7 @@ def late_subtitles(media_id: str, used: Set[str]) -> ApplyFn:
         )
         # A subtitles job that waited for this ladder (they never run side by side)
         # reads the files when it starts: it does the work, no second one is needed.
-        waiting = session.scalar(
-            select(Job.id)
-            .where(
-                Job.media_file_id == media_id,
-                Job.type == SUBTITLES,
-                Job.status == JobStatus.PENDING,
-            )
-            .limit(1)
-        )
-        return [subtitles_spec(media_id)] if now != set(used) and waiting is None else []
+        waiting = _unfinished(session, media_id, SUBTITLES, JobStatus.PENDING)
+        return [subtitles_spec(media_id)] if now != set(used) and not waiting else []
 
     return apply
