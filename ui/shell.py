@@ -15,10 +15,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from mediadesk.runtime import Runtime
+from mediadesk.services.playback_plan import LocalLocations, Locations
 from mediadesk.settings import Settings
 from ui.bridge import CoreBridge
 from ui.library.thumbnails import ThumbnailCache
-from ui.player.sources import LocalSources, PlaybackSources, ServerSources
 from ui.tasks import TaskRunner, describe
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,8 @@ class Shell(QObject):
         self.bridge = CoreBridge(runtime.bus, self)
         self.tasks = TaskRunner(parent=self)
         self.thumbnails = ThumbnailCache(runtime.storage, self.tasks)
-        self.sources: PlaybackSources = LocalSources(runtime.storage)
+        # Where the player reads files: local paths until the built-in server is up.
+        self.locations: Locations = LocalLocations(runtime.storage)
         self.server: Any = None
         self.workers_error: str | None = None
         self.shutdown_grace = SHUTDOWN_GRACE_S
@@ -87,7 +88,7 @@ class Shell(QObject):
             host.stop()
             return
         self.server = host
-        self.sources = ServerSources(host)
+        self.locations = host.locations()
         self.serverStarted.emit(str(host.url))
 
     def _server_failed(self, exc: BaseException) -> None:

@@ -27,7 +27,7 @@ from mediadesk.server.hosts import HostGuard, HostPolicy
 from mediadesk.server.metrics import ServerMetrics
 from mediadesk.server.ratelimit import RateLimiter
 from mediadesk.server.signing import UrlSigner
-from mediadesk.server.state import ServerState
+from mediadesk.server.state import ServerLocations, ServerState
 from mediadesk.server.tus import TusStore
 from mediadesk.server.visibility import LiveMedia
 
@@ -238,16 +238,15 @@ class ServerHost:
             raise RuntimeError("the server is not started")
         return self.state
 
+    def locations(self) -> ServerLocations:
+        """Full URLs of this server, for the desktop player (services.playback_plan)."""
+        return ServerLocations(self._state(), self.url)
+
     def stream_url(self, media_id: str) -> str:
         return self.url + self._state().manifest_path(media_id)
 
     def original_url(self, media_id: str) -> str:
         return self.url + self._state().original_path(media_id)
-
-    def key_url(self, key: str) -> str | None:
-        """The URL of a derived file by its storage key (a subtitle track, chapters)."""
-        path = self._state().key_path(key)
-        return self.url + path if path else None
 
     def poster_url(self, media_id: str) -> str:
         return self.url + self._state().poster_path(media_id)

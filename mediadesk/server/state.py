@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from mediadesk.library.views import MediaFileView
 from mediadesk.server.auth import ServerSecrets
 from mediadesk.server.metrics import ServerMetrics
 from mediadesk.server.paths import STREAM_AREAS
 from mediadesk.server.ratelimit import RateLimiter
 from mediadesk.server.signing import UrlSigner
 from mediadesk.server.visibility import LiveMedia
+from mediadesk.storage import keys
 
 if TYPE_CHECKING:
     from mediadesk.runtime import Runtime
@@ -60,3 +62,24 @@ class ServerState:
         if area not in STREAM_AREAS or not media_id or not rest:
             return None
         return self.stream_path(area, media_id, rest)
+
+
+class ServerLocations:
+    """``Locations`` (services.playback_plan) for players of this server: stream URLs,
+    as paths for the API and the web page, or full URLs (``base``) for the desktop player."""
+
+    def __init__(self, state: ServerState, base: str = "") -> None:
+        self.state = state
+        self.base = base
+
+    def stream(self, media_id: str) -> str | None:
+        if not self.state.runtime.storage.exists(keys.hls_master(media_id)):
+            return None
+        return self.base + self.state.manifest_path(media_id)
+
+    def original(self, media: MediaFileView) -> str | None:
+        return self.base + self.state.original_path(media.id)
+
+    def key(self, key: str) -> str | None:
+        path = self.state.key_path(key)
+        return self.base + path if path else None

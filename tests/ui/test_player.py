@@ -29,7 +29,7 @@ def test_play_original_and_position_advances(idle_window, qtbot, imported) -> No
         lambda: player.engine is not None and player.engine.state.loaded, timeout=30_000
     )
     assert idle_window.tabs.currentIndex() == PLAYER_TAB
-    assert player.choice is not None and not player.choice.adaptive  # no HLS yet: the original
+    assert player.plan is not None and not player.plan.adaptive  # no HLS yet: the original
     assert "Original" in player.source_label.text()
     qtbot.waitUntil(lambda: player.engine.state.position > 1.0, timeout=30_000)
     assert player.engine.state.duration == pytest.approx(6.0, abs=0.2)
@@ -95,6 +95,6 @@ def test_with_the_server_the_original_streams_over_http(window, qtbot, media_dir
     qtbot.waitUntil(
         lambda: player.engine is not None and player.engine.state.loaded, timeout=60_000
     )
-    assert player.choice is not None and player.choice.url.startswith(shell.server.url)
+    assert player.plan is not None and str(player.plan.preferred_url).startswith(shell.server.url)
     start = player.engine.state.position
     qtbot.waitUntil(lambda: player.engine.state.position > start + 1.0, timeout=30_000)

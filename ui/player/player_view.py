@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 
 from mediadesk.domain.enums import ArtifactKind, MediaKind
 from mediadesk.library.views import MediaFileView
+from mediadesk.services.playback_plan import PlaybackPlan, plan_playback
 from ui.format import clock
 from ui.icons import icon
-from ui.player import sources
 from ui.player.engine import MpvEngine, PlayerState, PlayerUnavailable
 from ui.player.resume import ResumeController
 from ui.player.seek_bar import SeekBar
@@ -55,7 +55,7 @@ class PlayerView(QWidget):
         self.surface: MpvVideoSurface | None = None
         self.unavailable: str | None = None
         self.media: MediaFileView | None = None
-        self.choice: sources.PlaybackChoice | None = None
+        self.plan: PlaybackPlan | None = None
         self.fullscreen = False
         self.previews = TrickplayPreviews(shell.runtime.storage, shell.tasks, self)
         self.resume = ResumeController(shell, self)
@@ -88,7 +88,7 @@ class PlayerView(QWidget):
         self.quality_menu = QMenu(self.quality_button)
         self.quality_button.setMenu(self.quality_menu)
         self.fullscreen_button = tool_button("Fullscreen")
-        self.tracks = TrackMenus(self, self._engine_call, self.shell.sources.key_url)
+        self.tracks = TrackMenus(self, self._engine_call)
         self.tracks.switch_master = self._switch_master
         self._position = 0.0
         for button, name in (
@@ -186,19 +186,19 @@ class PlayerView(QWidget):
         engine = self.ensure_engine()
         if engine is None:
             return False
-        choice = sources.choose(media, self.shell.sources)
-        if choice is None:
+        plan = plan_playback(media, self.shell.locations)
+        if plan.preferred_url is None:
             self._show_message("This file is not available on this machine.")
             return False
-        self.choice = choice
-        self.source_label.setText("HLS" if choice.adaptive else "Original (HLS is not ready yet)")
-        self.quality_button.setEnabled(choice.adaptive)
+        self.plan = plan
+        self.source_label.setText("HLS" if plan.adaptive else "Original (HLS is not ready yet)")
+        self.quality_button.setEnabled(plan.adaptive)
         self._rebuild_quality_menu(PlayerState())
-        self.tracks.load(media, choice.adaptive)
+        self.tracks.load(media, plan)
         self.seek_bar.set_marks([start for start, _title in self.tracks.chapters])
         self.previews.load(media)
         # A burned-in subtitle chosen last time: its own master (same film, same times).
-        url = self.tracks.start_url() or choice.url
+        url = self.tracks.start_url() or plan.preferred_url
         self.time_label.setText(f"0:00 / {clock(media.duration_seconds)}")
 
         def start(at: float) -> None:
@@ -259,9 +259,9 @@ class PlayerView(QWidget):
     def _switch_master(self, url: str | None) -> None:
         """Another master of the playing file (a burned-in subtitle's, or the main one
         for ``None``), from where playback is now."""
-        if self.engine is None or self.choice is None:
+        if self.engine is None or self.plan is None or self.plan.preferred_url is None:
             return
-        self.engine.load(url or self.choice.url, start=self._position)
+        self.engine.load(url or self.plan.preferred_url, start=self._position)
 
     def toggle_pause(self) -> None:
         if self.resume.waiting:  # Play (or Space) answers the question as Resume would
@@ -320,7 +320,7 @@ class PlayerView(QWidget):
         self.tracks.on_state(state)
 
     def _rebuild_quality_menu(self, state: PlayerState) -> None:
-        tracks = state.tracks if self.choice is not None and self.choice.adaptive else []
+        tracks = state.tracks if self.plan is not None and self.plan.adaptive else []
         wanted = [("auto", None)] + [(t.label, t.id) for t in tracks]
         current = [(a.text(), a.data()) for a in self.quality_menu.actions()]
         selected = None if state.auto_quality else state.video_track

@@ -21,6 +21,7 @@ from mediadesk.domain.enums import ArtifactKind
 from mediadesk.domain.languages import language_name
 from mediadesk.domain.vocabulary import CHAPTER, SUBTITLES_OFF
 from mediadesk.library.views import ArtifactView, MediaFileView
+from mediadesk.services.playback_plan import PlaybackPlan, SubtitleTrack
 from ui.format import clock
 from ui.player.engine import MediaTrack, PlayerState
 from ui.widgets import tool_button
@@ -34,23 +35,6 @@ class Choice:
     label: str
     lang: str | None
     forced: bool = False
-
-
-@dataclass(frozen=True)
-class BurnedChoice:
-    """A picture subtitle burned into a version of its own: picking it plays its master."""
-
-    label: str  # "Deutsch (forced, burned in)"
-    lang: str | None
-    key: str  # storage key of its master playlist
-
-
-@dataclass(frozen=True)
-class SubtitleFile:
-    label: str
-    lang: str | None
-    forced: bool
-    key: str  # storage key of the whole-track WebVTT
 
 
 def _params(artifact: ArtifactView) -> dict[str, Any]:
@@ -93,37 +77,6 @@ def audio_choices(tracks: list[MediaTrack], artifacts: list[ArtifactView]) -> li
     return choices
 
 
-def subtitle_files(media: MediaFileView) -> list[SubtitleFile]:
-    subtitles = [a for a in media.artifacts or [] if a.kind == ArtifactKind.SUBTITLES]
-
-    def order(a: ArtifactView) -> tuple[int, str]:
-        number = a.storage_key.rsplit("/", 2)[-2].rpartition("_")[2]
-        return (int(number) if number.isdigit() else 0, a.storage_key)
-
-    return [
-        SubtitleFile(
-            label=str(_params(a).get("label") or ""),
-            lang=_params(a).get("language"),
-            forced=bool(_params(a).get("forced")),
-            key=str(_params(a).get("vtt") or ""),
-        )
-        for a in sorted(subtitles, key=order)
-        if _params(a).get("vtt")
-    ]
-
-
-def burned_choices(media: MediaFileView) -> list[BurnedChoice]:
-    burned = [a for a in media.artifacts or [] if a.kind == ArtifactKind.BURNED_SUBTITLES]
-    return [
-        BurnedChoice(
-            label=str(_params(a).get("label") or ""),
-            lang=_params(a).get("language"),
-            key=a.storage_key,
-        )
-        for a in sorted(burned, key=lambda a: a.storage_key)
-    ]
-
-
 def memory_key(media: MediaFileView) -> str:
     ref = media.catalogue
     series = getattr(ref, "series_id", None) if ref is not None else None
@@ -137,20 +90,18 @@ class TrackMenus(QObject):
         self,
         parent: QWidget,
         call: Callable[..., None],
-        key_url: Callable[[str], str | None],
         settings: Callable[[], QSettings] = QSettings,
     ) -> None:
         super().__init__(parent)
         self.call = call
-        self.key_url = key_url
         self.settings = settings
         self.audio_button = self._button("Audio", "audioButton")
         self.subtitle_button = self._button("Subtitles", "subtitleButton")
         self.chapter_button = self._button("Chapters", "chapterButton")
         self.media: MediaFileView | None = None
-        self.files: list[SubtitleFile] = []
-        self.burned: list[BurnedChoice] = []
-        self.playing_burned: BurnedChoice | None = None  # its master is what plays
+        self.files: list[SubtitleTrack] = []
+        self.burned: list[SubtitleTrack] = []
+        self.playing_burned: SubtitleTrack | None = None  # its master is what plays
         # Plays another master of the same file at the same position (None: the main).
         self.switch_master: Callable[[str | None], None] | None = None
         self.audio: list[Choice] = []
@@ -176,10 +127,10 @@ class TrackMenus(QObject):
 
     # A new file -------------------------------------------------------------------
 
-    def load(self, media: MediaFileView, adaptive: bool) -> None:
+    def load(self, media: MediaFileView, plan: PlaybackPlan) -> None:
         self.media = media
-        self.files = subtitle_files(media) if adaptive else []
-        self.burned = burned_choices(media) if adaptive else []
+        self.files = list(plan.subtitles)
+        self.burned = list(plan.burned)
         self.playing_burned = None
         info = media.probe
         self.chapters = [
@@ -202,12 +153,10 @@ class TrackMenus(QObject):
         """The burned-in master to open, when that was the choice; else None (the main
         master). Marks it as playing."""
         wanted = self._burned_memory
-        match = _find_burned(self.burned, wanted)
-        url = self.key_url(match.key) if match is not None else None
-        self.playing_burned = match if url else None
-        return url
+        self.playing_burned = _find_burned(self.burned, wanted)
+        return self.playing_burned.url if self.playing_burned is not None else None
 
-    def switched(self, burned: BurnedChoice | None) -> None:
+    def switched(self, burned: SubtitleTrack | None) -> None:
         """Another master of the same file is loading: tracks are read again."""
         self.playing_burned = burned
         self.audio, self.subtitles = [], []
@@ -222,9 +171,7 @@ class TrackMenus(QObject):
         if self.playing_burned is not None:
             return  # the subtitle is in the picture; text tracks belong to the main one
         for file in self.files:
-            url = self.key_url(file.key)
-            if url:
-                self.call("add_subtitle", url, file.label, file.lang)
+            self.call("add_subtitle", file.url, file.label, file.language)
 
     # States -----------------------------------------------------------------------
 
@@ -235,7 +182,8 @@ class TrackMenus(QObject):
         external = [t for t in state.subtitle_tracks if t.external]
         files = [] if self.playing_burned is not None else self.files
         self.subtitles = [
-            Choice(t.id, f.label, f.lang, f.forced) for t, f in zip(external, files, strict=False)
+            Choice(t.id, f.label, f.language, f.forced)
+            for t, f in zip(external, files, strict=False)
         ]
         if not self._applied and self.audio and len(self.subtitles) == len(files):
             self._applied = True
@@ -278,17 +226,16 @@ class TrackMenus(QObject):
         if self.media is not None:
             self.settings().setValue(f"{memory_key(self.media)}/audio", _encode(choice))
 
-    def choose_burned(self, choice: BurnedChoice) -> None:
+    def choose_burned(self, choice: SubtitleTrack) -> None:
         """Play the master with this subtitle in the picture, where playback is now."""
         assert self.media is not None
-        remembered = f"{BURNED_MEMORY}{choice.lang or ''}\t{choice.label}"
+        remembered = f"{BURNED_MEMORY}{choice.language or ''}\t{choice.label}"
         self.settings().setValue(f"{memory_key(self.media)}/subtitles", remembered)
-        self._burned_memory = {"lang": choice.lang or "", "label": choice.label}
+        self._burned_memory = {"lang": choice.language or "", "label": choice.label}
         self._choice = None
-        url = self.key_url(choice.key)
-        if url and choice != self.playing_burned and self.switch_master is not None:
+        if choice != self.playing_burned and self.switch_master is not None:
             self.switched(choice)
-            self.switch_master(url)
+            self.switch_master(choice.url)
 
     def choose_subtitle(self, choice: Choice | None) -> None:
         assert self.media is not None
@@ -379,11 +326,13 @@ def _decode_burned(value: object) -> dict[str, str] | None:
     return {"lang": lang, "label": label}
 
 
-def _find_burned(choices: list[BurnedChoice], wanted: dict[str, str] | None) -> BurnedChoice | None:
+def _find_burned(
+    choices: list[SubtitleTrack], wanted: dict[str, str] | None
+) -> SubtitleTrack | None:
     if not wanted:
         return None
     exact = next((c for c in choices if c.label == wanted["label"]), None)
-    return exact or next((c for c in choices if (c.lang or "") == wanted["lang"]), None)
+    return exact or next((c for c in choices if (c.language or "") == wanted["lang"]), None)
 
 
 def _decode(value: object) -> dict[str, str] | None:

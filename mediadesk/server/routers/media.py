@@ -5,16 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
-from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
+from mediadesk.domain.enums import MediaKind, MediaStatus
 from mediadesk.domain.folders import HealthState
 from mediadesk.errors import NotFound
 from mediadesk.jobs.views import JobView
 from mediadesk.library.views import MediaFileView, Page
 from mediadesk.server.deps import Reader, Writer
 from mediadesk.server.schemas import Playback, PlaybackSubtitle, TagsUpdate
-from mediadesk.server.state import ServerState
+from mediadesk.server.state import ServerLocations, ServerState
 from mediadesk.services.library import MediaFilter
-from mediadesk.storage import keys
+from mediadesk.services.playback_plan import plan_playback
 
 router = APIRouter(prefix="/api/v1/media", tags=["media"])
 
@@ -78,60 +78,36 @@ def media_jobs(media_id: str, state: Reader) -> Page[JobView]:
     return state.runtime.jobs.list_jobs(media_file_id=media_id, limit=200)
 
 
-def _artifact_path(state: ServerState, media: MediaFileView, kind: ArtifactKind) -> str | None:
-    for artifact in media.artifacts or []:
-        if artifact.kind == kind:
-            return state.key_path(artifact.storage_key)
-    return None
-
-
 def playback_for(state: ServerState, media_id: str) -> Playback:
     """The original is playable the moment it is stored; HLS joins once published."""
     media = state.runtime.library.get_media(media_id, detail=True)
     if media.deleted:
         raise NotFound(f"no media file {media_id}")
-    hls = state.runtime.storage.exists(keys.hls_master(media.id))
-    original = state.original_path(media.id)
-    hls_url = state.manifest_path(media.id) if hls else None
+    plan = plan_playback(media, ServerLocations(state))
+    assert plan.original_url is not None  # the server always names it (404 if gone)
     return Playback(
         media_file_id=media.id,
         status=media.status,
         kind=str(media.kind),
-        original_url=original,
+        original_url=plan.original_url,
         original_mime=media.mime,
-        hls_url=hls_url,
-        poster_url=_artifact_path(state, media, ArtifactKind.POSTER),
-        waveform_url=_artifact_path(state, media, ArtifactKind.WAVEFORM_PNG),
-        preferred_url=hls_url or original,
-        subtitles=_subtitles(state, media) if hls else [],
-        chapters_url=_artifact_path(state, media, ArtifactKind.CHAPTERS) if hls else None,
-    )
-
-
-def _subtitles(state: ServerState, media: MediaFileView) -> list[PlaybackSubtitle]:
-    """Text tracks (whole WebVTT files), then picture subtitles burned in (masters)."""
-    found = []
-    for artifact in media.artifacts or []:
-        params = artifact.params
-        burned_in = artifact.kind == ArtifactKind.BURNED_SUBTITLES
-        if burned_in:
-            url = state.key_path(artifact.storage_key)
-        elif artifact.kind == ArtifactKind.SUBTITLES:
-            url = state.key_path(str(params.get("vtt", "")))
-        else:
-            continue
-        if url:
-            found.append(
-                PlaybackSubtitle(
-                    label=str(params.get("label") or ""),
-                    language=params.get("language"),
-                    forced=bool(params.get("forced")),
-                    default=not burned_in and bool(params.get("default")),
-                    url=url,
-                    burned_in=burned_in,
-                )
+        hls_url=plan.stream_url,
+        poster_url=plan.poster_url,
+        waveform_url=plan.waveform_url,
+        preferred_url=plan.preferred_url or plan.original_url,
+        subtitles=[
+            PlaybackSubtitle(
+                label=t.label,
+                language=t.language,
+                forced=t.forced,
+                default=t.default,
+                url=t.url,
+                burned_in=t.burned_in,
             )
-    return sorted(found, key=lambda t: (t.burned_in, t.url))
+            for t in (*plan.subtitles, *plan.burned)
+        ],
+        chapters_url=plan.chapters_url,
+    )
 
 
 @router.get(
