@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from mediadesk.domain.kodi import base_name
 from mediadesk.domain.languages import language_tag
 from mediadesk.engine.sniff import Container
 from mediadesk.errors import ErrorCode, InvalidInput
@@ -69,9 +70,21 @@ def parse_name(media_stem: str, filename: str) -> SubtitleName | None:
     return SubtitleName("ass" if ext == "ssa" else ext, language, forced, sdh)
 
 
+def sidecar_name(media_stem: str, filename: str) -> SubtitleName | None:
+    """``filename`` as a sidecar of the video named ``media_stem``: named after it, or,
+    for a version (``Arrival (2016) - 4K``), after the movie (``Arrival (2016).en.srt``),
+    which every version then shows."""
+    own = parse_name(media_stem, filename)
+    base = base_name(media_stem)
+    return own if own is not None or base == media_stem else parse_name(base, filename)
+
+
 def find_sidecars(media: Path) -> list[tuple[Path, SubtitleName]]:
-    """Subtitle files beside ``media`` named after it, in name order."""
-    found: list[tuple[Path, SubtitleName]] = []
+    """Subtitle files beside ``media`` named after it (or, for a version, after its
+    movie), in name order. A version's own track wins over the movie's track of the same
+    language and kind."""
+    own: list[tuple[Path, SubtitleName]] = []
+    shared: list[tuple[Path, SubtitleName]] = []
     try:
         entries = sorted(media.parent.iterdir())
     except OSError:
@@ -81,8 +94,14 @@ def find_sidecars(media: Path) -> list[tuple[Path, SubtitleName]]:
             continue
         name = parse_name(media.stem, entry.name)
         if name is not None:
-            found.append((entry, name))
-    return found[:MAX_FILES]
+            own.append((entry, name))
+        elif (name := sidecar_name(media.stem, entry.name)) is not None:
+            shared.append((entry, name))
+    kinds = {(n.language, n.forced, n.hearing_impaired) for _, n in own}
+    found = own + [
+        (f, n) for f, n in shared if (n.language, n.forced, n.hearing_impaired) not in kinds
+    ]
+    return sorted(found)[:MAX_FILES]
 
 
 def decode(data: bytes) -> tuple[str, str]:

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from mediadesk.domain.enums import MediaKind
 from mediadesk.domain.folders import VIDEO_EXTENSIONS, extension
-from mediadesk.engine.subtitle_files import parse_name
+from mediadesk.engine.subtitle_files import sidecar_name
 from mediadesk.library.db import Database
 from mediadesk.library.models import MediaFile
 from mediadesk.services.tracks import SidecarChanges, TrackService
@@ -46,7 +46,7 @@ class FolderSubtitles:
             subtitles = by_dir.get(video.parent)
             stem = video.name.rsplit(".", 1)[0]
             if video in named or (
-                subtitles and any(parse_name(stem, sub) is not None for sub in subtitles)
+                subtitles and any(sidecar_name(stem, sub) is not None for sub in subtitles)
             ):
                 videos[video] = media_id
         changes = []

@@ -231,6 +231,38 @@ def test_a_watched_folder_picks_up_a_new_and_a_removed_subtitle(
     assert len(jobs_of(rt, media_at(rt, film).id, "subtitles")) == 2
 
 
+def test_every_version_of_a_movie_gets_the_movies_subtitles(
+    runtime_factory: Any, tmp_path: Path, media_dir: Path, ffmpeg: None
+) -> None:
+    """``Film (2019).en.srt`` beside ``Film (2019) - 1080p.mkv`` and ``- 720p.mkv``:
+    both versions show it, at intake and when one appears later; a version's own
+    ``Film (2019) - 720p.en.srt`` takes its place for that version."""
+    root = tmp_path / "lib"
+    folder_dir = root / "Movies" / "Film (2019)"
+    folder_dir.mkdir(parents=True)
+    hd, sd = folder_dir / "Film (2019) - 1080p.mkv", folder_dir / "Film (2019) - 720p.mkv"
+    for path in (hd, sd):
+        clip = make_clip(media_dir, Clip(duration=3.0, seed=path.stem), f"{path.stem}.mkv")
+        path.write_bytes(clip.read_bytes())
+    (folder_dir / "Film (2019).en.srt").write_text(SRT_EN, "utf-8")
+    (folder_dir / "Film (2019) - 720p.en.srt").write_text(SRT_EN, "utf-8")
+    rt = runtime_factory(**LIGHT)
+    folder = rt.folders.add(root, FolderKind.MOVIES)
+    scan_and_read(rt, folder.id)
+    assert [f[0] for f in sidecars(rt, hd)] == ["Film (2019).en.srt"]
+    assert [f[0] for f in sidecars(rt, sd)] == ["Film (2019) - 720p.en.srt"]
+    hd_view, sd_view = media_at(rt, hd), media_at(rt, sd)
+    assert hd_view.catalogue is not None and sd_view.catalogue is not None
+    assert hd_view.catalogue.movie_id == sd_view.catalogue.movie_id  # one movie
+
+    (folder_dir / "Film (2019).de.srt").write_text(SIDECAR_DE, "utf-8")
+    scan_and_read(rt, folder.id)
+    assert [f[1] for f in sidecars(rt, hd)] == ["de", "en"]
+    assert [f[0] for f in sidecars(rt, sd)] == ["Film (2019) - 720p.en.srt", "Film (2019).de.srt"]
+    assert len(jobs_of(rt, hd_view.id, "subtitles")) == 1
+    assert len(jobs_of(rt, sd_view.id, "subtitles")) == 1
+
+
 # --- the real pipeline ----------------------------------------------------------------
 
 

@@ -56,6 +56,32 @@ def test_sidecars_are_found_beside_the_file_only(tmp_path: Path) -> None:
     assert [p.name for p, _ in find_sidecars(movie)] == ["Movie.en.srt", "Movie.fr.forced.srt"]
 
 
+def test_a_version_shows_the_movies_subtitles_unless_it_has_its_own(tmp_path: Path) -> None:
+    """``Film (2019).en.srt`` belongs to every version of the movie (as Jellyfin shows
+    it); ``Film (2019) - 4K.en.srt`` to the 4K version only, in place of the shared one."""
+    for name in (
+        "Film (2019) - 1080p.mkv", "Film (2019) - 4K.mkv", "Film (2019).en.srt",
+        "Film (2019).de.forced.srt", "Film (2019) - 4K.en.srt", "Film (2019) - 4K.sdh.srt",
+        "Other (2019).fr.srt",
+    ):  # fmt: skip
+        (tmp_path / name).write_text("1\n00:00:01,000 --> 00:00:02,000\nx\n")
+    hd = find_sidecars(tmp_path / "Film (2019) - 1080p.mkv")
+    assert [p.name for p, _ in hd] == ["Film (2019).de.forced.srt", "Film (2019).en.srt"]
+    uhd = find_sidecars(tmp_path / "Film (2019) - 4K.mkv")
+    assert [(p.name, n.language) for p, n in uhd] == [
+        ("Film (2019) - 4K.en.srt", "en"),
+        ("Film (2019) - 4K.sdh.srt", None),
+        ("Film (2019).de.forced.srt", "de"),
+    ]
+    # Not a version: only its own name counts.
+    plain = tmp_path / "Film (2019).mkv"
+    plain.write_bytes(b"x")
+    assert [p.name for p, _ in find_sidecars(plain)] == [
+        "Film (2019).de.forced.srt",
+        "Film (2019).en.srt",
+    ]
+
+
 def test_charsets() -> None:
     assert decode("café".encode()) == ("café", "utf-8")
     assert decode(b"\xef\xbb\xbfcaf\xc3\xa9") == ("café", "utf-8")
