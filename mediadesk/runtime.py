@@ -23,8 +23,9 @@ from mediadesk.handlers.pipeline import PipelinePlanner
 from mediadesk.jobs.monitor import JobMonitor
 from mediadesk.jobs.reaper import Reaper
 from mediadesk.jobs.registry import JobRegistry, LazyRegistry
+from mediadesk.jobs.routing import IMPORTS_QUEUE, FolderGate, host_queue
 from mediadesk.jobs.runner import JobRunner
-from mediadesk.jobs.store import IMPORTS_QUEUE, JobStore, host_queue
+from mediadesk.jobs.store import JobStore
 from mediadesk.jobs.transport import EmbeddedConsumers, JobTransport
 from mediadesk.library.db import Database
 from mediadesk.library.migrate import MigrationReport, upgrade_to_head
@@ -232,7 +233,12 @@ class Runtime:
         )
         self.reaper.start()
         lanes = self.lanes(queues, workers)
-        self._consumers = self.transport.consume(runner, lanes)
+        gates = {}
+        if self.settings.folders_queue:
+            gates[self.settings.folders_queue] = FolderGate(
+                self.sees_library_folders, self.settings.folders_check_interval
+            )
+        self._consumers = self.transport.consume(runner, lanes, gates=gates)
         self._consumers.start()
         log.info("workers started: %s", ", ".join(f"{n} on {queue}" for queue, n in lanes.items()))
 
@@ -253,13 +259,13 @@ class Runtime:
         # Always: only this host can copy its files. One copy at a time: copies from
         # one disk are faster in turn than side by side.
         lanes.setdefault(host_queue(), 1)
-        if s.folders_queue and self.sees_library_folders():
+        if s.folders_queue:  # taken from only while this process sees the folders
             lanes.setdefault(s.folders_queue, workers or s.workers)
         return lanes
 
     def sees_library_folders(self) -> bool:
-        """Every library folder is a directory here (checked when the workers start):
-        this process can take the jobs of files read in place."""
+        """Every library folder is a directory here: this process can take the jobs of
+        files read in place."""
         self.open()
         return all(Path(f.path).is_dir() for f in self.folders.list_folders())
 

@@ -127,6 +127,9 @@ class Settings(BaseSettings):
     # taken only by processes that see every library folder (the machine that has them,
     # and workers that mount them at the same paths). None: the usual queues.
     folders_queue: str | None = None
+    folders_check_interval: float = Field(
+        default=30.0, gt=0, description="seconds between checks that the folders are here"
+    )
     heartbeat_interval: float = Field(default=2.0, gt=0)
     stale_after: float = Field(default=30.0, gt=0)
     reaper_interval: float = Field(default=15.0, gt=0)

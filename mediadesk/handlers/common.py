@@ -10,7 +10,7 @@ from mediadesk.engine.integrity import check_complete
 from mediadesk.engine.sniff import Container, sniff
 from mediadesk.errors import ErrorCode, InvalidInput, TransientError, VerificationFailed
 from mediadesk.jobs.context import JobContext
-from mediadesk.jobs.store import HOSTNAME
+from mediadesk.jobs.routing import HOSTNAME
 from mediadesk.library.folder_models import FolderFile, LibraryFolder
 from mediadesk.library.views import MediaFileView
 

@@ -31,8 +31,8 @@ from mediadesk.engine.sniff import Container, sniff
 from mediadesk.errors import ErrorCode, InvalidInput
 from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.registry import JobInput, JobType
+from mediadesk.jobs.routing import HOSTNAME
 from mediadesk.jobs.spec import Outcome
-from mediadesk.jobs.store import HOSTNAME
 
 HASH_FILES = "hash_files"
 CHUNK = 1024 * 1024

@@ -28,8 +28,8 @@ from mediadesk.handlers.download import FetchLimits, download
 from mediadesk.handlers.staging import stage_file
 from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.registry import JobInput, JobType
+from mediadesk.jobs.routing import HOSTNAME, IMPORTS_QUEUE
 from mediadesk.jobs.spec import Outcome
-from mediadesk.jobs.store import HOSTNAME, IMPORTS_QUEUE
 from mediadesk.library.views import ImportResult
 from mediadesk.settings import Settings
 from mediadesk.storage.base import StagedFile

@@ -8,7 +8,8 @@ from mediadesk.domain.enums import MediaKind
 from mediadesk.handlers.probe import ProbeInput
 from mediadesk.jobs.registry import JobRegistry
 from mediadesk.jobs.spec import JobSpec
-from mediadesk.jobs.store import JobStore, UnitOfWork
+from mediadesk.jobs.store import JobStore
+from mediadesk.jobs.work import UnitOfWork
 from mediadesk.library.models import MediaFile
 from mediadesk.settings import Settings
 

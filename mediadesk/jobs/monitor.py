@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from mediadesk.engine.process import CancelToken
 from mediadesk.events import EventBus, JobProgress
 from mediadesk.jobs.context import CANCEL_SHUTDOWN, CANCEL_TIMEOUT, CANCEL_USER
-from mediadesk.jobs.store import JobStore, Progress
+from mediadesk.jobs.store import JobStore
+from mediadesk.jobs.work import Progress
 
 log = logging.getLogger(__name__)
 

@@ -27,9 +27,11 @@ from mediadesk.domain.enums import JobStatus
 from mediadesk.engine.process import signal_group
 from mediadesk.jobs.models import Job, JobAttempt
 from mediadesk.jobs.monitor import JobMonitor
+from mediadesk.jobs.routing import HOSTNAME
 from mediadesk.jobs.runner import PROCESS_TOKEN
-from mediadesk.jobs.store import HOSTNAME, JobStore, Wakeup
+from mediadesk.jobs.store import JobStore
 from mediadesk.jobs.transport import JobTransport
+from mediadesk.jobs.work import Wakeup
 from mediadesk.library.db import Database
 from mediadesk.library.models import MediaDeletion, MediaFile
 from mediadesk.settings import Settings

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import math
 import socket
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 from mediadesk.jobs.registry import JobType
 from mediadesk.settings import Settings
+
+log = logging.getLogger(__name__)
 
 HOSTNAME = socket.gethostname()
 # Queues every consuming process serves beside its configured ``queues``, with threads
@@ -43,3 +50,36 @@ def queue_for(settings: Settings, kind: JobType[Any], in_a_folder: bool = False)
     if kind.queue in settings.queues or kind.queue in LANES:
         return kind.queue
     return settings.queues[0]
+
+
+class FolderGate:
+    """The gate of the folders queue (``JobTransport.consume``): does this process see
+    every library folder? Asked again every ``interval`` seconds, so a share mounted or
+    lost while the workers run is noticed without a restart; until then the queue's
+    messages wait for a process that sees them."""
+
+    def __init__(self, check: Callable[[], bool], interval: float) -> None:
+        self.check = check
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._at = -math.inf
+        self._sees = False
+
+    def __call__(self) -> bool:
+        with self._lock:
+            now = time.monotonic()
+            if now - self._at < self.interval:
+                return self._sees
+            try:
+                sees = self.check()
+            except Exception:  # the database is away: closed until the next check
+                log.exception("could not check that the library folders are here")
+                sees = False
+            if sees != self._sees:
+                log.info(
+                    "library folders %s: %s",
+                    "all visible here" if sees else "not all visible here",
+                    "taking their jobs" if sees else "leaving their jobs to other processes",
+                )
+            self._at, self._sees = now, sees
+            return sees

@@ -22,8 +22,10 @@ from mediadesk.jobs.log_archive import archive_attempt_logs
 from mediadesk.jobs.logs import attempt_log_dir
 from mediadesk.jobs.monitor import JobMonitor
 from mediadesk.jobs.registry import JobRegistry
+from mediadesk.jobs.routing import HOSTNAME
 from mediadesk.jobs.spec import Outcome
-from mediadesk.jobs.store import HOSTNAME, Claim, JobStore
+from mediadesk.jobs.store import JobStore
+from mediadesk.jobs.work import Claim
 from mediadesk.library.db import Database
 from mediadesk.library.queries import get_media_row
 from mediadesk.library.views import MediaFileView

@@ -13,7 +13,6 @@ import logging
 import random
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -21,73 +20,23 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from mediadesk.base_types import utcnow
-from mediadesk.domain.enums import JobStatus, MediaStatus
+from mediadesk.domain.enums import JobStatus
 from mediadesk.errors import Conflict, ErrorCode, MediaDeskError, NotFound
-from mediadesk.events import EventBus, JobEnqueued, JobStateChanged, MediaChanged
+from mediadesk.events import EventBus, JobEnqueued, JobStateChanged
 from mediadesk.jobs import exclusive
 from mediadesk.jobs.models import Job, JobAttempt
+from mediadesk.jobs.outcomes import finish_attempt, record_artifacts, refresh_media_status
 from mediadesk.jobs.registry import JobRegistry
-from mediadesk.jobs.routing import HOSTNAME as HOSTNAME
-from mediadesk.jobs.routing import IMPORTS_QUEUE as IMPORTS_QUEUE
-from mediadesk.jobs.routing import host_queue as host_queue
-from mediadesk.jobs.routing import queue_for
+from mediadesk.jobs.routing import HOSTNAME, queue_for
 from mediadesk.jobs.spec import JobSpec, Outcome
+from mediadesk.jobs.work import TERMINAL, Claim, Progress, UnitOfWork, Wakeup
 from mediadesk.library.db import Database
-from mediadesk.library.models import Artifact, MediaFile
+from mediadesk.library.models import MediaFile
 from mediadesk.settings import Settings
 
 log = logging.getLogger(__name__)
 
 MAX_LOST_ATTEMPTS = 5
-
-
-TERMINAL = (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.DEAD)
-
-
-@dataclass(frozen=True)
-class Wakeup:
-    """A queue message to send once the transaction that made it true has committed."""
-
-    job_id: str
-    queue: str
-    priority: int
-    eta: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Progress:
-    """How far a running job is, as the heartbeat records it."""
-
-    percent: float | None = None
-    eta_s: float | None = None
-    done: int | None = None  # bytes, for jobs that copy or download
-    total: int | None = None
-
-
-@dataclass(frozen=True)
-class Claim:
-    job_id: str
-    job_type: str
-    attempt: int
-    attempt_id: int
-    worker: str
-    input_json: dict[str, Any]
-    media_file_id: str | None
-    queue: str
-
-
-@dataclass
-class UnitOfWork:
-    """One write transaction and what becomes true only when it commits.
-
-    Every job added through it gets its queue message and a ``JobEnqueued`` event once
-    the transaction has committed, and nothing at all when it rolls back: this is the
-    one way into the job system (ingest, follow-ups, retries, services).
-    """
-
-    session: Session
-    wakeups: list[Wakeup] = field(default_factory=list)
-    events: list[Any] = field(default_factory=list)
 
 
 class JobStore:
@@ -303,13 +252,13 @@ class JobStore:
             s = uow.session
             job = s.get_one(Job, claim.job_id)
             attempt = s.get_one(JobAttempt, claim.attempt_id)
-            _finish_attempt(attempt, "SUCCEEDED", now, attempt_fields)
+            finish_attempt(attempt, "SUCCEEDED", now, attempt_fields)
             if job.locked_by != claim.worker or job.status != JobStatus.PROCESSING:
                 attempt.outcome = "INTERRUPTED"
                 attempt.error_code = ErrorCode.WORKER_LOST
                 attempt.error_message = "lease lost before commit; result discarded"
                 return False
-            self._record_artifacts(s, job, outcome)
+            record_artifacts(s, job, outcome)
             follow_ups = list(outcome.follow_ups)
             for apply in outcome.apply:
                 follow_ups += apply(s) or []
@@ -336,33 +285,6 @@ class JobStore:
                 uow.events.extend(refresh_media_status(s, job.media_file_id))
         return True
 
-    def _record_artifacts(self, s: Session, job: Job, outcome: Outcome) -> None:
-        media_id = job.media_file_id
-        if outcome.replaces and media_id:
-            for old in s.scalars(
-                select(Artifact).where(
-                    Artifact.media_file_id == media_id, Artifact.kind.in_(outcome.replaces)
-                )
-            ):
-                s.delete(old)
-            s.flush()
-        for spec in outcome.artifacts:
-            target = spec.media_file_id or media_id
-            if target is None:
-                continue
-            s.add(
-                Artifact(
-                    media_file_id=target,
-                    kind=spec.kind,
-                    storage_key=spec.storage_key,
-                    size_bytes=spec.size_bytes,
-                    params=spec.params,
-                    preset_id=spec.preset_id,
-                    preset_version=spec.preset_version,
-                    job_id=job.id,
-                )
-            )
-
     def fail(
         self, claim: Claim, error: MediaDeskError, attempt_fields: dict[str, Any]
     ) -> JobStatus:
@@ -373,7 +295,7 @@ class JobStore:
             attempt = s.get_one(JobAttempt, claim.attempt_id)
             outcome = "CANCELLED" if error.code == ErrorCode.CANCELLED else "FAILED"
             interrupted = error.code == ErrorCode.WORKER_LOST
-            _finish_attempt(attempt, "INTERRUPTED" if interrupted else outcome, now, attempt_fields)
+            finish_attempt(attempt, "INTERRUPTED" if interrupted else outcome, now, attempt_fields)
             attempt.error_code, attempt.error_message = str(error.code), error.message
             if job.locked_by != claim.worker or job.status != JobStatus.PROCESSING:
                 return job.status
@@ -473,42 +395,3 @@ class JobStore:
             return 0.0  # the work was fine; the worker was not
         base = self.settings.retry_base_delay * float(2 ** max(0, attempts_used - 1))
         return min(self.settings.retry_max_delay, base) * random.uniform(0.75, 1.25)
-
-
-def _finish_attempt(
-    attempt: JobAttempt, outcome: str, now: datetime, fields: dict[str, Any]
-) -> None:
-    attempt.outcome = outcome
-    attempt.finished_at = now
-    for key, value in fields.items():
-        setattr(attempt, key, value)
-
-
-def refresh_media_status(session: Session, media_id: str) -> list[MediaChanged]:
-    """Derive a media file's status from its pipeline jobs (the only way it changes)."""
-    media = session.get(MediaFile, media_id)
-    if media is None:
-        return []
-    jobs = list(
-        session.scalars(
-            select(Job)
-            .where(Job.media_file_id == media_id, Job.pipeline.is_(True))
-            .order_by(Job.created_at)
-        )
-    )
-    if not jobs:
-        return []
-    failed = [j for j in jobs if j.status in (JobStatus.FAILED, JobStatus.DEAD)]
-    if failed:
-        new, code, message = MediaStatus.FAILED, failed[0].error_code, failed[0].error_message
-    elif all(j.status == JobStatus.COMPLETED for j in jobs):
-        new, code, message = MediaStatus.READY, None, None
-    elif any(j.status != JobStatus.PENDING or j.attempts > 0 for j in jobs):
-        new, code, message = MediaStatus.PROCESSING, None, None
-    else:
-        new, code, message = MediaStatus.UPLOADED, None, None
-    if (media.status, media.error_code, media.error_message) == (new, code, message):
-        return []
-    media.status, media.error_code, media.error_message = new, code, message
-    media.updated_at = utcnow()
-    return [MediaChanged(media_id, str(new))]

@@ -40,17 +40,19 @@ from huey.api import Huey
 
 from mediadesk.base_types import utcnow
 from mediadesk.errors import ConfigError
-from mediadesk.jobs.store import Wakeup
+from mediadesk.jobs.work import Wakeup
 
 log = logging.getLogger(__name__)
 
 TASK_NAME = "mediadesk.run_job"
 Handler = Callable[[str], None]
+Gate = Callable[[], bool]  # may this process take from a queue now (asked often: cache it)
 
 # Idle workers poll a SQLite queue from every 50 ms (just after work) to every second.
 INITIAL_DELAY_S = 0.05
 MAX_DELAY_S = 1.0
 BACKOFF = 1.5
+GATE_WAIT_S = 1.0  # a closed gate is asked again after this
 
 
 class JobTransport:
@@ -105,13 +107,19 @@ class JobTransport:
         return int(self._open(queue).pending_count())
 
     def consume(
-        self, handler: Handler, lanes: Mapping[str, int] | Sequence[str], workers: int = 1
+        self,
+        handler: Handler,
+        lanes: Mapping[str, int] | Sequence[str],
+        workers: int = 1,
+        gates: Mapping[str, Gate] | None = None,
     ) -> EmbeddedConsumers:
         """Consume queues: a mapping gives each its own number of worker threads, a list
-        gives each ``workers``."""
+        gives each ``workers``. A queue with a gate is taken from only while it says yes."""
         self._handler = handler
         counts = dict(lanes) if isinstance(lanes, Mapping) else dict.fromkeys(lanes, workers)
-        return EmbeddedConsumers([(self._open(q), n) for q, n in counts.items()], self.wake)
+        return EmbeddedConsumers(
+            [(self._open(q), n, (gates or {}).get(q)) for q, n in counts.items()], self.wake
+        )
 
     def close(self) -> None:
         self._bell.stop()
@@ -187,15 +195,18 @@ class _DelayedBell:
 class EmbeddedConsumers:
     """Worker threads that take messages from Huey queues inside the host process."""
 
-    def __init__(self, lanes: list[tuple[Huey, int]], wake: threading.Event) -> None:
-        """``lanes``: each queue with its number of worker threads."""
+    def __init__(self, lanes: list[tuple[Huey, int, Gate | None]], wake: threading.Event) -> None:
+        """``lanes``: each queue with its number of worker threads and its gate."""
         self._stop = threading.Event()
         self._wake = wake
         self._threads = [
             threading.Thread(
-                target=self._work, args=(huey,), name=f"worker-{huey.name}-{i + 1}", daemon=True
+                target=self._work,
+                args=(huey, gate),
+                name=f"worker-{huey.name}-{i + 1}",
+                daemon=True,
             )
-            for huey, workers in lanes
+            for huey, workers, gate in lanes
             for i in range(workers)
         ]
 
@@ -203,9 +214,13 @@ class EmbeddedConsumers:
         for thread in self._threads:
             thread.start()
 
-    def _work(self, huey: Huey) -> None:
+    def _work(self, huey: Huey, gate: Gate | None) -> None:
         delay = INITIAL_DELAY_S
         while not self._stop.is_set():
+            if gate is not None and not gate():
+                # Messages stay queued for processes the gate lets in (none are lost).
+                self._stop.wait(GATE_WAIT_S)
+                continue
             try:
                 task = huey.dequeue()
                 if task is not None:

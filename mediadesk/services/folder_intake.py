@@ -23,7 +23,8 @@ from mediadesk.domain.folders import FolderKind, SkipReason, is_sample
 from mediadesk.events import CatalogueChanged, MediaChanged
 from mediadesk.handlers.folder_hash import PendingFile, ReadFile
 from mediadesk.handlers.pipeline import PipelinePlanner
-from mediadesk.jobs.store import JobStore, UnitOfWork
+from mediadesk.jobs.store import JobStore
+from mediadesk.jobs.work import UnitOfWork
 from mediadesk.library.folder_models import FolderFile, LibraryFolder
 from mediadesk.library.models import MediaDeletion, MediaFile, SubtitleFile
 from mediadesk.services.catalogue import CatalogueService

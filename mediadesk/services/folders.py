@@ -23,8 +23,9 @@ from mediadesk.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from mediadesk.events import EventBus, MediaChanged
 from mediadesk.handlers.folder_hash import HASH_FILES, HashFilesInput, batches
 from mediadesk.jobs.models import Job
+from mediadesk.jobs.routing import HOSTNAME, host_queue
 from mediadesk.jobs.spec import JobSpec
-from mediadesk.jobs.store import HOSTNAME, JobStore, host_queue
+from mediadesk.jobs.store import JobStore
 from mediadesk.library.folder_models import FolderFile, LibraryFolder
 from mediadesk.library.folder_views import FolderView, ScanReport, SkippedFileView
 from mediadesk.library.models import MediaFile

@@ -31,9 +31,10 @@ from mediadesk.handlers.imports import (
 )
 from mediadesk.jobs.models import Job
 from mediadesk.jobs.registry import JobInput
+from mediadesk.jobs.routing import HOSTNAME, IMPORTS_QUEUE
 from mediadesk.jobs.spec import JobSpec
-from mediadesk.jobs.store import HOSTNAME, IMPORTS_QUEUE, TERMINAL
 from mediadesk.jobs.views import JobView
+from mediadesk.jobs.work import TERMINAL
 from mediadesk.library.db import Database
 from mediadesk.library.views import View
 from mediadesk.services.ingest import GUESS, Guess, IngestTarget, import_target

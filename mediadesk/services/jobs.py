@@ -27,9 +27,11 @@ from mediadesk.jobs.logs import (
 )
 from mediadesk.jobs.models import Job, JobAttempt
 from mediadesk.jobs.monitor import JobMonitor
+from mediadesk.jobs.outcomes import refresh_media_status
 from mediadesk.jobs.spec import JobSpec
-from mediadesk.jobs.store import TERMINAL, JobStore, UnitOfWork, Wakeup, refresh_media_status
+from mediadesk.jobs.store import JobStore
 from mediadesk.jobs.views import JobView, PurgeReport
+from mediadesk.jobs.work import TERMINAL, UnitOfWork, Wakeup
 from mediadesk.library.db import Database
 from mediadesk.library.models import Artifact
 from mediadesk.library.queries import get_media_row

@@ -26,7 +26,8 @@ from mediadesk.engine.subtitle_files import (
 from mediadesk.errors import ErrorCode, InvalidInput, MediaDeskError
 from mediadesk.events import EventBus, MediaChanged
 from mediadesk.handlers.subtitle_handoff import subtitles_spec
-from mediadesk.jobs.store import JobStore, UnitOfWork
+from mediadesk.jobs.store import JobStore
+from mediadesk.jobs.work import UnitOfWork
 from mediadesk.library.models import MediaFile, SubtitleFile
 from mediadesk.library.queries import get_media_row
 from mediadesk.library.views import SubtitleFileView

@@ -4,6 +4,7 @@ missing files, skip reasons, deletion that never touches the disk, CLI and API."
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -344,7 +345,30 @@ def test_with_a_folders_queue_only_processes_that_see_the_folders_take_their_fil
     loose = wait_until(lambda: rt.jobs.list_jobs(media_file_id=stored.id).items, "its probe")
     assert {j.queue for j in loose} == {"default"}  # copied in: any worker can read it
 
-    lib.rename(tmp_path / "unmounted")  # as on a machine without the share
-    assert "folders" not in rt.lanes() and not rt.sees_library_folders()
-    (tmp_path / "unmounted").rename(lib)
-    assert "folders" in rt.lanes()
+
+def test_a_share_mounted_while_the_workers_run_is_noticed_without_a_restart(
+    runtime_factory, tmp_path: Path, caplog: pytest.LogCaptureFixture, ffmpeg: None
+) -> None:  # type: ignore[no-untyped-def]
+    """The folders queue's gate is asked again every ``folders_check_interval``: with the
+    share gone, its jobs wait queued (no attempt fails here); once it is back, they run."""
+    lib = tmp_path / "share"
+    make_clip(lib, Clip(seed="remounted"), "Remounted (2001).mkv")
+    rt = runtime_factory(**LIGHT, folders_queue="folders", folders_check_interval=0.2)
+    folder = rt.folders.add(lib)
+    rt.folders.scan(folder.id)
+    wait_until(lambda: hashed(rt, folder.id), "the file to be read")
+    (media,) = rt.library.list_media(MediaFilter()).items
+    caplog.set_level(logging.INFO, logger="mediadesk.jobs.routing")
+    lib.rename(tmp_path / "unmounted")  # the share is lost
+    wait_until(
+        lambda: [r for r in caplog.records if "not all visible here" in r.getMessage()],
+        "the workers to notice",
+    )
+    (job_id,) = rt.health.check([media.id])
+    assert job_id in rt.transport.queued_ids("folders")  # queued, for whoever sees it
+    (tmp_path / "unmounted").rename(lib)  # mounted again
+    done = wait_until(
+        lambda: rt.jobs.get(job_id), "the check to run", until=lambda j: j.status.is_terminal
+    )
+    # One attempt: while the share was away this process did not take the job at all.
+    assert (done.status, done.attempts) == (JobStatus.COMPLETED, 1), done.error_message

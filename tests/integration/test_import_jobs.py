@@ -20,8 +20,8 @@ from mediadesk.domain.enums import JobStatus
 from mediadesk.errors import ErrorCode, InvalidInput
 from mediadesk.events import JobProgress
 from mediadesk.handlers.imports import CopyPathInput
+from mediadesk.jobs.routing import HOSTNAME
 from mediadesk.jobs.spec import JobSpec
-from mediadesk.jobs.store import HOSTNAME
 from mediadesk.runtime import Runtime
 from mediadesk.services.catalogue import MovieTarget
 from mediadesk.services.imports import ImportView, PathImport

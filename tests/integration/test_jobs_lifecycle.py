@@ -9,7 +9,7 @@ from mediadesk.domain.enums import JobStatus, MediaStatus
 from mediadesk.errors import Conflict, ErrorCode
 from mediadesk.handlers.inputs import MediaStepInput
 from mediadesk.jobs.spec import JobSpec
-from mediadesk.jobs.store import Wakeup
+from mediadesk.jobs.work import Wakeup
 from mediadesk.runtime import Runtime
 from tests.jobtypes import CountInput, FailInput
 from tests.pipeline_support import wait_done

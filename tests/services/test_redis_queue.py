@@ -17,8 +17,8 @@ from mediadesk.handlers.noop import NoopInput
 from mediadesk.jobs.models import Job
 from mediadesk.jobs.reaper import Reaper
 from mediadesk.jobs.spec import JobSpec
-from mediadesk.jobs.store import Wakeup
 from mediadesk.jobs.transport import JobTransport
+from mediadesk.jobs.work import Wakeup
 from mediadesk.runtime import Runtime
 from mediadesk.settings import load_settings
 from tests.conftest import FAST

@@ -15,7 +15,7 @@ from mediadesk.domain.enums import JobStatus
 from mediadesk.handlers.noop import NoopInput
 from mediadesk.jobs.models import Job, JobAttempt
 from mediadesk.jobs.spec import JobSpec
-from mediadesk.jobs.store import Wakeup
+from mediadesk.jobs.work import Wakeup
 from mediadesk.runtime import LibraryLock, Runtime
 from mediadesk.settings import load_settings
 from tests.conftest import FAST

@@ -13,7 +13,8 @@ from mediadesk.errors import ErrorCode, InvalidInput
 from mediadesk.handlers.download import Network, check_syntax, is_public_address, pin
 from mediadesk.handlers.imports import ImportTarget
 from mediadesk.jobs.registry import JobRegistry
-from mediadesk.jobs.store import HOSTNAME, IMPORTS_QUEUE, JobStore
+from mediadesk.jobs.routing import HOSTNAME, IMPORTS_QUEUE
+from mediadesk.jobs.store import JobStore
 from mediadesk.jobs.transfer import TransferMeter
 from mediadesk.settings import Settings
 

@@ -8,8 +8,9 @@ import pytest
 from mediadesk.errors import ErrorCode, MediaDeskError
 from mediadesk.jobs.logs import read_log
 from mediadesk.jobs.reaper import owner_is_dead
+from mediadesk.jobs.routing import HOSTNAME
 from mediadesk.jobs.runner import PROCESS_TOKEN
-from mediadesk.jobs.store import HOSTNAME, JobStore
+from mediadesk.jobs.store import JobStore
 from mediadesk.settings import load_settings
 
 
@@ -64,7 +65,7 @@ def test_owner_liveness() -> None:
 def test_media_status_from_pipeline_jobs(runtime, statuses, attempts, expected) -> None:  # type: ignore[no-untyped-def]
     from mediadesk.domain.enums import JobStatus, MediaKind
     from mediadesk.jobs.models import Job
-    from mediadesk.jobs.store import refresh_media_status
+    from mediadesk.jobs.outcomes import refresh_media_status
     from mediadesk.library.models import MediaFile
 
     with runtime.db.write() as s:

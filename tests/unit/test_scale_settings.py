@@ -7,6 +7,7 @@ import pytest
 from mediadesk.errors import ConfigError
 from mediadesk.events import EventBus
 from mediadesk.handlers import default_registry
+from mediadesk.jobs.routing import FolderGate
 from mediadesk.jobs.store import JobStore
 from mediadesk.settings import load_settings
 from mediadesk.storage.factory import create_storage
@@ -73,3 +74,22 @@ def test_a_folder_files_job_goes_to_the_folders_queue_before_any_route(home: Pat
     assert store.queue_for("noop", in_a_folder=True) == "folders"
     assert store.queue_for("noop") == "gpu"
     assert store_for().queue_for("noop", in_a_folder=True) == "default"  # not set: as before
+
+
+def test_the_folders_gate_asks_again_only_after_its_interval() -> None:
+    answers = iter([True, False])
+    asked: list[bool] = []
+
+    def check() -> bool:
+        asked.append(answer := next(answers))
+        return answer
+
+    gate = FolderGate(check, interval=3600)
+    assert gate() and gate() and asked == [True]  # cached within the interval
+    gate.interval = 0
+    assert not gate() and asked == [True, False]
+
+    def broken() -> bool:
+        raise RuntimeError("database away")
+
+    assert not FolderGate(broken, interval=0)()  # closed, not crashed
