@@ -245,8 +245,9 @@ def main() -> int:
 
 
 def web_library(web_url: str, target: Path) -> None:
-    """The web page's library and a series page, in Chromium (as a browser shows them),
-    opened as the app opens it: with its per-run token in the fragment."""
+    """The web page's library, a series page and an episode playing, in Chromium (as a
+    browser shows them), opened as the app opens it: with its per-run token in the
+    fragment."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -265,6 +266,11 @@ def web_library(web_url: str, target: Path) -> None:
             page.wait_for_timeout(1000)
             page.screenshot(path=str(target / "web-series.png"), full_page=True)
             print("saved", target / "web-series.png")
+            page.click("section[data-shelf='season-1'] li.card a")
+            page.wait_for_selector("#source", timeout=30_000)
+            page.wait_for_timeout(2500)  # the resume question, the first segments
+            page.screenshot(path=str(target / "web-player.png"), full_page=True)
+            print("saved", target / "web-player.png")
         finally:
             browser.close()
 

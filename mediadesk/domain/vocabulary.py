@@ -94,6 +94,12 @@ SUBTITLE_TRACK = "Subtitles"
 SUBTITLES_OFF = "Off"
 SURROUND = "Surround"
 NOT_CONVERTIBLE = "picture subtitles, not convertible to text"
+# What a player is playing (the desktop player and the web page say the same).
+PLAYING = {
+    "stream": "Stream",  # the HLS ladder: quality follows the connection
+    "stream_native": "Stream (browser's player)",
+    "original": "Original file (the stream is not ready yet)",
+}
 
 
 def media_status(status: str) -> str:
@@ -247,4 +253,5 @@ def vocabulary() -> dict[str, dict[str, str]]:
         "output_kind": {str(k): v for k, v in OUTPUT_KIND.items()},
         "folder_kind": {str(k): v for k, v in FOLDER_KIND.items()},
         "preset_kind": dict(PRESET_KIND),
+        "playing": dict(PLAYING),
     }

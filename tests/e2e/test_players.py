@@ -169,7 +169,10 @@ def test_hlsjs_in_chromium_lists_levels_plays_and_switches(
         )
         assert page.evaluate("() => window.mediadesk.hls.levels.length") == levels
         height = page.evaluate(f"() => window.mediadesk.hls.levels[{target}].height")
-        assert f"playing {height}p" in page.inner_text("#source")
+        assert f"Stream · {height}p" in page.inner_text("#source")  # as the app says it
+        # Every step done, none with a problem: no empty Problem column.
+        page.wait_for_selector("#jobs tbody tr", timeout=30_000)
+        assert not page.is_visible("#jobs th:nth-child(4)")
         icon = page.request.get(f"{host.url}/favicon.svg")
         assert icon.ok and icon.headers["content-type"] == "image/svg+xml"
         assert errors == []

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from mediadesk.domain.vocabulary import PLAYING
 from tests.media import Clip, make_clip
 from ui.main_window import PLAYER_TAB
 from ui.player import engine as player_engine
@@ -30,7 +31,7 @@ def test_play_original_and_position_advances(idle_window, qtbot, imported) -> No
     )
     assert idle_window.tabs.currentIndex() == PLAYER_TAB
     assert player.plan is not None and not player.plan.adaptive  # no HLS yet: the original
-    assert "Original" in player.source_label.text()
+    assert player.source_label.text() == PLAYING["original"]
     qtbot.waitUntil(lambda: player.engine.state.position > 1.0, timeout=30_000)
     assert player.engine.state.duration == pytest.approx(6.0, abs=0.2)
     assert player.seek_bar.maximum() == pytest.approx(6000, abs=200)

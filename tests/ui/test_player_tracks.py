@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from mediadesk.domain.enums import MediaStatus
+from mediadesk.domain.vocabulary import PLAYING
 from tests.tracks_media import multi_audio_mkv, with_sidecars
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow, pytest.mark.integration]
@@ -63,6 +64,7 @@ def test_menus_forced_subtitles_and_memory(window, qtbot, media_dir: Path, tmp_p
     assert texts(menus.chapter_button) == ["Opening  0:00", "Le départ  0:02"]
     assert player.seek_bar.marks == [0.0, 1.5]
     assert menus.subtitle_button.text() == "Subtitles: Off"
+    assert player.source_label.text() == PLAYING["stream"]  # the web page's word too
 
     pick(menus.audio_button, "Français")
     qtbot.waitUntil(lambda: selected(player, "audio").get("lang") == "fr", timeout=30_000)

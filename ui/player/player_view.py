@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from mediadesk.domain.enums import ArtifactKind, MediaKind
+from mediadesk.domain.vocabulary import PLAYING
 from mediadesk.library.views import MediaFileView
 from mediadesk.services.playback_plan import PlaybackPlan, plan_playback
 from ui.format import clock
@@ -191,7 +192,7 @@ class PlayerView(QWidget):
             self._show_message("This file is not available on this machine.")
             return False
         self.plan = plan
-        self.source_label.setText("HLS" if plan.adaptive else "Original (HLS is not ready yet)")
+        self.source_label.setText(PLAYING["stream" if plan.adaptive else "original"])
         self.quality_button.setEnabled(plan.adaptive)
         self._rebuild_quality_menu(PlayerState())
         self.tracks.load(media, plan)

@@ -166,7 +166,7 @@ async function play(id, media, opts) {
     hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => {
       const level = hls.levels[data.level];
       const rung = level ? rungLabel(level) : "audio";
-      source.textContent = `HLS · playing ${rung}` + (hls.autoLevelEnabled ? " (auto)" : "");
+      source.textContent = `${word("playing", "stream")} · ${rung}` + (hls.autoLevelEnabled ? " (auto)" : "");
       source.dataset.level = String(data.level);
     });
     hls.on(Hls.Events.ERROR, (_e, data) => { if (data.fatal) source.textContent = "Playback error: " + data.details; });
@@ -184,15 +184,15 @@ async function play(id, media, opts) {
     }
     hls.loadSource(burnedUrl || info.hlsUrl);
     hls.attachMedia(video);
-    source.textContent = "HLS";
+    source.textContent = word("playing", "stream");
     source.dataset.master = burnedUrl ? "burned" : "main";
   } else if (info.hlsUrl && video.canPlayType("application/vnd.apple.mpegurl")) {
     video.src = info.hlsUrl;
-    source.textContent = "HLS (native)";
+    source.textContent = word("playing", "stream_native");
   } else {
     video.src = info.originalUrl;
     quality.disabled = true;
-    source.textContent = "Original file (HLS not ready yet)";
+    source.textContent = word("playing", "original");
   }
   if (window.mediadeskTracks) {
     state.chapters = await window.mediadeskTracks.chapters(info.chaptersUrl, video,
@@ -204,6 +204,9 @@ async function loadJobs(id) {
   const page = await api(`/api/v1/media/${id}/jobs`);
   const body = document.querySelector("#jobs tbody");
   if (!body) return;
+  // The Problem column only when a step has one (as the details' Problem row).
+  const problems = page.items.some((j) => j.error_message);
+  body.closest("table").classList.toggle("no-problems", !problems);
   body.replaceChildren(...page.items.map((j) => el("tr", {},
     el("td", {}, word("job_type", j.type)), el("td", {}, el("span", { class: `badge ${j.status}` }, word("job_status", j.status))),
     el("td", {}, j.progress == null ? "" : `${Math.round(j.progress)}%`),
