@@ -18,7 +18,7 @@ from mediadesk.cli.output import (
     print_json,
     table,
 )
-from mediadesk.cli.waiting import wait_for_jobs, wait_for_media
+from mediadesk.cli.waiting import consumed_here, wait_for_jobs, wait_for_media
 from mediadesk.domain import vocabulary as words
 from mediadesk.domain.catalogue import (
     CatalogueSort,
@@ -189,6 +189,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             note = " (already in the library)" if result.duplicate else ""
             print(f"{media.id}  {media.display_title}  {words.media_status(media.status)}{note}")
             _describe(media)
+            if media.status == MediaStatus.UPLOADED and not consumed_here(rt):
+                print(
+                    "  nothing processes this library on this machine now: start the app or"
+                    " `mediadesk serve`, or import with --wait"
+                )
         if args.wait and media.status == MediaStatus.FAILED:
             error(f"processing failed: {media.error_code}: {media.error_message}")
             return EXIT_BAD_INPUT

@@ -19,7 +19,7 @@ from mediadesk.domain.enums import JobStatus, MediaStatus
 from mediadesk.errors import ErrorCode, MediaDeskError
 from mediadesk.jobs.views import JobView
 from mediadesk.library.views import MediaFileView
-from mediadesk.runtime import Runtime
+from mediadesk.runtime import LibraryLock, Runtime
 
 POLL_S = 0.25
 
@@ -42,6 +42,19 @@ def consuming(rt: Runtime, queues: list[str] | None = None) -> Iterator[None]:
     finally:
         if started:
             rt.stop()
+
+
+def consumed_here(rt: Runtime) -> bool:
+    """Does a process on this machine (the app, serve, a worker) consume this library?"""
+    lock = LibraryLock(rt.settings.lock_path)
+    try:
+        lock.acquire()
+    except MediaDeskError as exc:
+        if exc.code != ErrorCode.LIBRARY_LOCKED:
+            raise
+        return True
+    lock.release()
+    return False
 
 
 def _bar(enabled: bool) -> Progress:

@@ -37,13 +37,14 @@ from mediadesk.jobs.store import JobStore
 from mediadesk.library.db import Database
 from mediadesk.library.models import MediaFile, MediaTag, SubtitleFile
 from mediadesk.library.queries import get_media_row
-from mediadesk.library.views import ImportResult, MediaFileView
+from mediadesk.library.views import ImportResult
 from mediadesk.services.catalogue import (
     AttachTarget,
     CatalogueService,
     EpisodeTarget,
     MovieTarget,
 )
+from mediadesk.services.library import media_views
 from mediadesk.services.naming import guess_from_name
 from mediadesk.services.tracks import (
     PendingSubtitle,
@@ -201,7 +202,8 @@ class IngestService:
                 add_rows(s, subtitle_rows)
                 attached = self.catalogue.attach_in(s, media, target)
                 job_ids = self.planner.plan(uow, media)
-                view = MediaFileView.of(media)
+                s.flush()
+                view = media_views(s, [media])[0]  # with its title, once attached
         except IntegrityError:
             # Lost a race with an identical import: keep theirs, drop ours.
             discard(self.storage, subtitle_rows)
@@ -255,7 +257,8 @@ class IngestService:
         with self.db.write() as s:
             media = get_media_row(s, media_id)
             attached = self.catalogue.attach_in(s, media, target)
-            view = MediaFileView.of(media)
+            s.flush()
+            view = media_views(s, [media])[0]
         if target is not None:
             self.bus.publish(CatalogueChanged())
         return ImportResult(

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from mediadesk.runtime import LibraryLock
+from mediadesk.settings import load_settings
+
 pytestmark = pytest.mark.integration
 
 
@@ -35,6 +38,28 @@ def test_import_json_and_library_list(home: Path, clip: Path) -> None:
     assert listing["movies"][0]["media_file_id"] == media["id"]
     shown = json.loads(run(home, "media", "show", media["id"], "--json").stdout)
     assert shown["probe"]["streams"][0]["codec"] == "h264"
+
+
+def test_import_says_the_title_and_who_will_process_it(
+    home: Path, clip: Path, tmp_path: Path
+) -> None:
+    """The guessed title, not the file name; with nothing consuming the library on this
+    machine, what to start (and with the app or serve running, no such note)."""
+    named = tmp_path / "The.Film.2020.mp4"
+    named.write_bytes(clip.read_bytes())
+    out = run(home, "import", str(named))
+    assert out.returncode == 0, out.stderr
+    first = out.stdout.splitlines()[0]
+    assert first.endswith("  The Film (2020)  Waiting"), out.stdout
+    assert "start the app or `mediadesk serve`, or import with --wait" in out.stdout
+    lock = LibraryLock(load_settings({"home": home}).lock_path)
+    lock.acquire()  # as the app and serve hold it
+    try:
+        again = run(home, "import", str(clip), "--movie", "Other")
+    finally:
+        lock.release()
+    assert again.returncode == 0, again.stderr
+    assert "  Other  Waiting" in again.stdout and "mediadesk serve" not in again.stdout
 
 
 def test_import_wait_runs_the_pipeline(home: Path, clip: Path) -> None:
