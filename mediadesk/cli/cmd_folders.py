@@ -89,7 +89,11 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
         )
         for f in folders
     ]
-    table(rows, ["ID", "PATH", "KIND", "STATE", "MEDIA", "MISSING", "SKIPPED", "LAST SCAN"])
+    table(
+        rows,
+        ["ID", "PATH", "KIND", "STATE", "MEDIA", "MISSING", "SKIPPED", "LAST SCAN"],
+        empty="No library folders yet: `mediadesk folders add PATH` uses one where it is.",
+    )
     return EXIT_OK
 
 
@@ -130,6 +134,8 @@ def cmd_skipped(args: argparse.Namespace, settings: Settings) -> int:
         print_json(files)
         return EXIT_OK
     table(
-        [(f.path, f.reason_words, f.detail or "") for f in files], ["FILE", "WHY SKIPPED", "DETAIL"]
+        [(f.path, f.reason_words, f.detail or "") for f in files],
+        ["FILE", "WHY SKIPPED", "DETAIL"],
+        empty="No file was skipped.",
     )
     return EXIT_OK

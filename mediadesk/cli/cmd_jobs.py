@@ -102,7 +102,12 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
         if args.json:
             print_json(page)
         else:
-            table(_rows(rt, page.items), JOB_COLUMNS)
+            filtered = args.status or args.type or args.media
+            table(
+                _rows(rt, page.items),
+                JOB_COLUMNS,
+                empty="No jobs match." if filtered else "No jobs yet: an import starts some.",
+            )
     return EXIT_OK
 
 

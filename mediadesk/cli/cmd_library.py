@@ -236,7 +236,7 @@ def cmd_imports(args: argparse.Namespace, settings: Settings) -> int:
             moved += f" of {human_size(i.bytes_total)}"
         result = i.error_message or (i.media_file_id or "")
         rows.append((i.id, i.state, i.name, moved, result))
-    table(rows, ["ID", "STATE", "NAME", "BYTES", "RESULT"])
+    table(rows, ["ID", "STATE", "NAME", "BYTES", "RESULT"], empty="No imports yet.")
     for i in items:
         if i.next_step:
             print(f"{i.id}: {i.next_step}")
@@ -326,8 +326,15 @@ def cmd_media_list(args: argparse.Namespace, settings: Settings) -> int:
             for m in page.items
         ],
         ["ID", "KIND", "STATUS", "LENGTH", "TITLE"],
+        empty=(
+            "No media match."
+            if flt != MediaFilter() or args.offset
+            else "The library is empty: `mediadesk import FILE` adds a file, and"
+            " `mediadesk folders add PATH` uses a folder where it is."
+        ),
     )
-    print(f"{len(page.items)} of {page.total}")
+    if page.items:
+        print(f"{len(page.items)} of {page.total}")
     return EXIT_OK
 
 

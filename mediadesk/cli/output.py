@@ -40,7 +40,11 @@ def error(message: str) -> None:
     print(f"mediadesk: {message}", file=sys.stderr)
 
 
-def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> None:
+def table(rows: Sequence[Sequence[Any]], headers: Sequence[str], empty: str = "") -> None:
+    """A plain-text table; with no rows, ``empty`` (a sentence saying why, or what to do)."""
+    if not rows and empty:
+        print(empty)
+        return
     cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for n, row in enumerate(cells):

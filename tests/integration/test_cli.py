@@ -126,3 +126,20 @@ def test_import_wait_draws_a_progress_bar_on_a_terminal(home: Path, clip: Path) 
     assert out.returncode == 0, out.stdout
     assert "probe" in out.stdout and "poster" in out.stdout
     assert "100.0%" in out.stdout and "━" in out.stdout  # rich's bar, drawn on the tty
+
+
+def test_empty_lists_say_so_and_what_to_do(home: Path) -> None:
+    """A new library's lists are a sentence, not a header over nothing."""
+    expected = {
+        ("media", "list"): "The library is empty: `mediadesk import FILE` adds a file",
+        ("media", "list", "--kind", "audio"): "No media match.",
+        ("jobs", "list"): "No jobs yet: an import starts some.",
+        ("jobs", "list", "--status", "FAILED"): "No jobs match.",
+        ("imports",): "No imports yet.",
+        ("folders", "list"): "No library folders yet: `mediadesk folders add PATH`",
+    }
+    for args, sentence in expected.items():
+        out = run(home, *args)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.startswith(sentence), (args, out.stdout)
+        assert "ID" not in out.stdout  # no table header
