@@ -36,6 +36,7 @@ class JobProgress(Event):
     speed: float | None
     done: int | None = None  # bytes, for jobs that copy or download
     total: int | None = None
+    attempt: int | None = None  # which attempt: a replay's 0% is not the last run's 90%
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from mediadesk.runtime import Runtime
 from mediadesk.services.playback_plan import LocalLocations, Locations
 from mediadesk.settings import Settings
 from ui.bridge import CoreBridge
+from ui.jobs.live_progress import LiveProgress
 from ui.library.thumbnails import ThumbnailCache
 from ui.tasks import TaskRunner, describe
 
@@ -35,6 +36,9 @@ class Shell(QObject):
         super().__init__(parent)
         self.runtime = runtime
         self.bridge = CoreBridge(runtime.bus, self)
+        # Connected first, so every view's progress slot reads it already updated.
+        self.progress = LiveProgress()
+        self.bridge.jobProgress.connect(self.progress.on_progress)
         self.tasks = TaskRunner(parent=self)
         self.thumbnails = ThumbnailCache(runtime.storage, self.tasks)
         # Where the player reads files: local paths until the built-in server is up.

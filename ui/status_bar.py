@@ -35,7 +35,6 @@ class ActivityBar(QStatusBar):
         self.workers.setText("Workers: starting…")
         self.server.setText("")
         self._refresh = Throttle(500, self.refresh, self)
-        self._live: dict[str, float | None] = {}  # job id -> percent from progress events
         self._shown: Activity | None = None
         bridge = shell.bridge
         for signal in (bridge.jobEnqueued, bridge.jobStateChanged):
@@ -46,8 +45,6 @@ class ActivityBar(QStatusBar):
         shell.problem.connect(lambda text: self.showMessage(text, 15_000))
 
     def _progress(self, event: JobProgress) -> None:
-        if event.percent is not None:
-            self._live[event.job_id] = event.percent
         shown = self._shown
         if shown is not None and any(j.id == event.job_id for j in shown.running):
             # A running job's percent needs no query: redrawn now, it reads what the
@@ -92,8 +89,6 @@ class ActivityBar(QStatusBar):
             if c.get(status):
                 parts.append(f"{c[status]} {words.job_status(status).lower()}")
         for job in working[:3]:
-            progress = self._live.get(job.id, job.progress)
+            progress, _eta = self.shell.progress.of(job)
             parts.append(f"{words.job_type(job.type)} {percent(progress)}".strip())
-        running = {j.id for j in activity.running}
-        self._live = {k: v for k, v in self._live.items() if k in running}
         self.workers.setText(" · ".join(parts))

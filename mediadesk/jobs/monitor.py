@@ -30,6 +30,7 @@ class _Running:
     worker: str
     cancel: CancelToken
     deadline: float
+    attempt: int | None = None
     percent: float | None = None
     eta_s: float | None = None
     done: int | None = None
@@ -68,9 +69,16 @@ class JobMonitor:
         with self._lock:
             self._claiming.discard(job_id)
 
-    def register(self, job_id: str, worker: str, cancel: CancelToken, deadline: float) -> None:
+    def register(
+        self,
+        job_id: str,
+        worker: str,
+        cancel: CancelToken,
+        deadline: float,
+        attempt: int | None = None,
+    ) -> None:
         with self._lock:
-            self._running[job_id] = _Running(worker, cancel, deadline)
+            self._running[job_id] = _Running(worker, cancel, deadline, attempt)
             self._claiming.discard(job_id)
 
     def unregister(self, job_id: str) -> None:
@@ -103,7 +111,8 @@ class JobMonitor:
             if now - entry.last_event < EVENT_INTERVAL_S and (percent or 0) < 100:
                 return
             entry.last_event = now
-        self.bus.publish(JobProgress(job_id, percent, eta_s, speed, done, total))
+            attempt = entry.attempt
+        self.bus.publish(JobProgress(job_id, percent, eta_s, speed, done, total, attempt))
 
     def cancel_local(self, job_id: str, reason: str = CANCEL_USER) -> bool:
         """Cancel a job running in this process right away (no polling delay)."""

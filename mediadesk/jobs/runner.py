@@ -84,7 +84,7 @@ class JobRunner:
                     self.store.send([later])
                 return
             ctx = self._context(claim)
-            self.monitor.register(claim.job_id, worker, ctx.cancel, ctx.deadline)
+            self.monitor.register(claim.job_id, worker, ctx.cancel, ctx.deadline, claim.attempt)
         finally:
             self.monitor.release(job_id)
         try:

@@ -92,6 +92,45 @@ def test_a_heartbeat_does_not_take_the_row_back_to_older_progress(window, qtbot)
     assert model.index(model.row_of(job_id), 2).data() == ""
 
 
+def test_a_new_attempt_never_shows_where_the_last_one_stopped(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Each progress event names its attempt: after a retry, a late event of the first
+    attempt (99%) shows nowhere; the new attempt's events show alike in the table, the
+    status bar and the job log header."""
+    window.tabs.setCurrentIndex(JOBS_TAB)
+    model = window.jobs.model
+    jobs = window.shell.runtime.jobs
+    job_id = submit_encode(window, seconds=60.0)
+    qtbot.waitUntil(
+        lambda: row_status(window.jobs, job_id) == JobStatus.PROCESSING, timeout=WAIT_MS
+    )
+    jobs.cancel(job_id)
+    qtbot.waitUntil(lambda: row_status(window.jobs, job_id) == JobStatus.FAILED, timeout=WAIT_MS)
+    jobs.retry(job_id)
+    qtbot.waitUntil(
+        lambda: (
+            (job := model.job(model.row_of(job_id))) is not None
+            and job.status == JobStatus.PROCESSING
+            and job.attempts == 2
+        ),
+        timeout=WAIT_MS,
+    )
+    status = window.status.workers
+    qtbot.waitUntil(lambda: "Test encode" in status.text(), timeout=WAIT_MS)
+    viewer = window.open_job_log(job_id)
+    qtbot.waitUntil(lambda: viewer.job is not None and viewer.job.attempts == 2, timeout=WAIT_MS)
+    bridge = window.shell.bridge
+    bridge.jobProgress.emit(JobProgress(job_id, 99.0, 0.5, None, attempt=1))  # late, stale
+    assert model.index(model.row_of(job_id), 2).data() != "99%"
+    assert "99%" not in status.text() and "99%" not in viewer.header.text()
+    bridge.jobProgress.emit(JobProgress(job_id, 98.0, 1.0, None, attempt=2))
+    assert model.index(model.row_of(job_id), 2).data() == "98%"
+    assert "Test encode 98%" in status.text()
+    assert "98%" in viewer.header.text()
+    viewer.close()
+    jobs.cancel(job_id)
+    qtbot.waitUntil(lambda: row_status(window.jobs, job_id) == JobStatus.FAILED, timeout=WAIT_MS)
+
+
 def test_retry_replay_and_purge(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     window.tabs.setCurrentIndex(JOBS_TAB)
     jobs_view = window.jobs

@@ -23,6 +23,7 @@ from mediadesk.library.views import Page
 from mediadesk.services.jobs import JobService
 from mediadesk.services.library import LibraryService
 from ui.format import eta, percent, took
+from ui.jobs.live_progress import LiveProgress
 from ui.listsync import AnyIndex, IdListModel
 from ui.progress_delegate import PROGRESS_ROLE
 from ui.throttle import Throttle
@@ -44,18 +45,20 @@ class JobsModel(IdListModel):
     columns = COLUMNS
 
     def __init__(
-        self, jobs: JobService, library: LibraryService, parent: QObject | None = None
+        self,
+        jobs: JobService,
+        library: LibraryService,
+        live: LiveProgress,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.jobs = jobs
+        self.live = live
         self.library = library
         self.status: JobStatus | None = None
         self.job_type: str | None = None
         self.media_file_id: str | None = None
         self._views: dict[str, JobView] = {}
-        # Progress events per job: (attempt, percent, eta). They come as work happens,
-        # the job row only at each heartbeat, so within one attempt the further along wins.
-        self._live: dict[str, tuple[int, float | None, float | None]] = {}
         self._names: dict[str, str] = {}
         self._resync = Throttle(300, self.resync, self)
 
@@ -67,7 +70,6 @@ class JobsModel(IdListModel):
         self.status, self.job_type, self.media_file_id = status, job_type, media_file_id
         page = self._page(0, PAGE)
         self._views = {j.id: j for j in page.items}
-        self._live.clear()
         self._remember_names(page.items)
         self.reset_ids([j.id for j in page.items], page.total)
 
@@ -105,7 +107,7 @@ class JobsModel(IdListModel):
         if job is None:
             return None
         col = index.column()
-        progress, eta_s = self._progress_of(job)
+        progress, eta_s = self.live.of(job)
         if role == JOB_ROLE:
             return job
         if role == PROGRESS_ROLE and col == COL_PROGRESS:
@@ -140,28 +142,11 @@ class JobsModel(IdListModel):
 
     # Events -----------------------------------------------------------------------
 
-    def _progress_of(self, job: JobView) -> tuple[float | None, float | None]:
-        live = self._live.get(job.id)
-        if live is None or live[0] != job.attempts:
-            return job.progress, job.eta_seconds
-        _attempt, percent, eta_s = live
-        if job.progress is not None and (percent is None or job.progress > percent):
-            return job.progress, job.eta_seconds
-        return percent, eta_s
-
     def on_progress(self, event: JobProgress) -> None:
-        job = self._views.get(event.job_id)
-        row = self.row_of(event.job_id) if job is not None else None
-        if job is None or row is None:
-            return
-        old = self._live.get(event.job_id)
-        kept = old[1] if old is not None and old[0] == job.attempts else None
-        self._live[event.job_id] = (
-            job.attempts,
-            event.percent if event.percent is not None else kept,
-            event.eta_s,
-        )
-        self.dataChanged.emit(self.index(row, COL_PROGRESS), self.index(row, 3))
+        """Redraw the row the event is about (``live`` has taken the event already)."""
+        row = self.row_of(event.job_id) if event.job_id in self._views else None
+        if row is not None:
+            self.dataChanged.emit(self.index(row, COL_PROGRESS), self.index(row, 3))
 
     def schedule_resync(self) -> None:
         self._resync.poke()
@@ -173,9 +158,8 @@ class JobsModel(IdListModel):
         changed = [jid for jid, v in fresh.items() if jid in self._views and self._views[jid] != v]
         self._views.update(fresh)
         for jid in changed:
-            # A heartbeat changes the row too: its progress is older than the events'.
             if fresh[jid].status != JobStatus.PROCESSING:
-                self._live.pop(jid, None)
+                self.live.forget(jid)
         self._remember_names(page.items)
 
         new_ids = [j.id for j in page.items]

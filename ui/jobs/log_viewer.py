@@ -79,7 +79,6 @@ class JobLogViewer(QDialog):
         self.followers: dict[str, LogFollower] = {}
         self._running_commands: list[str] = []
         self._opened = False
-        self.live_progress: float | None = None
 
         self.header = label(name="logHeader", wrap=True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -164,9 +163,8 @@ class JobLogViewer(QDialog):
             f"<b>{words.job_type(job.type)}</b> · {words.job_status(job.status)}",
             f"tries {job.attempts}/{job.max_attempts}",
         ]
-        # Events carry progress as it happens; the row only at each heartbeat.
-        progress = self.live_progress if self.live_progress is not None else job.progress
-        if progress is not None and job.status == "PROCESSING":
+        progress, _eta = self.shell.progress.of(job)  # as the jobs table says it
+        if progress is not None:
             parts.append(percent(progress))
         if job.error_code:
             parts.append(
@@ -268,14 +266,11 @@ class JobLogViewer(QDialog):
 
     def _job_state(self, event: JobStateChanged) -> None:
         if event.job_id == self.job_id:
-            self.live_progress = None
             self._refresh.poke()
 
     def _job_progress(self, event: JobProgress) -> None:
-        if event.job_id == self.job_id and event.percent is not None:
-            self.live_progress = event.percent
-            if self.job is not None:
-                self._show_header()
+        if event.job_id == self.job_id and self.job is not None:
+            self._show_header()
 
     def done(self, result: int) -> None:
         for follower in self.followers.values():
