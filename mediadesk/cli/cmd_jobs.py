@@ -127,7 +127,8 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
         print(f"error: {job.error_code}: {job.error_message}")
     for a in job.attempt_history or []:
         took = (a.finished_at - a.started_at).total_seconds() if a.finished_at else None
-        print(f"\nattempt {a.number}: {a.outcome} on {a.worker} ({human_duration(took)})")
+        outcome = words.attempt_outcome(a.outcome)
+        print(f"\nattempt {a.number}: {outcome} on {a.worker} ({human_duration(took)})")
         if a.encoder:
             print(f"  encoder: {a.encoder}")
         for c in a.commands:

@@ -26,6 +26,14 @@ JOB_STATUS = {
     JobStatus.DEAD: "Gave up",
 }
 
+# One attempt of a job (``media_job_attempts.outcome``; none yet: it is running).
+ATTEMPT_OUTCOME = {
+    "SUCCEEDED": "Done",
+    "FAILED": "Failed",
+    "CANCELLED": "Cancelled",
+    "INTERRUPTED": "Interrupted",  # its worker stopped or was lost; the job runs again
+}
+
 MEDIA_KIND = {MediaKind.VIDEO: "Video", MediaKind.AUDIO: "Audio", MediaKind.IMAGE: "Image"}
 
 FOLDER_KIND = {FolderKind.MOVIES: "Movies", FolderKind.SERIES: "Series", FolderKind.MIXED: "Mixed"}
@@ -110,6 +118,13 @@ def media_status(status: str) -> str:
 
 
 CANCELLED_CODE = "CANCELLED"
+
+
+def attempt_outcome(outcome: str | None) -> str:
+    """An attempt's outcome in words; ``None`` (not finished) is Running, as a job."""
+    if outcome is None:
+        return JOB_STATUS[JobStatus.PROCESSING]
+    return ATTEMPT_OUTCOME.get(outcome, outcome.capitalize())
 
 
 def job_status(status: str, cancelling: bool = False) -> str:

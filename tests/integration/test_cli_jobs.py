@@ -33,7 +33,7 @@ def test_jobs_commands(home: Path, clip: Path) -> None:
     log = run(home, "jobs", "log", poster["id"])
     assert log.returncode == 0 and "$ " in log.stdout and "[exit code 0]" in log.stdout
     human = run(home, "jobs", "show", poster["id"]).stdout
-    assert "attempt 1: SUCCEEDED" in human and "$ " in human
+    assert "attempt 1: Done" in human and "$ " in human
 
     replay = json.loads(run(home, "jobs", "replay", poster["id"], "--json").stdout)
     assert replay["status"] == "PENDING"

@@ -185,6 +185,7 @@ def test_log_viewer_follows_a_running_job(window, qtbot) -> None:  # type: ignor
     viewer.copy_command()
     assert "ffmpeg" in QGuiApplication.clipboard().text()
     assert viewer.attempts.count() == 1
+    assert viewer.attempts.item(0).text() == "#1 Running"  # words, as the State column
 
     jobs.cancel(job_id)
     qtbot.waitUntil(lambda: not viewer.followers["stdout"].following, timeout=WAIT_MS)
@@ -193,6 +194,7 @@ def test_log_viewer_follows_a_running_job(window, qtbot) -> None:  # type: ignor
     qtbot.waitUntil(lambda: "→ exit" in viewer.commands.toPlainText(), timeout=WAIT_MS)
     assert "(cancelled)" in viewer.commands.toPlainText()
     assert "CANCELLED" in viewer.header.text()
+    qtbot.waitUntil(lambda: viewer.attempts.item(0).text().startswith("#1 Cancelled · "))
     stderr = viewer.stderr.toPlainText()
     assert stderr.startswith("# ") and "$ " in stderr  # our notes, then the command
 

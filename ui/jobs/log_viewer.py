@@ -62,7 +62,7 @@ def attempt_label(a: AttemptView) -> str:
     if a.finished_at is not None:
         took = f" · {(a.finished_at - a.started_at).total_seconds():.1f}s"
     encoder = f" · {a.encoder}" if a.encoder else ""
-    return f"#{a.number} {a.outcome or 'RUNNING'}{encoder}{took}"
+    return f"#{a.number} {words.attempt_outcome(a.outcome)}{encoder}{took}"
 
 
 class JobLogViewer(QDialog):
