@@ -80,3 +80,13 @@ def require_files(*paths: Path) -> None:
     for path in paths:
         if not path.is_file() or path.stat().st_size == 0:
             raise VerificationFailed(f"expected output {path.name} was not produced")
+
+
+def require_host(host: str, what: str, where: str) -> None:
+    """A host-bound job (its input names a path on ``host``) runs only there; a worker
+    elsewhere refuses it with what to do. ``what``: "the folder is", "x.mkv is a path"."""
+    if host != HOSTNAME:
+        raise InvalidInput(
+            f"{what} on {host}, and this worker runs on {HOSTNAME}: {where} from {host}",
+            code=ErrorCode.INVALID_INPUT,
+        )

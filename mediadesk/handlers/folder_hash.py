@@ -28,10 +28,10 @@ from mediadesk.domain.mediainfo import MediaInfo
 from mediadesk.engine.integrity import check_complete
 from mediadesk.engine.probe import probe_file
 from mediadesk.engine.sniff import Container, sniff
-from mediadesk.errors import ErrorCode, InvalidInput
+from mediadesk.errors import InvalidInput
+from mediadesk.handlers.common import require_host
 from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.registry import JobInput, JobType
-from mediadesk.jobs.routing import HOSTNAME
 from mediadesk.jobs.spec import Outcome
 
 HASH_FILES = "hash_files"
@@ -117,12 +117,7 @@ class HashFilesJob(JobType[HashFilesInput]):
         self.intake = intake
 
     def run(self, ctx: JobContext, inp: HashFilesInput) -> Outcome:
-        if inp.host != HOSTNAME:
-            raise InvalidInput(
-                f"the folder is on {inp.host}, and this worker runs on {HOSTNAME}: "
-                f"scan it from {inp.host}",
-                code=ErrorCode.INVALID_INPUT,
-            )
+        require_host(inp.host, "the folder is", "scan it")
         pending = self.intake.pending(inp.file_ids)
         total = 0
         for p in pending:

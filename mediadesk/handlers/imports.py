@@ -23,12 +23,13 @@ from typing import Any, Protocol
 from pydantic import BaseModel, Field, model_validator
 
 from mediadesk.domain.catalogue import ConflictChoice
-from mediadesk.errors import Cancelled, ErrorCode, InvalidInput
+from mediadesk.errors import Cancelled
+from mediadesk.handlers.common import require_host
 from mediadesk.handlers.download import FetchLimits, download
 from mediadesk.handlers.staging import stage_file
 from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.registry import JobInput, JobType
-from mediadesk.jobs.routing import HOSTNAME, IMPORTS_QUEUE
+from mediadesk.jobs.routing import IMPORTS_QUEUE
 from mediadesk.jobs.spec import Outcome
 from mediadesk.library.views import ImportResult
 from mediadesk.settings import Settings
@@ -180,12 +181,7 @@ class CopyPathJob(JobType[CopyPathInput]):
         self.intake = intake
 
     def run(self, ctx: JobContext, inp: CopyPathInput) -> Outcome:
-        if inp.host != HOSTNAME:
-            raise InvalidInput(
-                f"{inp.path} is a path on {inp.host}, and this worker runs on {HOSTNAME}: "
-                f"import it from {inp.host}",
-                code=ErrorCode.INVALID_INPUT,
-            )
+        require_host(inp.host, f"{inp.path} is a path", "import it")
         path = Path(inp.path)
         ctx.note(f"copying {path}")
         try:

@@ -19,6 +19,7 @@ import pytest
 from mediadesk.domain.enums import JobStatus
 from mediadesk.errors import ErrorCode, InvalidInput
 from mediadesk.events import JobProgress
+from mediadesk.handlers.folder_hash import HASH_FILES, HashFilesInput
 from mediadesk.handlers.imports import CopyPathInput
 from mediadesk.jobs.routing import HOSTNAME
 from mediadesk.jobs.spec import JobSpec
@@ -185,6 +186,17 @@ def test_a_copy_never_runs_on_another_host(home: Path, clip: Path) -> None:
         assert failed.error_code == ErrorCode.INVALID_INPUT and failed.attempts == 1
         assert "is a path on elsewhere.example" in (failed.error_message or "")
         assert f"this worker runs on {HOSTNAME}" in (failed.error_message or "")
+        # The same for reading a library folder's files.
+        misrouted = HashFilesInput(folder_id="f", file_ids=["x"], host="elsewhere.example")
+        job = rt.jobs.submit(JobSpec(type=HASH_FILES, input=misrouted))
+        failed = wait_until(
+            lambda: rt.jobs.get(job.id), "the read to fail", until=lambda j: j.status.is_terminal
+        )
+        assert failed.error_code == ErrorCode.INVALID_INPUT and failed.attempts == 1
+        assert failed.error_message == (
+            f"the folder is on elsewhere.example, and this worker runs on {HOSTNAME}:"
+            " scan it from elsewhere.example"
+        )
     finally:
         rt.stop()
 
