@@ -199,6 +199,7 @@ def main() -> int:
         ("mastering.png", lambda: window.open_mastering(pilot.id)),
         ("presets.png", window.open_presets),
         ("storage.png", window.open_storage),
+        ("settings.png", window.open_settings),
     ):
         dialog = opener()
         pump(2)

@@ -11,7 +11,7 @@ from typing import Any
 from mediadesk.cli.output import EXIT_INTERNAL, EXIT_OK, human_duration, print_json, table
 from mediadesk.cli.waiting import wait_for_jobs
 from mediadesk.domain import vocabulary as words
-from mediadesk.domain.enums import JobStatus
+from mediadesk.domain.enums import AttemptOutcome, JobStatus
 from mediadesk.errors import InvalidInput
 from mediadesk.jobs.views import JobView
 from mediadesk.runtime import Runtime
@@ -135,7 +135,7 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  $ {shlex.join(c.argv)}\n    exit {c.exit_code} in {c.duration_s:.2f}s")
         if a.error_code:
             print(f"  error: {a.error_code}: {a.error_message}")
-        if a.stderr_tail and a.outcome != "SUCCEEDED":
+        if a.stderr_tail and a.outcome != AttemptOutcome.SUCCEEDED:
             print("  stderr (tail):")
             for line in a.stderr_tail.splitlines()[-10:]:
                 print(f"    {line}")

@@ -37,6 +37,16 @@ class ArtifactKind(StrEnum):
     BURNED_SUBTITLES = "burned_subtitles"
 
 
+class AttemptOutcome(StrEnum):
+    """One attempt of a job (``media_job_attempts.outcome``)."""
+
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+    INTERRUPTED = "INTERRUPTED"  # its worker stopped or was lost: the job runs again
+
+
 class JobStatus(StrEnum):
     PENDING = "PENDING"
     PROCESSING = "PROCESSING"

@@ -8,7 +8,7 @@ disagree on a word.
 
 from __future__ import annotations
 
-from mediadesk.domain.enums import ArtifactKind, JobStatus, MediaKind, MediaStatus
+from mediadesk.domain.enums import ArtifactKind, AttemptOutcome, JobStatus, MediaKind, MediaStatus
 from mediadesk.domain.folders import FolderKind
 
 MEDIA_STATUS = {
@@ -26,12 +26,22 @@ JOB_STATUS = {
     JobStatus.DEAD: "Gave up",
 }
 
-# One attempt of a job (``media_job_attempts.outcome``; none yet: it is running).
+# The ``encoder`` setting: which H.264 encoder makes the streaming versions.
+ENCODER = {
+    "auto": "Automatic (a graphics card's encoder when it works, else the processor)",
+    "cpu": "Processor (x264)",
+    "nvenc": "NVIDIA graphics card (NVENC)",
+    "vaapi": "Intel or AMD graphics (VA-API)",
+    "qsv": "Intel Quick Sync",
+}
+
+# One attempt of a job: the words of the job states where they mean the same.
 ATTEMPT_OUTCOME = {
-    "SUCCEEDED": "Done",
-    "FAILED": "Failed",
-    "CANCELLED": "Cancelled",
-    "INTERRUPTED": "Interrupted",  # its worker stopped or was lost; the job runs again
+    AttemptOutcome.RUNNING: "Running",
+    AttemptOutcome.SUCCEEDED: "Done",
+    AttemptOutcome.FAILED: "Failed",
+    AttemptOutcome.CANCELLED: "Cancelled",
+    AttemptOutcome.INTERRUPTED: "Interrupted",
 }
 
 MEDIA_KIND = {MediaKind.VIDEO: "Video", MediaKind.AUDIO: "Audio", MediaKind.IMAGE: "Image"}
@@ -121,10 +131,11 @@ CANCELLED_CODE = "CANCELLED"
 
 
 def attempt_outcome(outcome: str | None) -> str:
-    """An attempt's outcome in words; ``None`` (not finished) is Running, as a job."""
-    if outcome is None:
-        return JOB_STATUS[JobStatus.PROCESSING]
-    return ATTEMPT_OUTCOME.get(outcome, outcome.capitalize())
+    """An attempt's outcome in words (``None``: not finished, Running)."""
+    try:
+        return ATTEMPT_OUTCOME[AttemptOutcome(outcome or AttemptOutcome.RUNNING)]
+    except ValueError:
+        return str(outcome)
 
 
 def job_status(status: str, cancelling: bool = False) -> str:

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mediadesk.domain.enums import JobStatus
+from mediadesk.domain.enums import AttemptOutcome, JobStatus
 from mediadesk.library.base import ID, Base, UTCDateTime, new_id, utcnow
 from mediadesk.library.models import enum_column
 
@@ -87,7 +87,7 @@ class JobAttempt(Base):
     job_id: Mapped[str] = mapped_column(ForeignKey("media_jobs.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     # RUNNING, SUCCEEDED, FAILED, CANCELLED, INTERRUPTED (worker lost or shut down)
-    outcome: Mapped[str] = mapped_column(String(16), default="RUNNING")
+    outcome: Mapped[str] = mapped_column(String(16), default=AttemptOutcome.RUNNING)
     worker: Mapped[str] = mapped_column(String(255))
     host: Mapped[str] = mapped_column(String(255))
     process_group: Mapped[int | None] = mapped_column(Integer, default=None)

@@ -20,7 +20,7 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from mediadesk.base_types import utcnow
-from mediadesk.domain.enums import JobStatus
+from mediadesk.domain.enums import AttemptOutcome, JobStatus
 from mediadesk.errors import Conflict, ErrorCode, MediaDeskError, NotFound
 from mediadesk.events import EventBus, JobEnqueued, JobStateChanged
 from mediadesk.jobs import exclusive
@@ -252,9 +252,9 @@ class JobStore:
             s = uow.session
             job = s.get_one(Job, claim.job_id)
             attempt = s.get_one(JobAttempt, claim.attempt_id)
-            finish_attempt(attempt, "SUCCEEDED", now, attempt_fields)
+            finish_attempt(attempt, AttemptOutcome.SUCCEEDED, now, attempt_fields)
             if job.locked_by != claim.worker or job.status != JobStatus.PROCESSING:
-                attempt.outcome = "INTERRUPTED"
+                attempt.outcome = AttemptOutcome.INTERRUPTED
                 attempt.error_code = ErrorCode.WORKER_LOST
                 attempt.error_message = "lease lost before commit; result discarded"
                 return False
@@ -293,9 +293,15 @@ class JobStore:
             s = uow.session
             job = s.get_one(Job, claim.job_id)
             attempt = s.get_one(JobAttempt, claim.attempt_id)
-            outcome = "CANCELLED" if error.code == ErrorCode.CANCELLED else "FAILED"
+            outcome = (
+                AttemptOutcome.CANCELLED
+                if error.code == ErrorCode.CANCELLED
+                else AttemptOutcome.FAILED
+            )
             interrupted = error.code == ErrorCode.WORKER_LOST
-            finish_attempt(attempt, "INTERRUPTED" if interrupted else outcome, now, attempt_fields)
+            finish_attempt(
+                attempt, AttemptOutcome.INTERRUPTED if interrupted else outcome, now, attempt_fields
+            )
             attempt.error_code, attempt.error_message = str(error.code), error.message
             if job.locked_by != claim.worker or job.status != JobStatus.PROCESSING:
                 return job.status
@@ -345,7 +351,7 @@ class JobStore:
                 )
             )
             if attempt is not None and attempt.finished_at is None:
-                attempt.outcome = "INTERRUPTED"
+                attempt.outcome = AttemptOutcome.INTERRUPTED
                 attempt.finished_at = now
                 attempt.error_code = ErrorCode.WORKER_LOST
                 attempt.error_message = reason

@@ -35,7 +35,8 @@ def test_settings_dialog_saves_validated_values(
     assert isinstance(dialog, SettingsDialog)
     dialog.workers.setValue(3)
     dialog.port.setValue(9123)
-    dialog.encoder.setCurrentText("cpu")
+    assert dialog.encoder.currentText().startswith("Automatic")  # words, not "auto"
+    dialog.encoder.setCurrentText("Processor (x264)")
     dialog.token.setText("letmein")
     dialog.accept()
     saved = read_settings_file(home)

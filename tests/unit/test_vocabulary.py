@@ -3,10 +3,13 @@ added without its words crashed `library stats` and read as an id elsewhere."""
 
 from __future__ import annotations
 
+from typing import get_args
+
 from mediadesk.domain import vocabulary as words
 from mediadesk.domain.enums import ArtifactKind, JobStatus, MediaKind, MediaStatus
 from mediadesk.domain.folders import FolderKind
 from mediadesk.handlers import default_registry
+from mediadesk.settings import EncoderChoice
 
 
 def test_every_output_kind_has_words() -> None:
@@ -51,3 +54,15 @@ def test_the_ladder_line_says_the_audio_is_in_it() -> None:
         "All streaming versions with their audio: 1.0 GiB per hour."
     )
     assert words.ladder_summary(1024**3, 2 * 1024**3).endswith("(budget 2.0 GiB per hour).")
+
+
+def test_every_encoder_choice_and_attempt_outcome_has_words() -> None:
+    assert set(get_args(EncoderChoice)) == set(words.ENCODER)
+    outcomes = {"SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED"}  # jobs.store writes these
+    assert {words.attempt_outcome(o) for o in outcomes} == {
+        "Done",
+        "Failed",
+        "Cancelled",
+        "Interrupted",
+    }
+    assert words.attempt_outcome(None) == words.job_status("PROCESSING") == "Running"

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.errors import MediaDeskError
 from mediadesk.services.config import EditableSetting, editable_settings, save_settings
 from mediadesk.services.folders import FolderService
@@ -38,11 +39,11 @@ from ui.widgets import label
 
 ENCODERS: list[str] = list(typing.get_args(EncoderChoice))
 LABELS = {
-    "storage": "Library location",
-    "workers": "Worker count",
+    "storage": "Media storage",
+    "workers": "Jobs at once",
     "encoder": "Video encoder",
     "server_port": "Server port (0 = any free port)",
-    "server_token": "Server token",
+    "server_token": "Access token for `mediadesk serve`",
 }
 
 
@@ -62,6 +63,7 @@ class SettingsDialog(QDialog):
         self.fields = {f.name: f for f in editable_settings(settings)}
 
         self.storage = QLineEdit(str(self.fields["storage"].value))
+        self.storage.setToolTip("Where originals and everything made from them are kept")
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         storage_row = QHBoxLayout()
@@ -69,16 +71,21 @@ class SettingsDialog(QDialog):
         storage_row.addWidget(browse)
         self.workers = QSpinBox(minimum=1, maximum=64, value=int(self.fields["workers"].value))
         self.encoder = QComboBox()
-        self.encoder.addItems(ENCODERS)
-        self.encoder.setCurrentText(str(self.fields["encoder"].value))
+        for choice in ENCODERS:
+            self.encoder.addItem(words.ENCODER[choice], choice)
+        self.encoder.setCurrentIndex(max(0, ENCODERS.index(str(self.fields["encoder"].value))))
         self.port = QSpinBox(minimum=0, maximum=65535, value=int(self.fields["server_port"].value))
         self.token = QLineEdit(str(self.fields["server_token"].value or ""))
         self.token.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
+        # The app's own server has a new token every run, held by the app alone.
+        self.token.setPlaceholderText("empty: serve makes one and saves it in mediadesk.toml")
         self.message = label(name="settingsMessage", wrap=True)
 
         general = QWidget()
         form = QFormLayout(general)
-        form.addRow(QLabel(f"Library home: {self.home}"))
+        home = QLabel(f"Library data (database, settings, logs): {self.home}")
+        home.setWordWrap(True)
+        form.addRow(home)
         widgets: dict[str, QWidget | QHBoxLayout] = {
             "storage": storage_row,
             "workers": self.workers,
@@ -124,7 +131,7 @@ class SettingsDialog(QDialog):
             w.setToolTip(f"Set by MEDIADESK_{field.name.upper()} in the environment")
 
     def _browse(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "Library location", self.storage.text())
+        chosen = QFileDialog.getExistingDirectory(self, "Media storage", self.storage.text())
         if chosen:
             self.storage.setText(chosen)
 
@@ -132,7 +139,7 @@ class SettingsDialog(QDialog):
         values: dict[str, Any] = {
             "storage": self.storage.text().strip(),
             "workers": self.workers.value(),
-            "encoder": self.encoder.currentText(),
+            "encoder": self.encoder.currentData(),
             "server_port": self.port.value(),
             "server_token": self.token.text().strip(),
         }
