@@ -247,7 +247,7 @@ def _describe(m: MediaFileView) -> None:
     parts = [str(m.kind), human_duration(m.duration_seconds)]
     if m.width and m.height:
         parts.append(f"{m.width}x{m.height}")
-    parts += [c for c in (m.video_codec, m.audio_codec) if c]
+    parts += [words.codec_name(c) for c in (m.video_codec, m.audio_codec) if c]
     parts.append(human_size(m.size_bytes))
     print("  " + ", ".join(p for p in parts if p))
 

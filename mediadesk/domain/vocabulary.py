@@ -35,6 +35,46 @@ ENCODER = {
     "qsv": "Intel Quick Sync",
 }
 
+# Codecs by the names players and MediaInfo use, not ffmpeg's ids ("h264").
+CODEC = {
+    "h264": "H.264",
+    "hevc": "HEVC",
+    "av1": "AV1",
+    "vp8": "VP8",
+    "vp9": "VP9",
+    "mpeg1video": "MPEG-1",
+    "mpeg2video": "MPEG-2",
+    "mpeg4": "MPEG-4 Visual",
+    "prores": "ProRes",
+    "dnxhd": "DNxHD",
+    "mjpeg": "Motion JPEG",
+    "theora": "Theora",
+    "aac": "AAC",
+    "mp3": "MP3",
+    "mp2": "MP2",
+    "ac3": "Dolby Digital",
+    "eac3": "Dolby Digital Plus",
+    "truehd": "Dolby TrueHD",
+    "dts": "DTS",
+    "flac": "FLAC",
+    "alac": "ALAC",
+    "opus": "Opus",
+    "vorbis": "Vorbis",
+    "pcm_s16le": "PCM",
+    "pcm_s24le": "PCM",
+    "pcm_s32le": "PCM",
+    "pcm_f32le": "PCM",
+    "pcm_s16be": "PCM",
+    "subrip": "SRT",
+    "ass": "ASS",
+    "ssa": "SSA",
+    "mov_text": "MP4 text",
+    "webvtt": "WebVTT",
+    "hdmv_pgs_subtitle": "PGS",
+    "dvd_subtitle": "VobSub",
+    "dvb_subtitle": "DVB",
+}
+
 # One attempt of a job: the words of the job states where they mean the same.
 ATTEMPT_OUTCOME = {
     AttemptOutcome.RUNNING: "Running",
@@ -128,6 +168,11 @@ def media_status(status: str) -> str:
 
 
 CANCELLED_CODE = "CANCELLED"
+
+
+def codec_name(codec: str | None) -> str:
+    """A codec as people know it ("H.264"); an unknown one as ffmpeg names it."""
+    return CODEC.get(codec or "", codec or "")
 
 
 def attempt_outcome(outcome: str | None) -> str:
@@ -280,4 +325,5 @@ def vocabulary() -> dict[str, dict[str, str]]:
         "folder_kind": {str(k): v for k, v in FOLDER_KIND.items()},
         "preset_kind": dict(PRESET_KIND),
         "playing": dict(PLAYING),
+        "codec": dict(CODEC),
     }

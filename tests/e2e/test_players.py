@@ -173,6 +173,8 @@ def test_hlsjs_in_chromium_lists_levels_plays_and_switches(
         # Every step done, none with a problem: no empty Problem column.
         page.wait_for_selector("#jobs tbody tr", timeout=30_000)
         assert not page.is_visible("#jobs th:nth-child(4)")
+        details = page.inner_text("#details")
+        assert "H.264 " in details and "AAC" in details and "h264" not in details
         icon = page.request.get(f"{host.url}/favicon.svg")
         assert icon.ok and icon.headers["content-type"] == "image/svg+xml"
         assert errors == []

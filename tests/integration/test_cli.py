@@ -51,6 +51,7 @@ def test_import_says_the_title_and_who_will_process_it(
     assert out.returncode == 0, out.stderr
     first = out.stdout.splitlines()[0]
     assert first.endswith("  The Film (2020)  Waiting"), out.stdout
+    assert ", H.264, AAC, " in out.stdout  # codecs as people know them
     assert "start the app or `mediadesk serve`, or import with --wait" in out.stdout
     lock = LibraryLock(load_settings({"home": home}).lock_path)
     lock.acquire()  # as the app and serve hold it

@@ -11,6 +11,7 @@ import pytest
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QFormLayout
 
 from mediadesk.domain.enums import ArtifactKind
 from mediadesk.services.catalogue import EpisodeTarget, MovieTarget
@@ -21,6 +22,7 @@ from tests.ui.test_library_import import accepted, opened_dialog
 from ui.format import clock
 from ui.importing.attach_dialog import COL_TAKEN
 from ui.library import nodes
+from ui.library.media_model import COLUMNS
 
 pytestmark = [pytest.mark.ui, pytest.mark.integration]
 
@@ -150,6 +152,18 @@ def test_context_menu_actions_keys_and_the_detail_pane(idle_window, qtbot, shell
     assert lib.detail.title.text() == "<b>Night Train (2021)</b>"
     assert lib.detail.entry.text() == "Movie: Night Train (2021)"
     assert not lib.detail.technical_section.body.isVisible()  # internals stay folded
+    # Codecs as people know them, alike in the table and the pane (not "h264").
+    assert lib.model.index(row, COLUMNS.index("Codecs")).data() == "H.264 / AAC"
+    meta = lib.detail.meta
+    facts = {
+        meta.itemAt(i, QFormLayout.ItemRole.LabelRole).widget().text(): meta.itemAt(
+            i, QFormLayout.ItemRole.FieldRole
+        )
+        .widget()
+        .text()
+        for i in range(meta.rowCount())
+    }
+    assert (facts["Video"], facts["Audio"]) == ("H.264", "AAC")
     assert lib.select_media(ids[1])
     qtbot.waitUntil(lambda: lib.detail.detail is not None and lib.detail.detail.media.id == ids[1])
     lib.sidebar.select(nodes.CONTINUE.key)

@@ -226,7 +226,7 @@ def _display(media: MediaFileView, col: int) -> str:
     if col == 4:
         return resolution(media.width, media.height)
     if col == 5:
-        return " / ".join(c for c in (media.video_codec, media.audio_codec) if c)
+        return " / ".join(words.codec_name(c) for c in (media.video_codec, media.audio_codec) if c)
     if col == 6:
         return size(media.size_bytes)
     return media.created_at.astimezone().strftime("%Y-%m-%d %H:%M")

@@ -123,8 +123,8 @@ async function showMedia(id) {
   const details = document.getElementById("details");
   const rows = [["State", word("media_status", media.status)], ["Kind", word("media_kind", media.kind)],
     ["File", media.original_filename], ["Duration", fmtDuration(media.duration_seconds)],
-    ["Size", fmtSize(media.size_bytes)], ["Video", media.video_codec ? `${media.video_codec} ${media.width}×${media.height}` : "—"],
-    ["Audio", media.audio_codec || "—"]];
+    ["Size", fmtSize(media.size_bytes)], ["Video", media.video_codec ? `${word("codec", media.video_codec)} ${media.width}×${media.height}` : "—"],
+    ["Audio", media.audio_codec ? word("codec", media.audio_codec) : "—"]];
   if (media.error_message) rows.push(["Problem", media.error_message]);
   details.replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v ?? ""))]));
   await play(id, media);
