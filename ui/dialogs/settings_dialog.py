@@ -43,7 +43,7 @@ LABELS = {
     "workers": "Jobs at once",
     "encoder": "Video encoder",
     "server_port": "Server port (0 = any free port)",
-    "server_token": "Access token for `mediadesk serve`",
+    "server_token": "Access token (mediadesk serve)",
 }
 
 
