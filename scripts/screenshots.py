@@ -207,6 +207,36 @@ def main() -> int:
         dialog.close()
         pump(0.5)
 
+    # A folder of the user's own, used where it is: its counts and the files it skips.
+    shelf = work / "Shelf"
+    film = shelf / "Movies" / "Harbour Lights (2018)" / "Harbour Lights (2018).mkv"
+    film.parent.mkdir(parents=True)
+    subprocess.run(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "lavfi",
+         "-i", "testsrc2=size=320x180:rate=25", "-t", "2", str(film)],
+        check=True, timeout=120,
+    )  # fmt: skip
+    (film.parent / "movie.nfo").write_text(
+        "<movie><title>Harbour Lights</title><year>2018</year></movie>", "utf-8"
+    )
+    (film.parent / "Harbour Lights (2018).mkv.part").write_bytes(b"\0" * 1024)
+    settings = window.open_settings()
+    assert settings.folders is not None
+    settings.tabs.setCurrentWidget(settings.folders)
+    settings.folders.add(str(shelf))
+
+    def folder_read() -> bool:
+        folders = rt.folders.list_folders()
+        return bool(folders) and folders[0].media_files == 1 and folders[0].waiting == 0
+
+    pump(60, folder_read)
+    settings.folders.refresh()
+    pump(2, lambda: settings.folders.skipped.rowCount() > 0)
+    pump(0.5)
+    save(settings.grab(), "folders.png")
+    settings.close()
+    pump(0.5)
+
     window.play_media(pilot.id)
     player = window.player
     pump(30, lambda: player.resume.bar.resume_button.isVisible())

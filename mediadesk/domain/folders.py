@@ -11,6 +11,7 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 
 from mediadesk.domain.enums import MediaKind
+from mediadesk.domain.kodi import NFO_EXTENSION
 
 
 class FolderKind(StrEnum):
@@ -27,7 +28,8 @@ class HealthState(StrEnum):
 class SkipReason(StrEnum):
     """Why a file in a library folder is not a media file of the library."""
 
-    NOT_MEDIA = "not_media"  # .nfo, .txt, anything whose name says it is not media
+    NOT_MEDIA = "not_media"  # .txt, anything whose name says it is not media
+    NFO = "nfo"  # movie.nfo, tvshow.nfo, <episode>.nfo: details for the catalogue
     PARTIAL = "partial"  # .part, .crdownload...: a download still on its way
     SAMPLE = "sample"  # a short clip in a Sample/ folder
     SUBTITLES = "subtitles"  # sidecar subtitles (recorded with their video, not alone)
@@ -41,6 +43,7 @@ class SkipReason(StrEnum):
 
 SKIP_WORDS = {
     SkipReason.NOT_MEDIA: "Not a media file",
+    SkipReason.NFO: "Details (NFO), read for the catalogue",
     SkipReason.PARTIAL: "Still downloading",
     SkipReason.SAMPLE: "Sample clip",
     SkipReason.SUBTITLES: "Subtitles (kept with their video)",
@@ -146,6 +149,8 @@ def skip_by_name(rel_path: str, kind: FolderKind) -> SkipReason | None:
         return SkipReason.PARTIAL
     if ext in SUBTITLE_EXTENSIONS:
         return SkipReason.SUBTITLES
+    if ext == NFO_EXTENSION:
+        return SkipReason.NFO
     found = media_kind_of(name)
     if found is None:
         return SkipReason.NOT_MEDIA

@@ -36,7 +36,6 @@ from mediadesk.domain.folders import (
     skip_by_name,
     skip_dir,
 )
-from mediadesk.domain.kodi import is_nfo
 from mediadesk.library.folder_models import FolderFile
 from mediadesk.library.models import MediaFile
 
@@ -122,7 +121,7 @@ def walk(root: Path, kind: FolderKind) -> Iterator[tuple[str, Seen]]:
                 # tracks: they are stat'ed like media (one stat each).
                 sidecar = (
                     reason == SkipReason.ARTWORK
-                    or (reason == SkipReason.NOT_MEDIA and is_nfo(entry.name))
+                    or reason == SkipReason.NFO
                     or (
                         reason == SkipReason.SUBTITLES
                         and extension(entry.name) in TEXT_SUBTITLE_EXTENSIONS

@@ -94,7 +94,7 @@ def test_scan_lists_at_once_reads_in_background_and_copies_nothing(
 
     reasons = {f.path: f.reason for f in rt.folders.skipped(folder.id)}
     assert reasons == {
-        "Movies/Heat (1995)/movie.nfo": SkipReason.NOT_MEDIA,
+        "Movies/Heat (1995)/movie.nfo": SkipReason.NFO,
         "Movies/Heat (1995)/poster.jpg": SkipReason.ARTWORK,
         "Movies/Heat (1995)/Sample/heat-sample.mkv": SkipReason.SAMPLE,
         "TV/notes.txt": SkipReason.NOT_MEDIA,
@@ -237,7 +237,7 @@ def test_cli_add_scan_wait_list_skipped(home: Path, tmp_path: Path, ffmpeg: None
     human = cli(home, "folders", "list").stdout
     assert "Series" in human and "series" not in human.replace(str(lib), "")  # people's words
     skipped = json.loads(cli(home, "folders", "skipped", "--json").stdout)
-    assert [(s["path"], s["reason"]) for s in skipped] == [("Show/tvshow.nfo", "not_media")]
+    assert [(s["path"], s["reason"]) for s in skipped] == [("Show/tvshow.nfo", "nfo")]
     library = json.loads(cli(home, "library", "list", "--json").stdout)
     assert [s["title"] for s in library["series"]] == ["Show"]
 

@@ -113,7 +113,7 @@ def test_one_scan_builds_the_catalogue_and_copies_nothing(
     assert reasons["Movies/Arrival (2016)/Sample/arrival-sample.mkv"] == SkipReason.SAMPLE
     assert reasons["TV/Great Show/Season 02/Great Show - S02E04.mkv.part"] == SkipReason.PARTIAL
     assert reasons["Movies/Arrival (2016)/poster.jpg"] == SkipReason.ARTWORK
-    assert reasons["TV/Great Show/tvshow.nfo"] == SkipReason.NOT_MEDIA
+    assert reasons["TV/Great Show/tvshow.nfo"] == SkipReason.NFO
     assert not [m for m in rt.library.list_media().items if m.kind == "image"]
 
     # Pictures are referenced where they are; their WebP sizes are the only new bytes.

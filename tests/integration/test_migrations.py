@@ -6,6 +6,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 
 from mediadesk.jobs.schema import metadata
 from mediadesk.library.db import Database
@@ -99,3 +100,37 @@ def test_reopening_a_current_library_does_not_import_alembic(tmp_path: Path) -> 
     )
     revision, imported = out.stdout.split()
     assert revision == head_revision(f"sqlite:///{db_path}") and imported == "False"
+
+
+def test_nfo_files_get_their_own_skip_reason(tmp_path: Path) -> None:
+    """0014: NFOs a scan recorded as "not media" become "nfo"; other files stay."""
+    url = f"sqlite:///{tmp_path / 'lib.db'}"
+    db = Database(url)
+    cfg = alembic_config(url)
+    with db.writer_engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0010")
+        conn.execute(
+            text(
+                "INSERT INTO library_folders (id, path, kind, watch, watch_mode, created_at)"
+                " VALUES ('f', '/lib', 'movies', 0, 'auto', '2026-01-01 00:00:00')"
+            )
+        )
+        for i, rel in enumerate(("A (2001)/movie.NFO", "Show/tvshow.nfo", "notes.txt")):
+            conn.execute(
+                text(
+                    "INSERT INTO folder_files (id, folder_id, rel_path, size, mtime_ns,"
+                    " inode, skip_reason, seen_at) VALUES (:id, 'f', :rel, 1, 1, 1,"
+                    " 'not_media', '2026-01-01 00:00:00')"
+                ),
+                {"id": str(i), "rel": rel},
+            )
+        conn.commit()
+    upgrade_to_head(db, tmp_path / "backups", tmp_path / "lib.db")
+    with db.engine.connect() as conn:
+        reasons = dict(conn.execute(text("SELECT rel_path, skip_reason FROM folder_files")).all())
+    assert reasons == {
+        "A (2001)/movie.NFO": "nfo",
+        "Show/tvshow.nfo": "nfo",
+        "notes.txt": "not_media",
+    }

@@ -20,7 +20,7 @@ from mediadesk.handlers.folder_hash import BATCH_BYTES, BATCH_FILES, batches
     ("path", "kind", "reason"),
     [
         ("Movies/Heat (1995)/Heat (1995).mkv", FolderKind.MOVIES, None),
-        ("Movies/Heat (1995)/movie.nfo", FolderKind.MOVIES, SkipReason.NOT_MEDIA),
+        ("Movies/Heat (1995)/movie.nfo", FolderKind.MOVIES, SkipReason.NFO),
         ("notes.TXT", FolderKind.MIXED, SkipReason.NOT_MEDIA),
         ("Show/Season 01/x.mkv.part", FolderKind.SERIES, SkipReason.PARTIAL),
         ("Show/Season 01/x.mkv.crdownload", FolderKind.SERIES, SkipReason.PARTIAL),
