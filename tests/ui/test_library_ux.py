@@ -86,7 +86,10 @@ def test_conflicts_are_shown_in_the_dialog_with_three_choices(
     dialog = opened_dialog(window, qtbot)
     qtbot.waitUntil(lambda: 0 in dialog.conflicts, timeout=10_000)
     assert "already has a file (first.mp4)" in dialog.conflicts[0].message
-    assert "Keep both" in dialog.notice.text()
+    assert dialog.notice.text() == (
+        "Show S01E02 already has a file (first.mp4). In the last column: Replace it,"
+        " Keep both (as versions) or Skip."
+    )
     assert dialog.table.item(0, COL_TAKEN).text() == "Keep both"
     accepted(dialog, qtbot)
     episode_id = first.episode_id

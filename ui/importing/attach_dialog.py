@@ -293,10 +293,14 @@ class AttachDialog(QDialog):
                 self._item(row, col).setBackground(CONFLICT_BRUSH if conflict else QBrush())
         if self.conflicts:
             n = len(self.conflicts)
+            first = next(iter(self.conflicts.values()))
+            what = (
+                f"{first.label} already has a file ({first.existing_filename})."
+                if n == 1
+                else f"{n} files go where a file already is (a row's tooltip says which)."
+            )
             self.notice.setText(
-                f"{n} file{'s go' if n != 1 else ' goes'} where a file already is "
-                f"({next(iter(self.conflicts.values())).message}). Choose Replace, Keep both "
-                "(another version) or Skip in the last column."
+                f"{what} In the last column: Replace it, Keep both (as versions) or Skip."
             )
         else:
             self.notice.clear()
