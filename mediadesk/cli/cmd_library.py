@@ -226,6 +226,9 @@ def download_now(
 def cmd_imports(args: argparse.Namespace, settings: Settings) -> int:
     with Runtime(settings) as rt:
         items = rt.imports.list(args.limit, failed_only=args.failed)
+        made = list({i.media_file_id for i in items if i.media_file_id})
+        # What each became, by its title (the id is in --json).
+        titles = {m.id: m.display_title for m in rt.library.get_many(made)} if made else {}
     if args.json:
         print_json(items)
         return EXIT_OK
@@ -234,8 +237,8 @@ def cmd_imports(args: argparse.Namespace, settings: Settings) -> int:
         moved = human_size(i.bytes_done) if i.bytes_done is not None else ""
         if i.bytes_total and i.active:
             moved += f" of {human_size(i.bytes_total)}"
-        result = i.error_message or (i.media_file_id or "")
-        rows.append((i.id, i.state, i.name, moved, result))
+        done = titles.get(i.media_file_id or "", i.media_file_id or "")
+        rows.append((i.id, i.state, i.name, moved, i.error_message or done))
     table(rows, ["ID", "STATE", "NAME", "BYTES", "RESULT"], empty="No imports yet.")
     for i in items:
         if i.next_step:

@@ -36,6 +36,9 @@ def test_url_import_runs_as_a_job_and_is_listed(home: Path, clip: Path) -> None:
     ]
     text = run(home, "imports", "--failed").stdout
     assert "missing.mp4" in text and "Check that the address opens in a browser" in text
+    # What a finished import became, by its title.
+    (done,) = [ln for ln in run(home, "imports").stdout.splitlines() if ln.endswith("  Net")]
+    assert clip.name in done and "Done" in done
 
 
 def test_background_copy_waits_for_a_consumer_on_this_host(home: Path, clip: Path) -> None:
