@@ -157,7 +157,15 @@ PLAYING = {
     "stream": "Stream",  # the HLS ladder: quality follows the connection
     "stream_native": "Stream (browser's player)",
     "original": "Original file (the stream is not ready yet)",
+    "original_failed": "Original file (the stream could not be made: see its steps)",
 }
+
+
+def playing(adaptive: bool, status: str) -> str:
+    """What a player says it plays: the stream, or the original and why."""
+    if adaptive:
+        return PLAYING["stream"]
+    return PLAYING["original_failed" if status == MediaStatus.FAILED else "original"]
 
 
 def media_status(status: str) -> str:

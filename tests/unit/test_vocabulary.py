@@ -66,3 +66,9 @@ def test_every_encoder_choice_and_attempt_outcome_has_words() -> None:
         "Interrupted",
     }
     assert words.attempt_outcome(None) == words.job_status("PROCESSING") == "Running"
+
+
+def test_what_a_player_plays_says_why_it_is_the_original() -> None:
+    assert words.playing(True, "READY") == "Stream"
+    assert words.playing(False, "PROCESSING") == "Original file (the stream is not ready yet)"
+    assert words.playing(False, "FAILED").startswith("Original file (the stream could not")

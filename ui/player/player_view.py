@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.domain.enums import ArtifactKind, MediaKind
-from mediadesk.domain.vocabulary import PLAYING
 from mediadesk.library.views import MediaFileView
 from mediadesk.services.playback_plan import PlaybackPlan, plan_playback
 from ui.format import clock
@@ -192,7 +192,7 @@ class PlayerView(QWidget):
             self._show_message("This file is not available on this machine.")
             return False
         self.plan = plan
-        self.source_label.setText(PLAYING["stream" if plan.adaptive else "original"])
+        self.source_label.setText(words.playing(plan.adaptive, media.status))
         self.quality_button.setEnabled(plan.adaptive)
         self._rebuild_quality_menu(PlayerState())
         self.tracks.load(media, plan)

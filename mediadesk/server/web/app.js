@@ -192,7 +192,7 @@ async function play(id, media, opts) {
   } else {
     video.src = info.originalUrl;
     quality.disabled = true;
-    source.textContent = word("playing", "original");
+    source.textContent = word("playing", info.status === "FAILED" ? "original_failed" : "original");
   }
   if (window.mediadeskTracks) {
     state.chapters = await window.mediadeskTracks.chapters(info.chaptersUrl, video,
