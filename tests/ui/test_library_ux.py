@@ -15,12 +15,14 @@ from PySide6.QtWidgets import QFormLayout
 
 from mediadesk.domain.enums import ArtifactKind
 from mediadesk.services.catalogue import EpisodeTarget, MovieTarget
+from mediadesk.services.catalogue_attach import AttachConflict
+from mediadesk.services.naming import guess_from_name
 from tests.media import Clip, make_clip
 from tests.seed import seed_media
 from tests.ui.conftest import drop_files
 from tests.ui.test_library_import import accepted, opened_dialog
 from ui.format import clock
-from ui.importing.attach_dialog import COL_TAKEN
+from ui.importing.attach_dialog import COL_TAKEN, AttachDialog
 from ui.library import nodes
 from ui.library.media_model import COLUMNS
 
@@ -272,3 +274,25 @@ def test_play_stop_resume_and_watched_at_90_percent(
     player.seek_bar.seekRequested.emit(0.92 * duration)  # as a user dragging the bar
     qtbot.waitUntil(lambda: rt.playback.get(media.id).watched, timeout=WAIT_MS)
     assert rt.playback.get(media.id).position_s == 0
+
+
+def test_the_conflict_notice_counts_several_and_names_one(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """One conflict names the entry and its file; several are counted, each row's
+    tooltip naming its own."""
+    names = ["Show.S01E01.mkv", "Show.S01E02.mkv", "Other.Film.2019.mkv"]
+    paths = [tmp_path / n for n in names]
+    dialog = AttachDialog(paths, None, [guess_from_name(p) for p in paths])
+    qtbot.addWidget(dialog)
+    one = AttachConflict("Show S01E01", "m1", "Show.S01E01.old.mkv")
+    dialog.show_conflicts([one, None, None])
+    assert dialog.notice.text().startswith("Show S01E01 already has a file (Show.S01E01.old.mkv).")
+    two = AttachConflict("Show S01E02", "m2", "Show.S01E02.old.mkv")
+    dialog.show_conflicts([one, two, None])
+    assert dialog.notice.text() == (
+        "2 files go where a file already is (a row's tooltip says which). In the last"
+        " column: Replace it, Keep both (as versions) or Skip."
+    )
+    assert dialog.table.item(1, COL_TAKEN).toolTip() == two.message
+    assert dialog.table.item(2, COL_TAKEN).toolTip() == ""
+    dialog.show_conflicts([None, None, None])
+    assert dialog.notice.text() == ""
