@@ -2,8 +2,9 @@
 
 One thread for all running jobs. Cancel requests written by any process (CLI, server,
 GUI) are polled every half second; leases are renewed every ``heartbeat_interval``.
-Progress goes to the event bus at most a few times a second and to the database with
-the heartbeat, so a busy encode never floods either.
+Progress goes to the event bus at most a few times a second (a report held back by that
+limit goes out with the next tick, so the last of a burst is never lost) and to the
+database with the heartbeat, so a busy encode never floods either.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from mediadesk.engine.process import CancelToken
@@ -35,14 +37,25 @@ class _Running:
     eta_s: float | None = None
     done: int | None = None
     total: int | None = None
+    speed: float | None = None
     last_event: float = 0.0
+    # A report held back by the event interval: sent by the next tick (a trailing
+    # event), so the last value of a burst is never lost.
+    held: bool = False
 
 
 class JobMonitor:
-    def __init__(self, store: JobStore, bus: EventBus, heartbeat_interval: float) -> None:
+    def __init__(
+        self,
+        store: JobStore,
+        bus: EventBus,
+        heartbeat_interval: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.store = store
         self.bus = bus
         self.heartbeat_interval = heartbeat_interval
+        self.clock = clock
         self._running: dict[str, _Running] = {}
         # Jobs this process is claiming right now: the claim commits before the job is
         # registered, and the reaper must not take a job back in between.
@@ -99,7 +112,7 @@ class JobMonitor:
         done: int | None = None,
         total: int | None = None,
     ) -> None:
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             entry = self._running.get(job_id)
             if entry is None:
@@ -108,11 +121,26 @@ class JobMonitor:
                 entry.percent, entry.eta_s = percent, eta_s
             if done is not None:
                 entry.done, entry.total = done, total
+            entry.speed = speed
             if now - entry.last_event < EVENT_INTERVAL_S and (percent or 0) < 100:
+                entry.held = True
                 return
-            entry.last_event = now
+            entry.last_event, entry.held = now, False
             attempt = entry.attempt
         self.bus.publish(JobProgress(job_id, percent, eta_s, speed, done, total, attempt))
+
+    def _send_held(self, now: float) -> None:
+        """Publish the reports the event interval held back (the latest of each job)."""
+        events = []
+        with self._lock:
+            for job_id, e in self._running.items():
+                if e.held and now - e.last_event >= EVENT_INTERVAL_S:
+                    e.last_event, e.held = now, False
+                    events.append(
+                        JobProgress(job_id, e.percent, e.eta_s, e.speed, e.done, e.total, e.attempt)
+                    )
+        for event in events:
+            self.bus.publish(event)
 
     def cancel_local(self, job_id: str, reason: str = CANCEL_USER) -> bool:
         """Cancel a job running in this process right away (no polling delay)."""
@@ -133,7 +161,8 @@ class JobMonitor:
         last_beat = 0.0
         while not self._stop.wait(TICK_S):
             try:
-                now = time.monotonic()
+                now = self.clock()
+                self._send_held(now)
                 with self._lock:
                     snapshot = dict(self._running)
                 for entry in snapshot.values():

@@ -5,8 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from mediadesk.engine.process import CancelToken
 from mediadesk.errors import ErrorCode, MediaDeskError
+from mediadesk.events import EventBus, JobProgress
 from mediadesk.jobs.logs import read_log
+from mediadesk.jobs.monitor import EVENT_INTERVAL_S, JobMonitor
 from mediadesk.jobs.reaper import owner_is_dead
 from mediadesk.jobs.routing import HOSTNAME
 from mediadesk.jobs.runner import PROCESS_TOKEN
@@ -93,3 +96,26 @@ def test_media_status_from_pipeline_jobs(runtime, statuses, attempts, expected) 
         s.flush()
         refresh_media_status(s, media.id)
         assert media.status == expected
+
+
+def test_progress_held_back_by_the_event_interval_is_sent_by_the_next_tick() -> None:
+    """A burst of reports sends its first at once and its last a tick later: a short
+    encode that reached 90% within the interval must not show its first 1% until the
+    job ends (the jobs table, the status bar and the log all read the events)."""
+    bus = EventBus()
+    sent: list[tuple[float | None, int | None]] = []
+    bus.subscribe(lambda e: sent.append((e.percent, e.attempt)), JobProgress)
+    now = [100.0]
+    monitor = JobMonitor(None, bus, 2.0, clock=lambda: now[0])  # type: ignore[arg-type]
+    monitor.register("j", "w", CancelToken(), deadline=float("inf"), attempt=2)
+    monitor.progress("j", 1.0, None, None)
+    now[0] += EVENT_INTERVAL_S / 4
+    monitor.progress("j", 40.0, None, None)
+    monitor.progress("j", 90.0, 0.5, None)  # within the interval: held
+    assert sent == [(1.0, 2)]
+    monitor._send_held(now[0])  # a tick inside the interval: still held
+    assert sent == [(1.0, 2)]
+    monitor._send_held(100.0 + EVENT_INTERVAL_S)
+    assert sent == [(1.0, 2), (90.0, 2)]  # the latest, once
+    monitor._send_held(100.0 + 3 * EVENT_INTERVAL_S)
+    assert len(sent) == 2
