@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QPushButton
 
+from mediadesk.events import JobProgress
 from mediadesk.settings import Settings, load_settings
 from tests.conftest import FAST
 from tests.slowhttp import Request, head, raw_server
@@ -70,6 +71,11 @@ def test_the_dock_shows_updates_and_hides(window, qtbot, clip: Path) -> None:  #
             lambda: model.rowCount() == 1 and model.index(0, COL_STATE).data() == "Importing",
             timeout=WAIT_MS,
         )
+        # A late event of an earlier attempt (a retried download) is not this one's.
+        (item,) = model.items
+        stale = JobProgress(item.id, 99.0, 0.1, None, 987_654, 987_655, item.attempts - 1)
+        window.shell.bridge.jobProgress.emit(stale)
+        assert "964.5 KiB" not in (model.index(0, COL_PROGRESS).data() or "")
         with qtbot.waitSignal(window.import_dock.imported, timeout=WAIT_MS) as done:
             pass
     # While it ran the row said how far: "12.0 KiB of 40.0 KiB" and a bar part-way.

@@ -109,7 +109,9 @@ class ImportsModel(IdListModel):
     def _moved(self, item: ImportView) -> tuple[int | None, int | None, float | None, float | None]:
         """Bytes done, total, percent and ETA: the latest event, else the record."""
         live = self._live.get(item.id)
-        if live is not None and item.status == JobStatus.PROCESSING:
+        # An event of an earlier attempt (a retried download) is not this one's.
+        current = live is not None and live.attempt in (None, item.attempts)
+        if live is not None and current and item.status == JobStatus.PROCESSING:
             total = live.total if live.total is not None else item.bytes_total
             return live.done, total, live.percent, live.eta_s
         return item.bytes_done, item.bytes_total, item.percent, item.eta_seconds
