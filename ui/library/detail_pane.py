@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -26,13 +27,14 @@ from mediadesk.domain import vocabulary as words
 from mediadesk.domain.catalogue import movie_label, season_label
 from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
 from mediadesk.domain.folders import HEALTH_WORDS, HealthState
+from mediadesk.handlers.loudness import LoudnessJob
 from mediadesk.jobs.views import JobView
 from mediadesk.library.views import ArtifactView, MediaFileView
 from mediadesk.runtime import Runtime
 from ui.format import clock, duration, resolution, size
 from ui.icons import icon
 from ui.library.thumbnails import load_thumbnail
-from ui.tasks import TaskRunner
+from ui.tasks import TaskRunner, describe
 from ui.throttle import Throttle
 from ui.widgets import Collapsible, label, named, stacked
 
@@ -170,6 +172,15 @@ class DetailPane(QScrollArea):
         self.meta_box.setLayout(self.meta)
         self.renditions = QLabel(wordWrap=True)
         self.loudness = QLabel(wordWrap=True)
+        self.measure_button = QPushButton("Measure")
+        self.measure_button.setObjectName("measureLoudness")
+        self.measure_button.setToolTip("Measure its EBU R128 loudness (a job)")
+        self.measure_button.clicked.connect(self.measure_loudness)
+        loudness_row = QWidget()
+        row = QHBoxLayout(loudness_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.loudness, 1)
+        row.addWidget(self.measure_button)
         self.waveform = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.jobs = named(QTreeWidget(), "detailJobs")
         self.jobs.setHeaderLabels(["Step", "State", "Tries", "Started"])
@@ -195,7 +206,7 @@ class DetailPane(QScrollArea):
         self.sections: list[QGroupBox] = [self.meta_box]
         for caption, widget in (
             ("Streaming versions", self.renditions),
-            ("Loudness", self.loudness),
+            ("Loudness", loudness_row),
             ("Waveform", self.waveform),
             ("Processing (double-click a step for its log)", self.jobs),
         ):
@@ -205,6 +216,8 @@ class DetailPane(QScrollArea):
             self.sections.append(box)
             if widget is self.waveform:
                 self.waveform_box = box
+            if widget is loudness_row:
+                self.loudness_box = box
         layout.addWidget(self.technical_section)
         layout.addStretch(1)
 
@@ -280,14 +293,7 @@ class DetailPane(QScrollArea):
         self._fill_meta(m)
         arts = m.artifacts or []
         self.renditions.setText("\n".join(renditions(arts)) or "None yet")
-        if m.loudness is not None:
-            lo = m.loudness
-            self.loudness.setText(
-                f"{lo.integrated_lufs:.1f} LUFS integrated · {lo.true_peak_dbtp:.1f} dBTP peak"
-                f" · LRA {lo.lra:.1f} LU"
-            )
-        else:
-            self.loudness.setText("Not measured")
+        self._show_loudness(detail)
         if detail.waveform is not None:
             self.waveform.setPixmap(
                 QPixmap.fromImage(detail.waveform).scaledToWidth(
@@ -323,6 +329,41 @@ class DetailPane(QScrollArea):
             item.setData(0, JOB_ID_ROLE, job.id)
             if job.error_message:
                 item.setToolTip(1, job.error_message)
+
+    def _show_loudness(self, detail: Detail) -> None:
+        """The measured loudness; else whether it is being measured, or a Measure button."""
+        m = detail.media
+        has_audio = m.kind != MediaKind.IMAGE and (m.probe is None or m.probe.audio is not None)
+        self.loudness_box.setVisible(has_audio)
+        self.loudness.setStyleSheet("")
+        measuring = any(
+            j.type == LoudnessJob.name and not j.status.is_terminal for j in detail.jobs
+        )
+        if m.loudness is not None:
+            lo = m.loudness
+            self.loudness.setText(
+                f"{lo.integrated_lufs:.1f} LUFS integrated · {lo.true_peak_dbtp:.1f} dBTP peak"
+                f" · LRA {lo.lra:.1f} LU"
+            )
+        else:
+            self.loudness.setText("Measuring…" if measuring else "Not measured")
+        self.measure_button.setVisible(m.loudness is None and not measuring)
+
+    def measure_loudness(self) -> None:
+        """Start a loudness job for the file shown; the pane reloads when it ends."""
+        media_id = self.media_id
+        if media_id is None:
+            return
+        self.measure_button.setVisible(False)
+        self.loudness.setText("Measuring…")
+        mastering = self.runtime.mastering
+
+        def failed(exc: BaseException) -> None:
+            if self.media_id == media_id:
+                self.loudness.setStyleSheet("color: #eb5757")
+                self.loudness.setText(f"Could not measure: {describe(exc)}")
+
+        self.tasks.run(lambda: mastering.measure(media_id), lambda _job: None, failed, owner=self)
 
     def _fill_meta(self, m: MediaFileView) -> None:
         for form in (self.meta, self.technical):
