@@ -108,4 +108,15 @@ def test_web_library_shelves_series_order_resume_and_token_messages(
             page.wait_for_selector("#resume-button", timeout=30_000)
             assert page.inner_text("#resume-button").startswith("Resume from 0:0")
             assert page.is_visible("#start-over-button")
+
+            # An upload the server refuses says why beside the button, in words.
+            fake = tmp_path / "holiday.mp4"
+            fake.write_text("this is not a video\n")
+            page.goto(host.url + "/#/", timeout=60_000)
+            page.wait_for_selector("#upload-input", state="attached", timeout=30_000)
+            page.set_input_files("#upload-input", str(fake))
+            page.wait_for_selector("#upload-message.problem", timeout=30_000)
+            said = page.inner_text("#upload-message")
+            assert said.startswith("holiday.mp4 was not uploaded: ") and "{" not in said
+            assert page.is_hidden("#upload-progress")
             assert errors == []

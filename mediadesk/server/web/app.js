@@ -93,17 +93,37 @@ function stopTimers() {
 function upload(file) {
   if (!file) return;
   const bar = document.getElementById("upload-progress");
+  const message = document.getElementById("upload-message");
+  const say = (text, failed) => {
+    message.textContent = text;
+    message.classList.toggle("problem", Boolean(failed));
+    message.hidden = !text;
+  };
   const form = new FormData();
   form.append("file", file, file.name);
   const xhr = new XMLHttpRequest();
   xhr.open("POST", "/media/upload");
   if (token()) xhr.setRequestHeader("Authorization", "Bearer " + token());
   bar.hidden = false;
+  bar.value = 0;
+  say(`Uploading ${file.name}…`);
   xhr.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = e.loaded / e.total; };
   xhr.onload = () => {
     bar.hidden = true;
-    if (xhr.status === 201) location.hash = `#/media/${JSON.parse(xhr.responseText).mediaFileId}`;
-    else alert("Upload failed: " + xhr.responseText);
+    if (xhr.status === 201) {
+      say("");
+      location.hash = `#/media/${JSON.parse(xhr.responseText).mediaFileId}`;
+      return;
+    }
+    // The API's own sentence ({"error": {"code", "message"}}), not its JSON.
+    let reason = xhr.statusText || `HTTP ${xhr.status}`;
+    try { reason = JSON.parse(xhr.responseText).error.message; } catch (e) { /* not JSON */ }
+    if (xhr.status === 401) askForToken(token() ? "wrong" : "missing");
+    say(`${file.name} was not uploaded: ${reason}`, true);
+  };
+  xhr.onerror = () => {
+    bar.hidden = true;
+    say(`${file.name} was not uploaded: the connection to the server was lost. Try again.`, true);
   };
   xhr.send(form);
 }

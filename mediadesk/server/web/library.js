@@ -77,7 +77,8 @@ async function showLibrary() {
   sort.onchange = () => { localStorage.setItem("mediadesk.sort", sort.value); loadShelves(""); };
   search.oninput = () => loadShelves(search.value.trim());
   document.getElementById("show").onchange = () => loadShelves(search.value.trim());
-  document.getElementById("upload-input").onchange = (e) => upload(e.target.files[0]);
+  // Reset after each pick: the same file chosen again (after a failure) uploads again.
+  document.getElementById("upload-input").onchange = (e) => { upload(e.target.files[0]); e.target.value = ""; };
   await loadShelves("");
   state.timer = setInterval(() => loadShelves(search.value.trim()), 5000);
 }
