@@ -145,7 +145,7 @@ async function showMedia(id) {
     ["File", media.original_filename], ["Duration", fmtDuration(media.duration_seconds)],
     ["Size", fmtSize(media.size_bytes)], ["Video", media.video_codec ? `${word("codec", media.video_codec)} ${media.width}×${media.height}` : "—"],
     ["Audio", media.audio_codec ? word("codec", media.audio_codec) : "—"]];
-  if (media.error_message) rows.push(["Problem", media.error_message]);
+  if (media.error_message) rows.push(["Problem", `${media.error_message} (Retry is beside the failed step below.)`]);
   details.replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v ?? ""))]));
   await play(id, media);
   if (window.mediadeskResume) await window.mediadeskResume.attach(state.video, media);
@@ -220,6 +220,24 @@ async function play(id, media, opts) {
   }
 }
 
+// A failed step offers what to do next where its problem is shown: run it again.
+function retryButton(mediaId, job) {
+  if (job.status !== "FAILED" && job.status !== "DEAD") return "";
+  const button = el("button", { class: "retry", type: "button", title: "Run this step again" }, "Retry");
+  button.onclick = async () => {
+    button.disabled = true;
+    try {
+      await api(`/api/v1/jobs/${job.id}/retry`, { method: "POST" });
+    } catch (e) {
+      button.replaceWith(el("span", { class: "problem" }, ` Retry refused: ${e.message}`));
+      return;
+    }
+    await loadJobs(mediaId);
+    if (!state.timer) state.timer = setInterval(() => loadJobs(mediaId), 2000);
+  };
+  return button;
+}
+
 async function loadJobs(id) {
   const page = await api(`/api/v1/media/${id}/jobs`);
   const body = document.querySelector("#jobs tbody");
@@ -227,10 +245,10 @@ async function loadJobs(id) {
   // The Problem column only when a step has one (as the details' Problem row).
   const problems = page.items.some((j) => j.error_message);
   body.closest("table").classList.toggle("no-problems", !problems);
-  body.replaceChildren(...page.items.map((j) => el("tr", {},
+  body.replaceChildren(...page.items.map((j) => el("tr", { "data-job": j.id },
     el("td", {}, word("job_type", j.type)), el("td", {}, el("span", { class: `badge ${j.status}` }, word("job_status", j.status))),
     el("td", {}, j.progress == null ? "" : `${Math.round(j.progress)}%`),
-    el("td", {}, j.error_message || ""))));
+    el("td", {}, j.error_message || "", retryButton(id, j)))));
   const done = page.items.every((j) => TERMINAL.has(j.status));
   if (done && state.timer) { clearInterval(state.timer); state.timer = null; }
   if (done && state.playback && !state.playback.hlsUrl && !state.hls) {
