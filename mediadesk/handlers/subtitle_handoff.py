@@ -41,10 +41,14 @@ def _unfinished(s: Session, media_id: str, job_type: str, *statuses: JobStatus) 
     return found is not None
 
 
-def ladder_under_way(ctx: JobContext, media_id: str) -> bool:
+def ladder_unfinished(s: Session, media_id: str) -> bool:
     """A ladder for the media file is queued or running (it will carry the subtitles)."""
+    return _unfinished(s, media_id, LADDER, JobStatus.PENDING, JobStatus.PROCESSING)
+
+
+def ladder_under_way(ctx: JobContext, media_id: str) -> bool:
     with ctx.db.read() as s:
-        return _unfinished(s, media_id, LADDER, JobStatus.PENDING, JobStatus.PROCESSING)
+        return ladder_unfinished(s, media_id)
 
 
 def late_subtitles(media_id: str, used: Set[str]) -> ApplyFn:

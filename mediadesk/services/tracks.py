@@ -25,7 +25,7 @@ from mediadesk.engine.subtitle_files import (
 )
 from mediadesk.errors import ErrorCode, InvalidInput, MediaDeskError
 from mediadesk.events import EventBus, MediaChanged
-from mediadesk.handlers.subtitle_handoff import subtitles_spec
+from mediadesk.handlers.subtitle_handoff import ladder_unfinished, subtitles_spec
 from mediadesk.jobs.store import JobStore
 from mediadesk.jobs.work import UnitOfWork
 from mediadesk.library.models import MediaFile, SubtitleFile
@@ -135,12 +135,15 @@ class TrackService:
                 job_id = self._rebuild(uow, media_id)
                 uow.session.flush()
                 view = SubtitleFileView.model_validate(rows[0])
+                waits = ladder_unfinished(uow.session, media_id) or not self.storage.exists(
+                    keys.hls_master(media_id)
+                )
         except BaseException:
             discard(self.storage, rows)
             raise
         self.bus.publish(MediaChanged(media_id))
         log.info("subtitle %s added to %s", filename, media_id)
-        return AddedSubtitle(subtitle=view, job_id=job_id)
+        return AddedSubtitle(subtitle=view, job_id=job_id, waits_for_ladder=waits)
 
     def sync_sidecars(self, media_id: str, video: Path) -> SidecarChanges | None:
         """Make a referenced video's sidecar subtitles what is beside ``video`` now: a new
@@ -234,3 +237,6 @@ class SidecarChanges:
 class AddedSubtitle:
     subtitle: SubtitleFileView
     job_id: str
+    # No stream yet, or streaming versions being made: the subtitle joins the stream when
+    # they are (master writers take turns), not at once.
+    waits_for_ladder: bool = False

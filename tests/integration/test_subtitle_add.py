@@ -64,6 +64,7 @@ def test_subtitle_upload_updates_the_hls_without_re_encoding(home: Path, media_d
         body = added.json()
         assert body["subtitle"]["language"] == "de" and body["subtitle"]["forced"] is True
         assert body["subtitle"]["charset"] == "cp1252"
+        assert body["waitsForLadder"] is False  # the ladder was done: updated at once
         job = wait_until(
             lambda: httpx.get(f"{host.url}/api/v1/jobs/{body['jobId']}", headers=auth(host)).json(),
             "the subtitles job ends",
@@ -113,6 +114,7 @@ def test_subtitle_added_while_the_ladder_encodes_is_carried_over(
     srt = tmp_path / "Film.de.srt"
     srt.write_bytes(SIDECAR_EN.encode("cp1252"))
     added = rt.tracks.add_subtitle(media_id, srt)
+    assert added.waits_for_ladder  # said to the user: it joins when the encode is done
     first = wait_until(
         lambda: rt.jobs.get(added.job_id),
         "the subtitles job to end",
@@ -149,6 +151,7 @@ def test_subtitle_added_before_any_ladder_waits_for_it(
     srt = tmp_path / "Film.de.srt"
     srt.write_bytes(SIDECAR_EN.encode("cp1252"))
     added = rt.tracks.add_subtitle(media_id, srt)
+    assert added.waits_for_ladder  # no stream yet: it joins the one made next
     (sub_job,) = rt.jobs.wait([added.job_id], timeout=60)
     assert (sub_job.status, sub_job.attempts) == ("COMPLETED", 1), sub_job.error_message
     assert sub_job.result == {"waiting_for_ladder": True}

@@ -39,6 +39,10 @@ def test_subtitle_dropped_on_a_tile_goes_to_that_video(
     jobs = runtime.jobs.list_jobs(media_file_id=second, limit=50).items
     assert "subtitles" in {j.type for j in jobs}
     qtbot.waitUntil(lambda: "Subtitles added: Film.fr.srt" in idle_window.status.currentMessage())
+    # No stream yet (no workers here): the subtitle comes with it, and it says so.
+    assert "join the stream when its streaming versions are made" in (
+        idle_window.status.currentMessage()
+    )
 
     # Not a subtitle file: said plainly, nothing added.
     bad = tmp_path / "Notes.srt"

@@ -42,24 +42,28 @@ def add_subtitles(
     paths: list[Path],
     say: Callable[[str], None],
 ) -> None:
-    def run() -> tuple[list[str], list[str]]:
+    def run() -> tuple[list[str], list[str], bool]:
         added: list[str] = []
         problems: list[str] = []
+        waits = False
         for path in paths:
             try:
-                tracks.add_subtitle(media_id, path)
+                waits = tracks.add_subtitle(media_id, path).waits_for_ladder or waits
                 added.append(path.name)
             except Exception as exc:  # one bad file does not stop the others
                 problems.append(describe(exc))
-        return added, problems
+        return added, problems, waits
 
-    def done(result: tuple[list[str], list[str]]) -> None:
-        added, problems = result
+    def done(result: tuple[list[str], list[str], bool]) -> None:
+        added, problems, waits = result
         parts = []
         if added:
-            parts.append(
-                f"Subtitles added: {', '.join(added)}. The streaming version is being updated."
+            when = (
+                "They join the stream when its streaming versions are made."
+                if waits
+                else "The streaming version is being updated."
             )
+            parts.append(f"Subtitles added: {', '.join(added)}. {when}")
         if problems:
             parts.append("Not added: " + "; ".join(problems))
         say(" ".join(parts))

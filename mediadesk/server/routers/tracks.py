@@ -23,6 +23,8 @@ router = APIRouter(prefix="/api/v1/media", tags=["media"])
 class SubtitleAdded(ApiModel):
     subtitle: SubtitleFileView
     job_id: str
+    # No stream yet, or one being made: it joins the stream when that is done.
+    waits_for_ladder: bool = False
 
 
 @router.post(
@@ -64,6 +66,8 @@ async def add_subtitle(
             path = Path(tmp) / "subtitle"
             path.write_bytes(bytes(data))
             added = state.runtime.tracks.add_subtitle(media_id, path, name)
-        return SubtitleAdded(subtitle=added.subtitle, job_id=added.job_id)
+        return SubtitleAdded(
+            subtitle=added.subtitle, job_id=added.job_id, waits_for_ladder=added.waits_for_ladder
+        )
 
     return await anyio.to_thread.run_sync(add)
