@@ -20,6 +20,18 @@ from mediadesk.library.migrate import (
 pytestmark = pytest.mark.integration
 
 
+def at_revision(tmp_path: Path, revision: str) -> Database:
+    """A library database migrated up to ``revision`` only (``tmp_path/lib.db``)."""
+    url = f"sqlite:///{tmp_path / 'lib.db'}"
+    db = Database(url)
+    cfg = alembic_config(url)
+    with db.writer_engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+        conn.commit()
+    return db
+
+
 def test_models_and_migrations_agree(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'lib.db'}")
     upgrade_to_head(db, tmp_path / "backups", tmp_path / "lib.db")
@@ -44,13 +56,7 @@ def test_round_trip_down_and_up(tmp_path: Path) -> None:
 
 
 def test_upgrade_backs_up_first(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'lib.db'}"
-    db = Database(url)
-    cfg = alembic_config(url)
-    with db.writer_engine.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
-        conn.commit()
+    db = at_revision(tmp_path, "0001")
     report = upgrade_to_head(db, tmp_path / "backups", tmp_path / "lib.db")
     assert report.before == "0001" and report.changed
     assert report.backup is not None and report.backup.exists()
@@ -104,12 +110,8 @@ def test_reopening_a_current_library_does_not_import_alembic(tmp_path: Path) -> 
 
 def test_nfo_files_get_their_own_skip_reason(tmp_path: Path) -> None:
     """0014: NFOs a scan recorded as "not media" become "nfo"; other files stay."""
-    url = f"sqlite:///{tmp_path / 'lib.db'}"
-    db = Database(url)
-    cfg = alembic_config(url)
+    db = at_revision(tmp_path, "0010")
     with db.writer_engine.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0010")
         conn.execute(
             text(
                 "INSERT INTO library_folders (id, path, kind, watch, watch_mode, created_at)"
