@@ -302,6 +302,10 @@ def web_library(web_url: str, target: Path) -> None:
             page.wait_for_timeout(2500)  # the resume question, the first segments
             page.screenshot(path=str(target / "web-player.png"), full_page=True)
             print("saved", target / "web-player.png")
+            page.goto(web_url.split("#")[0] + "#/storage", timeout=60_000)
+            page.wait_for_selector("table.stats tbody tr", timeout=30_000)
+            page.screenshot(path=str(target / "web-storage.png"), full_page=True)
+            print("saved", target / "web-storage.png")
         finally:
             browser.close()
 

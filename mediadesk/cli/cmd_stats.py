@@ -6,7 +6,6 @@ import argparse
 from typing import Any
 
 from mediadesk.cli.output import EXIT_OK, human_size, print_json, table
-from mediadesk.domain import vocabulary as words
 from mediadesk.library.views import StorageStats
 from mediadesk.runtime import Runtime
 from mediadesk.settings import Settings
@@ -57,7 +56,7 @@ def print_stats(stats: StorageStats) -> None:
                     str(r.titles),
                     human_size(r.bytes),
                     _per_hour(r.bytes_per_hour),
-                    words.picture_quality(r.mean_ssim) or "-",
+                    r.picture or "-",
                 ]
                 for r in stats.renditions
             ],

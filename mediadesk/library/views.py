@@ -305,6 +305,7 @@ class RenditionBytes(View):
     hours: float
     bytes_per_hour: int | None
     mean_ssim: float | None  # measured quality, when the ladder measured it
+    picture: str = ""  # that quality in words ("Very good"), as every view shows it
 
 
 class StorageStats(View):

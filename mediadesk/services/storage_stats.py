@@ -78,7 +78,8 @@ def storage_stats(session: Session, budget_bytes_per_hour: int | None = None) ->
             bytes=e["bytes"],
             hours=round(e["seconds"] / HOUR, 6),
             bytes_per_hour=per_hour(e["bytes"], e["seconds"]),
-            mean_ssim=round(sum(e["ssim"]) / len(e["ssim"]), 5) if e["ssim"] else None,
+            mean_ssim=(ssim := round(sum(e["ssim"]) / len(e["ssim"]), 5) if e["ssim"] else None),
+            picture=words.picture_quality(ssim),
         )
         for name, e in sorted(rungs.items(), key=lambda kv: -_height(kv[0]))
     ]

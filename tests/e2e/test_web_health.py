@@ -113,4 +113,7 @@ def test_damaged_and_missing_shelves_and_filter(
         assert summary == read.summary
         assert "In library folders, read in place: " in (summary or "")
         assert page.text_content("#storage-ladder") == read.ladder_summary
+        # Each version's picture quality in the app's words ("—" where not measured).
+        cells = page.locator("#storage-renditions tbody tr td:nth-child(5)").all_inner_texts()
+        assert cells == [r.picture or "—" for r in read.renditions]
         assert errors == []

@@ -43,6 +43,7 @@ def test_stats_over_api_and_cli(home: Path, media_dir: Path) -> None:
     assert rung.bytes == kinds["hls_variant"].bytes
     assert rung.bytes_per_hour and rung.bytes_per_hour > rung.bytes  # 3 s scaled to an hour
     assert rung.mean_ssim is not None and 0.9 < rung.mean_ssim <= 1.0
+    assert rung.picture == words.picture_quality(rung.mean_ssim) != ""  # the same words
     assert stats.ladder_bytes_per_hour and stats.ladder_bytes_per_hour > rung.bytes_per_hour
     # Said so: more than any one version, because the audio is in it.
     assert stats.ladder_summary.startswith("All streaming versions with their audio: ")

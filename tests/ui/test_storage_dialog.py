@@ -30,6 +30,7 @@ def stats() -> StorageStats:
                 hours=1.5,
                 bytes_per_hour=400_000_000,
                 mean_ssim=0.985,
+                picture=words.picture_quality(0.985),
             ),
             RenditionBytes(
                 name="360p",

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediadesk.domain import vocabulary as words
 from mediadesk.library.views import StorageStats
 from ui import format as fmt
 from ui.tasks import TaskRunner, describe
@@ -88,7 +87,7 @@ class StorageDialog(QDialog):
                     str(r.titles),
                     fmt.size(r.bytes),
                     per_hour(r.bytes_per_hour),
-                    words.picture_quality(r.mean_ssim) or "—",
+                    r.picture or "—",
                 ]
                 for r in stats.renditions
             ],

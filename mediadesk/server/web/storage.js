@@ -16,8 +16,9 @@ async function showStorage() {
   const summary = el("p", { id: "storage-summary" }, stats.summary);
   const outputs = statsTable(["Output", "Size", "Files"],
     stats.outputs.map((o) => [word("output_kind", o.kind), fmtSize(o.bytes), o.files]));
-  const renditions = statsTable(["Version", "Titles", "Size", "Per hour"],
-    stats.renditions.map((r) => [r.name, r.titles, fmtSize(r.bytes), perHour(r.bytes_per_hour)]));
+  const renditions = statsTable(["Version", "Titles", "Size", "Per hour", "Picture"],
+    stats.renditions.map((r) => [r.name, r.titles, fmtSize(r.bytes), perHour(r.bytes_per_hour),
+      r.picture || "—"]));
   renditions.id = "storage-renditions";
   const ladder = stats.ladder_summary;  // the app's and the CLI's words
   view.replaceChildren(el("p", {}, el("a", { href: "#/" }, "← Library")), el("h1", {}, "Storage"),
