@@ -72,11 +72,16 @@ def register(sub: Any) -> None:
 JOB_COLUMNS = ["ID", "JOB", "STATE", "TRIES", "DONE", "ERROR", "FILE"]
 
 
+def _titles(rt: Runtime, jobs: list[JobView]) -> dict[str, str]:
+    """The jobs' media files by title, as the app's jobs table names them."""
+    wanted = list({j.media_file_id for j in jobs if j.media_file_id})
+    return {m.id: m.display_title for m in rt.library.get_many(wanted)} if wanted else {}
+
+
 def _rows(rt: Runtime, jobs: list[JobView]) -> list[tuple[Any, ...]]:
     """Each job's line; the file by its title, as the app's jobs table names it (its id
     is in ``jobs show`` and ``--json``)."""
-    wanted = list({j.media_file_id for j in jobs if j.media_file_id})
-    titles = {m.id: m.display_title for m in rt.library.get_many(wanted)} if wanted else {}
+    titles = _titles(rt, jobs)
     return [
         (
             j.id,
@@ -114,6 +119,7 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     with Runtime(settings) as rt:
         job = rt.jobs.get(args.id)
+        file = _titles(rt, [job]).get(job.media_file_id or "")
     if args.json:
         print_json(job)
         return EXIT_OK
@@ -123,6 +129,8 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"{job.id}  {words.job_type(job.type)}  {state}  attempts {job.attempts}/{job.max_attempts}"
     )
+    if file:
+        print(f"file: {file}")
     if job.error_code:
         print(f"error: {job.error_code}: {job.error_message}")
     for a in job.attempt_history or []:

@@ -34,6 +34,7 @@ def test_jobs_commands(home: Path, clip: Path) -> None:
     assert log.returncode == 0 and "$ " in log.stdout and "[exit code 0]" in log.stdout
     human = run(home, "jobs", "show", poster["id"]).stdout
     assert "attempt 1: Done" in human and "$ " in human
+    assert f"\nfile: {imported['media']['display_title']}\n" in human  # by title
 
     replay = json.loads(run(home, "jobs", "replay", poster["id"], "--json").stdout)
     assert replay["status"] == "PENDING"
