@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from mediadesk.domain.enums import ArtifactKind
 from mediadesk.library.views import ArtifactView, MediaFileView
@@ -59,14 +59,12 @@ class SubtitleTrack:
     language: str | None
     forced: bool
     default: bool
-    key: str  # storage key: the whole-track WebVTT, or a burned-in version's master
-    url: str
+    url: str  # the whole-track WebVTT, or a burned-in version's master
     burned_in: bool = False
 
 
 @dataclass(frozen=True)
 class PlaybackPlan:
-    media_id: str
     stream_url: str | None  # the HLS master, once published
     original_url: str | None
     poster_url: str | None
@@ -85,10 +83,6 @@ class PlaybackPlan:
         return self.stream_url or self.original_url
 
 
-def _params(artifact: ArtifactView) -> dict[str, Any]:
-    return artifact.params or {}
-
-
 def _added_order(artifact: ArtifactView) -> tuple[int, str]:
     """``hls/ID/subtitles_10/...`` after ``subtitles_2``: by number, not by text."""
     number = artifact.storage_key.rsplit("/", 2)[-2].rpartition("_")[2]
@@ -105,7 +99,7 @@ def _tracks(media: MediaFileView, where: Locations) -> list[SubtitleTrack]:
     )
     found = []
     for artifact in [*text, *burned]:
-        params = _params(artifact)
+        params = artifact.params
         burned_in = artifact.kind == ArtifactKind.BURNED_SUBTITLES
         key = artifact.storage_key if burned_in else str(params.get("vtt") or "")
         url = where.key(key) if key else None
@@ -116,7 +110,6 @@ def _tracks(media: MediaFileView, where: Locations) -> list[SubtitleTrack]:
                     language=params.get("language"),
                     forced=bool(params.get("forced")),
                     default=not burned_in and bool(params.get("default")),
-                    key=key,
                     url=url,
                     burned_in=burned_in,
                 )
@@ -135,7 +128,6 @@ def plan_playback(media: MediaFileView, where: Locations) -> PlaybackPlan:
     stream = where.stream(media.id) if published else None
     tracks = _tracks(media, where) if stream else []
     return PlaybackPlan(
-        media_id=media.id,
         stream_url=stream,
         original_url=where.original(media),
         poster_url=_artifact_url(media, ArtifactKind.POSTER, where),
