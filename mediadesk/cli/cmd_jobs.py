@@ -72,16 +72,10 @@ def register(sub: Any) -> None:
 JOB_COLUMNS = ["ID", "JOB", "STATE", "TRIES", "DONE", "ERROR", "FILE"]
 
 
-def _titles(rt: Runtime, jobs: list[JobView]) -> dict[str, str]:
-    """The jobs' media files by title, as the app's jobs table names them."""
-    wanted = list({j.media_file_id for j in jobs if j.media_file_id})
-    return {m.id: m.display_title for m in rt.library.get_many(wanted)} if wanted else {}
-
-
 def _rows(rt: Runtime, jobs: list[JobView]) -> list[tuple[Any, ...]]:
     """Each job's line; the file by its title, as the app's jobs table names it (its id
     is in ``jobs show`` and ``--json``)."""
-    titles = _titles(rt, jobs)
+    titles = rt.library.titles(j.media_file_id for j in jobs)
     return [
         (
             j.id,
@@ -119,7 +113,7 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     with Runtime(settings) as rt:
         job = rt.jobs.get(args.id)
-        file = _titles(rt, [job]).get(job.media_file_id or "")
+        file = rt.library.titles([job.media_file_id]).get(job.media_file_id or "")
     if args.json:
         print_json(job)
         return EXIT_OK

@@ -226,9 +226,8 @@ def download_now(
 def cmd_imports(args: argparse.Namespace, settings: Settings) -> int:
     with Runtime(settings) as rt:
         items = rt.imports.list(args.limit, failed_only=args.failed)
-        made = list({i.media_file_id for i in items if i.media_file_id})
         # What each became, by its title (the id is in --json).
-        titles = {m.id: m.display_title for m in rt.library.get_many(made)} if made else {}
+        titles = rt.library.titles(i.media_file_id for i in items)
     if args.json:
         print_json(items)
         return EXIT_OK

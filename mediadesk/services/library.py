@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -330,6 +331,12 @@ class LibraryService:
                 )
             }
             return media_views(s, [rows[i] for i in media_ids if i in rows])
+
+    def titles(self, media_ids: Iterable[str | None]) -> dict[str, str]:
+        """Media files by what people call them (``display_title``); ids of files that
+        are gone are left out. ``None`` ids (jobs of no file) are skipped."""
+        wanted = list({i for i in media_ids if i})
+        return {m.id: m.display_title for m in self.get_many(wanted)} if wanted else {}
 
     def set_tags(self, media_id: str, tags: list[str]) -> MediaFileView:
         clean = sorted({t.strip() for t in tags if t.strip()})

@@ -90,9 +90,8 @@ class JobsModel(IdListModel):
         )
 
     def _remember_names(self, views: list[JobView]) -> None:
-        wanted = list({v.media_file_id for v in views if v.media_file_id} - set(self._names))
-        for media in self.library.get_many(wanted) if wanted else []:
-            self._names[media.id] = media.display_title
+        wanted = {v.media_file_id for v in views} - set(self._names)
+        self._names.update(self.library.titles(wanted))
 
     # Rows -------------------------------------------------------------------------
 
