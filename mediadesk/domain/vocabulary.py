@@ -60,6 +60,11 @@ CODEC = {
     "alac": "ALAC",
     "opus": "Opus",
     "vorbis": "Vorbis",
+    "pcm_s16le": "PCM",
+    "pcm_s24le": "PCM",
+    "pcm_s32le": "PCM",
+    "pcm_f32le": "PCM",
+    "pcm_s16be": "PCM",
     "subrip": "SRT",
     "ass": "ASS",
     "ssa": "SSA",
@@ -175,8 +180,6 @@ CANCELLED_CODE = "CANCELLED"
 
 def codec_name(codec: str | None) -> str:
     """A codec as people know it ("H.264"); an unknown one as ffmpeg names it."""
-    if codec and codec.startswith("pcm_"):  # every sample layout is plain PCM to people
-        return "PCM"
     return CODEC.get(codec or "", codec or "")
 
 
