@@ -72,3 +72,10 @@ def test_what_a_player_plays_says_why_it_is_the_original() -> None:
     assert words.playing(True, "READY") == "Stream"
     assert words.playing(False, "PROCESSING") == "Original file (the stream is not ready yet)"
     assert words.playing(False, "FAILED").startswith("Original file (the stream could not")
+
+
+def test_codecs_read_as_people_know_them() -> None:
+    # The web page reads the same table (GET /api/v1/vocabulary), so every name is listed.
+    assert words.codec_name("h264") == "H.264" and words.codec_name("ac3") == "Dolby Digital"
+    assert words.codec_name("pcm_s24le") == "PCM" and words.vocabulary()["codec"]["aac"] == "AAC"
+    assert words.codec_name("cinepak") == "cinepak" and words.codec_name(None) == ""
