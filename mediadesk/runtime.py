@@ -42,6 +42,7 @@ from mediadesk.services.folders import FolderService
 from mediadesk.services.health import HealthService
 from mediadesk.services.imports import ImportService
 from mediadesk.services.ingest import IngestService
+from mediadesk.services.job_subjects import JobSubjects
 from mediadesk.services.jobs import JobService
 from mediadesk.services.library import LibraryService
 from mediadesk.services.mastering import MasteringService
@@ -148,6 +149,7 @@ class Runtime:
             catalogue=self.catalogue,
         )
         self.imports = ImportService(self.db, self.jobs)
+        self.subjects = JobSubjects(self.db, self.library)
         self.tracks = TrackService(self.storage, self.store, self.bus)
         self.folders = FolderService(s, self.store, self.bus, self.library)
         self.mastering = MasteringService(self.library, self.jobs)

@@ -75,7 +75,7 @@ JOB_COLUMNS = ["ID", "JOB", "STATE", "TRIES", "DONE", "ERROR", "FILE"]
 def _rows(rt: Runtime, jobs: list[JobView]) -> list[tuple[Any, ...]]:
     """Each job's line; the file by its title, as the app's jobs table names it (its id
     is in ``jobs show`` and ``--json``)."""
-    titles = rt.library.titles(j.media_file_id for j in jobs)
+    subjects = rt.subjects.of(jobs)
     return [
         (
             j.id,
@@ -84,7 +84,7 @@ def _rows(rt: Runtime, jobs: list[JobView]) -> list[tuple[Any, ...]]:
             f"{j.attempts}/{j.max_attempts}",
             f"{j.progress:.0f}%" if j.progress is not None else "",
             j.error_code or "",
-            titles.get(j.media_file_id or "", j.media_file_id or ""),
+            subjects.get(j.id, j.media_file_id or ""),
         )
         for j in jobs
     ]
@@ -113,7 +113,7 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     with Runtime(settings) as rt:
         job = rt.jobs.get(args.id)
-        file = rt.library.titles([job.media_file_id]).get(job.media_file_id or "")
+        file = rt.subjects.of([job]).get(job.id)
     if args.json:
         print_json(job)
         return EXIT_OK

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -10,6 +12,7 @@ from typing import Any
 from mediadesk.cli import cmd_nfo, cmd_stats
 from mediadesk.cli.output import (
     EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
     EXIT_OK,
     EXIT_USAGE,
     error,
@@ -29,20 +32,29 @@ from mediadesk.domain.catalogue import (
 )
 from mediadesk.domain.enums import JobStatus, MediaKind, MediaStatus
 from mediadesk.domain.folders import HEALTH_WORDS, HealthState
-from mediadesk.errors import ErrorCode, InvalidInput, TransientError
+from mediadesk.errors import (
+    Conflict,
+    ErrorCode,
+    InvalidInput,
+    MediaDeskError,
+    NotFound,
+    TransientError,
+)
 from mediadesk.handlers.imports import ImportOutcome
 from mediadesk.library.views import ImportResult, MediaFileView
 from mediadesk.runtime import Runtime
 from mediadesk.services.catalogue import EpisodeTarget, MovieTarget
-from mediadesk.services.imports import IMPORTS_QUEUE, PathImport
+from mediadesk.services.imports import IMPORTS_QUEUE, ImportView, PathImport
 from mediadesk.services.ingest import GUESS, Guess, IngestTarget
 from mediadesk.services.library import MediaFilter
 from mediadesk.settings import Settings
 
 
 def register(sub: Any) -> None:
-    imp = sub.add_parser("import", help="import a file or an http(s) URL into the library")
-    imp.add_argument("source", help="a local path or an http(s) URL")
+    imp = sub.add_parser("import", help="import files or http(s) URLs into the library")
+    imp.add_argument(
+        "sources", nargs="+", metavar="SOURCE", help="local paths or http(s) URLs (one or more)"
+    )
     group = imp.add_mutually_exclusive_group()
     group.add_argument("--movie", metavar="TITLE", help="attach to this movie")
     group.add_argument("--series", metavar="NAME", help="attach to an episode of this series")
@@ -157,47 +169,109 @@ def target_from(args: argparse.Namespace) -> IngestTarget:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Each source in turn; one that cannot be imported is reported and the others go
+    on (exit 3 at the end). ``--json`` prints one object for one source, a list for
+    several."""
     target = target_from(args)
+    sources: list[str] = args.sources
     if args.background and args.wait:
         raise InvalidInput("--background and --wait do not go together")
+    if len(sources) > 1 and target is not None and not isinstance(target, Guess):
+        raise InvalidInput(
+            "--movie and --series place one file: import the files one at a time with them,"
+            " or without them to place each by its name"
+        )
+    failures: list[int] = []
     with Runtime(settings) as rt:
-        source: str = args.source
-        is_url = source.startswith(("http://", "https://"))
-        if not is_url and "://" in source:
-            raise InvalidInput(f"{source}: only local paths and http(s) URLs can be imported")
         if args.background:
-            if is_url:
-                item = rt.imports.submit_url(source, target, args.tag)
-            else:
-                (item,) = rt.imports.submit_paths([PathImport(Path(source), target)], args.tag)
+            queued = []
+            for source in sources:
+                with _reported(failures, source):
+                    queued.append(_queue(rt, source, target, args.tag))
             if args.json:
-                print_json(item)
+                print_json(queued[0] if len(sources) == 1 and queued else queued)
             else:
-                print(f"{item.id}  {item.name}  {item.state}")
-                print("  queued: `mediadesk imports` shows it; the app, serve or a worker runs it")
-            return EXIT_OK
-        if is_url:
-            result = download_now(rt, source, target, args.tag, show_progress=not args.json)
-        else:
-            result = rt.ingest.import_path(Path(source), target=target, tags=args.tag)
-        media = result.media
-        if args.wait:
-            media = wait_for_media(rt, media.id, args.timeout, show_progress=not args.json)
+                for item in queued:
+                    print(f"{item.id}  {item.name}  {item.state}")
+                if queued:
+                    print(
+                        "  queued: `mediadesk imports` shows them;"
+                        " the app, serve or a worker runs them"
+                    )
+            return max(failures, default=EXIT_OK)
+        results: list[ImportResult] = []
+        for source in sources:
+            with _reported(failures, source):
+                results.append(_import_now(rt, source, target, args.tag, not args.json))
+        if args.wait and results:
+            waited = wait_for_media(
+                rt, [r.media.id for r in results], args.timeout, show_progress=not args.json
+            )
+            pairs = zip(results, waited, strict=True)
+            results = [r.model_copy(update={"media": m}) for r, m in pairs]
         if args.json:
-            print_json(result.model_copy(update={"media": rt.library.get_media(media.id)}))
+            done = [
+                r.model_copy(update={"media": rt.library.get_media(r.media.id)}) for r in results
+            ]
+            print_json(done[0] if len(sources) == 1 and done else done)
         else:
-            note = " (already in the library)" if result.duplicate else ""
-            print(f"{media.id}  {media.display_title}  {words.media_status(media.status)}{note}")
-            _describe(media)
-            if media.status == MediaStatus.UPLOADED and not consumed_here(rt):
+            for result in results:
+                media = result.media
+                note = " (already in the library)" if result.duplicate else ""
+                state = words.media_status(media.status)
+                print(f"{media.id}  {media.display_title}  {state}{note}")
+                _describe(media)
+            waiting = any(r.media.status == MediaStatus.UPLOADED for r in results)
+            if waiting and not consumed_here(rt):
                 print(
                     "  nothing processes this library on this machine now: start the app or"
                     " `mediadesk serve`, or import with --wait"
                 )
-        if args.wait and media.status == MediaStatus.FAILED:
-            error(f"processing failed: {media.error_code}: {media.error_message}")
-            return EXIT_BAD_INPUT
-    return EXIT_OK
+        for result in results:
+            media = result.media
+            if args.wait and media.status == MediaStatus.FAILED:
+                error(
+                    f"{media.display_title}: processing failed:"
+                    f" {media.error_code}: {media.error_message}"
+                )
+                failures.append(EXIT_BAD_INPUT)
+    return max(failures, default=EXIT_OK)
+
+
+@contextlib.contextmanager
+def _reported(failures: list[int], source: str) -> Iterator[None]:
+    """One source's failure is said (naming it) and counted; the next source goes on."""
+    try:
+        yield
+    except (InvalidInput, NotFound, Conflict) as exc:
+        error(exc.message if source in exc.message else f"{source}: {exc.message}")
+        failures.append(EXIT_BAD_INPUT)
+    except MediaDeskError as exc:
+        error(f"{source}: {exc.code}: {exc.message}")
+        failures.append(EXIT_INTERNAL)
+
+
+def _check_source(source: str) -> bool:
+    """True for a URL; a path otherwise. Other schemes are refused."""
+    is_url = source.startswith(("http://", "https://"))
+    if not is_url and "://" in source:
+        raise InvalidInput(f"{source}: only local paths and http(s) URLs can be imported")
+    return is_url
+
+
+def _queue(rt: Runtime, source: str, target: IngestTarget, tags: list[str]) -> ImportView:
+    if _check_source(source):
+        return rt.imports.submit_url(source, target, tags)
+    (item,) = rt.imports.submit_paths([PathImport(Path(source), target)], tags)
+    return item
+
+
+def _import_now(
+    rt: Runtime, source: str, target: IngestTarget, tags: list[str], show_progress: bool
+) -> ImportResult:
+    if _check_source(source):
+        return download_now(rt, source, target, tags, show_progress=show_progress)
+    return rt.ingest.import_path(Path(source), target=target, tags=tags)
 
 
 def download_now(
@@ -246,7 +320,7 @@ def cmd_imports(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _describe(m: MediaFileView) -> None:
-    parts = [str(m.kind), human_duration(m.duration_seconds)]
+    parts = [words.media_kind(m.kind), human_duration(m.duration_seconds)]
     if m.width and m.height:
         parts.append(f"{m.width}x{m.height}")
     parts += [words.codec_name(c) for c in (m.video_codec, m.audio_codec) if c]
@@ -260,10 +334,17 @@ def cmd_library_list(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(listing)
         return EXIT_OK
-    print("Movies")
+    if not (listing.movies or listing.series or listing.loose_media):
+        print("The library is empty: `mediadesk import FILE` copies a file in,")
+        print("`mediadesk folders add PATH` uses a folder of yours where it is.")
+        return EXIT_OK
+    # Only the sections that have something (an empty heading reads as a fault).
+    if listing.movies:
+        print("Movies")
     for movie in listing.movies:
         print(f"  {movie_label(movie.title, movie.year)}  [{movie.media_file_id or 'no file'}]")
-    print("Series")
+    if listing.series:
+        print("Series")
     for series in listing.series:
         print(f"  {series.title}")
         for season in series.seasons:
@@ -271,7 +352,8 @@ def cmd_library_list(args: argparse.Namespace, settings: Settings) -> int:
             for ep in season.episodes:
                 code = episode_code(season.number, ep.number, ep.end_number)
                 print(f"      {code} {ep.title or ''}  [{ep.media_file_id or 'no file'}]")
-    print("Other media")
+    if listing.loose_media:
+        print("Other media")
     for media in listing.loose_media:
         print(f"  {media.id}  {media.original_filename}  {words.media_status(media.status)}")
     return EXIT_OK

@@ -79,19 +79,28 @@ def _tick(progress: Progress, tasks: dict[str, TaskID], jobs: list[JobView]) -> 
 
 
 def wait_for_media(
-    rt: Runtime, media_id: str, timeout: float | None, show_progress: bool
-) -> MediaFileView:
+    rt: Runtime, media_ids: list[str], timeout: float | None, show_progress: bool
+) -> list[MediaFileView]:
+    """Wait until every file is Ready or Failed; the files in the order given."""
     deadline = None if timeout is None else time.monotonic() + timeout
     tasks: dict[str, TaskID] = {}
+    settled = {MediaStatus.READY, MediaStatus.FAILED}
     with consuming(rt), _bar(show_progress and sys.stderr.isatty()) as progress:
         while True:
-            media = rt.library.get_media(media_id, detail=False)
-            jobs = rt.jobs.list_jobs(media_file_id=media_id, limit=1000).items
+            media = rt.library.get_many(media_ids)
+            jobs = [
+                job
+                for media_id in media_ids
+                for job in rt.jobs.list_jobs(media_file_id=media_id, limit=1000).items
+            ]
             _tick(progress, tasks, jobs)
-            if media.status in (MediaStatus.READY, MediaStatus.FAILED):
-                return rt.library.get_media(media_id)
+            if all(m.status in settled for m in media):
+                return [rt.library.get_media(media_id) for media_id in media_ids]
             if deadline is not None and time.monotonic() > deadline:
-                raise MediaDeskError(f"gave up waiting for {media_id}", code=ErrorCode.TIMEOUT)
+                left = [m.display_title for m in media if m.status not in settled]
+                raise MediaDeskError(
+                    f"gave up waiting for {', '.join(left)}", code=ErrorCode.TIMEOUT
+                )
             time.sleep(POLL_S)
 
 

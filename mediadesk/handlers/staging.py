@@ -32,6 +32,18 @@ def stage_chunks(
         return writer.finish()
 
 
+def require_file(path: Path) -> None:
+    """A path to import must be a file; a folder is told apart from nothing at all."""
+    if path.is_dir():
+        raise InvalidInput(
+            f"{path} is a folder, not a file: import the files in it, or add it as a"
+            " library folder to use it where it is",
+            code=ErrorCode.NOT_FOUND,
+        )
+    if not path.is_file():
+        raise InvalidInput(f"{path}: no such file", code=ErrorCode.NOT_FOUND)
+
+
 def stage_file(
     path: Path,
     staging_dir: Path,

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from mediadesk.domain.enums import JobStatus
 from mediadesk.domain.vocabulary import job_state
-from mediadesk.errors import Conflict, ErrorCode, InvalidInput, NotFound
+from mediadesk.errors import Conflict, ErrorCode, NotFound
 from mediadesk.handlers.download import check_syntax
 from mediadesk.handlers.imports import (
     COPY_PATH,
@@ -29,6 +29,7 @@ from mediadesk.handlers.imports import (
     ImportOutcome,
     ImportTarget,
 )
+from mediadesk.handlers.staging import require_file
 from mediadesk.jobs.models import Job
 from mediadesk.jobs.registry import JobInput
 from mediadesk.jobs.routing import HOSTNAME, IMPORTS_QUEUE
@@ -241,8 +242,7 @@ class ImportService:
         specs = []
         for item in items:
             path, target = Path(item.path).absolute(), item.target
-            if not path.is_file():
-                raise InvalidInput(f"{path}: no such file", code=ErrorCode.NOT_FOUND)
+            require_file(path)
             inp = self._input(
                 COPY_PATH,
                 path=str(path),

@@ -27,11 +27,11 @@ from mediadesk.engine.integrity import check_complete
 from mediadesk.engine.probe import probe_file
 from mediadesk.engine.process import CancelToken
 from mediadesk.engine.sniff import sniff
-from mediadesk.errors import Conflict, ErrorCode, InvalidInput
+from mediadesk.errors import Conflict, InvalidInput
 from mediadesk.events import CatalogueChanged, EventBus, MediaChanged
 from mediadesk.handlers.imports import ImportInput, ImportTarget
 from mediadesk.handlers.pipeline import PipelinePlanner
-from mediadesk.handlers.staging import CopyProgress, stage_chunks, stage_file
+from mediadesk.handlers.staging import CopyProgress, require_file, stage_chunks, stage_file
 from mediadesk.jobs.models import Job
 from mediadesk.jobs.store import JobStore
 from mediadesk.library.db import Database
@@ -104,8 +104,7 @@ class IngestService:
         cancel: CancelToken | None = None,
     ) -> ImportResult:
         path = Path(path)
-        if not path.is_file():
-            raise InvalidInput(f"{path}: no such file", code=ErrorCode.NOT_FOUND)
+        require_file(path)
         if isinstance(target, Guess) and target.path is None:
             target = Guess(str(path))
         staged = stage_file(path, self.storage.staging_dir(), progress, cancel)

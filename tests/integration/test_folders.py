@@ -111,6 +111,14 @@ def test_scan_lists_at_once_reads_in_background_and_copies_nothing(
     assert copies == []
     assert not (Path(rt.settings.resolved_storage) / "originals").exists()
 
+    # Every job says what it is about: a folder read its folder and how many files.
+    jobs = rt.jobs.list_jobs(limit=50).items
+    subjects = rt.subjects.of(jobs)
+    (read,) = [j for j in jobs if j.type == "hash_files"]
+    assert subjects[read.id] == "lib · 4 files"
+    probe = next(j for j in jobs if j.media_file_id == movie.id)
+    assert subjects[probe.id] == movie.display_title
+
     # A rescan with nothing changed reads nothing.
     (again,) = rt.folders.scan(folder.id)
     assert (again.new, again.changed, again.queued, again.missing) == (0, 0, 0, 0)
@@ -238,6 +246,10 @@ def test_cli_add_scan_wait_list_skipped(home: Path, tmp_path: Path, ffmpeg: None
     assert "Series" in human and "series" not in human.replace(str(lib), "")  # people's words
     skipped = json.loads(cli(home, "folders", "skipped", "--json").stdout)
     assert [(s["path"], s["reason"]) for s in skipped] == [("Show/tvshow.nfo", "nfo")]
+    jobs = cli(home, "jobs", "list").stdout
+    assert next(ln for ln in jobs.splitlines() if "Reading folder files" in ln).endswith(
+        "lib · 1 file"
+    )
     library = json.loads(cli(home, "library", "list", "--json").stdout)
     assert [s["title"] for s in library["series"]] == ["Show"]
 

@@ -9,6 +9,7 @@ import pytest
 
 from tests.httpfixtures import http_server
 from tests.integration.test_cli import run
+from tests.media import Clip, make_clip
 
 pytestmark = pytest.mark.integration
 
@@ -52,3 +53,37 @@ def test_background_copy_waits_for_a_consumer_on_this_host(home: Path, clip: Pat
     (listed,) = json.loads(run(home, "imports", "--json").stdout)
     assert listed["state"] == "Done" and listed["media_file_id"]
     assert run(home, "import", str(clip), "--background", "--wait").returncode == 3
+
+
+def test_several_sources_in_one_command(home: Path, media_dir: Path, tmp_path: Path) -> None:
+    """``mediadesk import *.mkv``: each file by its own name; one that cannot be imported
+    (a folder, a missing file) is named on stderr and the others still arrive."""
+    films = tmp_path / "films"
+    first = make_clip(films, Clip(seed="first"), "First.Film.2001.mp4")
+    second = make_clip(films, Clip(seed="second"), "Second Film (2002).mp4")
+    (home / "mediadesk.toml").write_text('pipeline_video = ["probe"]\n')
+    assert run(home, "library", "list").stdout.startswith("The library is empty")
+    out = run(
+        home, "import", str(first), str(films), str(tmp_path / "gone.mp4"), str(second),
+        "--wait", "--json",
+    )  # fmt: skip
+    assert out.returncode == 3
+    assert f"{films} is a folder, not a file" in out.stderr
+    assert "add it as a library folder" in out.stderr
+    assert f"{tmp_path / 'gone.mp4'}: no such file" in out.stderr
+    results = json.loads(out.stdout)
+    assert [r["media"]["display_title"] for r in results] == [
+        "First Film (2001)",
+        "Second Film (2002)",
+    ]
+    assert all(r["media"]["status"] == "READY" for r in results)
+    listed = json.loads(run(home, "library", "list", "--json").stdout)
+    assert sorted((m["title"], m["year"]) for m in listed["movies"]) == [
+        ("First Film", 2001),
+        ("Second Film", 2002),
+    ]
+    human = run(home, "library", "list").stdout
+    assert human.startswith("Movies\n") and "Series" not in human  # no empty headings
+    # A place given by flags names one file: several with it are refused before anything.
+    both = run(home, "import", str(first), str(second), "--movie", "Either")
+    assert both.returncode == 3 and "one file" in both.stderr

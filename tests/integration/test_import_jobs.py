@@ -145,6 +145,8 @@ def test_not_media_missing_and_too_large(home: Path, served: Path) -> None:
             big.id: ErrorCode.TOO_LARGE,
         }
         assert "notes.mp4" in (rt.imports.get(notes.id).error_message or "")
+        # A failed download has no file: the jobs table names it by the URL's name.
+        assert rt.subjects.of([rt.jobs.get(notes.id)]) == {notes.id: "notes.mp4"}
         assert list(rt.storage.staging_dir().iterdir()) == []
     finally:
         rt.stop()

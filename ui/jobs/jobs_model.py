@@ -20,8 +20,8 @@ from mediadesk.domain.enums import JobStatus
 from mediadesk.events import JobProgress
 from mediadesk.jobs.views import JobView
 from mediadesk.library.views import Page
+from mediadesk.services.job_subjects import JobSubjects
 from mediadesk.services.jobs import JobService
-from mediadesk.services.library import LibraryService
 from ui.format import eta, percent, took
 from ui.jobs.live_progress import LiveProgress
 from ui.listsync import AnyIndex, IdListModel
@@ -47,14 +47,14 @@ class JobsModel(IdListModel):
     def __init__(
         self,
         jobs: JobService,
-        library: LibraryService,
+        subjects: JobSubjects,
         live: LiveProgress,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.jobs = jobs
         self.live = live
-        self.library = library
+        self.subjects = subjects
         self.status: JobStatus | None = None
         self.job_type: str | None = None
         self.media_file_id: str | None = None
@@ -90,8 +90,8 @@ class JobsModel(IdListModel):
         )
 
     def _remember_names(self, views: list[JobView]) -> None:
-        wanted = {v.media_file_id for v in views} - set(self._names)
-        self._names.update(self.library.titles(wanted))
+        # What each job is about, by job id (a title does not change under a row).
+        self._names.update(self.subjects.of(v for v in views if v.id not in self._names))
 
     # Rows -------------------------------------------------------------------------
 
@@ -132,7 +132,7 @@ class JobsModel(IdListModel):
                 return took((job.completed_at - job.started_at).total_seconds())
             return ""
         if col == 4:
-            return self._names.get(job.media_file_id or "", job.media_file_id or "")
+            return self._names.get(job.id, job.media_file_id or "")
         if col == 5:
             return f"{job.attempts}/{job.max_attempts}"
         if col == 6:

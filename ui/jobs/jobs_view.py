@@ -46,7 +46,7 @@ class JobsView(QWidget):
         self.shell = shell
         self.confirm_purge = True
         rt = shell.runtime
-        self.model = JobsModel(rt.jobs, rt.library, shell.progress, self)
+        self.model = JobsModel(rt.jobs, rt.subjects, shell.progress, self)
 
         self.state_filter = named(QComboBox(), "jobStateFilter")
         self.state_filter.addItem("All states", None)

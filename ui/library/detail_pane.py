@@ -311,7 +311,9 @@ class DetailPane(QScrollArea):
                 self.artifacts, [str(art.kind), art.storage_key, size(art.size_bytes), preset]
             )
         self.jobs.clear()
-        for job in detail.jobs:
+        # In the order they ran, as the file went through them (the list comes newest
+        # first, as the jobs tab shows it).
+        for job in sorted(detail.jobs, key=lambda j: j.created_at):
             started = job.started_at or job.created_at
             item = QTreeWidgetItem(
                 self.jobs,

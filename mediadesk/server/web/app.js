@@ -245,9 +245,12 @@ async function loadJobs(id) {
   // The Problem column only when a step has one (as the details' Problem row).
   const problems = page.items.some((j) => j.error_message);
   body.closest("table").classList.toggle("no-problems", !problems);
-  body.replaceChildren(...page.items.map((j) => el("tr", { "data-job": j.id },
+  // In the order the file went through them, as the app's detail pane lists them; a
+  // percentage only while a step runs (a finished one says Done).
+  const steps = [...page.items].sort((a, b) => a.created_at.localeCompare(b.created_at));
+  body.replaceChildren(...steps.map((j) => el("tr", { "data-job": j.id },
     el("td", {}, word("job_type", j.type)), el("td", {}, el("span", { class: `badge ${j.status}` }, word("job_status", j.status))),
-    el("td", {}, j.progress == null ? "" : `${Math.round(j.progress)}%`),
+    el("td", {}, j.status !== "PROCESSING" || j.progress == null ? "" : `${Math.round(j.progress)}%`),
     el("td", {}, j.error_message || "", retryButton(id, j)))));
   const done = page.items.every((j) => TERMINAL.has(j.status));
   if (done && state.timer) { clearInterval(state.timer); state.timer = null; }
