@@ -43,6 +43,9 @@ SHAPES: dict[str, type[BaseModel]] = {
     "master": DerivedReport,
     "imports": RootModel[list[ImportView]],
     "import-background": ImportView,
+    # Several sources in one command: a list of the one-source shape.
+    "import-several": RootModel[list[ImportResult]],
+    "import-background-several": RootModel[list[ImportView]],
     "folders-add": FolderView,
     "folders-list": RootModel[list[FolderView]],
     "folders-scan": RootModel[list[ScanReport]],
