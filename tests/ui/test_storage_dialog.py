@@ -64,3 +64,21 @@ def test_storage_dialog_shows_sizes_and_quality_in_words(qtbot: Any) -> None:
     assert dialog.ladder.text() == stats().ladder_summary  # the CLI's and the web's line
     assert "budget" in dialog.ladder.text()
     assert "0.985" not in dialog.renditions.item(0, 4).text()
+
+
+def test_every_kind_of_output_shows_without_scrolling(qtbot: Any) -> None:
+    """Ten kinds of output (a library with video, audio and pictures) all show at once,
+    and two streaming versions leave no empty box under them."""
+    kinds = [
+        OutputBytes(kind=f"kind{i}", label=f"Output {i}", bytes=1000 * (10 - i), files=1)
+        for i in range(10)
+    ]
+    dialog = StorageDialog(TaskRunner(), lambda: stats().model_copy(update={"outputs": kinds}))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.stats is not None, timeout=5000)
+    qtbot.waitExposed(dialog)
+    assert dialog.outputs.verticalScrollBar().maximum() == 0
+    assert dialog.renditions.verticalScrollBar().maximum() == 0
+    last = dialog.renditions.visualItemRect(dialog.renditions.item(1, 0))
+    assert dialog.renditions.viewport().height() - last.bottom() < last.height()

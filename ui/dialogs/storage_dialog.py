@@ -38,6 +38,19 @@ def fill(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> None
     table.resizeColumnsToContents()
     # The names take the room left; the figures keep their own width.
     table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    fit_rows(table)
+
+
+def fit_rows(table: QTableWidget, most: int = 14) -> None:
+    """As tall as its rows (up to ``most``, then it scrolls): a short list leaves no
+    empty box and a longer one is not cut to a few lines with room to spare below."""
+    rows = max(1, min(table.rowCount(), most))
+    height = (
+        table.horizontalHeader().sizeHint().height()
+        + rows * table.verticalHeader().defaultSectionSize()
+        + 2 * table.frameWidth()
+    )
+    table.setFixedHeight(height)
 
 
 class StorageDialog(QDialog):
@@ -47,7 +60,7 @@ class StorageDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("storageDialog")
         self.setWindowTitle("Storage")
-        self.resize(640, 480)
+        self.resize(720, 560)
         self.summary = named(QLabel("Reading the library…", wordWrap=True), "storageSummary")
         self.outputs = named(QTableWidget(), "storageOutputs")
         self.renditions = named(QTableWidget(), "storageRenditions")
@@ -60,10 +73,11 @@ class StorageDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(QLabel("Outputs"))
-        layout.addWidget(self.outputs, 2)
+        layout.addWidget(self.outputs)
         layout.addWidget(QLabel("Streaming versions"))
-        layout.addWidget(self.renditions, 1)
+        layout.addWidget(self.renditions)
         layout.addWidget(self.ladder)
+        layout.addStretch(1)
         self.stats: StorageStats | None = None
         tasks.run(load, self.show_stats, self._failed, owner=self)
 
