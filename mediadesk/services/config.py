@@ -25,7 +25,15 @@ from mediadesk.settings import (
 )
 
 # What the settings dialog offers; everything else stays a file or environment matter.
-EDITABLE = ("storage", "workers", "encoder", "server_port", "server_token")
+EDITABLE = (
+    "storage",
+    "workers",
+    "encoder",
+    "server_port",
+    "server_token",
+    "step_presets",
+    "ladder_budget_gb_per_hour",
+)
 # Fields the running app reads once at start; a change needs a restart.
 RESTART_NEEDED = frozenset(EDITABLE)
 

@@ -17,6 +17,7 @@ from mediadesk.bundled import presets_dir
 from mediadesk.engine.preset_base import PresetBase
 from mediadesk.engine.presets import load_file
 from mediadesk.errors import MediaDeskError
+from mediadesk.handlers.hls import HlsJob, PreviewJob
 
 _COMMON = frozenset(PresetBase.model_fields)
 
@@ -79,3 +80,17 @@ def _raw_kind(path: Path) -> str | None:
         return None
     kind = data.get("kind") if isinstance(data, dict) else None
     return kind if isinstance(kind, str) else None
+
+
+def ladder_choices(root: Path | None = None) -> tuple[str, list[PresetEntry]]:
+    """The streaming-version presets the ``hls`` step can be set to, and its default.
+
+    The preview clip's ladder is of the same kind but made for its own step: not a
+    choice for a title's streaming versions.
+    """
+    entries = [
+        e
+        for e in browse_presets(root, kind="hls_ladder")
+        if e.valid and e.id != PreviewJob.default_preset
+    ]
+    return HlsJob.default_preset, entries

@@ -38,9 +38,31 @@ def test_settings_dialog_saves_validated_values(
     assert dialog.encoder.currentText().startswith("Automatic")  # words, not "auto"
     dialog.encoder.setCurrentText("Processor (x264)")
     dialog.token.setText("letmein")
+    # How titles are encoded, by the presets' titles; the default is by quality.
+    assert dialog.ladder.currentText() == "Streaming versions by quality"
+    ladders = [dialog.ladder.itemText(i) for i in range(dialog.ladder.count())]
+    assert "Streaming versions, fixed bit rates" in ladders and "Preview clip" not in ladders
+    assert dialog.budget.text() == "No cap"
+    dialog.ladder.setCurrentText("Streaming versions, fixed bit rates")
+    dialog.budget.setValue(2.5)
     dialog.accept()
     saved = read_settings_file(home)
-    assert saved == {"workers": 3, "server_port": 9123, "encoder": "cpu", "server_token": "letmein"}
+    assert saved == {
+        "workers": 3,
+        "server_port": 9123,
+        "encoder": "cpu",
+        "server_token": "letmein",
+        "step_presets": {"hls": "hls/ladder_v1"},
+        "ladder_budget_gb_per_hour": 2.5,
+    }
+    chosen = SettingsDialog(load_settings())
+    assert chosen.ladder.currentText() == "Streaming versions, fixed bit rates"
+    assert chosen.budget.value() == 2.5
+    chosen.ladder.setCurrentText("Streaming versions by quality")  # back to the default
+    chosen.budget.setValue(0)
+    chosen.accept()
+    saved = read_settings_file(home)
+    assert "step_presets" not in saved and "ladder_budget_gb_per_hour" not in saved
     assert load_settings().server_port == 9123
 
     monkeypatch.setenv("MEDIADESK_WORKERS", "5")

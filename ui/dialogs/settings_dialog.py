@@ -12,10 +12,12 @@ import typing
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -32,6 +34,7 @@ from mediadesk.domain import vocabulary as words
 from mediadesk.errors import MediaDeskError
 from mediadesk.services.config import EditableSetting, editable_settings, save_settings
 from mediadesk.services.folders import FolderService
+from mediadesk.services.presets import ladder_choices
 from mediadesk.settings import EncoderChoice, Settings
 from ui.dialogs.folders_panel import FoldersPanel
 from ui.tasks import TaskRunner
@@ -44,6 +47,8 @@ LABELS = {
     "encoder": "Video encoder",
     "server_port": "Server port (0 = any free port)",
     "server_token": "Access token (mediadesk serve)",
+    "step_presets": "Encoding",
+    "ladder_budget_gb_per_hour": "Streaming size cap",
 }
 
 
@@ -79,6 +84,7 @@ class SettingsDialog(QDialog):
         self.token.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
         # The app's own server has a new token every run, held by the app alone.
         self.token.setPlaceholderText("empty: serve makes one and saves it in mediadesk.toml")
+        self.ladder, self.budget = self._ladder_widgets()
         self.message = label(name="settingsMessage", wrap=True)
 
         general = QWidget()
@@ -92,6 +98,8 @@ class SettingsDialog(QDialog):
             "encoder": self.encoder,
             "server_port": self.port,
             "server_token": self.token,
+            "step_presets": self.ladder,
+            "ladder_budget_gb_per_hour": self.budget,
         }
         for name, widget in widgets.items():
             form.addRow(LABELS[name], widget)
@@ -113,6 +121,25 @@ class SettingsDialog(QDialog):
         outer = QVBoxLayout(self)
         outer.addWidget(self.tabs)
         outer.addWidget(buttons)
+
+    def _ladder_widgets(self) -> tuple[QComboBox, QDoubleSpinBox]:
+        """How titles are encoded (the ``hls`` step's preset, by its title) and the cap
+        on their size per hour of media (0: none)."""
+        self.ladder_default, entries = ladder_choices()
+        chosen = dict(self.fields["step_presets"].value or {}).get("hls") or self.ladder_default
+        ladder = QComboBox()
+        for entry in entries:
+            ladder.addItem(entry.title, entry.id)
+            ladder.setItemData(ladder.count() - 1, entry.description, Qt.ItemDataRole.ToolTipRole)
+        ladder.setCurrentIndex(max(0, ladder.findData(chosen)))
+        budget = QDoubleSpinBox(minimum=0.0, maximum=1000.0, decimals=1, singleStep=0.5)
+        budget.setSuffix(" GB per hour of media")
+        budget.setSpecialValueText("No cap")
+        budget.setValue(float(self.fields["ladder_budget_gb_per_hour"].value or 0.0))
+        budget.setToolTip(
+            "Titles made by quality keep under this; the largest versions are left out first"
+        )
+        return ladder, budget
 
     def _mark_override(self, field: EditableSetting, widget: QWidget | QHBoxLayout) -> None:
         if not field.env_override:
@@ -142,18 +169,28 @@ class SettingsDialog(QDialog):
             "encoder": self.encoder.currentData(),
             "server_port": self.port.value(),
             "server_token": self.token.text().strip(),
+            "step_presets": self._step_presets(),
+            "ladder_budget_gb_per_hour": self.budget.value() or "",
         }
         changed = {}
         for name, value in values.items():
             field = self.fields[name]
             if field.env_override:
                 continue
-            current = field.value if field.value is not None else ""
+            current = field.value if field.value not in (None, {}) else ""
             if str(value) != str(current):
                 changed[name] = value
         if changed.get("storage") is not None and changed["storage"]:
             changed["storage"] = str(Path(changed["storage"]).expanduser())
         return changed
+
+    def _step_presets(self) -> dict[str, str] | str:
+        """The setting with the ``hls`` step's choice (the default: no entry); empty: ""."""
+        presets = dict(self.fields["step_presets"].value or {})
+        presets.pop("hls", None)
+        if self.ladder.currentData() != self.ladder_default:
+            presets["hls"] = self.ladder.currentData()
+        return presets or ""
 
     def accept(self) -> None:
         changed = self.updates()
