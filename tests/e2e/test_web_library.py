@@ -119,4 +119,29 @@ def test_web_library_shelves_series_order_resume_and_token_messages(
             said = page.inner_text("#upload-message")
             assert said.startswith("holiday.mp4 was not uploaded: ") and "{" not in said
             assert page.is_hidden("#upload-progress")
+
+            # Several files picked at once: each placed by its name, the refused one named.
+            film = tmp_path / "Harbour.Lights.2018.mp4"
+            shutil.copyfile(make_clip(tmp_path / "media", Clip(seed="web-several")), film)
+            page.set_input_files("#upload-input", [str(film), str(fake)])
+            page.wait_for_function(
+                "() => document.querySelector('#upload-message').textContent.startsWith('1 of 2')",
+                timeout=60_000,
+            )
+            said = page.inner_text("#upload-message")
+            assert said.startswith("1 of 2 uploaded. holiday.mp4 was not uploaded: ")
+            page.wait_for_selector(
+                "section[data-shelf='movies'] li.card:has-text('Harbour Lights')", timeout=30_000
+            )
+            # Files dropped on the page upload the same way.
+            page.evaluate(
+                """() => { const dt = new DataTransfer();
+                dt.items.add(new File(["not a video either"], "dropped.mkv"));
+                window.dispatchEvent(new DragEvent("drop", { dataTransfer: dt })); }"""
+            )
+            page.wait_for_function(
+                "() => document.querySelector('#upload-message').textContent"
+                ".startsWith('dropped.mkv was not uploaded')",
+                timeout=30_000,
+            )
             assert errors == []

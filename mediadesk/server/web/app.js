@@ -90,8 +90,35 @@ function stopTimers() {
 
 // Library: see library.js ------------------------------------------------------------
 
-function upload(file) {
-  if (!file) return;
+// One file to /media/upload; resolves {ok, mediaFileId} or {ok: false, reason}, with
+// the bar following the bytes. Never rejects: a failure is a result to report.
+function sendFile(file, bar) {
+  return new Promise((resolve) => {
+    const form = new FormData();
+    form.append("file", file, file.name);
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", "/media/upload");
+    if (token()) xhr.setRequestHeader("Authorization", "Bearer " + token());
+    bar.value = 0;
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = e.loaded / e.total; };
+    xhr.onload = () => {
+      if (xhr.status === 201) { resolve({ ok: true, mediaFileId: JSON.parse(xhr.responseText).mediaFileId }); return; }
+      // The API's own sentence ({"error": {"code", "message"}}), not its JSON.
+      let reason = xhr.statusText || `HTTP ${xhr.status}`;
+      try { reason = JSON.parse(xhr.responseText).error.message; } catch (e) { /* not JSON */ }
+      if (xhr.status === 401) askForToken(token() ? "wrong" : "missing");
+      resolve({ ok: false, reason, status: xhr.status });
+    };
+    xhr.onerror = () => resolve({ ok: false, reason: "the connection to the server was lost. Try again." });
+    xhr.send(form);
+  });
+}
+
+// Files picked or dropped, one after the other (each placed by its name, as the app's
+// drop does). One file opens its page; several stay on the library with a summary.
+async function upload(files) {
+  files = Array.from(files || []);
+  if (!files.length) return;
   const bar = document.getElementById("upload-progress");
   const message = document.getElementById("upload-message");
   const say = (text, failed) => {
@@ -99,33 +126,44 @@ function upload(file) {
     message.classList.toggle("problem", Boolean(failed));
     message.hidden = !text;
   };
-  const form = new FormData();
-  form.append("file", file, file.name);
-  const xhr = new XMLHttpRequest();
-  xhr.open("POST", "/media/upload");
-  if (token()) xhr.setRequestHeader("Authorization", "Bearer " + token());
   bar.hidden = false;
-  bar.value = 0;
-  say(`Uploading ${file.name}…`);
-  xhr.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = e.loaded / e.total; };
-  xhr.onload = () => {
-    bar.hidden = true;
-    if (xhr.status === 201) {
-      say("");
-      location.hash = `#/media/${JSON.parse(xhr.responseText).mediaFileId}`;
-      return;
+  const done = [], failed = [];
+  for (const [i, file] of files.entries()) {
+    say(files.length > 1 ? `Uploading ${i + 1} of ${files.length}: ${file.name}…` : `Uploading ${file.name}…`);
+    const result = await sendFile(file, bar);
+    if (result.ok) done.push(result.mediaFileId);
+    else {
+      failed.push(`${file.name} was not uploaded: ${result.reason}`);
+      if (result.status === 401) break;  // the rest would be refused the same way
     }
-    // The API's own sentence ({"error": {"code", "message"}}), not its JSON.
-    let reason = xhr.statusText || `HTTP ${xhr.status}`;
-    try { reason = JSON.parse(xhr.responseText).error.message; } catch (e) { /* not JSON */ }
-    if (xhr.status === 401) askForToken(token() ? "wrong" : "missing");
-    say(`${file.name} was not uploaded: ${reason}`, true);
-  };
-  xhr.onerror = () => {
-    bar.hidden = true;
-    say(`${file.name} was not uploaded: the connection to the server was lost. Try again.`, true);
-  };
-  xhr.send(form);
+  }
+  bar.hidden = true;
+  if (files.length === 1 && done.length === 1) {
+    say("");
+    location.hash = `#/media/${done[0]}`;
+    return;
+  }
+  const summary = files.length > 1 ? [`${done.length} of ${files.length} uploaded.`] : [];
+  say([...summary, ...failed].join(" "), failed.length > 0);
+  if (typeof loadShelves === "function" && done.length) await loadShelves("");
+}
+
+// Files dropped anywhere on the library page upload as if picked; elsewhere a drop is
+// refused (the browser would otherwise leave the page to show the file).
+function acceptDrops() {
+  const onLibrary = () => Boolean(document.getElementById("upload-input"));
+  window.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    const files = e.dataTransfer && Array.from(e.dataTransfer.types || []).includes("Files");
+    e.dataTransfer.dropEffect = files && onLibrary() ? "copy" : "none";
+    document.body.classList.toggle("dropping", Boolean(files && onLibrary()));
+  });
+  window.addEventListener("dragleave", (e) => { if (!e.relatedTarget) document.body.classList.remove("dropping"); });
+  window.addEventListener("drop", (e) => {
+    e.preventDefault();
+    document.body.classList.remove("dropping");
+    if (onLibrary() && e.dataTransfer && e.dataTransfer.files.length) upload(e.dataTransfer.files);
+  });
 }
 
 // One media file ---------------------------------------------------------------------
@@ -296,4 +334,4 @@ async function showHealth() {
 }
 
 window.addEventListener("hashchange", route);
-window.addEventListener("DOMContentLoaded", () => { takeTokenFromFragment(); showHealth(); route(); });
+window.addEventListener("DOMContentLoaded", () => { takeTokenFromFragment(); showHealth(); acceptDrops(); route(); });

@@ -78,7 +78,7 @@ async function showLibrary() {
   search.oninput = () => loadShelves(search.value.trim());
   document.getElementById("show").onchange = () => loadShelves(search.value.trim());
   // Reset after each pick: the same file chosen again (after a failure) uploads again.
-  document.getElementById("upload-input").onchange = (e) => { upload(e.target.files[0]); e.target.value = ""; };
+  document.getElementById("upload-input").onchange = (e) => { upload(Array.from(e.target.files)); e.target.value = ""; };
   await loadShelves("");
   state.timer = setInterval(() => loadShelves(search.value.trim()), 5000);
 }
