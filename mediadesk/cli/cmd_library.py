@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -44,6 +45,7 @@ from mediadesk.handlers.imports import ImportOutcome
 from mediadesk.library.views import ImportResult, MediaFileView
 from mediadesk.runtime import Runtime
 from mediadesk.services.catalogue import EpisodeTarget, MovieTarget
+from mediadesk.services.import_paths import MAX_FILES, expand_paths
 from mediadesk.services.imports import IMPORTS_QUEUE, ImportView, PathImport
 from mediadesk.services.ingest import GUESS, Guess, IngestTarget
 from mediadesk.services.library import MediaFilter
@@ -173,7 +175,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     on (exit 3 at the end). ``--json`` prints one object for one source, a list for
     several."""
     target = target_from(args)
-    sources: list[str] = args.sources
+    sources = _sources(args.sources)
     if args.background and args.wait:
         raise InvalidInput("--background and --wait do not go together")
     if len(sources) > 1 and target is not None and not isinstance(target, Guess):
@@ -238,6 +240,35 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return max(failures, default=EXIT_OK)
 
 
+def _sources(given: list[str]) -> list[str]:
+    """In the order given: URLs as they are, paths expanded as the app expands a drop
+    (folders walked for their media; subtitles and NFO files left to their videos)."""
+    out: list[str] = []
+    left_out = 0
+    for source in given:
+        if _is_url(source):
+            out.append(source)
+            continue
+        found = expand_paths([Path(source)], limit=MAX_FILES - len(out))
+        left_out += found.left_out
+        out += [str(f) for f in found.files if str(f) not in out]
+        if found.truncated:
+            error(f"more than {MAX_FILES} files: only the first {MAX_FILES} are imported")
+            break
+    if left_out:
+        print(
+            f"  {words.counted(left_out, 'file')} left out: not media of their own"
+            " (subtitles and NFO files are read with their videos)",
+            file=sys.stderr,
+        )
+    return out
+
+
+def _is_url(source: str) -> bool:
+    """Any scheme passes as given (``_check_source`` refuses all but http(s))."""
+    return "://" in source
+
+
 @contextlib.contextmanager
 def _reported(failures: list[int], source: str) -> Iterator[None]:
     """One source's failure is said (naming it) and counted; the next source goes on."""
@@ -254,7 +285,7 @@ def _reported(failures: list[int], source: str) -> Iterator[None]:
 def _check_source(source: str) -> bool:
     """True for a URL; a path otherwise. Other schemes are refused."""
     is_url = source.startswith(("http://", "https://"))
-    if not is_url and "://" in source:
+    if not is_url and _is_url(source):
         raise InvalidInput(f"{source}: only local paths and http(s) URLs can be imported")
     return is_url
 

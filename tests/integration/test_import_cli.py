@@ -56,31 +56,42 @@ def test_background_copy_waits_for_a_consumer_on_this_host(home: Path, clip: Pat
 
 
 def test_several_sources_in_one_command(home: Path, media_dir: Path, tmp_path: Path) -> None:
-    """``mediadesk import *.mkv``: each file by its own name; one that cannot be imported
-    (a folder, a missing file) is named on stderr and the others still arrive."""
+    """``mediadesk import *.mkv Folder/``: each file by its own name, a folder walked for
+    its media as the app walks a drop; one that cannot be imported (a missing file, a
+    file that is not media) is named on stderr and the others still arrive."""
     films = tmp_path / "films"
     first = make_clip(films, Clip(seed="first"), "First.Film.2001.mp4")
+    release = tmp_path / "Third Film (2003)"
+    make_clip(release, Clip(seed="third"), "Third Film (2003).mkv")
+    (release / "Third Film (2003).en.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nHi\n")
+    (release / "movie.nfo").write_text("<movie><title>Third Film</title></movie>")
     second = make_clip(films, Clip(seed="second"), "Second Film (2002).mp4")
+    notes = films / "notes.mp4"
+    notes.write_text("not a video")
     (home / "mediadesk.toml").write_text('pipeline_video = ["probe"]\n')
     assert run(home, "library", "list").stdout.startswith("The library is empty")
     out = run(
-        home, "import", str(first), str(films), str(tmp_path / "gone.mp4"), str(second),
-        "--wait", "--json",
+        home, "import", str(first), str(release), str(tmp_path / "gone.mp4"), str(notes),
+        str(second), "--wait", "--json",
     )  # fmt: skip
     assert out.returncode == 3
-    assert f"{films} is a folder, not a file" in out.stderr
-    assert "add it as a library folder" in out.stderr
     assert f"{tmp_path / 'gone.mp4'}: no such file" in out.stderr
+    assert "notes.mp4" in out.stderr
+    assert "2 files left out: not media of their own" in out.stderr  # the .srt and .nfo
     results = json.loads(out.stdout)
     assert [r["media"]["display_title"] for r in results] == [
         "First Film (2001)",
+        "Third Film (2003)",
         "Second Film (2002)",
     ]
     assert all(r["media"]["status"] == "READY" for r in results)
+    third = run(home, "media", "show", results[1]["media"]["id"], "--json")
+    assert [s["language"] for s in json.loads(third.stdout)["subtitle_files"]] == ["en"]
     listed = json.loads(run(home, "library", "list", "--json").stdout)
     assert sorted((m["title"], m["year"]) for m in listed["movies"]) == [
         ("First Film", 2001),
         ("Second Film", 2002),
+        ("Third Film", 2003),
     ]
     human = run(home, "library", "list").stdout
     assert human.startswith("Movies\n") and "Series" not in human  # no empty headings

@@ -213,3 +213,19 @@ def test_cancel_a_copy_in_progress(window, qtbot, tmp_path: Path) -> None:  # ty
     rt = window.shell.runtime
     assert rt.library.count_media() == 0
     assert list(rt.storage.staging_dir().iterdir()) == []  # the partial copy is gone
+
+
+def test_a_dropped_release_folder_offers_its_film_only(idle_window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Folders are walked off the GUI thread; subtitles, NFO files, artwork and samples
+    are not offered as imports of their own, and the status bar says so."""
+    release = tmp_path / "Heat (1995)"
+    (release / "Sample").mkdir(parents=True)
+    (release / "Heat (1995).mkv").write_bytes(b"film")
+    for name in ("Heat (1995).en.srt", "movie.nfo", "poster.jpg", "Sample/heat-sample.mkv"):
+        (release / name).write_bytes(b"x")
+    idle_window.import_paths([release])
+    qtbot.waitUntil(lambda: idle_window.attach_dialog is not None, timeout=30_000)
+    dialog = idle_window.attach_dialog
+    assert dialog.paths == [release / "Heat (1995).mkv"]
+    assert idle_window.status.currentMessage().startswith("4 other files left out")
+    dialog.reject()

@@ -1,14 +1,11 @@
-"""Turning dropped URLs and chosen folders into the list of files to import."""
+"""What a drag carries: local paths and web links (folders are walked by the core,
+``services.import_paths``)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData
-
-MAX_FILES = 10_000  # a drop of a whole disk is a mistake, not an import
 
 
 def local_paths(mime: QMimeData) -> list[Path]:
@@ -25,26 +22,3 @@ def web_urls(mime: QMimeData) -> list[str]:
         text = mime.text().strip()
         urls = [text] if text.startswith(("http://", "https://")) and " " not in text else []
     return urls
-
-
-def expand(paths: Iterable[Path], limit: int = MAX_FILES) -> list[Path]:
-    """Files as given, folders walked (hidden entries skipped), sorted, deduplicated."""
-    seen: set[Path] = set()
-    out: list[Path] = []
-
-    def add(path: Path) -> None:
-        resolved = path.resolve()
-        if resolved not in seen and len(out) < limit:
-            seen.add(resolved)
-            out.append(path)
-
-    for path in paths:
-        if path.is_dir():
-            for dirpath, dirnames, filenames in os.walk(path):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(filenames):
-                    if not name.startswith("."):
-                        add(Path(dirpath) / name)
-        elif path.is_file():
-            add(path)
-    return out

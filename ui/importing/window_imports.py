@@ -16,9 +16,10 @@ from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
 
 from mediadesk.domain import vocabulary as words
 from mediadesk.services.catalogue import AttachTarget
+from mediadesk.services.import_paths import ImportPaths, expand_paths
 from mediadesk.services.imports import ImportView, PathImport
 from ui.importing.import_panel import ImportDock
-from ui.importing.paths import expand, local_paths, web_urls
+from ui.importing.paths import local_paths, web_urls
 from ui.library.library_view import LibraryView
 from ui.library.nodes import LibraryNode
 from ui.library.subtitle_drop import add_subtitles, media_under, only_subtitles
@@ -93,23 +94,41 @@ class ImportFlows:
         )
 
     def import_paths(self, paths: list[Path], node: LibraryNode | None = None) -> None:
-        """Ask where the files belong (the dialog opens once their names are read, off
-        the GUI thread), then import them in the background."""
-        files = expand(paths)
+        """Ask where the files belong (the dialog opens once folders are walked and the
+        names read, off the GUI thread), then import them in the background."""
+        self.status.showMessage("Reading what was dropped…", 5000)
+        self.shell.tasks.run(
+            lambda: expand_paths(paths),
+            lambda found: self._expanded(found, node),
+            lambda exc: self.status.showMessage(
+                f"Could not read the drop: {describe(exc)}", 15_000
+            ),
+        )
+
+    def _expanded(self, found: ImportPaths, node: LibraryNode | None) -> None:
+        files = found.files
         if not files:
-            self.status.showMessage("Nothing to import: no files in what was dropped.", 8000)
+            self.status.showMessage("Nothing to import: no media files in what was dropped.", 8000)
             return
         from ui.importing.attach_flow import open_attach_dialog
 
         hint = node.hint if node is not None else None
-        self.status.showMessage(f"Reading the names of {words.counted(len(files), 'file')}…", 5000)
+        count = words.counted(len(files), "file")
+        self.status.showMessage(f"Reading the names of {count}…", 5000)
         catalogue = self.shell.runtime.catalogue
         parent, tasks = self.window_widget, self.shell.tasks
-        open_attach_dialog(parent, tasks, catalogue, files, hint, self._attach_opened)
+        opened = lambda dialog: self._attach_opened(dialog, found.left_out)  # noqa: E731
+        open_attach_dialog(parent, tasks, catalogue, files, hint, opened)
 
-    def _attach_opened(self, dialog: AttachDialog) -> None:
+    def _attach_opened(self, dialog: AttachDialog, left_out: int = 0) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.status.clearMessage()  # "Reading the names…" is over: the dialog is open
+        if left_out:
+            self.status.showMessage(
+                f"{words.counted(left_out, 'other file')} left out: not media of their own"
+                " (subtitles and NFO files go with their videos).",
+                15_000,
+            )
         dialog.accepted.connect(lambda: self.submit_imports(dialog.requests()))
         self.attach_dialog = dialog
         dialog.destroyed.connect(lambda: setattr(self, "attach_dialog", None))
