@@ -7,11 +7,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mediadesk.cli.ids import MEDIA_ID, id_of
 from mediadesk.cli.output import EXIT_OK, print_json
 from mediadesk.errors import InvalidInput
 from mediadesk.runtime import Runtime
 from mediadesk.services.artwork import ArtSubject
 from mediadesk.services.catalogue_edit import EpisodeEdit, MovieEdit, SeasonEdit, SeriesEdit
+from mediadesk.services.ids import IdKind
 from mediadesk.settings import Settings
 
 _UNSET = object()
@@ -45,7 +47,7 @@ def register(sub: Any) -> None:
             dest=f"{kind}_command", metavar="ACTION", required=True
         )
         edit = group.add_parser("edit", help=f"change a {kind}'s fields (only those given)")
-        edit.add_argument("id")
+        edit.add_argument("id", type=id_of(IdKind(kind)))
         edit.add_argument("--json", action="store_true")
         edit.set_defaults(handler=cmd_edit, kind=kind)
         if kind == "movie":
@@ -78,17 +80,21 @@ def register(sub: Any) -> None:
             )
         if kind in ("movie", "series"):
             merge = group.add_parser("merge", help="merge OTHER into ID (OTHER goes away)")
-            merge.add_argument("id")
-            merge.add_argument("other")
+            merge.add_argument("id", type=id_of(IdKind(kind)))
+            merge.add_argument("other", type=id_of(IdKind(kind)))
             merge.add_argument("--json", action="store_true")
             merge.set_defaults(handler=cmd_merge, kind=kind)
         if kind != "episode":
             poster = group.add_parser("poster", help="set the poster")
-            poster.add_argument("id")
+            poster.add_argument("id", type=id_of(IdKind(kind)))
             how = poster.add_mutually_exclusive_group(required=True)
             how.add_argument("--image", type=Path, help="an image file to import and use")
-            how.add_argument("--media", metavar="ID", help="an image already in the library")
-            how.add_argument("--frame", metavar="ID", help="a frame of this video (with --at)")
+            how.add_argument(
+                "--media", metavar="ID", type=MEDIA_ID, help="an image already in the library"
+            )
+            how.add_argument(
+                "--frame", metavar="ID", type=MEDIA_ID, help="a frame of this video (with --at)"
+            )
             poster.add_argument("--at", type=float, default=0.0, help="seconds into --frame")
             poster.set_defaults(handler=cmd_poster, kind=kind)
 

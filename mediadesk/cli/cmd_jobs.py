@@ -8,6 +8,7 @@ import sys
 import time
 from typing import Any
 
+from mediadesk.cli.ids import JOB_ID, MEDIA_ID
 from mediadesk.cli.output import EXIT_INTERNAL, EXIT_OK, human_duration, print_json, table
 from mediadesk.cli.waiting import wait_for_jobs
 from mediadesk.domain import vocabulary as words
@@ -15,6 +16,7 @@ from mediadesk.domain.enums import AttemptOutcome, JobStatus
 from mediadesk.errors import InvalidInput
 from mediadesk.jobs.views import JobView
 from mediadesk.runtime import Runtime
+from mediadesk.services.ids import short_id
 from mediadesk.settings import Settings
 
 FOLLOW_POLL_S = 0.3
@@ -27,18 +29,18 @@ def register(sub: Any) -> None:
     ls = jobs.add_parser("list", help="jobs, newest first")
     ls.add_argument("--status", choices=[s.value for s in JobStatus])
     ls.add_argument("--type")
-    ls.add_argument("--media")
+    ls.add_argument("--media", type=MEDIA_ID)
     ls.add_argument("--limit", type=int, default=100)
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=cmd_list)
 
     show = jobs.add_parser("show", help="a job with every attempt, argv and error")
-    show.add_argument("id")
+    show.add_argument("id", type=JOB_ID)
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=cmd_show)
 
     log = jobs.add_parser("log", help="an attempt's log (ffmpeg stderr and our notes)")
-    log.add_argument("id")
+    log.add_argument("id", type=JOB_ID)
     log.add_argument("--attempt", type=int)
     log.add_argument("--stream", choices=["stderr", "stdout"], default="stderr")
     log.add_argument("--follow", "-f", action="store_true", help="keep printing until done")
@@ -50,19 +52,19 @@ def register(sub: Any) -> None:
         ("replay", "run a finished job again from its stored input"),
     ):
         p = jobs.add_parser(name, help=helptext)
-        p.add_argument("id")
+        p.add_argument("id", type=JOB_ID)
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=cmd_change, action=name)
 
     purge = jobs.add_parser("purge", help="remove finished jobs' records, logs and scratch")
-    purge.add_argument("id", nargs="?")
+    purge.add_argument("id", nargs="?", type=JOB_ID)
     purge.add_argument("--older-than-days", type=float)
     purge.add_argument("--artifacts", action="store_true", help="also remove what it published")
     purge.add_argument("--json", action="store_true")
     purge.set_defaults(handler=cmd_purge)
 
     wait = jobs.add_parser("wait", help="wait until jobs finish")
-    wait.add_argument("ids", nargs="+", metavar="ID")
+    wait.add_argument("ids", nargs="+", metavar="ID", type=JOB_ID)
     wait.add_argument("--timeout", type=float)
     wait.add_argument("--json", action="store_true")
     wait.set_defaults(handler=cmd_wait)
@@ -78,7 +80,7 @@ def _rows(rt: Runtime, jobs: list[JobView]) -> list[tuple[Any, ...]]:
     subjects = rt.subjects.of(jobs)
     return [
         (
-            j.id,
+            short_id(j.id),
             words.job_type(j.type),
             words.job_state(j.status, cancel_requested=j.cancel_requested, error_code=j.error_code),
             f"{j.attempts}/{j.max_attempts}",

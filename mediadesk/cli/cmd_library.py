@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mediadesk.cli import cmd_nfo, cmd_stats
+from mediadesk.cli.ids import MEDIA_ID, id_of
 from mediadesk.cli.output import (
     EXIT_BAD_INPUT,
     EXIT_INTERNAL,
@@ -45,6 +46,7 @@ from mediadesk.handlers.imports import ImportOutcome
 from mediadesk.library.views import ImportResult, MediaFileView
 from mediadesk.runtime import Runtime
 from mediadesk.services.catalogue import EpisodeTarget, MovieTarget
+from mediadesk.services.ids import IdKind, short_id
 from mediadesk.services.import_paths import MAX_FILES, expand_paths
 from mediadesk.services.imports import IMPORTS_QUEUE, ImportView, PathImport
 from mediadesk.services.ingest import GUESS, Guess, IngestTarget
@@ -104,7 +106,7 @@ def register(sub: Any) -> None:
         dest="media_command", metavar="ACTION", required=True
     )
     show = media.add_parser("show", help="one media file with probe data and artifacts")
-    show.add_argument("id")
+    show.add_argument("id", type=MEDIA_ID)
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=cmd_media_show)
     mls = media.add_parser("list", help="media files, newest first")
@@ -118,7 +120,7 @@ def register(sub: Any) -> None:
     mls.add_argument("--json", action="store_true")
     mls.set_defaults(handler=cmd_media_list)
     delete = media.add_parser("delete", help="delete a media file (soft unless --purge)")
-    delete.add_argument("id")
+    delete.add_argument("id", type=MEDIA_ID)
     delete.add_argument("--purge", action="store_true", help="also remove every file")
     delete.add_argument(
         "--delete-file",
@@ -128,12 +130,19 @@ def register(sub: Any) -> None:
     )
     delete.set_defaults(handler=cmd_media_delete)
     attach = media.add_parser("attach", help="attach a media file to a movie or an episode")
-    attach.add_argument("id")
+    attach.add_argument("id", type=MEDIA_ID)
     where = attach.add_mutually_exclusive_group(required=True)
     where.add_argument("--movie", metavar="TITLE", help="a movie (made if new)")
     where.add_argument("--series", metavar="NAME", help="an episode of this series (made if new)")
-    where.add_argument("--movie-id", dest="movie_id", help="an existing movie, by id")
-    where.add_argument("--episode-id", dest="episode_id", help="an existing episode, by id")
+    where.add_argument(
+        "--movie-id", dest="movie_id", type=id_of(IdKind.MOVIE), help="an existing movie, by id"
+    )
+    where.add_argument(
+        "--episode-id",
+        dest="episode_id",
+        type=id_of(IdKind.EPISODE),
+        help="an existing episode, by id",
+    )
     attach.add_argument("--year", type=int, help="the movie's year (with --movie)")
     attach.add_argument("--season", type=int, help="season number (with --series)")
     attach.add_argument("--episode", type=int, help="episode number (with --series)")
@@ -146,13 +155,13 @@ def register(sub: Any) -> None:
     check = media.add_parser(
         "check", help="decode a file whole: Healthy or Damaged, and where the errors are"
     )
-    check.add_argument("id", nargs="?")
+    check.add_argument("id", nargs="?", type=MEDIA_ID)
     check.add_argument("--all", action="store_true", help="every video and audio file")
     check.add_argument("--wait", action="store_true", help="wait for the verdicts")
     check.add_argument("--json", action="store_true")
     check.set_defaults(handler=cmd_media_check)
     detach = media.add_parser("detach", help="take a media file out of its movie or episode")
-    detach.add_argument("id")
+    detach.add_argument("id", type=MEDIA_ID)
     detach.set_defaults(handler=cmd_media_detach)
 
 
@@ -194,7 +203,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                 print_json(queued[0] if len(sources) == 1 and queued else queued)
             else:
                 for item in queued:
-                    print(f"{item.id}  {item.name}  {item.state}")
+                    print(f"{short_id(item.id)}  {item.name}  {item.state}")
                 if queued:
                     print(
                         "  queued: `mediadesk imports` shows them;"
@@ -221,7 +230,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                 media = result.media
                 note = " (already in the library)" if result.duplicate else ""
                 state = words.media_status(media.status)
-                print(f"{media.id}  {media.display_title}  {state}{note}")
+                print(f"{short_id(media.id)}  {media.display_title}  {state}{note}")
                 _describe(media)
             waiting = any(r.media.status == MediaStatus.UPLOADED for r in results)
             if waiting and not consumed_here(rt):
@@ -342,11 +351,11 @@ def cmd_imports(args: argparse.Namespace, settings: Settings) -> int:
         if i.bytes_total and i.active:
             moved += f" of {human_size(i.bytes_total)}"
         done = titles.get(i.media_file_id or "", i.media_file_id or "")
-        rows.append((i.id, i.state, i.name, moved, i.error_message or done))
+        rows.append((short_id(i.id), i.state, i.name, moved, i.error_message or done))
     table(rows, ["ID", "STATE", "NAME", "BYTES", "RESULT"], empty="No imports yet.")
     for i in items:
         if i.next_step:
-            print(f"{i.id}: {i.next_step}")
+            print(f"{short_id(i.id)}: {i.next_step}")
     return EXIT_OK
 
 
@@ -369,25 +378,42 @@ def cmd_library_list(args: argparse.Namespace, settings: Settings) -> int:
         print("The library is empty: `mediadesk import FILE` copies a file in,")
         print("`mediadesk folders add PATH` uses a folder of yours where it is.")
         return EXIT_OK
-    # Only the sections that have something (an empty heading reads as a fault).
+    # Only the sections that have something (an empty heading reads as a fault). Each
+    # entry with its own short id (what `movie edit`, `episode edit`... take) and its
+    # file's (what `media ...` takes); any start of an id of 4 or more characters works.
+    lines: list[tuple[str, str]] = []
     if listing.movies:
-        print("Movies")
+        lines.append(("Movies", ""))
     for movie in listing.movies:
-        print(f"  {movie_label(movie.title, movie.year)}  [{movie.media_file_id or 'no file'}]")
+        label = f"  {movie_label(movie.title, movie.year)}"
+        lines.append((label, _ids(("movie", movie.id), ("file", movie.media_file_id))))
     if listing.series:
-        print("Series")
+        lines.append(("Series", ""))
     for series in listing.series:
-        print(f"  {series.title}")
+        lines.append((f"  {series.title}", _ids(("series", series.id))))
         for season in series.seasons:
-            print(f"    {season_label(season.number, season.title)}")
+            label = f"    {season_label(season.number, season.title)}"
+            lines.append((label, _ids(("season", season.id))))
             for ep in season.episodes:
                 code = episode_code(season.number, ep.number, ep.end_number)
-                print(f"      {code} {ep.title or ''}  [{ep.media_file_id or 'no file'}]")
+                label = f"      {code} {ep.title or ''}".rstrip()
+                lines.append((label, _ids(("episode", ep.id), ("file", ep.media_file_id))))
     if listing.loose_media:
-        print("Other media")
+        lines.append(("Other media", ""))
     for media in listing.loose_media:
-        print(f"  {media.id}  {media.original_filename}  {words.media_status(media.status)}")
+        label = f"  {media.original_filename}  {words.media_status(media.status)}"
+        lines.append((label, _ids(("file", media.id))))
+    width = max(len(label) for label, ids in lines if ids)
+    for label, ids in lines:
+        print(f"{label:<{width}}  {ids}".rstrip())
     return EXIT_OK
+
+
+def _ids(*pairs: tuple[str, str | None]) -> str:
+    """'movie 1a2b3c4d  file 5e6f7a8b'; an entry with no file says so."""
+    return "  ".join(
+        f"{noun} {short_id(value)}" if value else f"no {noun}" for noun, value in pairs
+    )
 
 
 def cmd_media_show(args: argparse.Namespace, settings: Settings) -> int:
@@ -432,7 +458,7 @@ def cmd_media_list(args: argparse.Namespace, settings: Settings) -> int:
     table(
         [
             (
-                m.id,
+                short_id(m.id),
                 words.media_kind(m.kind),
                 words.media_status(m.status),
                 human_duration(m.duration_seconds),

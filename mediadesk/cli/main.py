@@ -24,6 +24,7 @@ from mediadesk.cli import (
     cmd_presets,
     cmd_run,
 )
+from mediadesk.cli.ids import complete_ids
 from mediadesk.cli.output import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_PIPE, EXIT_USAGE, error
 from mediadesk.errors import ConfigError, Conflict, InvalidInput, MediaDeskError, NotFound
 from mediadesk.settings import load_settings
@@ -88,6 +89,7 @@ def main(argv: Sequence[str] | None = None, *, gui: cmd_run.GuiLauncher | None =
         handler = cmd_run.serve if args.serve else cmd_run.default_app
     try:
         settings = load_settings(settings_overrides(args))
+        complete_ids(args, settings)  # "3eb6" -> the whole id it starts
         if not args.verbose:
             long_running = handler in (cmd_run.serve, cmd_run.worker, cmd_run.default_app)
             level = settings.log_level or ("INFO" if long_running else "WARNING")

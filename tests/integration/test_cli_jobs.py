@@ -19,9 +19,14 @@ def test_jobs_commands(home: Path, clip: Path) -> None:
     poster = next(j for j in listing["items"] if j["type"] == "poster")
     # The human list names the file by its title and the step in words, as the app does.
     lines = run(home, "jobs", "list").stdout.splitlines()
-    line = next(row for row in lines if row.startswith(poster["id"]))
+    line = next(row for row in lines if row.startswith(poster["id"][:8] + " "))  # short
     assert "Poster" in line and imported["media"]["display_title"] in line
-    assert media_id not in line
+    assert media_id not in line and poster["id"] not in line
+    # Any start of an id of four characters or more names it, as git takes commits.
+    by_start = run(home, "jobs", "show", poster["id"][:6], "--json")
+    assert by_start.returncode == 0 and json.loads(by_start.stdout)["id"] == poster["id"]
+    mine = json.loads(run(home, "jobs", "list", "--media", media_id[:8], "--json").stdout)
+    assert {j["media_file_id"] for j in mine["items"]} == {media_id}
 
     shown = json.loads(run(home, "jobs", "show", poster["id"], "--json").stdout)
     (attempt,) = shown["attempt_history"]
