@@ -70,10 +70,14 @@ def test_api_edits_attachments_sort_and_playback_state(
         upload(host, named(media_dir, tmp_path, "Show.S01E03.mp4", "d"))  # no episode title
         (series,) = httpx.get(api + "/series", headers=h).json()
         episode = series["seasons"][0]["episodes"][0]
-        # The web page's cards: the episode's own name, the show and code beneath it.
+        # The web page's cards: the episode's own name, its code beneath it (on the
+        # show's own page the show goes without saying; on the shelves it is said).
         page = httpx.get(f"{api}/browse/series/{series['id']}", headers=h).json()
         cards = [(c["title"], c["subtitle"]) for c in page["seasons"][0]["episodes"]]
-        assert cards == [("Seeds", "Show · S01E02"), ("Episode 3", "Show · S01E03")]
+        assert cards == [("Seeds", "S01E02"), ("Episode 3", "S01E03")]
+        shelves = httpx.get(f"{api}/browse/home", headers=h).json()
+        recent = {c["title"]: c["subtitle"] for c in shelves["recentlyAdded"]}
+        assert recent["Seeds"] == "Show · S01E02"
         assert (episode["number"], episode["title"]) == (2, "Seeds")
         patched = httpx.patch(
             f"{api}/episodes/{episode['id']}", json={"number": 1, "title": "Pilot"}, headers=h

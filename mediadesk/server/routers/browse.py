@@ -85,7 +85,8 @@ def _art_url(state: ServerState, art: ArtworkView | None) -> str | None:
     return _url(state, art.keys, art.media_file_id) if art is not None else None
 
 
-def media_card(state: ServerState, m: MediaFileView) -> Card:
+def media_card(state: ServerState, m: MediaFileView, in_series: bool = False) -> Card:
+    """``in_series``: on its series' page, where an episode's show goes without saying."""
     ref = m.catalogue
     keys = [*(ref.poster_keys if ref else []), *picture_keys(m.id, m.kind, m.original_key)]
     title, subtitle = m.display_title, words.media_kind(m.kind)
@@ -93,7 +94,7 @@ def media_card(state: ServerState, m: MediaFileView) -> Card:
         code = episode_code(ref.season, ref.episode or 0, ref.end_episode)
         # The subtitle says which show and episode; the title never repeats it.
         title = episode_label(ref.episode or 0, ref.end_episode, ref.title)
-        subtitle = f"{ref.series_title} · {code}"
+        subtitle = code if in_series else f"{ref.series_title} · {code}"
     elif ref is not None and ref.kind == "movie":
         title, subtitle = ref.title or title, f"Movie · {ref.year}" if ref.year else "Movie"
     played = m.playback
@@ -168,7 +169,7 @@ def series_page(series_id: str, state: Reader) -> SeriesPage:
             media = views.get(ep.media_file_id or "")
             if media is None:
                 continue
-            cards.append(media_card(state, media))
+            cards.append(media_card(state, media, in_series=True))
         seasons.append(
             SeasonShelf(
                 id=season.id,
