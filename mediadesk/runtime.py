@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import time
 from pathlib import Path
 from typing import IO
 
@@ -56,6 +57,10 @@ from mediadesk.storage.factory import create_storage
 
 log = logging.getLogger(__name__)
 
+LOCK_RETRY_S = 0.05
+# How long the app and serve try for the library lock before saying it is open elsewhere.
+APP_LOCK_PATIENCE_S = 1.0
+
 
 class LibraryLock:
     """An advisory lock: one application (GUI or serve) per library home."""
@@ -64,19 +69,28 @@ class LibraryLock:
         self.path = path
         self._fh: IO[str] | None = None
 
-    def acquire(self) -> None:
+    def acquire(self, patience_s: float = 0.0) -> None:
+        """Take the lock, trying again for ``patience_s``: the app and ``serve`` pass a
+        second, so a command that only looks whether the library is open (it takes the
+        lock for an instant, ``consumed_here``) never makes them fail to start."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fh = open(self.path, "a+")  # noqa: SIM115 - held for the process lifetime
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.seek(0)
-            holder = fh.read().strip() or "another process"
-            fh.close()
-            raise MediaDeskError(
-                f"the library at {self.path.parent} is already open by {holder}",
-                code=ErrorCode.LIBRARY_LOCKED,
-            ) from None
+        deadline = time.monotonic() + patience_s
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() < deadline:
+                    time.sleep(LOCK_RETRY_S)
+                    continue
+                fh.seek(0)
+                holder = fh.read().strip() or "another process"
+                fh.close()
+                raise MediaDeskError(
+                    f"the library at {self.path.parent} is already open by {holder}",
+                    code=ErrorCode.LIBRARY_LOCKED,
+                ) from None
         fh.seek(0)
         fh.truncate()
         fh.write(f"pid {os.getpid()}\n")
@@ -206,9 +220,9 @@ class Runtime:
 
     # Running ------------------------------------------------------------------------
 
-    def acquire_app_lock(self) -> None:
+    def acquire_app_lock(self, patience_s: float = 0.0) -> None:
         self._lock = LibraryLock(self.settings.lock_path)
-        self._lock.acquire()
+        self._lock.acquire(patience_s)
 
     @property
     def workers_running(self) -> bool:

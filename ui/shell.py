@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from mediadesk.runtime import Runtime
+from mediadesk.runtime import APP_LOCK_PATIENCE_S, Runtime
 from mediadesk.services.playback_plan import LocalLocations, Locations
 from mediadesk.settings import Settings
 from ui.bridge import CoreBridge
@@ -54,7 +54,7 @@ class Shell(QObject):
         """Open the library and take its lock (raises ``MediaDeskError`` with a sentence)."""
         runtime = Runtime(settings).open()
         try:
-            runtime.acquire_app_lock()
+            runtime.acquire_app_lock(APP_LOCK_PATIENCE_S)
         except BaseException:
             runtime.stop(grace=0)
             raise

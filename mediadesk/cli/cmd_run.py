@@ -12,7 +12,7 @@ from typing import Any
 
 from mediadesk.cli.output import EXIT_OK
 from mediadesk.logs import configure_structured_logging
-from mediadesk.runtime import Runtime
+from mediadesk.runtime import APP_LOCK_PATIENCE_S, Runtime
 from mediadesk.server.host import ServerHost
 from mediadesk.settings import Settings
 
@@ -98,7 +98,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     if settings.log_format == "json":
         configure_structured_logging()
     runtime = Runtime(settings).open()
-    runtime.acquire_app_lock()
+    runtime.acquire_app_lock(APP_LOCK_PATIENCE_S)
     server: ServerHost | None = None
     try:
         runtime.start_workers()
