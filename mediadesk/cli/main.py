@@ -18,6 +18,7 @@ from mediadesk import __version__
 from mediadesk.cli import (
     cmd_catalogue,
     cmd_folders,
+    cmd_import,
     cmd_jobs,
     cmd_library,
     cmd_master,
@@ -34,6 +35,7 @@ log = logging.getLogger("mediadesk")
 # Modules that add subcommands: each has ``register(subparsers)``.
 COMMAND_MODULES = [
     cmd_run,
+    cmd_import,
     cmd_library,
     cmd_catalogue,
     cmd_folders,
