@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -186,7 +187,12 @@ class DetailPane(QScrollArea):
         self.jobs.setHeaderLabels(["Step", "State", "Tries", "Started"])
         self.jobs.setRootIsDecorated(False)
         self.jobs.itemDoubleClicked.connect(self._job_double_clicked)
-        self.jobs.setColumnWidth(0, 140)
+        # Every column in the pane's width: the step takes what the others leave.
+        header = self.jobs.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
 
         self.technical = QFormLayout()
         self.artifacts = QTreeWidget()
