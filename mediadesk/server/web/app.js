@@ -284,12 +284,13 @@ async function loadJobs(id) {
   const problems = page.items.some((j) => j.error_message);
   body.closest("table").classList.toggle("no-problems", !problems);
   // In the order the file went through them, as the app's detail pane lists them; a
-  // percentage only while a step runs (a finished one says Done).
+  // running step says how far it is beside its state (a finished one just says Done).
   const steps = [...page.items].sort((a, b) => a.created_at.localeCompare(b.created_at));
+  const stateOf = (j) => word("job_status", j.status) +
+    (j.status === "PROCESSING" && j.progress != null ? ` · ${Math.round(j.progress)}%` : "");
   body.replaceChildren(...steps.map((j) => el("tr", { "data-job": j.id },
-    el("td", {}, word("job_type", j.type)), el("td", {}, el("span", { class: `badge ${j.status}` }, word("job_status", j.status))),
-    el("td", {}, j.status !== "PROCESSING" || j.progress == null ? "" : `${Math.round(j.progress)}%`),
-    el("td", {}, j.error_message || "", retryButton(id, j)))));
+    el("td", {}, word("job_type", j.type)), el("td", {}, el("span", { class: `badge ${j.status}` }, stateOf(j))),
+    el("td", { class: "problem" }, j.error_message || "", retryButton(id, j)))));
   const done = page.items.every((j) => TERMINAL.has(j.status));
   if (done && state.timer) { clearInterval(state.timer); state.timer = null; }
   if (done && state.playback && !state.playback.hlsUrl && !state.hls) {
