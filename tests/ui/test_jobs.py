@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QGuiApplication
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.domain.enums import JobStatus
 from mediadesk.errors import ErrorCode
 from mediadesk.events import JobProgress
@@ -31,11 +32,25 @@ def row_status(jobs_view, job_id: str) -> JobStatus | None:  # type: ignore[no-u
     return job.status if job is not None else None
 
 
+def header_agrees(jobs_view) -> bool:  # type: ignore[no-untyped-def]
+    """The count above the table says what the rows say (read with them, not apart)."""
+    model = jobs_view.model
+    states = [model.job(r).status for r in range(model.rowCount())]
+    said = {
+        part.split(" ", 1)[1]: int(part.split(" ", 1)[0])
+        for part in jobs_view.counts.text().split(" · ")
+        if part
+    }
+    shown = {words.job_status(s).lower(): states.count(s) for s in set(states)}
+    return said == shown
+
+
 def test_cancel_a_running_job_from_the_jobs_view(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     window.tabs.setCurrentIndex(JOBS_TAB)
     jobs_view = window.jobs
     job_id = submit_encode(window)
     qtbot.waitUntil(lambda: row_status(jobs_view, job_id) == JobStatus.PROCESSING, timeout=WAIT_MS)
+    assert header_agrees(jobs_view) and jobs_view.counts.text() == "1 running"
     # Progress arrives through events and shows in the row (percent and ETA).
     row = jobs_view.model.row_of(job_id)
     qtbot.waitUntil(lambda: jobs_view.model.index(row, 2).data() not in ("", None), timeout=WAIT_MS)
@@ -46,6 +61,7 @@ def test_cancel_a_running_job_from_the_jobs_view(window, qtbot) -> None:  # type
     assert not jobs_view.buttons["Retry"].isEnabled()
     jobs_view.buttons["Cancel"].click()
     qtbot.waitUntil(lambda: row_status(jobs_view, job_id) == JobStatus.FAILED, timeout=WAIT_MS)
+    assert header_agrees(jobs_view) and jobs_view.counts.text() == "1 failed"
     job = window.shell.runtime.jobs.get(job_id)
     assert job.error_code == ErrorCode.CANCELLED
     assert "Cancel: 1 job" in jobs_view.message.text()

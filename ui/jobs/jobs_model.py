@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QObject,
-    Qt,
-)
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor
 
 from mediadesk.domain import vocabulary as words
@@ -43,6 +40,9 @@ STATE_COLORS = {
 
 class JobsModel(IdListModel):
     columns = COLUMNS
+    # Jobs by state, read with the rows: the header above the table and the rows agree
+    # (counted apart, they disagreed for the 300 ms the rows wait to be read again).
+    countsChanged = Signal(dict)
 
     def __init__(
         self,
@@ -72,6 +72,7 @@ class JobsModel(IdListModel):
         self._views = {j.id: j for j in page.items}
         self._remember_names(page.items)
         self.reset_ids([j.id for j in page.items], page.total)
+        self.countsChanged.emit(self.jobs.counts())
 
     def fetchMore(self, parent: AnyIndex) -> None:
         page = self._page(len(self._ids), PAGE)
@@ -171,3 +172,4 @@ class JobsModel(IdListModel):
             row = self.row_of(jid)
             if row is not None:
                 self.emit_row_changed(row)
+        self.countsChanged.emit(self.jobs.counts())

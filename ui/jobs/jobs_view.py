@@ -47,6 +47,7 @@ class JobsView(QWidget):
         self.confirm_purge = True
         rt = shell.runtime
         self.model = JobsModel(rt.jobs, rt.subjects, shell.progress, self)
+        self.model.countsChanged.connect(self._show_counts)
 
         self.state_filter = named(QComboBox(), "jobStateFilter")
         self.state_filter.addItem("All states", None)
@@ -121,7 +122,6 @@ class JobsView(QWidget):
         self.model.set_filters(
             self.state_filter.currentData(), self.type_filter.currentData(), self.media_id
         )
-        self._update_counts()
         self._update_buttons()
 
     def show_media(self, media_id: str | None, title: str = "") -> None:
@@ -132,12 +132,7 @@ class JobsView(QWidget):
         self.reload()
 
     def _job_event(self, _event: JobEnqueued | JobStateChanged) -> None:
-        self.model.schedule_resync()
-        self._update_counts()
-
-    def _update_counts(self) -> None:
-        jobs = self.shell.runtime.jobs
-        self.shell.tasks.run(jobs.counts, self._show_counts, owner=self)
+        self.model.schedule_resync()  # the counts come with the rows (countsChanged)
 
     def _show_counts(self, counts: dict[str, int]) -> None:
         # The same words and the same count of waiting jobs as the status bar.
