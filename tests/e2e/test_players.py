@@ -172,7 +172,7 @@ def test_hlsjs_in_chromium_lists_levels_plays_and_switches(
         assert f"Stream · {height}p" in page.inner_text("#source")  # as the app says it
         # Every step done, none with a problem: no empty Problem column.
         page.wait_for_selector("#jobs tbody tr", timeout=30_000)
-        assert not page.is_visible("#jobs th.problem")
+        assert not page.is_visible("#jobs th.col-problem")
         details = page.inner_text("#details")
         assert "H.264 " in details and "AAC" in details and "h264" not in details
         icon = page.request.get(f"{host.url}/favicon.svg")

@@ -80,6 +80,7 @@ def test_web_library_shelves_series_order_resume_and_token_messages(
             page.wait_for_selector("section[data-shelf='season-1'] li.card", timeout=30_000)
             titles = page.locator("section[data-shelf='season-1'] li.card .name").all_inner_texts()
             assert titles == ["Pilot", "Seeds"]
+            series_page = page.url
             page.wait_for_function(NO_BROKEN_IMAGES, timeout=30_000)
 
             # Play the pilot part-way, pause: a reload offers to resume.
@@ -144,4 +145,16 @@ def test_web_library_shelves_series_order_resume_and_token_messages(
                 ".startsWith('dropped.mkv was not uploaded')",
                 timeout=30_000,
             )
+
+            # On a phone nothing is wider than the screen: the library, a series, a film.
+            page.set_viewport_size({"width": 390, "height": 844})
+            fits = "() => document.documentElement.scrollWidth <= window.innerWidth"
+            for where, ready in (
+                ("/#/", "section[data-shelf='series'] li.card"),
+                (series_page.removeprefix(host.url), "section[data-shelf='season-1'] li.card"),
+                (f"/#/media/{ids[1]}", "#quality option"),
+            ):
+                page.goto(host.url + where, timeout=60_000)
+                page.wait_for_selector(ready, state="attached", timeout=30_000)
+                assert page.evaluate(fits), f"{where} is wider than a phone's screen"
             assert errors == []

@@ -38,7 +38,7 @@ def test_a_failed_step_has_a_retry_button(home: Path, media_dir: Path, tmp_path:
             page.goto(f"{host.url}/#/media/{media_id}", timeout=60_000)
             row = f"#jobs tr[data-job='{job_id}']"
             page.wait_for_selector(f"{row} button.retry", timeout=30_000)
-            assert page.is_visible("#jobs th.problem")  # the Problem column is shown
+            assert page.is_visible("#jobs th.col-problem")  # the Problem column is shown
             assert str(failed["error_message"]) in page.inner_text(row)
             page.eval_on_selector(row, "r => { r.dataset.before = 'retry'; }")
             page.click(f"{row} button.retry")

@@ -290,7 +290,7 @@ async function loadJobs(id) {
     (j.status === "PROCESSING" && j.progress != null ? ` · ${Math.round(j.progress)}%` : "");
   body.replaceChildren(...steps.map((j) => el("tr", { "data-job": j.id },
     el("td", {}, word("job_type", j.type)), el("td", {}, el("span", { class: `badge ${j.status}` }, stateOf(j))),
-    el("td", { class: "problem" }, j.error_message || "", retryButton(id, j)))));
+    el("td", { class: "col-problem" }, j.error_message || "", retryButton(id, j)))));
   const done = page.items.every((j) => TERMINAL.has(j.status));
   if (done && state.timer) { clearInterval(state.timer); state.timer = null; }
   if (done && state.playback && !state.playback.hlsUrl && !state.hls) {
