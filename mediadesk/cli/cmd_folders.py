@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from mediadesk.cli.ids import FOLDER
 from mediadesk.cli.output import EXIT_OK, human_duration, print_json, table
 from mediadesk.cli.waiting import wait_for_jobs
 from mediadesk.domain.folders import FolderKind
 from mediadesk.domain.vocabulary import FOLDER_KIND
 from mediadesk.runtime import Runtime
 from mediadesk.services.folders import WATCH_MODES
+from mediadesk.services.ids import short_id
 from mediadesk.settings import Settings
 
 
@@ -38,17 +40,21 @@ def register(sub: Any) -> None:
     rm = folders.add_parser(
         "remove", help="forget a folder; its files leave the library, never the disk"
     )
-    rm.add_argument("folder", help="the folder's id or path")
+    rm.add_argument("folder", type=FOLDER, help="the folder's id or path")
     rm.set_defaults(handler=cmd_remove)
     scan = folders.add_parser("scan", help="look for new, changed, moved and missing files")
-    scan.add_argument("path", nargs="?", help="a folder, or a path inside one (default: all)")
+    scan.add_argument(
+        "path", nargs="?", type=FOLDER, help="a folder, or a path inside one (default: all)"
+    )
     scan.add_argument(
         "--wait", action="store_true", help="also wait until every new file has been read"
     )
     scan.add_argument("--json", action="store_true")
     scan.set_defaults(handler=cmd_scan)
     skipped = folders.add_parser("skipped", help="files that are not media, with the reason")
-    skipped.add_argument("folder", nargs="?", help="the folder's id or path (default: all)")
+    skipped.add_argument(
+        "folder", nargs="?", type=FOLDER, help="the folder's id or path (default: all)"
+    )
     skipped.add_argument("--json", action="store_true")
     skipped.set_defaults(handler=cmd_skipped)
 
@@ -63,7 +69,9 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
         print_json(folder)
         return EXIT_OK
     watched = ", watched" if folder.watch else ""
-    print(f"Added {folder.path} ({FOLDER_KIND[folder.kind]}{watched}), folder id {folder.id}")
+    print(
+        f"Added {folder.path} ({FOLDER_KIND[folder.kind]}{watched}), folder {short_id(folder.id)}"
+    )
     if args.scan:
         print(f"  {report.files} files: {report.new} new, {report.skipped} skipped")
         print("  new files are read in the background by the app, serve or a worker")
@@ -78,7 +86,7 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     rows = [
         (
-            f.id,
+            short_id(f.id),
             f.path,
             FOLDER_KIND[f.kind],
             f.state,

@@ -33,6 +33,8 @@ def id_of(kind: IdKind) -> Callable[[str], IdArg]:
 
 MEDIA_ID = id_of(IdKind.MEDIA)
 JOB_ID = id_of(IdKind.JOB)
+# An argument that takes a library folder's id or a path: a path is never an id's start.
+FOLDER = id_of(IdKind.FOLDER)
 
 
 def complete_ids(args: argparse.Namespace, settings: Settings) -> None:

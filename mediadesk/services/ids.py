@@ -18,6 +18,7 @@ from mediadesk.errors import InvalidInput
 from mediadesk.jobs.models import Job
 from mediadesk.library.catalogue_models import Episode, Movie, Season, Series
 from mediadesk.library.db import Database
+from mediadesk.library.folder_models import LibraryFolder
 from mediadesk.library.models import MediaFile
 
 FULL_LENGTH = 36  # a UUID as text
@@ -33,15 +34,17 @@ class IdKind(StrEnum):
     SERIES = "series"
     SEASON = "season"
     EPISODE = "episode"
+    FOLDER = "folder"
 
 
-_MODELS: dict[IdKind, type[MediaFile | Job | Movie | Series | Season | Episode]] = {
+_MODELS: dict[IdKind, type[MediaFile | Job | Movie | Series | Season | Episode | LibraryFolder]] = {
     IdKind.MEDIA: MediaFile,
     IdKind.JOB: Job,
     IdKind.MOVIE: Movie,
     IdKind.SERIES: Series,
     IdKind.SEASON: Season,
     IdKind.EPISODE: Episode,
+    IdKind.FOLDER: LibraryFolder,
 }
 _NOUNS = {
     IdKind.MEDIA: "media files",
@@ -50,6 +53,7 @@ _NOUNS = {
     IdKind.SERIES: "series",
     IdKind.SEASON: "seasons",
     IdKind.EPISODE: "episodes",
+    IdKind.FOLDER: "library folders",
 }
 
 
