@@ -19,7 +19,7 @@ from mediadesk.cli.output import (
     print_json,
     table,
 )
-from mediadesk.cli.waiting import consumed_here, wait_for_jobs, wait_for_media
+from mediadesk.cli.waiting import say_if_idle, wait_for_jobs, wait_for_media
 from mediadesk.domain import vocabulary as words
 from mediadesk.domain.catalogue import ConflictChoice
 from mediadesk.domain.enums import JobStatus, MediaStatus
@@ -152,11 +152,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"{short_id(media.id)}  {media.display_title}  {state}{note}")
                 describe_media(media)
             waiting = any(r.media.status == MediaStatus.UPLOADED for r in results)
-            if waiting and not consumed_here(rt):
-                print(
-                    "  nothing processes this library on this machine now: start the app or"
-                    " `mediadesk serve`, or import with --wait"
-                )
+            say_if_idle(rt, waiting, also=", or import with --wait")
         for result in results:
             media = result.media
             if args.wait and media.status == MediaStatus.FAILED:

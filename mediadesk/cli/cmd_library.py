@@ -18,7 +18,7 @@ from mediadesk.cli.output import (
     print_json,
     table,
 )
-from mediadesk.cli.waiting import wait_for_jobs
+from mediadesk.cli.waiting import say_if_idle, wait_for_jobs
 from mediadesk.domain import vocabulary as words
 from mediadesk.domain.catalogue import (
     CatalogueSort,
@@ -161,10 +161,12 @@ def _ids(*pairs: tuple[str, str | None]) -> str:
 def cmd_media_show(args: argparse.Namespace, settings: Settings) -> int:
     with Runtime(settings) as rt:
         media = rt.library.get_media(args.id)
-    if args.json:
-        print_json(media)
-        return EXIT_OK
-    print(f"{media.id}  {media.display_title}  {words.media_status(media.status)}")
+        if args.json:
+            print_json(media)
+            return EXIT_OK
+        print(f"{media.id}  {media.display_title}  {words.media_status(media.status)}")
+        waiting = media.status in (MediaStatus.UPLOADED, MediaStatus.PROCESSING)
+        say_if_idle(rt, waiting and not media.missing)
     if media.catalogue is not None:
         print(f"  file: {media.original_filename}")
     describe_media(media)

@@ -57,6 +57,15 @@ def consumed_here(rt: Runtime) -> bool:
     return False
 
 
+def say_if_idle(rt: Runtime, waiting: bool, also: str = "") -> None:
+    """Where work waits and nothing on this machine would run it, say what starts it."""
+    if waiting and not consumed_here(rt):
+        print(
+            "  nothing processes this library on this machine now: start the app or"
+            f" `mediadesk serve`{also}"
+        )
+
+
 def _bar(enabled: bool) -> Progress:
     return Progress(
         TextColumn("{task.description:<14}"),

@@ -98,3 +98,19 @@ def test_several_sources_in_one_command(home: Path, media_dir: Path, tmp_path: P
     # A place given by flags names one file: several with it are refused before anything.
     both = run(home, "import", str(first), str(second), "--movie", "Either")
     assert both.returncode == 3 and "one file" in both.stderr
+
+
+def test_waiting_work_says_what_would_run_it(home: Path, clip: Path) -> None:
+    """Imported with nothing consuming the library: the import and ``media show`` say
+    that the app or ``serve`` would process it; once processed, they stop saying it."""
+    out = run(home, "import", str(clip))
+    assert out.returncode == 0, out.stderr
+    assert "nothing processes this library on this machine now" in out.stdout
+    media_id = out.stdout.split()[0]  # the short id the line starts with
+    shown = run(home, "media", "show", media_id)
+    assert shown.returncode == 0 and "Waiting" in shown.stdout
+    assert "start the app or `mediadesk serve`" in shown.stdout
+    (home / "mediadesk.toml").write_text('pipeline_video = ["probe"]\n')
+    assert run(home, "import", str(clip), "--wait").returncode == 0  # the same file: done
+    again = run(home, "media", "show", media_id)
+    assert "nothing processes" not in again.stdout
