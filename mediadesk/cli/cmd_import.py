@@ -148,7 +148,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             for result in results:
                 media = result.media
                 note = " (already in the library)" if result.duplicate else ""
-                state = words.media_status(media.status)
+                state = words.media_status(media.state)
                 print(f"{short_id(media.id)}  {media.display_title}  {state}{note}")
                 describe_media(media)
             waiting = any(r.media.status == MediaStatus.UPLOADED for r in results)

@@ -143,7 +143,7 @@ def cmd_library_list(args: argparse.Namespace, settings: Settings) -> int:
     if listing.loose_media:
         lines.append(("Other media", ""))
     for media in listing.loose_media:
-        label = f"  {media.original_filename}  {words.media_status(media.status)}"
+        label = f"  {media.original_filename}  {words.media_status(media.state)}"
         lines.append((label, _ids(("file", media.id))))
     width = max(len(label) for label, ids in lines if ids)
     for label, ids in lines:
@@ -164,7 +164,7 @@ def cmd_media_show(args: argparse.Namespace, settings: Settings) -> int:
         if args.json:
             print_json(media)
             return EXIT_OK
-        print(f"{media.id}  {media.display_title}  {words.media_status(media.status)}")
+        print(f"{media.id}  {media.display_title}  {words.media_status(media.state)}")
         waiting = media.status in (MediaStatus.UPLOADED, MediaStatus.PROCESSING)
         say_if_idle(rt, waiting and not media.missing)
     if media.catalogue is not None:
@@ -204,7 +204,7 @@ def cmd_media_list(args: argparse.Namespace, settings: Settings) -> int:
             (
                 short_id(m.id),
                 words.media_kind(m.kind),
-                words.media_status(m.status),
+                words.media_status(m.state),
                 human_duration(m.duration_seconds),
                 m.display_title,
             )

@@ -65,7 +65,7 @@ def cmd_master(args: argparse.Namespace, settings: Settings) -> int:
         if media is not None:
             loud = media.loudness
             level = f"{loud.integrated_lufs} LUFS, {loud.true_peak_dbtp} dBTP" if loud else ""
-            status = words.media_status(media.status)
+            status = words.media_status(media.state)
             print(f"  master {short_id(media.id)}  {media.original_filename}  {status}  {level}")
     code = _exit_for(job)
     if code == EXIT_OK and media is not None and media.status == MediaStatus.FAILED:

@@ -172,7 +172,23 @@ def media_status(status: str) -> str:
     try:
         return MEDIA_STATUS[MediaStatus(status)]
     except ValueError:
-        return str(status).title()
+        return MEDIA_STATE_EXTRA.get(str(status), str(status).title())
+
+
+# What a file's state says beyond its processing: gone from its library folder, or
+# found damaged by a health check. The outputs may be Ready; the file is what people
+# look at, so the tile, the table, the web card and the CLI say this instead.
+MISSING, DAMAGED = "MISSING", "DAMAGED"
+MEDIA_STATE_EXTRA = {MISSING: "Missing", DAMAGED: "Damaged"}
+
+
+def media_state_code(status: str, missing: bool = False, damaged: bool = False) -> str:
+    """The one state of a media file: Missing, then Damaged, else its processing."""
+    if missing:
+        return MISSING
+    if damaged:
+        return DAMAGED
+    return str(status)
 
 
 CANCELLED_CODE = "CANCELLED"
@@ -325,7 +341,7 @@ def waiting_count(counts: dict[str, int]) -> int:
 
 def vocabulary() -> dict[str, dict[str, str]]:
     return {
-        "media_status": {str(k): v for k, v in MEDIA_STATUS.items()},
+        "media_status": {**{str(k): v for k, v in MEDIA_STATUS.items()}, **MEDIA_STATE_EXTRA},
         "job_status": {str(k): v for k, v in JOB_STATUS.items()},
         "media_kind": {str(k): v for k, v in MEDIA_KIND.items()},
         "job_type": dict(JOB_TYPE),

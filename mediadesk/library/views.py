@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
 from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
 from mediadesk.domain.folders import HealthState
 from mediadesk.domain.loudness import LoudnessMeasurement
 from mediadesk.domain.mediainfo import MediaInfo
+from mediadesk.domain.vocabulary import media_state_code
 from mediadesk.library.models import MediaFile
 
 
@@ -105,6 +106,13 @@ class MediaFileView(View):
     health: HealthState | None = None
     health_checked_at: datetime | None = None
     health_report: dict[str, Any] | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def state(self) -> str:
+        """What every surface says the file is: MISSING, DAMAGED, else ``status``
+        (``vocabulary.media_status`` has the words)."""
+        return media_state_code(self.status, self.missing, self.health == HealthState.DAMAGED)
 
     @classmethod
     def of(

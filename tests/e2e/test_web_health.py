@@ -93,6 +93,12 @@ def test_damaged_and_missing_shelves_and_filter(
         # Titles, not file names.
         assert card_titles(page, "damaged") == ["Broken Film"]
         assert card_titles(page, "missing") == ["Gone Film"]
+        # Each card says it too, in the app's words (its outputs may well be Ready).
+        badges = {
+            shelf: page.inner_text(f"section[data-shelf='{shelf}'] li.card .badge")
+            for shelf in ("damaged", "missing")
+        }
+        assert badges == {"damaged": "Damaged", "missing": "Missing"}
 
         # "Show" lists each kind alone, with its count in people's words.
         assert shown_alone(page, "damaged", "Damaged: 1") == [broken]

@@ -154,6 +154,7 @@ def test_moves_keep_identity_missing_files_come_back(
     (report,) = rt.folders.scan(folder.id)
     assert report.missing == 1
     assert rt.library.get_media(media.id).missing
+    assert rt.library.get_media(media.id).state == "MISSING"  # what every list says
     assert [m.id for m in rt.library.list_media(MediaFilter(missing=True)).items] == [media.id]
     assert rt.folders.get(folder.id).missing == 1
 

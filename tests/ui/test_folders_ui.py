@@ -77,6 +77,9 @@ def test_missing_and_damaged_nodes_and_check_health(window, qtbot, shell, tmp_pa
         lambda: library.model.total == 1 and library.model.row_of(damaged_id) is not None,
         timeout=10_000,
     )
+    # The file says so where it is listed, not only by the node it is under.
+    state_col = library.model.index(library.model.row_of(damaged_id), 2)
+    assert state_col.data() == "Damaged"
 
     gone.unlink()
     rt.folders.scan(folder.id)
@@ -86,3 +89,7 @@ def test_missing_and_damaged_nodes_and_check_health(window, qtbot, shell, tmp_pa
         lambda: library.model.total == 1 and library.model.row_of(gone_id) is not None,
         timeout=10_000,
     )
+    assert library.model.index(library.model.row_of(gone_id), 2).data() == "Missing"
+    assert library.select_media(gone_id)
+    qtbot.waitUntil(lambda: library.detail.detail is not None, timeout=10_000)
+    assert library.detail.state.text().startswith("Missing · ")

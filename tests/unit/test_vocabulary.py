@@ -79,3 +79,16 @@ def test_codecs_read_as_people_know_them() -> None:
     assert words.codec_name("h264") == "H.264" and words.codec_name("ac3") == "Dolby Digital"
     assert words.codec_name("pcm_s24le") == "PCM" and words.vocabulary()["codec"]["aac"] == "AAC"
     assert words.codec_name("cinepak") == "cinepak" and words.codec_name(None) == ""
+
+
+def test_a_file_missing_or_damaged_says_so_before_how_far_processing_got() -> None:
+    assert words.media_state_code("READY") == "READY"
+    assert words.media_state_code("READY", damaged=True) == "DAMAGED"
+    assert words.media_state_code("READY", missing=True, damaged=True) == "MISSING"
+    assert [words.media_status(c) for c in ("MISSING", "DAMAGED", "UPLOADED")] == [
+        "Missing",
+        "Damaged",
+        "Waiting",
+    ]
+    served = words.vocabulary()["media_status"]  # the web page reads these
+    assert served["MISSING"] == "Missing" and served["READY"] == "Ready"

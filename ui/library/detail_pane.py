@@ -280,7 +280,7 @@ class DetailPane(QScrollArea):
             shown.setVisible(True)
         self.title.setText(f"<b>{_escape(m.display_title)}</b>")
         self.entry.setText(_escape(belongs_to(m)))
-        state = f"{words.media_status(m.status)} · {words.media_kind(m.kind)}"
+        state = f"{words.media_status(m.state)} · {words.media_kind(m.kind)}"
         if m.error_message:
             state += f"<br><span style='color:#eb5757'>{_escape(m.error_message)}</span>"
             state += f"<br>{_escape(what_next(m))}"

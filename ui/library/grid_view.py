@@ -26,6 +26,8 @@ STATUS_COLORS = {
     "PROCESSING": QColor("#2f80ed"),
     "READY": QColor("#27ae60"),
     "FAILED": QColor("#eb5757"),
+    "MISSING": QColor("#f2994a"),
+    "DAMAGED": QColor("#9b2c2c"),
 }
 # A poster that is not there yet: a symbol of what the file is, never a blank box.
 KIND_SYMBOLS = {"video": "\u25b6", "audio": "\u266a", "image": "\u25a3"}
@@ -134,7 +136,7 @@ class PosterDelegate(QStyledItemDelegate):
             painter.fontMetrics().elidedText(under, Qt.TextElideMode.ElideRight, width),
         )
 
-        status = str(media.status)
+        status = media.state  # Missing and Damaged before how far processing got
         dot = QRect(left, under_rect.bottom() + 6, 8, 8)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(STATUS_COLORS.get(status, QColor("gray")))

@@ -208,7 +208,7 @@ def tooltip(media: MediaFileView) -> str:
     lines = [media.display_title]
     if media.display_title != media.original_filename:
         lines.append(f"File: {media.original_filename}")
-    lines.append(f"{words.media_status(media.status)} · {words.media_kind(media.kind)}")
+    lines.append(f"{words.media_status(media.state)} · {words.media_kind(media.kind)}")
     if media.error_message:
         lines.append(media.error_message)
     return "\n".join(lines)
@@ -220,7 +220,7 @@ def _display(media: MediaFileView, col: int) -> str:
     if col == 1:
         return words.media_kind(media.kind)
     if col == 2:
-        return words.media_status(media.status)
+        return words.media_status(media.state)
     if col == 3:
         return duration(media.duration_seconds)
     if col == 4:

@@ -179,7 +179,7 @@ async function showMedia(id) {
     document.getElementById("back-link").textContent = `\u2190 ${ref.series_title}`;
   }
   const details = document.getElementById("details");
-  const rows = [["State", word("media_status", media.status)], ["Kind", word("media_kind", media.kind)],
+  const rows = [["State", word("media_status", media.state || media.status)], ["Kind", word("media_kind", media.kind)],
     ["File", media.original_filename], ["Duration", fmtDuration(media.duration_seconds)],
     ["Size", fmtSize(media.size_bytes)], ["Video", media.video_codec ? `${word("codec", media.video_codec)} ${media.width}×${media.height}` : "—"],
     ["Audio", media.audio_codec ? word("codec", media.audio_codec) : "—"]];

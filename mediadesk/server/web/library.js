@@ -98,7 +98,7 @@ async function loadShelves(query) {
     const page = await api("/api/v1/media?" + new URLSearchParams(params));
     const cards = page.items.map((m) => ({
       kind: "media", id: m.id, title: m.display_title, subtitle: word("media_kind", m.kind),
-      posterUrl: null, placeholder: m.kind, mediaFileId: m.id, status: m.status,
+      posterUrl: null, placeholder: m.kind, mediaFileId: m.id, status: m.state || m.status,
     }));
     const title = show ? `${show.title}: ${page.total}` : `Found ${page.total}`;
     target.replaceChildren(shelf(title, cards, "found", show ? show.empty : "Nothing matches."));
