@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 from mediadesk.cli.output import (
     EXIT_BAD_INPUT,
@@ -119,7 +121,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                 with _reported(failures, source):
                     queued.append(_queue(rt, source, target, args.tag))
             if args.json:
-                print_json(queued[0] if len(sources) == 1 and queued else queued)
+                _print_results(queued, len(sources))
             else:
                 for item in queued:
                     print(f"{short_id(item.id)}  {item.name}  {item.state}")
@@ -143,7 +145,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             done = [
                 r.model_copy(update={"media": rt.library.get_media(r.media.id)}) for r in results
             ]
-            print_json(done[0] if len(sources) == 1 and done else done)
+            _print_results(done, len(sources))
         else:
             for result in results:
                 media = result.media
@@ -191,6 +193,15 @@ def _sources(given: list[str]) -> list[str]:
 def _is_url(source: str) -> bool:
     """Any scheme passes as given (``_check_source`` refuses all but http(s))."""
     return "://" in source
+
+
+def _print_results(results: Sequence[BaseModel], sources: int) -> None:
+    """One source: its object (nothing when it failed, the error is on stderr); several:
+    the list of those that went in."""
+    if sources != 1:
+        print_json(list(results))
+    elif results:
+        print_json(results[0])
 
 
 @contextlib.contextmanager

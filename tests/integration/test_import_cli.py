@@ -95,6 +95,9 @@ def test_several_sources_in_one_command(home: Path, media_dir: Path, tmp_path: P
     ]
     human = run(home, "library", "list").stdout
     assert human.startswith("Movies\n") and "Series" not in human  # no empty headings
+    # One source that fails prints no JSON at all (the reason is on stderr).
+    alone = run(home, "import", str(tmp_path / "gone.mp4"), "--json")
+    assert (alone.returncode, alone.stdout) == (3, "") and "no such file" in alone.stderr
     # A place given by flags names one file: several with it are refused before anything.
     both = run(home, "import", str(first), str(second), "--movie", "Either")
     assert both.returncode == 3 and "one file" in both.stderr
