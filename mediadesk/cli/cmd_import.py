@@ -105,7 +105,10 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     on (exit 3 at the end). ``--json`` prints one object for one source, a list for
     several."""
     target = target_from(args)
-    sources = _sources(args.sources)
+    failures: list[int] = []
+    sources = _sources(args.sources, failures)
+    # A list for several sources or a folder (however many files it held); else one.
+    several = len(args.sources) > 1 or any(Path(s).is_dir() for s in args.sources)
     if args.background and args.wait:
         raise InvalidInput("--background and --wait do not go together")
     if len(sources) > 1 and target is not None and not isinstance(target, Guess):
@@ -113,7 +116,6 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             "--movie and --series place one file: import the files one at a time with them,"
             " or without them to place each by its name"
         )
-    failures: list[int] = []
     with Runtime(settings) as rt:
         if args.background:
             queued = []
@@ -121,7 +123,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                 with _reported(failures, source):
                     queued.append(_queue(rt, source, target, args.tag))
             if args.json:
-                _print_results(queued, len(sources))
+                _print_results(queued, several)
             else:
                 for item in queued:
                     print(f"{short_id(item.id)}  {item.name}  {item.state}")
@@ -145,7 +147,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             done = [
                 r.model_copy(update={"media": rt.library.get_media(r.media.id)}) for r in results
             ]
-            _print_results(done, len(sources))
+            _print_results(done, several)
         else:
             for result in results:
                 media = result.media
@@ -166,18 +168,28 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return max(failures, default=EXIT_OK)
 
 
-def _sources(given: list[str]) -> list[str]:
+def _sources(given: list[str], failures: list[int]) -> list[str]:
     """In the order given: URLs as they are, paths expanded as the app expands a drop
     (folders walked for their media; subtitles and NFO files left to their videos)."""
     out: list[str] = []
+    seen: set[str] = set()
     left_out = 0
     for source in given:
         if _is_url(source):
             out.append(source)
             continue
         found = expand_paths([Path(source)], limit=MAX_FILES - len(out))
+        if not found.files:
+            failures.append(EXIT_BAD_INPUT)
+            if Path(source).is_dir():
+                error(f"{source}: no media files in this folder")
+            else:  # a subtitle or NFO file named alone
+                error(f"{source}: not media of its own; it is read with its video")
+            continue
         left_out += found.left_out
-        out += [str(f) for f in found.files if str(f) not in out]
+        fresh = [str(f) for f in found.files if str(f) not in seen]
+        seen.update(fresh)
+        out += fresh
         if found.truncated:
             error(f"more than {MAX_FILES} files: only the first {MAX_FILES} are imported")
             break
@@ -195,10 +207,10 @@ def _is_url(source: str) -> bool:
     return "://" in source
 
 
-def _print_results(results: Sequence[BaseModel], sources: int) -> None:
+def _print_results(results: Sequence[BaseModel], several: bool) -> None:
     """One source: its object (nothing when it failed, the error is on stderr); several:
     the list of those that went in."""
-    if sources != 1:
+    if several:
         print_json(list(results))
     elif results:
         print_json(results[0])

@@ -95,6 +95,12 @@ def test_several_sources_in_one_command(home: Path, media_dir: Path, tmp_path: P
     ]
     human = run(home, "library", "list").stdout
     assert human.startswith("Movies\n") and "Series" not in human  # no empty headings
+    # A folder with nothing to import, or a subtitle named alone, is said as such.
+    (tmp_path / "empty").mkdir()
+    nothing = run(home, "import", str(tmp_path / "empty"), str(release / "movie.nfo"))
+    assert nothing.returncode == 3
+    assert "no media files in this folder" in nothing.stderr
+    assert "movie.nfo: not media of its own" in nothing.stderr
     # One source that fails prints no JSON at all (the reason is on stderr).
     alone = run(home, "import", str(tmp_path / "gone.mp4"), "--json")
     assert (alone.returncode, alone.stdout) == (3, "") and "no such file" in alone.stderr
