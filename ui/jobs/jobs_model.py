@@ -70,6 +70,7 @@ class JobsModel(IdListModel):
         self.status, self.job_type, self.media_file_id = status, job_type, media_file_id
         page = self._page(0, PAGE)
         self._views = {j.id: j for j in page.items}
+        self._names.clear()  # a title edited since is read again
         self._remember_names(page.items)
         self.reset_ids([j.id for j in page.items], page.total)
         self.countsChanged.emit(self.jobs.counts())
