@@ -182,6 +182,22 @@ MISSING, DAMAGED = "MISSING", "DAMAGED"
 MEDIA_STATE_EXTRA = {MISSING: "Missing", DAMAGED: "Damaged"}
 
 
+# Where a file of a library folder is, with {path}: the app's detail pane and the web
+# page fill in the same sentences (the web reads them from /api/v1/vocabulary).
+WHERE = {
+    "present": "{path} (in a library folder; MediaDesk never moves or deletes it)",
+    "missing": "Missing from {path} (its outputs are kept until it comes back)",
+}
+
+
+def where_words(path: str | None, missing: bool) -> str:
+    """A referenced file's place on the disk and whether it is still there; "" for a
+    file kept in MediaDesk's own storage."""
+    if path is None:
+        return ""
+    return WHERE["missing" if missing else "present"].format(path=path)
+
+
 def media_state_code(status: str, missing: bool = False, damaged: bool = False) -> str:
     """The one state of a media file: Missing, then Damaged, else its processing."""
     if missing:
@@ -350,4 +366,5 @@ def vocabulary() -> dict[str, dict[str, str]]:
         "preset_kind": dict(PRESET_KIND),
         "playing": dict(PLAYING),
         "codec": dict(CODEC),
+        "where": dict(WHERE),
     }

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.domain.folders import FolderKind, HealthState
 from mediadesk.runtime import Runtime
 from mediadesk.server.host import ServerHost
@@ -99,6 +100,15 @@ def test_damaged_and_missing_shelves_and_filter(
             for shelf in ("damaged", "missing")
         }
         assert badges == {"damaged": "Damaged", "missing": "Missing"}
+        # Its page says where it was, in the app's sentence.
+        page.goto(f"{host.url}/#/media/{gone}", timeout=60_000)
+        page.wait_for_selector("#details dt:text('Where')", timeout=30_000)
+        where = page.inner_text("#details dt:text('Where') + dd")
+        gone_path = host.state.runtime.library.get_media(gone).original_path if host.state else ""
+        assert where == words.where_words(gone_path, missing=True)
+        assert where.startswith("Missing from ") and str(gone_path) in where
+        page.goto(host.web_url(), timeout=60_000)
+        page.wait_for_selector("section[data-shelf='missing'] li.card", timeout=30_000)
 
         # "Show" lists each kind alone, with its count in people's words.
         assert shown_alone(page, "damaged", "Damaged: 1") == [broken]

@@ -92,3 +92,10 @@ def test_a_file_missing_or_damaged_says_so_before_how_far_processing_got() -> No
     ]
     served = words.vocabulary()["media_status"]  # the web page reads these
     assert served["MISSING"] == "Missing" and served["READY"] == "Ready"
+
+
+def test_where_a_folder_file_is_in_one_sentence() -> None:
+    assert words.where_words(None, missing=False) == ""  # kept in MediaDesk's storage
+    assert words.where_words("/m/A.mkv", missing=False).startswith("/m/A.mkv (in a library")
+    assert words.where_words("/m/A.mkv", missing=True).startswith("Missing from /m/A.mkv")
+    assert words.vocabulary()["where"]["missing"].count("{path}") == 1  # the web fills it

@@ -388,7 +388,7 @@ class DetailPane(QScrollArea):
             ("Added", m.created_at.astimezone().strftime("%Y-%m-%d %H:%M")),
             ("Tags", ", ".join(m.tags)),
             ("From", m.source_url or ""),
-            ("Where", _where(m)),
+            ("Where", words.where_words(m.original_path, m.missing)),
             ("Health", _health(m)),
         ]
         technical = [
@@ -419,15 +419,6 @@ def breakable(text: str, run: int = 20) -> str:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _where(m: MediaFileView) -> str:
-    """A referenced file's place on the disk (and whether it is still there)."""
-    if m.original_path is None:
-        return ""
-    if m.missing:
-        return f"Missing from {m.original_path} (its outputs are kept until it comes back)"
-    return f"{m.original_path} (in a library folder; MediaDesk never moves or deletes it)"
 
 
 def _health(m: MediaFileView) -> str:

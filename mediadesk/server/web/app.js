@@ -183,6 +183,9 @@ async function showMedia(id) {
     ["File", media.original_filename], ["Duration", fmtDuration(media.duration_seconds)],
     ["Size", fmtSize(media.size_bytes)], ["Video", media.video_codec ? `${word("codec", media.video_codec)} ${media.width}×${media.height}` : "—"],
     ["Audio", media.audio_codec ? word("codec", media.audio_codec) : "—"]];
+  // A file of a library folder: where it is on the server's disk, or that it is gone.
+  const where = WORDS.where && WORDS.where[media.missing ? "missing" : "present"];
+  if (media.original_path && where) rows.push(["Where", where.replace("{path}", media.original_path)]);
   if (media.error_message) rows.push(["Problem", `${media.error_message} (Retry is beside the failed step below.)`]);
   details.replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v ?? ""))]));
   await play(id, media);
