@@ -182,6 +182,12 @@ MISSING, DAMAGED = "MISSING", "DAMAGED"
 MEDIA_STATE_EXTRA = {MISSING: "Missing", DAMAGED: "Damaged"}
 
 
+# What happens to subtitles added to a video (the app's drop, the web page's button).
+SUBTITLES_ADDED = {
+    "updating": "The streaming version is being updated.",
+    "waits": "They join the stream when its streaming versions are made.",
+}
+
 # Where a file of a library folder is, with {path}: the app's detail pane and the web
 # page fill in the same sentences (the web reads them from /api/v1/vocabulary).
 WHERE = {
@@ -367,4 +373,5 @@ def vocabulary() -> dict[str, dict[str, str]]:
         "playing": dict(PLAYING),
         "codec": dict(CODEC),
         "where": dict(WHERE),
+        "subtitles_added": dict(SUBTITLES_ADDED),
     }

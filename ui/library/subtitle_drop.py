@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.services.tracks import TrackService
 from ui.library.media_model import ID_ROLE
 from ui.tasks import TaskRunner, describe
@@ -58,11 +59,7 @@ def add_subtitles(
         added, problems, waits = result
         parts = []
         if added:
-            when = (
-                "They join the stream when its streaming versions are made."
-                if waits
-                else "The streaming version is being updated."
-            )
+            when = words.SUBTITLES_ADDED["waits" if waits else "updating"]
             parts.append(f"Subtitles added: {', '.join(added)}. {when}")
         if problems:
             parts.append("Not added: " + "; ".join(problems))

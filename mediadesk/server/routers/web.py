@@ -17,6 +17,7 @@ ASSETS = {
     "library.js": "text/javascript; charset=utf-8",
     "resume.js": "text/javascript; charset=utf-8",
     "storage.js": "text/javascript; charset=utf-8",
+    "subtitles.js": "text/javascript; charset=utf-8",
     "tracks.js": "text/javascript; charset=utf-8",
     "style.css": "text/css; charset=utf-8",
     "vendor/hls.min.js": "text/javascript; charset=utf-8",

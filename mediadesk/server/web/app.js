@@ -148,27 +148,37 @@ async function upload(files) {
   if (typeof loadShelves === "function" && done.length) await loadShelves("");
 }
 
-// Files dropped anywhere on the library page upload as if picked; elsewhere a drop is
-// refused (the browser would otherwise leave the page to show the file).
+// Files dropped anywhere on the library page upload as if picked; on a video's page
+// they are added to it as subtitles; elsewhere a drop is refused (the browser would
+// otherwise leave the page to show the file).
 function acceptDrops() {
   const onLibrary = () => Boolean(document.getElementById("upload-input"));
+  const onMedia = () => Boolean(document.getElementById("subtitle-input"));
   window.addEventListener("dragover", (e) => {
     e.preventDefault();
     const files = e.dataTransfer && Array.from(e.dataTransfer.types || []).includes("Files");
-    e.dataTransfer.dropEffect = files && onLibrary() ? "copy" : "none";
-    document.body.classList.toggle("dropping", Boolean(files && onLibrary()));
+    const here = onLibrary() || onMedia();
+    e.dataTransfer.dropEffect = files && here ? "copy" : "none";
+    document.body.classList.toggle("dropping", Boolean(files && here));
   });
   window.addEventListener("dragleave", (e) => { if (!e.relatedTarget) document.body.classList.remove("dropping"); });
   window.addEventListener("drop", (e) => {
     e.preventDefault();
     document.body.classList.remove("dropping");
-    if (onLibrary() && e.dataTransfer && e.dataTransfer.files.length) upload(e.dataTransfer.files);
+    const files = e.dataTransfer ? e.dataTransfer.files : [];
+    if (!files.length) return;
+    if (onLibrary()) upload(files);
+    else if (onMedia()) {
+      const match = location.hash.match(/^#\/media\/([A-Za-z0-9-]+)$/);
+      if (match) addSubtitles(match[1], Array.from(files));
+    }
   });
 }
 
 // One media file ---------------------------------------------------------------------
 
 async function showMedia(id) {
+  state.subtitleJobs = null;
   const view = document.getElementById("view");
   view.replaceChildren(document.getElementById("media-tpl").content.cloneNode(true));
   const media = await api(`/api/v1/media/${id}`);
@@ -188,10 +198,31 @@ async function showMedia(id) {
   if (media.original_path && where) rows.push(["Where", where.replace("{path}", media.original_path)]);
   if (media.error_message) rows.push(["Problem", `${media.error_message} (Retry is beside the failed step below.)`]);
   details.replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v ?? ""))]));
+  document.getElementById("subtitle-input").onchange = (e) => {
+    addSubtitles(id, Array.from(e.target.files));
+    e.target.value = "";
+  };
   await play(id, media);
   if (window.mediadeskResume) await window.mediadeskResume.attach(state.video, media);
   await loadJobs(id);
   state.timer = setInterval(() => loadJobs(id), 2000);
+}
+
+// Subtitles added on this page: once their jobs are done the stream is loaded again
+// where it was playing, so the new tracks are in the Subtitles menu.
+async function addSubtitles(id, files) {
+  if (!window.mediadeskSubtitles) return;
+  const jobs = await window.mediadeskSubtitles.add(id, files);
+  if (!jobs || !jobs.length) return;
+  state.subtitleJobs = new Set([...(state.subtitleJobs || []), ...jobs]);
+  if (!state.timer) state.timer = setInterval(() => loadJobs(id), 2000);
+}
+
+async function reloadStream(id) {
+  const video = state.video, at = video.currentTime, paused = video.paused;
+  if (state.hls) { state.hls.destroy(); state.hls = null; }
+  await play(id, state.media, { url: null, startAt: at });
+  if (!paused) video.play().catch(() => {});
 }
 
 // ``opts.url``: a burned-in subtitle master to play instead of the main one (null: the
@@ -294,6 +325,11 @@ async function loadJobs(id) {
   body.replaceChildren(...steps.map((j) => el("tr", { "data-job": j.id },
     el("td", {}, word("job_type", j.type)), el("td", {}, el("span", { class: `badge ${j.status}` }, stateOf(j))),
     el("td", { class: "col-problem" }, j.error_message || "", retryButton(id, j)))));
+  const waiting = state.subtitleJobs ? page.items.filter((j) => state.subtitleJobs.has(j.id)) : [];
+  if (waiting.length && waiting.every((j) => TERMINAL.has(j.status))) {
+    state.subtitleJobs = null;
+    if (state.hls) await reloadStream(id);
+  }
   const done = page.items.every((j) => TERMINAL.has(j.status));
   if (done && state.timer) { clearInterval(state.timer); state.timer = null; }
   if (done && state.playback && !state.playback.hlsUrl && !state.hls) {
