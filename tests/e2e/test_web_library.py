@@ -146,6 +146,14 @@ def test_web_library_shelves_series_order_resume_and_token_messages(
                 timeout=30_000,
             )
 
+            # Subtitles are offered for videos, not for a podcast.
+            page.goto(f"{host.url}/#/media/{ids[3]}", timeout=60_000)
+            page.wait_for_selector("#details dd", timeout=30_000)
+            assert page.is_hidden("#subtitle-add")
+            page.goto(f"{host.url}/#/media/{ids[1]}", timeout=60_000)
+            page.wait_for_selector("#details dd", timeout=30_000)
+            assert page.is_visible("#subtitle-add")
+
             # On a phone nothing is wider than the screen: the library, a series, a film.
             page.set_viewport_size({"width": 390, "height": 844})
             fits = "() => document.documentElement.scrollWidth <= window.innerWidth"

@@ -153,7 +153,7 @@ async function upload(files) {
 // otherwise leave the page to show the file).
 function acceptDrops() {
   const onLibrary = () => Boolean(document.getElementById("upload-input"));
-  const onMedia = () => Boolean(document.getElementById("subtitle-input"));
+  const onMedia = () => { const add = document.getElementById("subtitle-add"); return Boolean(add && !add.hidden); };
   window.addEventListener("dragover", (e) => {
     e.preventDefault();
     const files = e.dataTransfer && Array.from(e.dataTransfer.types || []).includes("Files");
@@ -198,6 +198,8 @@ async function showMedia(id) {
   if (media.original_path && where) rows.push(["Where", where.replace("{path}", media.original_path)]);
   if (media.error_message) rows.push(["Problem", `${media.error_message} (Retry is beside the failed step below.)`]);
   details.replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v ?? ""))]));
+  // Subtitles go with videos only (the API refuses them for audio and pictures).
+  document.getElementById("subtitle-add").hidden = media.kind !== "video";
   document.getElementById("subtitle-input").onchange = (e) => {
     addSubtitles(id, Array.from(e.target.files));
     e.target.value = "";
