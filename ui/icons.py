@@ -27,6 +27,7 @@ ICONS: dict[str, tuple[str, QStyle.StandardPixmap]] = {
     "attach": ("insert-link", SP.SP_DialogOpenButton),
     "detach": ("edit-clear", SP.SP_DialogResetButton),
     "poster": ("insert-image", SP.SP_FileDialogContentsView),
+    "subtitles": ("insert-text", SP.SP_FileDialogDetailedView),
     "rerun": ("view-refresh", SP.SP_BrowserReload),
     "health": ("dialog-ok", SP.SP_DialogApplyButton),
     "master": ("audio-x-generic", SP.SP_MediaVolume),

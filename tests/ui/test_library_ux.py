@@ -139,7 +139,9 @@ def test_edit_an_episode_and_the_tree_reorders(idle_window, qtbot, shell) -> Non
     )
 
 
-def test_context_menu_actions_keys_and_the_detail_pane(idle_window, qtbot, shell) -> None:  # type: ignore[no-untyped-def]
+def test_context_menu_actions_keys_and_the_detail_pane(  # type: ignore[no-untyped-def]
+    idle_window, qtbot, shell, tmp_path: Path
+) -> None:
     rt = shell.runtime
     ids = seed_media(rt, 3, prefix="menu")
     rt.catalogue.attach(ids[0], MovieTarget("Night Train", year=2021))
@@ -192,7 +194,16 @@ def test_context_menu_actions_keys_and_the_detail_pane(idle_window, qtbot, shell
         "action_master",
         "action_jobs",
         "action_delete",
+        "action_subtitles",
     } <= names
+    # Add subtitles... (a file dialog, then as a drop on the video): said in the status bar.
+    srt = tmp_path / "Night.Train.fr.srt"
+    srt.write_text("1\n00:00:00,000 --> 00:00:01,000\nBonjour\n", "utf-8")
+    with qtbot.waitSignal(lib.item_actions.message, timeout=10_000) as said:
+        lib.item_actions.add_subtitle_files(ids[0], [srt])
+    assert said.args[0].startswith("Subtitles added: Night.Train.fr.srt.")
+    added = rt.library.get_media(ids[0]).subtitle_files or []
+    assert [(s.language, s.forced) for s in added] == [("fr", False)]
     next(a for a in menu.actions() if a.objectName() == "action_detach").trigger()
     qtbot.waitUntil(lambda: rt.library.get_media(ids[0]).catalogue is None, timeout=10_000)
     # Show jobs opens the jobs tab on this file's jobs.

@@ -19,11 +19,13 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from mediadesk.domain import vocabulary as words
 from mediadesk.domain.enums import MediaKind
+from mediadesk.domain.folders import TEXT_SUBTITLE_EXTENSIONS
 from mediadesk.library.views import MediaFileView
 from mediadesk.services.artwork import ArtSubject
 from mediadesk.services.naming import guess_from_name
 from ui.icons import icon
 from ui.library.nodes import LibraryNode
+from ui.library.subtitle_drop import add_subtitles
 from ui.shell import Shell
 from ui.tasks import describe
 
@@ -32,6 +34,9 @@ if TYPE_CHECKING:
     from ui.importing.attach_dialog import AttachDialog
 
 IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.webp *.gif *.bmp *.tif *.tiff)"
+SUBTITLE_FILTER = "Subtitles ({})".format(
+    " ".join(f"*.{e}" for e in sorted(TEXT_SUBTITLE_EXTENSIONS))
+)
 
 
 class LibraryActions(QObject):
@@ -94,6 +99,13 @@ class LibraryActions(QObject):
                 "Set poster…",
                 lambda: self.choose_poster_for_media(one),
                 one.catalogue is not None,
+            )
+        if one is not None:
+            add(
+                "subtitles",
+                "Add subtitles…",
+                lambda: self.choose_subtitles(one.id),
+                one.kind == MediaKind.VIDEO,
             )
         menu.addSeparator()
         add("rerun", "Re-run processing", lambda: self.rerun(ids))
@@ -237,6 +249,17 @@ class LibraryActions(QObject):
     def detach(self, ids: list[str]) -> None:
         catalogue = self.rt.catalogue
         self._run("detach", lambda: [catalogue.detach(i) for i in ids])
+
+    # Subtitles -------------------------------------------------------------------------------
+
+    def choose_subtitles(self, media_id: str) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self.window, "Add subtitles", "", SUBTITLE_FILTER)
+        if names:
+            self.add_subtitle_files(media_id, [Path(n) for n in names])
+
+    def add_subtitle_files(self, media_id: str, paths: list[Path]) -> None:
+        """As a drop on the video adds them (one sentence in the status bar)."""
+        add_subtitles(self.shell.tasks, self.rt.tracks, media_id, paths, self.message.emit)
 
     # Pictures ----------------------------------------------------------------------------------
 
