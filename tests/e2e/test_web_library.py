@@ -7,11 +7,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.e2e.test_players import chromium_page
 from tests.media import Clip, make_clip, make_image
-from tests.serverkit import serving, upload, wait_media
+from tests.serverkit import auth, serving, upload, wait_media
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -109,6 +110,19 @@ def test_web_library_shelves_series_order_resume_and_token_messages(
             page.wait_for_selector("#resume-button", timeout=30_000)
             assert page.inner_text("#resume-button").startswith("Resume from 0:0")
             assert page.is_visible("#start-over-button")
+            # Marked watched by hand, and back: the server keeps what the page says.
+            state_url = f"{host.url}/api/v1/media-files/{ids[1]}/playback-state"
+            page.click("#watched-toggle")
+            page.wait_for_selector("#watched-note", timeout=30_000)
+            assert page.inner_text("#watched-toggle") == "Mark as unwatched"
+            assert httpx.get(state_url, headers=auth(host)).json()["watched"] is True
+            page.click("#watched-toggle")
+            page.wait_for_function(
+                "() => document.querySelector('#watched-toggle').textContent"
+                " === 'Mark as watched'"
+            )
+            after = httpx.get(state_url, headers=auth(host)).json()
+            assert (after["watched"], after["position_s"]) == (False, 0)
 
             # An upload the server refuses says why beside the button, in words.
             fake = tmp_path / "holiday.mp4"

@@ -6,7 +6,14 @@
 "use strict";
 
 const TERMINAL = new Set(["COMPLETED", "FAILED", "DEAD"]);
-const state = { hls: null, video: null, timer: null, page: 0 };
+const state = { hls: null, video: null, timer: null, page: 0, seq: 0 };
+
+// Each page shown has a number: work a page started before another was shown (a fetch
+// still on its way when the user went back) stops there, and its failure is not shown
+// over the page now showing.
+class Stale extends Error {}
+function still(seq) { if (seq !== state.seq) throw new Stale("left"); }
+function unlessLeft(error) { if (!(error instanceof Stale)) throw error; }
 window.mediadesk = state; // for debugging and for the end-to-end tests
 
 function takeTokenFromFragment() {
@@ -177,11 +184,12 @@ function acceptDrops() {
 
 // One media file ---------------------------------------------------------------------
 
-async function showMedia(id) {
+async function showMedia(id, seq) {
   state.subtitleJobs = null;
   const view = document.getElementById("view");
   view.replaceChildren(document.getElementById("media-tpl").content.cloneNode(true));
   const media = await api(`/api/v1/media/${id}`);
+  still(seq);
   document.getElementById("media-title").textContent = media.display_title || media.original_filename;
   const ref = media.catalogue;
   if (ref && ref.series_id) {
@@ -206,7 +214,9 @@ async function showMedia(id) {
   };
   await play(id, media);
   if (window.mediadeskResume) await window.mediadeskResume.attach(state.video, media);
+  still(seq);
   await loadJobs(id);
+  still(seq);
   state.timer = setInterval(() => loadJobs(id), 2000);
 }
 
@@ -223,7 +233,7 @@ async function addSubtitles(id, files) {
 async function reloadStream(id) {
   const video = state.video, at = video.currentTime, paused = video.paused;
   if (state.hls) { state.hls.destroy(); state.hls = null; }
-  await play(id, state.media, { url: null, startAt: at });
+  try { await play(id, state.media, { url: null, startAt: at }); } catch (error) { unlessLeft(error); return; }
   if (!paused) video.play().catch(() => {});
 }
 
@@ -231,7 +241,9 @@ async function reloadStream(id) {
 // main one); ``opts.startAt``: where to start, when switching between them.
 async function play(id, media, opts) {
   opts = opts || {};
+  const seq = state.seq;
   const info = await api(`/api/v1/media/${id}/playback`);
+  still(seq);  // left meanwhile: no player for a page that is gone
   state.media = media || state.media;
   const video = document.getElementById("video");
   state.video = video;
@@ -270,7 +282,8 @@ async function play(id, media, opts) {
       const at = video.currentTime, paused = video.paused;
       hls.destroy();
       state.hls = null;
-      play(id, state.media, { url, startAt: at }).then(() => { if (!paused) video.play().catch(() => {}); });
+      play(id, state.media, { url, startAt: at })
+        .then(() => { if (!paused) video.play().catch(() => {}); }).catch(unlessLeft);
     };
     if (tracks) {
       tracks.attach(hls, state.media, document.getElementById("audio-track"),
@@ -336,7 +349,7 @@ async function loadJobs(id) {
   if (done && state.timer) { clearInterval(state.timer); state.timer = null; }
   if (done && state.playback && !state.playback.hlsUrl && !state.hls) {
     const info = await api(`/api/v1/media/${id}/playback`);
-    if (info.hlsUrl) { state.video.pause(); await play(id, state.media); }
+    if (info.hlsUrl) { state.video.pause(); await play(id, state.media).catch(unlessLeft); }
   }
 }
 
@@ -344,15 +357,18 @@ async function loadJobs(id) {
 
 async function route() {
   stopTimers();
+  const seq = ++state.seq;
   const match = location.hash.match(/^#\/media\/([A-Za-z0-9-]+)$/);
   const series = location.hash.match(/^#\/series\/([A-Za-z0-9-]+)$/);
   try {
     if (!WORDS.loaded) { await loadWords(); WORDS.loaded = true; }
-    if (match) await showMedia(match[1]);
+    still(seq);
+    if (match) await showMedia(match[1], seq);
     else if (series) await showSeries(series[1]);
     else if (location.hash === "#/storage") await showStorage();
     else await showLibrary();
   } catch (error) {
+    if (error instanceof Stale || seq !== state.seq) return;  // another page is showing
     document.getElementById("view").replaceChildren(el("p", { class: "muted" }, String(error.message || error)));
   }
 }

@@ -14,23 +14,43 @@ const Resume = {
     this.mediaId = media.id;
     this.video = video;
     this.lastSaved = null;
-    const bar = document.getElementById("resume-bar");
-    bar.replaceChildren();
     let saved = { position_s: 0, watched: false };
     try { saved = await api(`/api/v1/media-files/${media.id}/playback-state`); } catch (e) { /* none */ }
-    if (saved.position_s > 0 && !saved.watched) {
-      const resume = el("button", { id: "resume-button", type: "button" }, `Resume from ${clock(saved.position_s)}`);
-      const over = el("button", { id: "start-over-button", type: "button" }, "Start over");
-      resume.onclick = () => { bar.replaceChildren(); this.seekWhenReady(saved.position_s); video.play().catch(() => {}); };
-      over.onclick = () => { bar.replaceChildren(); video.currentTime = 0; video.play().catch(() => {}); };
-      bar.append(resume, over);
-    } else if (saved.watched) {
-      bar.append(el("span", { class: "muted" }, "Watched"));
-    }
+    if (this.video !== video) return;  // the page was left meanwhile (detach ran)
+    this.render(saved);
     video.addEventListener("pause", this.onPause);
     video.addEventListener("ended", this.onEnded);
     this.timer = setInterval(() => { if (!video.paused) this.save(); }, SAVE_EVERY_MS);
     window.addEventListener("pagehide", this.onLeave);
+  },
+
+  // Resume or start over when a position was saved; Watched or not, and the switch
+  // people expect beside it (Mark as watched / unwatched, as the app's menu has).
+  render(saved) {
+    const bar = document.getElementById("resume-bar");
+    const video = this.video;
+    bar.replaceChildren();
+    if (saved.position_s > 0 && !saved.watched) {
+      const resume = el("button", { id: "resume-button", type: "button" }, `Resume from ${clock(saved.position_s)}`);
+      const over = el("button", { id: "start-over-button", type: "button" }, "Start over");
+      resume.onclick = () => { this.render({ position_s: 0, watched: false }); this.seekWhenReady(saved.position_s); video.play().catch(() => {}); };
+      over.onclick = () => { this.render({ position_s: 0, watched: false }); video.currentTime = 0; video.play().catch(() => {}); };
+      bar.append(resume, over);
+    } else if (saved.watched) {
+      bar.append(el("span", { class: "muted", id: "watched-note" }, "Watched"));
+    }
+    const toggle = el("button", { id: "watched-toggle", type: "button", class: "quiet" },
+      saved.watched ? "Mark as unwatched" : "Mark as watched");
+    toggle.onclick = async () => {
+      toggle.disabled = true;
+      const body = saved.watched ? { watched: false, positionS: 0 } : { watched: true };
+      try {
+        const now = await api(`/api/v1/media-files/${this.mediaId}/playback-state`,
+          { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+        this.render(now);
+      } catch (e) { toggle.disabled = false; }
+    };
+    bar.append(toggle);
   },
 
   seekWhenReady(at) {
