@@ -28,6 +28,8 @@ ICONS: dict[str, tuple[str, QStyle.StandardPixmap]] = {
     "detach": ("edit-clear", SP.SP_DialogResetButton),
     "poster": ("insert-image", SP.SP_FileDialogContentsView),
     "subtitles": ("insert-text", SP.SP_FileDialogDetailedView),
+    "watched": ("object-select", SP.SP_DialogYesButton),
+    "unwatched": ("edit-undo", SP.SP_DialogNoButton),
     "rerun": ("view-refresh", SP.SP_BrowserReload),
     "health": ("dialog-ok", SP.SP_DialogApplyButton),
     "master": ("audio-x-generic", SP.SP_MediaVolume),

@@ -118,8 +118,7 @@ def test_web_library_shelves_series_order_resume_and_token_messages(
             assert httpx.get(state_url, headers=auth(host)).json()["watched"] is True
             page.click("#watched-toggle")
             page.wait_for_function(
-                "() => document.querySelector('#watched-toggle').textContent"
-                " === 'Mark as watched'"
+                "() => document.querySelector('#watched-toggle').textContent === 'Mark as watched'"
             )
             after = httpx.get(state_url, headers=auth(host)).json()
             assert (after["watched"], after["position_s"]) == (False, 0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import shiboken6
@@ -204,6 +205,19 @@ def test_context_menu_actions_keys_and_the_detail_pane(  # type: ignore[no-untyp
     assert said.args[0].startswith("Subtitles added: Night.Train.fr.srt.")
     added = rt.library.get_media(ids[0]).subtitle_files or []
     assert [(s.language, s.forced) for s in added] == [("fr", False)]
+
+    # Mark as watched, then (the menu offering the other way now) as unwatched.
+    def menu_action(media_id: str, name: str) -> Any:
+        view = lib.model.view(lib.model.row_of(media_id))
+        items = lib.item_actions.media_menu([view], lib.grid).actions()
+        return next((a for a in items if a.objectName() == name), None)
+
+    menu_action(ids[1], "action_watched").trigger()
+    qtbot.waitUntil(lambda: rt.playback.get(ids[1]).watched, timeout=10_000)
+    qtbot.waitUntil(lambda: menu_action(ids[1], "action_unwatched") is not None, timeout=10_000)
+    assert menu_action(ids[1], "action_watched") is None
+    menu_action(ids[1], "action_unwatched").trigger()
+    qtbot.waitUntil(lambda: not rt.playback.get(ids[1]).watched, timeout=10_000)
     next(a for a in menu.actions() if a.objectName() == "action_detach").trigger()
     qtbot.waitUntil(lambda: rt.library.get_media(ids[0]).catalogue is None, timeout=10_000)
     # Show jobs opens the jobs tab on this file's jobs.

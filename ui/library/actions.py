@@ -14,16 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QPoint, Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from mediadesk.domain import vocabulary as words
-from mediadesk.domain.enums import MediaKind
 from mediadesk.domain.folders import TEXT_SUBTITLE_EXTENSIONS
 from mediadesk.library.views import MediaFileView
 from mediadesk.services.artwork import ArtSubject
 from mediadesk.services.naming import guess_from_name
-from ui.icons import icon
+from ui.library import menus
 from ui.library.nodes import LibraryNode
 from ui.library.subtitle_drop import add_subtitles
 from ui.shell import Shell
@@ -66,98 +64,13 @@ class LibraryActions(QObject):
             owner=self,
         )
 
-    # Menus --------------------------------------------------------------------------------
+    # Menus (built in menus.py, acting through the methods below) -------------------------
 
     def media_menu(self, items: list[MediaFileView], parent: QWidget) -> QMenu:
-        menu = QMenu(parent)
-        menu.setObjectName("mediaMenu")
-        one = items[0] if len(items) == 1 else None
-        ids = [m.id for m in items]
-
-        def add(name: str, text: str, slot: Callable[[], object], enabled: bool = True) -> QAction:
-            action = menu.addAction(icon(name), text)
-            action.setObjectName(f"action_{name}")
-            action.setEnabled(enabled)
-            action.triggered.connect(slot)
-            return action
-
-        if one is not None:
-            add(
-                "play", "Play", lambda: self.playRequested.emit(one.id), one.kind != MediaKind.IMAGE
-            )
-            add("edit", "Edit…", lambda: self.edit_media(one), one.catalogue is not None)
-        add(
-            "attach",
-            "Attach to…" if one else f"Attach {len(items)} files to…",
-            lambda: self.attach(items),
-        )
-        attached = [m for m in items if m.catalogue is not None]
-        add("detach", "Detach", lambda: self.detach([m.id for m in attached]), bool(attached))
-        if one is not None:
-            add(
-                "poster",
-                "Set poster…",
-                lambda: self.choose_poster_for_media(one),
-                one.catalogue is not None,
-            )
-        if one is not None:
-            add(
-                "subtitles",
-                "Add subtitles…",
-                lambda: self.choose_subtitles(one.id),
-                one.kind == MediaKind.VIDEO,
-            )
-        menu.addSeparator()
-        add("rerun", "Re-run processing", lambda: self.rerun(ids))
-        playable = [m.id for m in items if m.kind != MediaKind.IMAGE and not m.missing]
-        add(
-            "health",
-            "Check health" if one else f"Check health of {len(playable)} files",
-            lambda: self.check_health(playable),
-            bool(playable),
-        )
-        if one is not None:
-            add(
-                "master",
-                "Master audio…",
-                lambda: self.masterRequested.emit(one.id),
-                one.kind != MediaKind.IMAGE,
-            )
-            add("jobs", "Show jobs", lambda: self.jobsRequested.emit(one.id, one.display_title))
-        menu.addSeparator()
-        add(
-            "delete",
-            "Delete…" if one else f"Delete {len(items)} files…",
-            lambda: self.delete(items),
-        )
-        return menu
+        return menus.media_menu(self, items, parent)
 
     def node_menu(self, node: LibraryNode, parent: QWidget) -> QMenu | None:
-        if node.entry_kind is None or node.entry_id is None:
-            return None
-        menu = QMenu(parent)
-        menu.setObjectName("nodeMenu")
-        kind, entry_id = node.entry_kind, node.entry_id
-        if node.media_id:
-            media_id = node.media_id
-            menu.addAction(icon("play"), "Play").triggered.connect(
-                lambda: self.playRequested.emit(media_id)
-            )
-        menu.addAction(icon("edit"), "Edit…").triggered.connect(
-            lambda: self.edit_entry(kind, entry_id)
-        )
-        if kind in ("movie", "series", "season"):
-            menu.addAction(icon("poster"), "Set poster…").triggered.connect(
-                lambda: self.choose_poster(ArtSubject(kind, entry_id))
-            )
-        if kind in ("movie", "series", "episode"):
-            menu.addSeparator()
-            menu.addAction(icon("delete"), f"Delete this {kind}…").triggered.connect(
-                lambda: self.delete_entry(kind, entry_id, node.label)
-            )
-        return menu
-
-    # Editing ----------------------------------------------------------------------------------
+        return menus.node_menu(self, node, parent)
 
     def edit_media(self, media: MediaFileView) -> None:
         ref = media.catalogue
@@ -249,6 +162,28 @@ class LibraryActions(QObject):
     def detach(self, ids: list[str]) -> None:
         catalogue = self.rt.catalogue
         self._run("detach", lambda: [catalogue.detach(i) for i in ids])
+
+    # Watched -------------------------------------------------------------------------------
+
+    def mark_watched(self, ids: list[str], watched: bool) -> None:
+        """Watched (the position forgotten), or unwatched and from the start, as the
+        web page's switch does; the tiles follow through the playback events."""
+        playback = self.rt.playback
+
+        def run() -> int:
+            for media_id in ids:
+                if watched:
+                    playback.save(media_id, watched=True)
+                else:
+                    playback.save(media_id, position_s=0.0, watched=False)
+            return len(ids)
+
+        said = "watched" if watched else "unwatched"
+        self._run(
+            f"mark them as {said}",
+            run,
+            lambda n: self.message.emit(f"Marked {words.counted(n, 'file')} as {said}."),
+        )
 
     # Subtitles -------------------------------------------------------------------------------
 
