@@ -105,6 +105,13 @@ def register(sub: Any) -> None:
     check.add_argument("--wait", action="store_true", help="wait for the verdicts")
     check.add_argument("--json", action="store_true")
     check.set_defaults(handler=cmd_media_check)
+    for name, text in (
+        ("watched", "mark media files as watched (their resume position is forgotten)"),
+        ("unwatched", "mark media files as not watched, to start from the beginning"),
+    ):
+        mark = media.add_parser(name, help=text)
+        mark.add_argument("ids", nargs="+", metavar="ID", type=MEDIA_ID)
+        mark.set_defaults(handler=cmd_media_mark, watched=name == "watched")
     detach = media.add_parser("detach", help="take a media file out of its movie or episode")
     detach.add_argument("id", type=MEDIA_ID)
     detach.set_defaults(handler=cmd_media_detach)
@@ -241,6 +248,20 @@ def cmd_media_attach(args: argparse.Namespace, settings: Settings) -> int:
         print(f"skipped: {media.original_filename} stays where it was")
     else:
         print(f"{media.original_filename} is now {media.display_title}")
+    return EXIT_OK
+
+
+def cmd_media_mark(args: argparse.Namespace, settings: Settings) -> int:
+    """As the app's and the web page's Mark as watched / unwatched."""
+    with Runtime(settings) as rt:
+        titles = rt.library.titles(args.ids)
+        for media_id in args.ids:
+            if args.watched:
+                rt.playback.save(media_id, watched=True)
+            else:
+                rt.playback.save(media_id, position_s=0.0, watched=False)
+            said = "watched" if args.watched else "not watched"
+            print(f"{short_id(media_id)}  {titles.get(media_id, media_id)}  {said}")
     return EXIT_OK
 
 

@@ -123,3 +123,10 @@ def test_waiting_work_says_what_would_run_it(home: Path, clip: Path) -> None:
     assert run(home, "import", str(clip), "--wait").returncode == 0  # the same file: done
     again = run(home, "media", "show", media_id)
     assert "nothing processes" not in again.stdout
+    # Watched by hand, and back, as the app's menu and the web page's switch do.
+    assert "watched" in run(home, "media", "watched", media_id).stdout
+    shown = json.loads(run(home, "media", "show", media_id, "--json").stdout)
+    assert shown["playback"]["watched"] is True
+    assert "not watched" in run(home, "media", "unwatched", media_id).stdout
+    shown = json.loads(run(home, "media", "show", media_id, "--json").stdout)
+    assert shown["playback"]["watched"] is False
