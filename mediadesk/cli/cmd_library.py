@@ -255,13 +255,10 @@ def cmd_media_mark(args: argparse.Namespace, settings: Settings) -> int:
     """As the app's and the web page's Mark as watched / unwatched."""
     with Runtime(settings) as rt:
         titles = rt.library.titles(args.ids)
-        for media_id in args.ids:
-            if args.watched:
-                rt.playback.save(media_id, watched=True)
-            else:
-                rt.playback.save(media_id, position_s=0.0, watched=False)
-            said = "watched" if args.watched else "not watched"
-            print(f"{short_id(media_id)}  {titles.get(media_id, media_id)}  {said}")
+        rt.playback.mark(args.ids, args.watched)
+    said = "watched" if args.watched else "not watched"
+    for media_id in args.ids:
+        print(f"{short_id(media_id)}  {titles.get(media_id, media_id)}  {said}")
     return EXIT_OK
 
 

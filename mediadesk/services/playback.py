@@ -89,6 +89,16 @@ class PlaybackService:
         self.bus.publish(PlaybackChanged(media_id, view.position_s, view.watched))
         return view
 
+    def mark(self, media_ids: list[str], watched: bool) -> list[PlaybackStateView]:
+        """Mark as watched (the position is forgotten) or as unwatched (from the start):
+        the app's menu, ``media watched|unwatched`` and the web page's switch alike."""
+        return [
+            self.save(media_id, watched=True)
+            if watched
+            else self.save(media_id, position_s=0.0, watched=False)
+            for media_id in media_ids
+        ]
+
     def next_episode(self, media_id: str) -> MediaFileView | None:
         """The file of the episode after this one (next number, else the next season)."""
         with self.db.read() as s:

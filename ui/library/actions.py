@@ -166,23 +166,14 @@ class LibraryActions(QObject):
     # Watched -------------------------------------------------------------------------------
 
     def mark_watched(self, ids: list[str], watched: bool) -> None:
-        """Watched (the position forgotten), or unwatched and from the start, as the
-        web page's switch does; the tiles follow through the playback events."""
+        """Watched or unwatched (``PlaybackService.mark``); the tiles follow through the
+        playback events."""
         playback = self.rt.playback
-
-        def run() -> int:
-            for media_id in ids:
-                if watched:
-                    playback.save(media_id, watched=True)
-                else:
-                    playback.save(media_id, position_s=0.0, watched=False)
-            return len(ids)
-
         said = "watched" if watched else "unwatched"
         self._run(
             f"mark them as {said}",
-            run,
-            lambda n: self.message.emit(f"Marked {words.counted(n, 'file')} as {said}."),
+            lambda: playback.mark(ids, watched),
+            lambda done: self.message.emit(f"Marked {words.counted(len(done), 'file')} as {said}."),
         )
 
     # Subtitles -------------------------------------------------------------------------------

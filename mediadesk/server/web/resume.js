@@ -43,6 +43,7 @@ const Resume = {
       saved.watched ? "Mark as unwatched" : "Mark as watched");
     toggle.onclick = async () => {
       toggle.disabled = true;
+      // As PlaybackService.mark: unwatched also forgets the position.
       const body = saved.watched ? { watched: false, positionS: 0 } : { watched: true };
       try {
         const now = await api(`/api/v1/media-files/${this.mediaId}/playback-state`,
