@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ui.library.actions import LibraryActions
 
 
-def media_menu(self: LibraryActions, items: list[MediaFileView], parent: QWidget) -> QMenu:
+def media_menu(actions: LibraryActions, items: list[MediaFileView], parent: QWidget) -> QMenu:
     menu = QMenu(parent)
     menu.setObjectName("mediaMenu")
     one = items[0] if len(items) == 1 else None
@@ -36,72 +36,71 @@ def media_menu(self: LibraryActions, items: list[MediaFileView], parent: QWidget
         return action
 
     if one is not None:
-        add("play", "Play", lambda: self.playRequested.emit(one.id), one.kind != MediaKind.IMAGE)
-        add("edit", "Edit…", lambda: self.edit_media(one), one.catalogue is not None)
+        add("play", "Play", lambda: actions.playRequested.emit(one.id), one.kind != MediaKind.IMAGE)
+        add("edit", "Edit…", lambda: actions.edit_media(one), one.catalogue is not None)
     add(
         "attach",
         "Attach to…" if one else f"Attach {len(items)} files to…",
-        lambda: self.attach(items),
+        lambda: actions.attach(items),
     )
     attached = [m for m in items if m.catalogue is not None]
-    add("detach", "Detach", lambda: self.detach([m.id for m in attached]), bool(attached))
+    add("detach", "Detach", lambda: actions.detach([m.id for m in attached]), bool(attached))
     if one is not None:
         add(
             "poster",
             "Set poster…",
-            lambda: self.choose_poster_for_media(one),
+            lambda: actions.choose_poster_for_media(one),
             one.catalogue is not None,
         )
-    if one is not None:
         add(
             "subtitles",
             "Add subtitles…",
-            lambda: self.choose_subtitles(one.id),
+            lambda: actions.choose_subtitles(one.id),
             one.kind == MediaKind.VIDEO,
         )
-    playable_ids = [m.id for m in items if m.kind != MediaKind.IMAGE]
+    # Pictures are never watched: for them the entry is there, disabled.
     unwatched = [m.id for m in items if m.kind != MediaKind.IMAGE and not _watched(m)]
     started = [m.id for m in items if _watched(m) or _started(m)]
     if unwatched or not started:
         add(
             "watched",
             "Mark as watched" if one else f"Mark {len(unwatched)} files as watched",
-            lambda: self.mark_watched(unwatched, True),
-            bool(unwatched) and bool(playable_ids),
+            lambda: actions.mark_watched(unwatched, True),
+            bool(unwatched),
         )
     if started:
         add(
             "unwatched",
             "Mark as unwatched" if one else f"Mark {len(started)} files as unwatched",
-            lambda: self.mark_watched(started, False),
+            lambda: actions.mark_watched(started, False),
         )
     menu.addSeparator()
-    add("rerun", "Re-run processing", lambda: self.rerun(ids))
+    add("rerun", "Re-run processing", lambda: actions.rerun(ids))
     playable = [m.id for m in items if m.kind != MediaKind.IMAGE and not m.missing]
     add(
         "health",
         "Check health" if one else f"Check health of {len(playable)} files",
-        lambda: self.check_health(playable),
+        lambda: actions.check_health(playable),
         bool(playable),
     )
     if one is not None:
         add(
             "master",
             "Master audio…",
-            lambda: self.masterRequested.emit(one.id),
+            lambda: actions.masterRequested.emit(one.id),
             one.kind != MediaKind.IMAGE,
         )
-        add("jobs", "Show jobs", lambda: self.jobsRequested.emit(one.id, one.display_title))
+        add("jobs", "Show jobs", lambda: actions.jobsRequested.emit(one.id, one.display_title))
     menu.addSeparator()
     add(
         "delete",
         "Delete…" if one else f"Delete {len(items)} files…",
-        lambda: self.delete(items),
+        lambda: actions.delete(items),
     )
     return menu
 
 
-def node_menu(self: LibraryActions, node: LibraryNode, parent: QWidget) -> QMenu | None:
+def node_menu(actions: LibraryActions, node: LibraryNode, parent: QWidget) -> QMenu | None:
     if node.entry_kind is None or node.entry_id is None:
         return None
     menu = QMenu(parent)
@@ -110,17 +109,19 @@ def node_menu(self: LibraryActions, node: LibraryNode, parent: QWidget) -> QMenu
     if node.media_id:
         media_id = node.media_id
         menu.addAction(icon("play"), "Play").triggered.connect(
-            lambda: self.playRequested.emit(media_id)
+            lambda: actions.playRequested.emit(media_id)
         )
-    menu.addAction(icon("edit"), "Edit…").triggered.connect(lambda: self.edit_entry(kind, entry_id))
+    menu.addAction(icon("edit"), "Edit…").triggered.connect(
+        lambda: actions.edit_entry(kind, entry_id)
+    )
     if kind in ("movie", "series", "season"):
         menu.addAction(icon("poster"), "Set poster…").triggered.connect(
-            lambda: self.choose_poster(ArtSubject(kind, entry_id))
+            lambda: actions.choose_poster(ArtSubject(kind, entry_id))
         )
     if kind in ("movie", "series", "episode"):
         menu.addSeparator()
         menu.addAction(icon("delete"), f"Delete this {kind}…").triggered.connect(
-            lambda: self.delete_entry(kind, entry_id, node.label)
+            lambda: actions.delete_entry(kind, entry_id, node.label)
         )
     return menu
 
