@@ -32,7 +32,6 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from huey import PriorityRedisHuey, SqliteHuey
@@ -41,6 +40,7 @@ from huey.api import Huey
 from mediadesk.base_types import utcnow
 from mediadesk.errors import ConfigError
 from mediadesk.jobs.work import Wakeup
+from mediadesk.library.db import sqlite_file
 
 log = logging.getLogger(__name__)
 
@@ -130,8 +130,7 @@ class JobTransport:
 
 
 def _make_huey(url: str, name: str) -> Huey:
-    if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
+    if (path := sqlite_file(url)) is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         return SqliteHuey(name=name, filename=str(path), results=False, utc=True, timeout=30)
     if url.startswith(("redis://", "rediss://", "unix://")):

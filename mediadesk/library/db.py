@@ -56,6 +56,11 @@ def check_sqlite_location(db_path: Path) -> None:
         )
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a ``sqlite:///PATH`` URL; ``None`` for any other database."""
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+
+
 class Database:
     """One engine per process; sessions are short and never shared across threads."""
 
@@ -70,7 +75,9 @@ class Database:
     def _create_engine(self, url: str) -> Engine:
         if not self.is_sqlite:
             return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-        path = Path(url.removeprefix("sqlite:///"))
+        path = sqlite_file(url)
+        if path is None:
+            raise ConfigError(f"unsupported SQLite URL {url!r}: use sqlite:///path")
         path.parent.mkdir(parents=True, exist_ok=True)
         check_sqlite_location(path)
         engine = create_engine(

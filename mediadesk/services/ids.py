@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from pathlib import Path
 
 from sqlalchemy import select
 
 from mediadesk.errors import InvalidInput
 from mediadesk.jobs.models import Job
 from mediadesk.library.catalogue_models import Episode, Movie, Season, Series
-from mediadesk.library.db import Database
+from mediadesk.library.db import Database, sqlite_file
 from mediadesk.library.folder_models import LibraryFolder
 from mediadesk.library.models import MediaFile
 
@@ -78,8 +77,8 @@ def complete_id(db: Database, kind: IdKind, text: str) -> str:
 def complete_ids(database_url: str, wanted: list[tuple[IdKind, str]]) -> list[str]:
     """Each ``(kind, text)`` completed against the library at ``database_url`` (for a
     shell that has no runtime open yet); with no library there, the texts unchanged."""
-    sqlite_file = database_url.removeprefix("sqlite:///")
-    if not wanted or (database_url.startswith("sqlite") and not Path(sqlite_file).exists()):
+    path = sqlite_file(database_url)
+    if not wanted or (path is not None and not path.exists()):
         return [text for _kind, text in wanted]
     db = Database(database_url)
     try:

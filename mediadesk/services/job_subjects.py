@@ -15,6 +15,7 @@ from pathlib import PurePath
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.handlers.folder_hash import HASH_FILES, HashFilesInput
 from mediadesk.handlers.imports import IMPORT_TYPES
 from mediadesk.jobs.views import JobView
@@ -22,10 +23,6 @@ from mediadesk.library.db import Database
 from mediadesk.library.folder_models import LibraryFolder
 from mediadesk.services.imports import ImportView
 from mediadesk.services.library import LibraryService
-
-
-def files(count: int) -> str:
-    return f"{count} file" if count == 1 else f"{count} files"
 
 
 class JobSubjects:
@@ -48,7 +45,7 @@ class JobSubjects:
             elif (read := reads.get(job.id)) is not None:
                 folder = folders.get(read.folder_id)
                 name = PurePath(folder).name or folder if folder else "a removed folder"
-                out[job.id] = f"{name} · {files(len(read.file_ids))}"
+                out[job.id] = f"{name} · {words.counted(len(read.file_ids), 'file')}"
         return out
 
     def _folder_paths(self, ids: set[str]) -> dict[str, str]:
