@@ -105,12 +105,12 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     on (exit 3 at the end). ``--json`` prints one object for one source, a list for
     several."""
     target = target_from(args)
+    if args.background and args.wait:  # before any folder is walked
+        raise InvalidInput("--background and --wait do not go together")
     failures: list[int] = []
     sources = _sources(args.sources, failures)
     # A list for several sources or a folder (however many files it held); else one.
     several = len(args.sources) > 1 or any(Path(s).is_dir() for s in args.sources)
-    if args.background and args.wait:
-        raise InvalidInput("--background and --wait do not go together")
     if len(sources) > 1 and target is not None and not isinstance(target, Guess):
         raise InvalidInput(
             "--movie and --series place one file: import the files one at a time with them,"
@@ -144,10 +144,12 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             pairs = zip(results, waited, strict=True)
             results = [r.model_copy(update={"media": m}) for r, m in pairs]
         if args.json:
-            done = [
-                r.model_copy(update={"media": rt.library.get_media(r.media.id)}) for r in results
-            ]
-            _print_results(done, several)
+            if not args.wait:  # the whole view (artifacts, probe); --wait read it already
+                results = [
+                    r.model_copy(update={"media": rt.library.get_media(r.media.id)})
+                    for r in results
+                ]
+            _print_results(results, several)
         else:
             for result in results:
                 media = result.media
