@@ -188,6 +188,16 @@ SUBTITLES_ADDED = {
     "waits": "They join the stream when its streaming versions are made.",
 }
 
+# The subtitle files a video takes (they become WebVTT renditions), by extension: the
+# web page's file picker and drop check read them from /api/v1/vocabulary (a test keeps
+# them equal to domain.folders.TEXT_SUBTITLE_EXTENSIONS).
+SUBTITLE_FILE = {
+    "srt": "SubRip",
+    "ass": "Advanced SubStation Alpha",
+    "ssa": "SubStation Alpha",
+    "vtt": "WebVTT",
+}
+
 # Where a file of a library folder is, with {path}: the app's detail pane and the web
 # page fill in the same sentences (the web reads them from /api/v1/vocabulary).
 WHERE = {
@@ -374,4 +384,5 @@ def vocabulary() -> dict[str, dict[str, str]]:
         "codec": dict(CODEC),
         "where": dict(WHERE),
         "subtitles_added": dict(SUBTITLES_ADDED),
+        "subtitle_file": dict(SUBTITLE_FILE),
     }

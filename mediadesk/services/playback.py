@@ -10,6 +10,7 @@ and is stored as zero.
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from mediadesk.base_types import utcnow
 from mediadesk.errors import InvalidInput
@@ -62,42 +63,23 @@ class PlaybackService:
             raise InvalidInput("the position must be a number of seconds, not negative")
         profile = _profile(profile)
         with self.db.write() as s:
-            media = get_media_row(s, media_id)
-            row = s.get(PlaybackState, (media_id, profile))
-            if row is None:
-                row = PlaybackState(
-                    media_file_id=media_id, profile=profile, position_s=0.0, watched=False
-                )
-                s.add(row)
-            duration = duration_s or media.duration_seconds
-            if position_s is not None:
-                # Short clips resume too: the first 5 s, or 5% of a short one, is no place.
-                early = min(MIN_RESUME_S, 0.05 * duration) if duration else MIN_RESUME_S
-                if duration and position_s >= WATCHED_FRACTION * duration:
-                    row.watched, row.position_s = True, 0.0
-                else:
-                    row.position_s = position_s if position_s >= early else 0.0
-                    if position_s >= early:
-                        row.watched = False  # watching again
-            if watched is not None:
-                row.watched = watched
-                if watched:
-                    row.position_s = 0.0
-            row.updated_at = utcnow()
-            s.flush()
-            view = PlaybackStateView.model_validate(row)
+            view = _record(s, media_id, profile, position_s, watched, duration_s)
         self.bus.publish(PlaybackChanged(media_id, view.position_s, view.watched))
         return view
 
     def mark(self, media_ids: list[str], watched: bool) -> list[PlaybackStateView]:
         """Mark as watched (the position is forgotten) or as unwatched (from the start):
-        the app's menu, ``media watched|unwatched`` and the web page's switch alike."""
-        return [
-            self.save(media_id, watched=True)
-            if watched
-            else self.save(media_id, position_s=0.0, watched=False)
-            for media_id in media_ids
-        ]
+        the app's menu, ``media watched|unwatched`` and the web page's switch alike.
+        One transaction: an unknown id among them marks none."""
+        position = None if watched else 0.0
+        with self.db.write() as s:
+            views = [
+                _record(s, media_id, DEFAULT_PROFILE, position, watched, None)
+                for media_id in media_ids
+            ]
+        for view in views:
+            self.bus.publish(PlaybackChanged(view.media_file_id, view.position_s, view.watched))
+        return views
 
     def next_episode(self, media_id: str) -> MediaFileView | None:
         """The file of the episode after this one (next number, else the next season)."""
@@ -125,3 +107,35 @@ class PlaybackService:
                     if media is not None and media.deleted_at is None:
                         return media_views(s, [media])[0]
             return None
+
+
+def _record(
+    s: Session,
+    media_id: str,
+    profile: str,
+    position_s: float | None,
+    watched: bool | None,
+    duration_s: float | None,
+) -> PlaybackStateView:
+    media = get_media_row(s, media_id)
+    row = s.get(PlaybackState, (media_id, profile))
+    if row is None:
+        row = PlaybackState(media_file_id=media_id, profile=profile, position_s=0.0, watched=False)
+        s.add(row)
+    duration = duration_s or media.duration_seconds
+    if position_s is not None:
+        # Short clips resume too: the first 5 s, or 5% of a short one, is no place.
+        early = min(MIN_RESUME_S, 0.05 * duration) if duration else MIN_RESUME_S
+        if duration and position_s >= WATCHED_FRACTION * duration:
+            row.watched, row.position_s = True, 0.0
+        else:
+            row.position_s = position_s if position_s >= early else 0.0
+            if position_s >= early:
+                row.watched = False  # watching again
+    if watched is not None:
+        row.watched = watched
+        if watched:
+            row.position_s = 0.0
+    row.updated_at = utcnow()
+    s.flush()
+    return PlaybackStateView.model_validate(row)

@@ -38,6 +38,9 @@ def test_subtitles_added_on_the_page_join_the_menu(home: Path, tmp_path: Path) -
                 timeout=60_000,
             )
             assert page.evaluate(OPTIONS) == ["Off"]
+            # The picker offers the files the server reads (the shared vocabulary).
+            accept = page.get_attribute("#subtitle-input", "accept") or ""
+            assert sorted(accept.split(",")) == sorted(f".{e}" for e in words.SUBTITLE_FILE)
 
             page.set_input_files("#subtitle-input", [str(french), str(notes)])
             page.wait_for_function(
@@ -48,7 +51,7 @@ def test_subtitles_added_on_the_page_join_the_menu(home: Path, tmp_path: Path) -
             said = page.inner_text("#subtitle-message")
             assert said.startswith("Subtitles added: Harbour.Lights.2018.fr.srt. ")
             assert words.SUBTITLES_ADDED["updating"] in said
-            assert "Not added: notes.txt: not a subtitle file" in said
+            assert "Not added: notes.txt: not a subtitle file (.srt, .ass, .ssa or .vtt)" in said
             # Once the job is done the stream is loaded again, with the new track.
             page.wait_for_function(
                 f"() => ({OPTIONS})().includes('Français')", timeout=120_000, polling=500

@@ -130,3 +130,9 @@ def test_waiting_work_says_what_would_run_it(home: Path, clip: Path) -> None:
     assert "not watched" in run(home, "media", "unwatched", media_id).stdout
     shown = json.loads(run(home, "media", "show", media_id, "--json").stdout)
     assert shown["playback"]["watched"] is False
+    # An unknown id among several is refused, and marks none of the others.
+    gone = "00000000-0000-4000-8000-000000000000"
+    refused = run(home, "media", "watched", media_id, gone)
+    assert refused.returncode != 0 and gone in refused.stderr
+    shown = json.loads(run(home, "media", "show", media_id, "--json").stdout)
+    assert shown["playback"]["watched"] is False

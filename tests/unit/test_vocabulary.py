@@ -7,7 +7,8 @@ from typing import get_args
 
 from mediadesk.domain import vocabulary as words
 from mediadesk.domain.enums import ArtifactKind, JobStatus, MediaKind, MediaStatus
-from mediadesk.domain.folders import FolderKind
+from mediadesk.domain.folders import TEXT_SUBTITLE_EXTENSIONS, FolderKind
+from mediadesk.engine.subtitle_files import FORMATS
 from mediadesk.handlers import default_registry
 from mediadesk.settings import EncoderChoice
 
@@ -22,6 +23,13 @@ def test_every_output_kind_has_words() -> None:
 def test_every_job_type_has_words() -> None:
     names = set(default_registry().names())
     assert names - set(words.JOB_TYPE) == set()
+
+
+def test_the_subtitle_files_offered_are_the_ones_read() -> None:
+    """The web page's picker and drop check come from this table; the scan and the
+    converter read these extensions."""
+    assert set(words.SUBTITLE_FILE) == set(TEXT_SUBTITLE_EXTENSIONS) == set(FORMATS)
+    assert words.vocabulary()["subtitle_file"] == words.SUBTITLE_FILE
 
 
 def test_every_state_and_kind_has_words() -> None:

@@ -208,6 +208,9 @@ async function showMedia(id, seq) {
   details.replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v ?? ""))]));
   // Subtitles go with videos only (the API refuses them for audio and pictures).
   document.getElementById("subtitle-add").hidden = media.kind !== "video";
+  if (window.mediadeskSubtitles) {
+    window.mediadeskSubtitles.offer(document.getElementById("subtitle-add"), document.getElementById("subtitle-input"));
+  }
   document.getElementById("subtitle-input").onchange = (e) => {
     addSubtitles(id, Array.from(e.target.files));
     e.target.value = "";

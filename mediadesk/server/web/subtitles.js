@@ -2,11 +2,23 @@
 // on the page), as the app's drop adds them: the name gives the language and flags
 // (Film.fr.forced.srt), a `subtitles` job adds them to the stream without re-encoding
 // the video, and once it is done the player loads the stream again where it was, so
-// the new track is in the Subtitles menu. Uses api(), word() and state from app.js.
+// the new track is in the Subtitles menu. The file kinds taken are the vocabulary's
+// subtitle_file group (as the server reads them). Uses api(), word() and WORDS.
 "use strict";
 
 (function () {
-  const SUBTITLE = /\.(srt|ass|ssa|vtt)$/i;
+  function extensions() { return Object.keys(WORDS.subtitle_file || {}); }
+
+  function isSubtitle(file) {
+    const dot = file.name.lastIndexOf(".");
+    return dot > 0 && extensions().includes(file.name.slice(dot + 1).toLowerCase());
+  }
+
+  // ".srt, .ass, .ssa or .vtt", for the picker's accept list and the messages.
+  function kinds(joiner) {
+    const names = extensions().map((ext) => `.${ext}`);
+    return joiner ? names.join(",") : names.slice(0, -1).join(", ") + " or " + names.slice(-1);
+  }
 
   function say(text, failed) {
     const message = document.getElementById("subtitle-message");
@@ -22,8 +34,8 @@
     const added = [], problems = [], jobs = [];
     let waits = false;
     for (const file of files) {
-      if (!SUBTITLE.test(file.name)) {
-        problems.push(`${file.name}: not a subtitle file (.srt, .ass, .ssa or .vtt)`);
+      if (!isSubtitle(file)) {
+        problems.push(`${file.name}: not a subtitle file (${kinds()})`);
         continue;
       }
       say(`Adding ${file.name}…`);
@@ -44,5 +56,11 @@
     return jobs;
   }
 
-  window.mediadeskSubtitles = { add, isSubtitle: (file) => SUBTITLE.test(file.name) };
+  // The "Add subtitles" control says and accepts what the server takes.
+  function offer(label, input) {
+    input.accept = kinds(",");
+    label.title = `Or drop ${kinds()} files on this page`;
+  }
+
+  window.mediadeskSubtitles = { add, isSubtitle, offer };
 })();
