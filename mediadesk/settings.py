@@ -152,7 +152,11 @@ class Settings(BaseSettings):
     pipeline_video: list[str] = Field(
         default_factory=lambda: ["probe", "poster", "hls", "preview", "trickplay"]
     )
-    pipeline_audio: list[str] = Field(default_factory=lambda: ["probe", "audio_hls", "waveform"])
+    # The poster of an audio file is its cover art; the probe leaves the step out when
+    # the file has none.
+    pipeline_audio: list[str] = Field(
+        default_factory=lambda: ["probe", "poster", "audio_hls", "waveform"]
+    )
     pipeline_image: list[str] = Field(default_factory=lambda: ["probe", "image_variants"])
     step_presets: dict[str, str] = Field(
         default_factory=dict,

@@ -114,3 +114,19 @@ def make_image(
         ]
         subprocess.run(argv, check=True, timeout=120)
     return out
+
+
+def make_song(
+    directory: Path, name: str = "Band - Song.mp3", cover: str | None = "testsrc2=size=400x400"
+) -> Path:
+    """A 4 s MP3 whose cover art (an APIC frame: ffmpeg's attached_pic) is one frame of
+    the lavfi source ``cover``; ``None`` for a song without one."""
+    directory.mkdir(parents=True, exist_ok=True)
+    out = directory / name
+    argv = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    argv += ["-f", "lavfi", "-i", "sine=frequency=330:duration=4"]
+    if cover is not None:
+        argv += ["-f", "lavfi", "-i", f"{cover}:duration=1", "-map", "0:a", "-map", "1:v"]
+        argv += ["-c:v", "mjpeg", "-frames:v", "1", "-disposition:v:0", "attached_pic"]
+    subprocess.run([*argv, "-c:a", "libmp3lame", str(out)], check=True, timeout=120)
+    return out

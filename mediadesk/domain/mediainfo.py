@@ -128,6 +128,19 @@ class MediaInfo(BaseModel):
         return None
 
     @property
+    def cover(self) -> StreamInfo | None:
+        """Cover art carried in the file (an MP3's APIC frame, an M4A's covr atom)."""
+        for stream in self.streams:
+            if stream.type == "video" and stream.attached_pic:
+                return stream
+        return None
+
+    @property
+    def picture(self) -> StreamInfo | None:
+        """What a poster is taken from: the main picture, else the cover art."""
+        return self.video or self.cover
+
+    @property
     def audio(self) -> StreamInfo | None:
         for stream in self.streams:
             if stream.type == "audio":

@@ -1,4 +1,5 @@
-"""Poster and thumbnail: one seek, one decode, two JPEGs."""
+"""Poster and thumbnail: one seek, one decode, two JPEGs (or the cover art of an audio
+file, which has no frames to seek in)."""
 
 from __future__ import annotations
 
@@ -47,18 +48,23 @@ def poster_argv(
     info: MediaInfo | None = None,
 ) -> list[str]:
     square = ",".join([*picture_filters(info), SQUARE_PIXELS])
+    picture = info.picture if info is not None else None
+    # By index: cover art may come before the film's own picture stream.
+    stream = f"0:{picture.index}" if picture is not None else "0:v:0"
     # -ss before -i seeks by keyframe index and decodes only from there: measured 15x
-    # faster than decoding from the start, for the same frame.
+    # faster than decoding from the start, for the same frame. Cover art is one picture
+    # at the start: nothing to seek to.
+    cover = picture is not None and picture.attached_pic
+    seek = [] if cover else ["-ss", f"{at_s:.3f}"]
     return [
         ffmpeg,
         "-hide_banner",
         "-nostdin",
         "-y",
-        "-ss",
-        f"{at_s:.3f}",
+        *seek,
         *input_args(source, container),
         "-map",
-        "0:v:0",
+        stream,
         "-vf",
         square,
         "-frames:v",
@@ -71,7 +77,7 @@ def poster_argv(
         "1",
         str(out_dir / POSTER_NAME),
         "-map",
-        "0:v:0",
+        stream,
         "-vf",
         f"{square},scale={thumbnail_width}:-2",
         "-frames:v",

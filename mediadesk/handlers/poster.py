@@ -1,4 +1,5 @@
-"""``poster``: a JPEG frame at 10% of the duration plus a 320-pixel-wide thumbnail."""
+"""``poster``: a JPEG frame at 10% of the duration plus a 320-pixel-wide thumbnail; for
+an audio file, its cover art."""
 
 from __future__ import annotations
 
@@ -28,15 +29,17 @@ class PosterJob(JobType[PosterInput]):
 
     def run(self, ctx: JobContext, inp: PosterInput) -> Outcome:
         media = media_of(ctx)
-        if media.probe is None or media.probe.video is None:
+        if media.probe is None or media.probe.picture is None:
             raise InvalidInput(
-                "no video stream to take a poster from", code=ErrorCode.NO_VIDEO_STREAM
+                "no picture to take a poster from (no video stream, no cover art)",
+                code=ErrorCode.NO_VIDEO_STREAM,
             )
         source, container = open_original(ctx)
         out = ctx.scratch / "poster"
         out.mkdir(parents=True, exist_ok=True)
-        at = poster_time(media.duration_seconds, inp.at_fraction)
         probe = media.probe
+        # Cover art is one picture: there is no 10% of it to seek to.
+        at = poster_time(media.duration_seconds, inp.at_fraction) if probe.video else 0.0
 
         def grab(at: float) -> None:
             ctx.run(

@@ -70,7 +70,11 @@ class ProbeJob(JobType[ProbeInput]):
             if row is not None:
                 row.apply_probe(info)
 
-        follow_ups = chained(media.id, inp.then)
+        steps = inp.then
+        if info.picture is None and "poster" in steps:
+            ctx.note("no cover art: no poster")  # an audio file without one, as most are
+            steps = [s for s in steps if s != "poster"]
+        follow_ups = chained(media.id, steps)
         return Outcome(
             result={
                 "container": info.container,

@@ -126,10 +126,11 @@ class ArtworkService:
                 raise InvalidInput(
                     f"{media.original_filename} has no pictures to take a frame from"
                 )
-            key, name, duration = (
+            key, name, duration, info = (
                 media.original_key,
                 media.original_filename,
                 media.duration_seconds,
+                media.probe,
             )
         if duration:
             at_s = min(at_s, max(0.0, duration - 0.1))
@@ -139,7 +140,7 @@ class ArtworkService:
             source = self.storage.materialize(key, work)
             out = work / "out"
             out.mkdir()
-            argv = poster_argv(self.ffmpeg, source, sniff(source), at_s, out, 320)
+            argv = poster_argv(self.ffmpeg, source, sniff(source), at_s, out, 320, info)
             result = run_process(argv, log_dir=work, log_name="frame", timeout=FRAME_TIMEOUT_S)
             frame = out / POSTER_NAME
             if not result.ok or not frame.is_file():

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from mediadesk.domain.vocabulary import PLAYING
-from tests.media import Clip, make_clip
+from tests.media import Clip, make_clip, make_song
 from ui.main_window import PLAYER_TAB
 from ui.player import engine as player_engine
 from ui.player.engine import PlayerUnavailable
@@ -99,3 +99,22 @@ def test_with_the_server_the_original_streams_over_http(window, qtbot, media_dir
     assert player.plan is not None and str(player.plan.preferred_url).startswith(shell.server.url)
     start = player.engine.state.position
     qtbot.waitUntil(lambda: player.engine.state.position > start + 1.0, timeout=30_000)
+
+
+def test_a_song_plays_under_its_cover_art(window, qtbot, media_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    runtime = window.shell.runtime
+    media_id = runtime.ingest.import_path(make_song(media_dir)).media.id
+    qtbot.waitUntil(
+        lambda: str(runtime.library.get_media(media_id).status) in ("READY", "FAILED"),
+        timeout=120_000,
+    )
+    window.play_media(media_id)
+    player = window.player
+    qtbot.waitUntil(
+        lambda: player.engine is not None and player.engine.state.loaded, timeout=60_000
+    )
+    # The cover where a film's picture would be, not a note symbol on a blank page.
+    assert player.video.currentWidget() is player.message
+    qtbot.waitUntil(lambda: not player.message.pixmap().isNull(), timeout=30_000)
+    assert not player.quality_button.isEnabled()  # one version: nothing to choose
+    assert player.engine.state.position >= 0

@@ -193,7 +193,8 @@ class PlayerView(QWidget):
             return False
         self.plan = plan
         self.source_label.setText(words.playing(plan.adaptive, media.status))
-        self.quality_button.setEnabled(plan.adaptive)
+        # An audio file's stream has one version: no quality to choose.
+        self.quality_button.setEnabled(plan.adaptive and media.kind == MediaKind.VIDEO)
         self._rebuild_quality_menu(PlayerState())
         self.tracks.load(media, plan)
         self.seek_bar.set_marks([start for start, _title in self.tracks.chapters])
@@ -211,7 +212,8 @@ class PlayerView(QWidget):
         if asking:
             engine.stop()  # the file before must not play on behind the question
         if asking and media.kind == MediaKind.VIDEO:
-            self._show_poster_frame(media)
+            self._show_message("")
+            self._show_poster(media)
         else:
             self._show_picture_area(media)
         self._set_controls_enabled(True)
@@ -221,16 +223,15 @@ class PlayerView(QWidget):
     def _show_picture_area(self, media: MediaFileView) -> None:
         if self.surface is not None and media.kind == MediaKind.VIDEO:
             self.video.setCurrentWidget(self.surface)
+        elif media.kind == MediaKind.AUDIO:
+            self._show_message("♪  " + media.display_title)
+            self._show_poster(media)  # its cover art, when it has one
         else:
-            self._show_message(
-                "♪  " + media.display_title
-                if media.kind == MediaKind.AUDIO
-                else "Video is decoded but not shown: this display has no OpenGL."
-            )
+            self._show_message("Video is decoded but not shown: this display has no OpenGL.")
 
-    def _show_poster_frame(self, media: MediaFileView) -> None:
-        """While "Resume or Start over?" waits: the file's poster frame, not a black box."""
-        self._show_message("")
+    def _show_poster(self, media: MediaFileView) -> None:
+        """In the message page: a video's poster frame while "Resume or Start over?"
+        waits (not a black box), an audio file's cover art while it plays."""
         key = next(
             (a.storage_key for a in media.artifacts or [] if a.kind == ArtifactKind.POSTER), None
         )
@@ -244,7 +245,10 @@ class PlayerView(QWidget):
             return None if image.isNull() else image
 
         def loaded(image: QImage | None) -> None:
-            if image is None or self.media is not media or not self.resume.waiting:
+            # Not over the film, nor once the question is answered.
+            shown = self.video.currentWidget() is self.message
+            wanted = media.kind == MediaKind.AUDIO or self.resume.waiting
+            if image is None or self.media is not media or not (shown and wanted):
                 return
             area = self.video.size().shrunkBy(QMargins(24, 24, 24, 24))  # the label's padding
             self.message.setPixmap(

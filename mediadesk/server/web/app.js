@@ -200,7 +200,7 @@ async function showMedia(id, seq) {
   const rows = [["State", word("media_status", media.state || media.status)], ["Kind", word("media_kind", media.kind)],
     ["File", media.original_filename], ["Duration", fmtDuration(media.duration_seconds)],
     ["Size", fmtSize(media.size_bytes)], ["Video", media.video_codec ? `${word("codec", media.video_codec)} ${media.width}×${media.height}` : "—"],
-    ["Audio", media.audio_codec ? word("codec", media.audio_codec) : "—"]];
+    ["Audio", media.audio_codec ? word("codec", media.audio_codec) : "—"]].filter(([k]) => !(k === "Video" && media.kind === "audio"));
   // A file of a library folder: where it is on the server's disk, or that it is gone.
   const where = WORDS.where && WORDS.where[media.missing ? "missing" : "present"];
   if (media.original_path && where) rows.push(["Where", where.replace("{path}", media.original_path)]);
@@ -251,8 +251,17 @@ async function play(id, media, opts) {
   const video = document.getElementById("video");
   state.video = video;
   state.playback = info;
-  video.classList.toggle("audio", info.kind === "audio");
-  if (info.posterUrl) video.poster = info.posterUrl;
+  const isAudio = info.kind === "audio";
+  video.classList.toggle("audio", isAudio);
+  // An audio file shows its cover art above the controls (the poster of a 54-pixel
+  // player is never seen), and has no pictures or subtitles to choose: no menus for them.
+  const cover = document.getElementById("cover");
+  cover.hidden = !(isAudio && info.posterUrl);
+  if (isAudio && info.posterUrl) cover.src = info.posterUrl;
+  else if (info.posterUrl) video.poster = info.posterUrl;
+  for (const menu of ["quality", "audio-track", "subtitle-track"]) {
+    document.getElementById(menu).closest("label").hidden = isAudio;
+  }
   const wave = document.getElementById("waveform");
   if (info.waveformUrl) { wave.src = info.waveformUrl; wave.hidden = false; }
   const quality = document.getElementById("quality");
@@ -275,7 +284,9 @@ async function play(id, media, opts) {
     hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => {
       const level = hls.levels[data.level];
       const rung = level ? rungLabel(level) : "audio";
-      source.textContent = `${word("playing", "stream")} · ${rung}` + (hls.autoLevelEnabled ? " (auto)" : "");
+      // An audio file's stream has one version: nothing is chosen automatically.
+      source.textContent = isAudio ? word("playing", "stream")
+        : `${word("playing", "stream")} · ${rung}` + (hls.autoLevelEnabled ? " (auto)" : "");
       source.dataset.level = String(data.level);
     });
     hls.on(Hls.Events.ERROR, (_e, data) => { if (data.fatal) source.textContent = "Playback error: " + data.details; });
@@ -305,8 +316,10 @@ async function play(id, media, opts) {
     source.textContent = word("playing", info.status === "FAILED" ? "original_failed" : "original");
   }
   if (window.mediadeskTracks) {
+    const menu = document.getElementById("chapter-menu");
     state.chapters = await window.mediadeskTracks.chapters(info.chaptersUrl, video,
-      document.getElementById("chapter-menu"), document.getElementById("chapter-strip"));
+      menu, document.getElementById("chapter-strip"));
+    menu.hidden = isAudio && !state.chapters.length;
   }
 }
 

@@ -82,8 +82,11 @@
         seen.add(text);
         options.push(option(String(i), text));
       });
+      // No audio renditions: a video without sound (never an empty menu).
+      const silent = !options.length;
+      if (silent) options.push(option("-1", "No sound"));
       audioSelect.replaceChildren(...options);
-      audioSelect.value = String(hls.audioTrack);
+      audioSelect.value = silent ? "-1" : String(hls.audioTrack);
       audioSelect.disabled = options.length < 2;
     }
 

@@ -1,0 +1,87 @@
+"""An audio file's cover art (an MP3's APIC frame, an M4A's covr atom) is its poster, as
+in Jellyfin and Plex: the grid, the web card and the player show the album, not a note
+symbol. A file without one gets no poster step at all, rather than a failed one; a video
+carrying cover art still takes its poster from the film."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
+from tests.media import make_song
+from tests.pipeline_support import import_and_wait, jobs_by_type, media_root, stream_of
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
+
+def ffmpeg(*args: str) -> None:
+    subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args],
+        check=True,
+        timeout=300,
+    )
+
+
+def mean_rgb(picture: Path) -> tuple[int, int, int]:
+    """The picture's average colour (scaled to one pixel)."""
+    out = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(picture),
+         "-vf", "scale=1:1:flags=area", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        check=True, capture_output=True, timeout=60,
+    ).stdout  # fmt: skip
+    return out[0], out[1], out[2]
+
+
+def ready(rt: Any, path: Path) -> Any:
+    media = import_and_wait(rt, path)
+    assert media.status == MediaStatus.READY, (media.error_code, media.error_message)
+    return media
+
+
+def test_an_audio_file_shows_its_cover_art(runtime_factory, media_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    song = make_song(media_dir, cover="color=c=red:s=400x400")
+    plain = make_song(media_dir, "Plain.mp3", cover=None)
+    rt = runtime_factory()  # the default pipelines
+    media = ready(rt, song)
+    assert media.kind == MediaKind.AUDIO  # the cover does not make it a video
+    jobs = jobs_by_type(rt, media.id)
+    assert {"poster", "audio_hls", "waveform"} <= set(jobs)
+    assert all(j.status == "COMPLETED" for j in jobs.values())
+    thumbs = media_root(rt) / "thumbnails" / media.id
+    poster, thumb = stream_of(thumbs / "poster.jpg"), stream_of(thumbs / "thumb.jpg")
+    assert (poster["width"], poster["height"]) == (400, 400)
+    assert (thumb["width"], thumb["height"]) == (320, 320)
+    red, green, blue = mean_rgb(thumbs / "poster.jpg")
+    assert red > 200 and green < 60 and blue < 60  # the cover, not a drawing of sound
+    kinds = {a.kind for a in media.artifacts}
+    assert {ArtifactKind.POSTER, ArtifactKind.THUMBNAIL} <= kinds
+
+    # Without cover art: Ready, with no poster job (and so no failed one).
+    other = ready(rt, plain)
+    jobs = jobs_by_type(rt, other.id)
+    assert "poster" not in jobs and {"audio_hls", "waveform"} <= set(jobs)
+    assert all(j.status == "COMPLETED" for j in jobs.values())
+
+
+def test_a_video_with_cover_art_takes_its_poster_from_the_film(  # type: ignore[no-untyped-def]
+    runtime_factory, media_dir: Path
+) -> None:
+    film = media_dir / "Film with cover (2020).mp4"
+    ffmpeg(
+        "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:d=2",
+        "-f", "lavfi", "-i", "sine=d=2",
+        "-f", "lavfi", "-i", "color=c=red:s=400x400:d=1",
+        "-map", "0:v", "-map", "1:a", "-map", "2:v",
+        "-c:v:0", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac",
+        "-c:v:1", "mjpeg", "-frames:v:1", "1", "-disposition:v:1", "attached_pic",
+        "-shortest", str(film),
+    )  # fmt: skip
+    rt = runtime_factory(pipeline_video=["probe", "poster"])
+    media = ready(rt, film)
+    assert media.probe is not None and media.probe.cover is not None
+    poster = stream_of(media_root(rt) / "thumbnails" / media.id / "poster.jpg")
+    assert (poster["width"], poster["height"]) == (320, 180)
