@@ -34,6 +34,11 @@ def test_a_song_shows_its_cover_and_a_silent_film_says_it_has_no_sound(
             card = f"section[data-shelf='other'] li.card[data-id='{song_id}']"
             page.wait_for_function(IMAGE_SHOWN, arg=f"{card} img", timeout=30_000)
             assert page.locator(f"{card} .placeholder").count() == 0
+            # Shown whole, as the app's tile shows it: a square cover is not cropped.
+            fit = page.evaluate(
+                "(sel) => getComputedStyle(document.querySelector(sel)).objectFit", f"{card} img"
+            )
+            assert fit == "contain"
 
             page.goto(f"{host.url}/#/media/{song_id}", timeout=60_000)
             page.wait_for_function(IMAGE_SHOWN, arg="#cover", timeout=30_000)

@@ -22,7 +22,9 @@ function clock(s) {
 
 function picture(card) {
   if (card.posterUrl) {
-    const img = el("img", { class: "thumb", alt: "", loading: "lazy", src: card.posterUrl });
+    // An album's square cover is shown whole (as the app's tile does), not cropped.
+    const fit = card.placeholder === "audio" ? "thumb whole" : "thumb";
+    const img = el("img", { class: fit, alt: "", loading: "lazy", src: card.posterUrl });
     // A picture that fails anyway (deleted meanwhile) becomes the placeholder.
     img.onerror = () => img.replaceWith(placeholder(card));
     return img;
