@@ -33,6 +33,15 @@ class Clip:
         return hashlib.sha1(repr(self).encode()).hexdigest()[:16]
 
 
+def run_ffmpeg(*args: str) -> None:
+    """ffmpeg quietly, overwriting: a test's own source file made from its arguments."""
+    subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args],
+        check=True,
+        timeout=300,
+    )
+
+
 def ffmpeg_available() -> bool:
     return shutil.which("ffmpeg") is not None and shutil.which("ffprobe") is not None
 

@@ -12,18 +12,10 @@ from typing import Any
 import pytest
 
 from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
-from tests.media import make_song
+from tests.media import make_song, run_ffmpeg
 from tests.pipeline_support import import_and_wait, jobs_by_type, media_root, stream_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
-
-
-def ffmpeg(*args: str) -> None:
-    subprocess.run(
-        ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args],
-        check=True,
-        timeout=300,
-    )
 
 
 def mean_rgb(picture: Path) -> tuple[int, int, int]:
@@ -71,7 +63,7 @@ def test_a_video_with_cover_art_takes_its_poster_from_the_film(  # type: ignore[
     runtime_factory, media_dir: Path
 ) -> None:
     film = media_dir / "Film with cover (2020).mp4"
-    ffmpeg(
+    run_ffmpeg(
         "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:d=2",
         "-f", "lavfi", "-i", "sine=d=2",
         "-f", "lavfi", "-i", "color=c=red:s=400x400:d=1",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mediadesk.domain.enums import ArtifactKind, MediaStatus
-from tests.media import Clip, make_clip
+from tests.media import Clip, make_clip, run_ffmpeg
 from tests.pipeline_support import (
     ffprobe,
     import_and_wait,
@@ -22,14 +21,6 @@ from tests.pipeline_support import (
 from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
-
-
-def ffmpeg(*args: str) -> None:
-    subprocess.run(
-        ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args],
-        check=True,
-        timeout=300,
-    )
 
 
 def ready(rt: Any, path: Path) -> Any:
@@ -69,7 +60,7 @@ def test_short_matroska_gets_its_trickplay(  # type: ignore[no-untyped-def]
     vcodec, acodec, first = codecs[container]
     src = make_clip(media_dir, Clip(duration=3.0, vcodec=vcodec, acodec=acodec, container=first))
     remuxed = tmp_path / f"short.{container}"
-    ffmpeg("-i", str(src), "-c", "copy", str(remuxed))
+    run_ffmpeg("-i", str(src), "-c", "copy", str(remuxed))
     rt = runtime_factory(pipeline_video=["probe", "poster", "hls", "trickplay"])
     media = ready(rt, remuxed)
     vtt = (media_root(rt) / "trickplay" / media.id / "thumbnails.vtt").read_text()
@@ -81,7 +72,7 @@ def test_transport_stream_with_a_timestamp_jump(runtime_factory, tmp_path: Path)
     halves = []
     for i, offset in enumerate(("0", "5000")):
         half = tmp_path / f"half{i}.ts"
-        ffmpeg(
+        run_ffmpeg(
             *("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=1.5"),
             *("-f", "lavfi", "-i", "sine=duration=1.5"),
             *("-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from mediadesk.domain.enums import ArtifactKind, MediaStatus
 from mediadesk.errors import ErrorCode
 from mediadesk.handlers.inputs import PresetInput
 from mediadesk.jobs.spec import JobSpec
-from tests.media import Clip, make_clip, make_image
+from tests.media import Clip, make_clip, make_image, run_ffmpeg
 from tests.pipeline_support import (
     ffprobe,
     import_and_wait,
@@ -38,14 +37,6 @@ def ready(rt: Any, path: Path) -> tuple[Any, Path]:
     media = import_and_wait(rt, path)
     assert media.status == MediaStatus.READY, (media.error_code, media.error_message)
     return media, media_root(rt) / "hls" / media.id
-
-
-def ffmpeg(*args: str) -> None:
-    subprocess.run(
-        ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args],
-        check=True,
-        timeout=300,
-    )
 
 
 def frame_gaps(path: Path) -> list[int]:
@@ -150,7 +141,7 @@ def test_audio_with_cover_art_is_audio(ladder_rt, media_dir: Path, tmp_path: Pat
     song = make_clip(media_dir, Clip(video=False, container="mp3", acodec="libmp3lame"))
     cover = make_image(media_dir, "300x300")
     tagged = tmp_path / "song-with-cover.mp3"
-    ffmpeg(
+    run_ffmpeg(
         "-i", str(song), "-i", str(cover), "-map", "0", "-map", "1", "-c", "copy",
         "-id3v2_version", "3", "-disposition:v", "attached_pic", str(tagged),
     )  # fmt: skip
@@ -169,7 +160,7 @@ def test_picture_much_shorter_than_sound_fails_verification(ladder_rt, tmp_path:
     # Two seconds of picture over twenty of sound: the video rung cannot match the
     # source duration within a segment, so the job fails and nothing is published.
     odd = tmp_path / "short-picture.mp4"
-    ffmpeg(
+    run_ffmpeg(
         "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=2",
         "-f", "lavfi", "-i", "sine=duration=20",
         "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", str(odd),
