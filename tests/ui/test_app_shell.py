@@ -85,6 +85,27 @@ def test_presets_browser_names_kinds_and_presets_in_words(qtbot) -> None:  # typ
     }
     assert "Streaming versions by quality" in names and "hls/ladder_v2" not in names
     assert dialog.raw.isHidden()  # the file itself is folded away
+    # The ladder's parameters in words and units, each rung by its name.
+    ladder = next(e for e in dialog.entries if e.id == "hls/ladder_v2")
+    dialog.list.setCurrentItem(
+        next(
+            dialog.list.topLevelItem(i).child(j)
+            for i in range(dialog.list.topLevelItemCount())
+            for j in range(dialog.list.topLevelItem(i).childCount())
+            if dialog.list.topLevelItem(i).child(j).text(0) == ladder.title
+        )
+    )
+    rows = {
+        dialog.params.topLevelItem(i).text(0): dialog.params.topLevelItem(i)
+        for i in range(dialog.params.topLevelItemCount())
+    }
+    assert "rungs" not in rows and "segment_seconds" not in rows
+    assert rows["Segment length"].text(1) == "6 s"
+    assert rows["Segment length"].toolTip(0) == "segment_seconds"
+    first = rows["Versions"].child(0)
+    assert first.text(0) == "1080p"
+    cells = {first.child(k).text(0): first.child(k).text(1) for k in range(first.childCount())}
+    assert cells["Bit rate at most"] == "5000 kb/s" and cells["Width"] == "1920 px"
 
 
 def test_presets_browser_lists_valid_and_broken(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtWidgets import QDialogButtonBox
+
 from mediadesk.domain import vocabulary as words
 from mediadesk.library.views import OutputBytes, RenditionBytes, StorageStats
 from ui.dialogs.storage_dialog import StorageDialog
@@ -64,6 +66,11 @@ def test_storage_dialog_shows_sizes_and_quality_in_words(qtbot: Any) -> None:
     assert dialog.ladder.text() == stats().ladder_summary  # the CLI's and the web's line
     assert "budget" in dialog.ladder.text()
     assert "0.985" not in dialog.renditions.item(0, 4).text()
+    # A Close button, not only the window's frame or Esc.
+    dialog.show()
+    close = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close)
+    close.click()
+    assert not dialog.isVisible()
 
 
 def test_every_kind_of_output_shows_without_scrolling(qtbot: Any) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 from typing import Any
 
@@ -23,23 +22,36 @@ from PySide6.QtWidgets import (
 )
 
 from mediadesk.domain import vocabulary as words
+from mediadesk.domain.parameter_words import item_name, parameter_name, parameter_value
 from mediadesk.services.presets import PresetEntry, browse_presets
 from ui.widgets import Collapsible, label, named
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-def parameter_items(parent: QTreeWidget | QTreeWidgetItem, values: Any, name: str = "") -> None:
-    """Nested parameters as a tree: objects open up, scalars show their value."""
-    if isinstance(values, dict):
-        node = parent if not name else QTreeWidgetItem(parent, [name, ""])
-        for key, value in values.items():
-            parameter_items(node, value, str(key))
+def parameter_items(parent: QTreeWidget | QTreeWidgetItem, values: Any, key: str = "") -> None:
+    """Nested parameters as a tree in people's words: objects (and lists of them, such
+    as a ladder's rungs) open up, scalars show their value with its unit; each row's
+    tooltip is the key as the preset file spells it."""
+    if isinstance(values, dict) or (
+        isinstance(values, list) and values and all(isinstance(v, dict) for v in values)
+    ):
+        node = parent
+        if key:
+            node = QTreeWidgetItem(parent, [parameter_name(key), ""])
+            node.setToolTip(0, key)
+        children = (
+            values.items()
+            if isinstance(values, dict)
+            else ((item_name(i, v), v) for i, v in enumerate(values))
+        )
+        for child_key, value in children:
+            parameter_items(node, value, str(child_key))
         if isinstance(node, QTreeWidgetItem):
             node.setExpanded(True)
     else:
-        text = json.dumps(values) if not isinstance(values, str) else values
-        QTreeWidgetItem(parent, [name, text])
+        item = QTreeWidgetItem(parent, [parameter_name(key), parameter_value(key, values)])
+        item.setToolTip(0, key)
 
 
 class PresetsDialog(QDialog):
@@ -129,6 +141,7 @@ class PresetsDialog(QDialog):
         )
         self.error.setText(entry.error or "")
         parameter_items(self.params, entry.parameters)
+        self.params.resizeColumnToContents(0)
         try:
             self.raw.setPlainText(Path(entry.path).read_text(encoding="utf-8"))
         except OSError as exc:

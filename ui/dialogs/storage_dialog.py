@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QDialog,
+    QDialogButtonBox,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -78,6 +79,9 @@ class StorageDialog(QDialog):
         layout.addWidget(self.renditions)
         layout.addWidget(self.ladder)
         layout.addStretch(1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
         self.stats: StorageStats | None = None
         tasks.run(load, self.show_stats, self._failed, owner=self)
 
