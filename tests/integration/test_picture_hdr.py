@@ -16,12 +16,20 @@ pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 MASTERING = "G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,1)"
 # HDR10 as cameras and discs carry it: x265 Main 10, BT.2020 primaries, PQ transfer.
+# The picture is really PQ-coded (testsrc2 graded bright, its white at 4000 nits), so
+# shown untouched it reads about 25% off a tone-map: testsrc2's own values merely
+# tagged as PQ came within 6% of one (ffmpeg 5.1.9), and the test could not tell.
+PQ_GRADE = (
+    "format=gbrpf32le,zscale=tin=bt709:min=gbr:pin=bt709:rin=full:npl=4000"
+    ":t=smpte2084:p=bt2020:m=bt2020nc:r=tv,format=yuv420p10le"
+)
 HDR10 = Clip(
     size="1280x720",
     duration=2.0,
     vcodec="libx265",
     pix_fmt="yuv420p10le",
     extra=(
+        *("-vf", PQ_GRADE),
         "-x265-params",
         "log-level=error:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:"
         f"range=limited:hdr10=1:max-cll=1000,400:master-display={MASTERING}",
