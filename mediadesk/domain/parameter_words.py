@@ -88,6 +88,8 @@ WORDS = {
     "high": "High",
     "main": "Main",
 }
+# Names of things elsewhere (encoder settings, preset ids, language codes): as written.
+VERBATIM = {"x264_preset", "aac_coder", "name", "audio", "group_id", "languages", "codec"}
 PIXELS = {"width", "height", "max_height", "png_width", "png_height", "tile_width"}
 
 
@@ -102,7 +104,7 @@ def _number(value: float) -> str:
 def parameter_value(key: str, value: Any) -> str:
     """A scalar (or a list of scalars) with its unit, as the key says."""
     if value is None:
-        return "—"
+        return "Whole file" if key == "duration_seconds" else "—"
     if isinstance(value, list) and not value:
         return "Any" if key == "languages" else "—"
     if isinstance(value, bool):
@@ -110,7 +112,9 @@ def parameter_value(key: str, value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(parameter_value(key, v) for v in value)
     if isinstance(value, str):
-        return WORDS.get(value, value)
+        if value in WORDS or key in VERBATIM:
+            return WORDS.get(value, value)
+        return value[:1].upper() + value[1:]  # "mix" reads "Mix", as the rest of the row
     if not isinstance(value, int | float):
         return str(value)
     n = _number(value)

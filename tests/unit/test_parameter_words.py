@@ -36,9 +36,12 @@ def test_values_read_with_their_units() -> None:
     assert parameter_value("segment_seconds", 6) == "6 s"
     assert parameter_value("sample_rate", 48000) == "48000 Hz"
     assert parameter_value("max_height", 720) == "720 px"
-    assert parameter_value("duration_seconds", None) == "—"
+    assert parameter_value("duration_seconds", None) == "Whole file"
+    assert parameter_value("max_duration_s", None) == "—"
     assert parameter_value("per_title", True) == "Yes"
     assert parameter_value("segment_format", "mpegts") == "MPEG-TS"
+    assert parameter_value("mode", "mix") == "Mix"
+    assert parameter_value("x264_preset", "veryfast") == "veryfast"  # x264's own word
     assert parameter_value("sizes", [1200, 600, 150]) == "1200, 600, 150"
     assert parameter_name("maxrate_k") == "Bit rate at most"
     assert parameter_name("some_new_knob") == "Some new knob"  # never the raw key
