@@ -126,10 +126,15 @@ def make_image(
 
 
 def make_song(
-    directory: Path, name: str = "Band - Song.mp3", cover: str | None = "testsrc2=size=400x400"
+    directory: Path,
+    name: str = "Band - Song.mp3",
+    cover: str | None = "testsrc2=size=400x400",
+    tags: dict[str, str] | None = None,
+    codec: str = "libmp3lame",
 ) -> Path:
-    """A 4 s MP3 whose cover art (an APIC frame: ffmpeg's attached_pic) is one frame of
-    the lavfi source ``cover``; ``None`` for a song without one."""
+    """A 4 s song whose cover art (an APIC frame: ffmpeg's attached_pic) is one frame of
+    the lavfi source ``cover``; ``None`` for a song without one. ``tags`` are written as
+    the song's metadata (ID3 frames, Vorbis comments...)."""
     directory.mkdir(parents=True, exist_ok=True)
     out = directory / name
     argv = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
@@ -137,5 +142,7 @@ def make_song(
     if cover is not None:
         argv += ["-f", "lavfi", "-i", f"{cover}:duration=1", "-map", "0:a", "-map", "1:v"]
         argv += ["-c:v", "mjpeg", "-frames:v", "1", "-disposition:v:0", "attached_pic"]
-    subprocess.run([*argv, "-c:a", "libmp3lame", str(out)], check=True, timeout=120)
+    for key, value in (tags or {}).items():
+        argv += ["-metadata", f"{key}={value}"]
+    subprocess.run([*argv, "-c:a", codec, str(out)], check=True, timeout=120)
     return out

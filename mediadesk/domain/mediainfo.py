@@ -141,6 +141,15 @@ class MediaInfo(BaseModel):
         return self.video or self.cover
 
     @property
+    def song_title(self) -> str | None:
+        """What a song's own tags call it ("Artist — Title"), if they name it."""
+        title = self.tags.get("title")
+        if not title:
+            return None
+        artist = self.tags.get("artist") or self.tags.get("album_artist")
+        return f"{artist} — {title}"[:512] if artist else title
+
+    @property
     def audio(self) -> StreamInfo | None:
         for stream in self.streams:
             if stream.type == "audio":

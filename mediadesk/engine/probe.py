@@ -77,7 +77,7 @@ def parse_probe(document: dict[str, Any]) -> MediaInfo:
         bit_rate=_int(fmt.get("bit_rate")),
         size=_int(fmt.get("size")),
         streams=streams,
-        tags=_catalogue_tags(fmt.get("tags") or {}),
+        tags=_catalogue_tags(fmt, document.get("streams") or []),
         chapters=_chapters(document.get("chapters") or []),
     )
 
@@ -97,13 +97,28 @@ def _chapters(raw: list[dict[str, Any]]) -> list[Chapter]:
     return sorted(chapters, key=lambda c: c.start)
 
 
-# Container tags that say what a file is (MP4/Matroska: title, show, season_number...).
-CATALOGUE_TAGS = ("title", "show", "season_number", "episode_sort", "episode_id", "date", "year")
+# Container tags that say what a file is (MP4/Matroska: title, show, season_number...;
+# a song's title, artist and album).
+CATALOGUE_TAGS = (
+    "title", "show", "season_number", "episode_sort", "episode_id", "date", "year",
+    "artist", "album_artist", "album",
+)  # fmt: skip
 
 
-def _catalogue_tags(tags: dict[str, Any]) -> dict[str, str]:
-    lowered = {str(k).lower(): str(v)[:512] for k, v in tags.items()}
-    return {k: lowered[k] for k in CATALOGUE_TAGS if lowered.get(k, "").strip()}
+def _catalogue_tags(fmt: dict[str, Any], streams: list[dict[str, Any]]) -> dict[str, str]:
+    lowered = _lowered(fmt.get("tags") or {})
+    if fmt.get("format_name") == "ogg":
+        # Vorbis and Opus comments are the audio stream's tags, not the container's
+        # (a Matroska track's title, by contrast, names the track, not the song).
+        for stream in streams:
+            if stream.get("codec_type") == "audio":
+                lowered = {**_lowered(stream.get("tags") or {}), **lowered}
+                break
+    return {k: lowered[k].strip() for k in CATALOGUE_TAGS if lowered.get(k, "").strip()}
+
+
+def _lowered(tags: dict[str, Any]) -> dict[str, str]:
+    return {str(k).lower(): str(v)[:512] for k, v in tags.items()}
 
 
 def _stream(raw: dict[str, Any]) -> StreamInfo:

@@ -94,7 +94,8 @@ class MediaFileView(View):
     artifacts: list[ArtifactView] | None = None
     sources: list[MediaSourceView] | None = None
     subtitle_files: list[SubtitleFileView] | None = None
-    # What people call it: the movie or episode it belongs to, else the file name.
+    # What people call it: the movie or episode it belongs to, a song's own tags
+    # ("Artist — Title"), else the file name.
     display_title: str = ""
     catalogue: CatalogueRef | None = None
     playback: PlaybackStateView | None = None
@@ -163,7 +164,9 @@ class MediaFileView(View):
             subtitle_files=(
                 [SubtitleFileView.model_validate(x) for x in row.subtitle_files] if detail else None
             ),
-            display_title=ref.label if ref is not None else row.original_filename,
+            display_title=(
+                ref.label if ref is not None else row.tagged_title or row.original_filename
+            ),
             catalogue=ref,
             referenced=row.original_path is not None,
             original_path=row.original_path,

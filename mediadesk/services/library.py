@@ -120,7 +120,10 @@ def media_conditions(flt: MediaFilter) -> list[ColumnElement[bool]]:
             Season.series_id == Series.id,
             or_(Episode.title.ilike(pattern), Series.title.ilike(pattern)),
         )
-        cond.append(or_(MediaFile.original_filename.ilike(pattern), movie, episode))
+        named = or_(
+            MediaFile.original_filename.ilike(pattern), MediaFile.tagged_title.ilike(pattern)
+        )
+        cond.append(or_(named, movie, episode))
     if flt.tag:
         cond.append(
             exists().where(MediaTag.media_file_id == MediaFile.id, MediaTag.name == flt.tag)
@@ -209,7 +212,7 @@ def media_order(flt: MediaFilter) -> list[Any]:
             .where(Episode.id.in_(episode))
         ).scalar_subquery()
         episode_no = (select(Episode.number).where(Episode.id.in_(episode))).scalar_subquery()
-        name = func.lower(MediaFile.original_filename)
+        name = func.lower(func.coalesce(MediaFile.tagged_title, MediaFile.original_filename))
         by_title = [func.coalesce(movie_key, series_key, name), season_no, episode_no, MediaFile.id]
         if flt.order == MediaOrder.TITLE:
             return by_title

@@ -21,7 +21,9 @@ IMAGE_SHOWN = """(selector) => { const img = document.querySelector(selector);
 def test_a_song_shows_its_cover_and_a_silent_film_says_it_has_no_sound(
     home: Path, tmp_path: Path
 ) -> None:
-    song = make_song(tmp_path)
+    song = make_song(
+        tmp_path, tags={"title": "Windowlicker", "artist": "Aphex Twin", "album": "EP"}
+    )
     silent = make_clip(tmp_path / "media", Clip(audio=False, seed="web-silent"), "silent.mp4")
     with serving() as host:
         song_id = upload(host, song)["mediaFileId"]
@@ -39,6 +41,7 @@ def test_a_song_shows_its_cover_and_a_silent_film_says_it_has_no_sound(
                 "(sel) => getComputedStyle(document.querySelector(sel)).objectFit", f"{card} img"
             )
             assert fit == "contain"
+            assert "Aphex Twin — Windowlicker" in page.inner_text(card)
 
             page.goto(f"{host.url}/#/media/{song_id}", timeout=60_000)
             page.wait_for_function(IMAGE_SHOWN, arg="#cover", timeout=30_000)
@@ -50,6 +53,10 @@ def test_a_song_shows_its_cover_and_a_silent_film_says_it_has_no_sound(
             for menu in ("#quality", "#audio-track", "#subtitle-track", "#chapter-menu"):
                 assert not page.is_visible(menu), menu
             assert "Video" not in page.locator("#details dt").all_inner_texts()
+            # Called what its tags say, with its album, on the card and the page alike.
+            assert page.inner_text("#media-title") == "Aphex Twin — Windowlicker"
+            terms = page.locator("#details dt").all_inner_texts()
+            assert page.locator("#details dd").all_inner_texts()[terms.index("Album")] == "EP"
 
             page.goto(f"{host.url}/#/media/{silent_id}", timeout=60_000)
             page.wait_for_function(

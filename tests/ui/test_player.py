@@ -103,11 +103,24 @@ def test_with_the_server_the_original_streams_over_http(window, qtbot, media_dir
 
 def test_a_song_plays_under_its_cover_art(window, qtbot, media_dir: Path) -> None:  # type: ignore[no-untyped-def]
     runtime = window.shell.runtime
-    media_id = runtime.ingest.import_path(make_song(media_dir)).media.id
+    song = make_song(media_dir, tags={"title": "Halcyon", "artist": "Orbital", "album": "Brown"})
+    media_id = runtime.ingest.import_path(song).media.id
     qtbot.waitUntil(
         lambda: str(runtime.library.get_media(media_id).status) in ("READY", "FAILED"),
         timeout=120_000,
     )
+    # The library calls it what its tags say, and names the album.
+    library = window.library
+    qtbot.waitUntil(lambda: library.select_media(media_id), timeout=10_000)
+    detail = library.detail
+    qtbot.waitUntil(
+        lambda: detail.detail is not None and detail.detail.media.id == media_id,
+        timeout=10_000,
+    )
+    assert "Orbital — Halcyon" in detail.title.text()
+    meta = [detail.meta.itemAt(i).widget() for i in range(detail.meta.count())]
+    assert "Brown" in [w.text() for w in meta if w is not None]
+
     window.play_media(media_id)
     player = window.player
     qtbot.waitUntil(
@@ -118,3 +131,4 @@ def test_a_song_plays_under_its_cover_art(window, qtbot, media_dir: Path) -> Non
     qtbot.waitUntil(lambda: not player.message.pixmap().isNull(), timeout=30_000)
     assert not player.quality_button.isEnabled()  # one version: nothing to choose
     assert player.engine.state.position >= 0
+    assert player.title.text() == "Orbital — Halcyon"  # its tags, not "Band - Song.mp3"

@@ -378,6 +378,7 @@ class DetailPane(QScrollArea):
             while form.rowCount():
                 form.removeRow(0)
         rows = [
+            ("Album", _album(m)),
             ("Duration", duration(m.duration_seconds)),
             ("Picture", resolution(m.width, m.height)),
             ("Frame rate", f"{m.frame_rate:.3g} fps" if m.frame_rate else ""),
@@ -403,6 +404,13 @@ class DetailPane(QScrollArea):
             for caption, value in pairs:
                 if value:
                     form.addRow(caption, label(breakable(value), wrap=True, selectable=True))
+
+
+def _album(media: MediaFileView) -> str:
+    """A song's album, from its own tags (videos' container tags say nothing of albums)."""
+    if media.kind != MediaKind.AUDIO or media.probe is None:
+        return ""
+    return media.probe.tags.get("album", "")
 
 
 def breakable(text: str, run: int = 20) -> str:
