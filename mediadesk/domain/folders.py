@@ -93,6 +93,7 @@ ARTWORK_STEMS = frozenset(
         "poster",
         "folder",
         "cover",
+        "front",  # an album's front cover (music rips)
         "fanart",
         "backdrop",
         "banner",

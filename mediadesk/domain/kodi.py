@@ -14,6 +14,7 @@ TV/Show/Season 01/Show - S01E01 - Pilot.mkv
 TV/Show/Season 01/Show - S01E01 - Pilot.nfo          <episodedetails>
 TV/Show/Season 01/poster.jpg                         a season folder's own poster
 TV/Show/Specials/Show - S00E01 - Making Of.mkv       season 0
+Music/Album/03 Song.flac, cover.jpg                  folder.jpg, front.jpg, <name>-cover.jpg
 ```
 
 A name matches case-insensitively (NAS shares hold ``Poster.JPG``); a more specific
@@ -156,6 +157,14 @@ def show_sidecars(
         backdrop=_first(show, index, ["fanart", "backdrop"], IMAGE_EXTENSIONS),
         season_posters=seasons,
     )
+
+
+def album_cover(song: PurePath, names: Iterable[str]) -> PurePath | None:
+    """The picture a music player shows for a song without cover art of its own: its
+    own ``<name>-cover.jpg``, else the album folder's ``cover.jpg``, ``folder.jpg`` or
+    ``front.jpg`` (what Picard, EAC and most rippers write)."""
+    stems = [f"{song.stem}-cover", "cover", "folder", "front"]
+    return _first(song.parent, _index(names), stems, IMAGE_EXTENSIONS)
 
 
 def _season_dir_name(number: int, names: list[str]) -> str:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from mediadesk.domain.enums import MediaKind
+from mediadesk.domain.kodi import album_cover
 from mediadesk.engine.integrity import check_complete
 from mediadesk.engine.sniff import Container, sniff
 from mediadesk.errors import ErrorCode, InvalidInput, TransientError, VerificationFailed
@@ -19,6 +21,22 @@ def media_of(ctx: JobContext) -> MediaFileView:
     if ctx.media is None:
         raise InvalidInput("the job's media file no longer exists", code=ErrorCode.NOT_FOUND)
     return ctx.media
+
+
+def folder_cover(media: MediaFileView) -> Path | None:
+    """The album folder's picture for a song of a library folder (``cover.jpg``...).
+
+    Only referenced files have a folder: a dropped song was copied alone.
+    """
+    if media.kind != MediaKind.AUDIO or media.original_path is None:
+        return None
+    song = Path(media.original_path)
+    try:
+        names = [entry.name for entry in song.parent.iterdir()]
+    except OSError:
+        return None
+    found = album_cover(song, names)
+    return Path(found) if found is not None else None
 
 
 def open_original(ctx: JobContext) -> tuple[Path, Container]:

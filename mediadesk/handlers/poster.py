@@ -6,10 +6,13 @@ from __future__ import annotations
 from pydantic import Field
 
 from mediadesk.domain.enums import ArtifactKind
+from mediadesk.domain.mediainfo import MediaInfo
+from mediadesk.engine.integrity import check_complete
+from mediadesk.engine.sniff import sniff
 from mediadesk.engine.stills import POSTER_NAME, THUMBNAIL_NAME, poster_argv, poster_time
 from mediadesk.engine.verify_image import image_size
 from mediadesk.errors import ErrorCode, InvalidInput
-from mediadesk.handlers.common import media_of, open_original, require_files
+from mediadesk.handlers.common import folder_cover, media_of, open_original, require_files
 from mediadesk.handlers.inputs import MediaStepInput
 from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.registry import JobType
@@ -29,17 +32,28 @@ class PosterJob(JobType[PosterInput]):
 
     def run(self, ctx: JobContext, inp: PosterInput) -> Outcome:
         media = media_of(ctx)
-        if media.probe is None or media.probe.picture is None:
+        if media.probe is None:
+            raise InvalidInput("the file has not been read yet", code=ErrorCode.NO_VIDEO_STREAM)
+        probe: MediaInfo | None = media.probe
+        cover = folder_cover(media) if media.probe.picture is None else None
+        if cover is not None:
+            # A song without cover art of its own, in an album folder with a cover.jpg.
+            source, container = cover, sniff(cover)
+            check_complete(source, container)
+            ctx.note(f"cover art from {cover.name} in the song's folder")
+            probe = None
+        elif media.probe.picture is not None:
+            source, container = open_original(ctx)
+        else:
             raise InvalidInput(
                 "no picture to take a poster from (no video stream, no cover art)",
                 code=ErrorCode.NO_VIDEO_STREAM,
             )
-        source, container = open_original(ctx)
         out = ctx.scratch / "poster"
         out.mkdir(parents=True, exist_ok=True)
-        probe = media.probe
         # Cover art is one picture: there is no 10% of it to seek to.
-        at = poster_time(media.duration_seconds, inp.at_fraction) if probe.video else 0.0
+        film = probe is not None and probe.video is not None
+        at = poster_time(media.duration_seconds, inp.at_fraction) if film else 0.0
 
         def grab(at: float) -> None:
             ctx.run(
@@ -58,8 +72,11 @@ class PosterJob(JobType[PosterInput]):
         poster_size = image_size(out / POSTER_NAME)
         thumb_size = image_size(out / THUMBNAIL_NAME)
         prefix = keys.thumbnails_dir(media.id)
+        result: dict[str, object] = {"at_s": at, "poster": poster_size, "thumbnail": thumb_size}
+        if cover is not None:
+            result["cover_file"] = cover.name
         return Outcome(
-            result={"at_s": at, "poster": poster_size, "thumbnail": thumb_size},
+            result=result,
             publish=[PublishSpec(out, prefix)],
             replaces=(ArtifactKind.POSTER, ArtifactKind.THUMBNAIL),
             artifacts=[

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from mediadesk.engine.interlace import check_interlace
 from mediadesk.engine.probe import probe_file
-from mediadesk.handlers.common import media_of, open_original
+from mediadesk.handlers.common import folder_cover, media_of, open_original
 from mediadesk.handlers.inputs import MediaStepInput
 from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.registry import JobType
@@ -72,8 +72,12 @@ class ProbeJob(JobType[ProbeInput]):
 
         steps = inp.then
         if info.picture is None and "poster" in steps:
-            ctx.note("no cover art: no poster")  # an audio file without one, as most are
-            steps = [s for s in steps if s != "poster"]
+            cover = folder_cover(media)
+            if cover is None:
+                ctx.note("no cover art: no poster")  # an audio file without one, as most are
+                steps = [s for s in steps if s != "poster"]
+            else:
+                ctx.note(f"no cover art in the file: the poster comes from {cover.name}")
         follow_ups = chained(media.id, steps)
         return Outcome(
             result={

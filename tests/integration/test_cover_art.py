@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 
 from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
+from mediadesk.domain.folders import FolderKind, SkipReason
 from tests.media import make_song, run_ffmpeg
-from tests.pipeline_support import import_and_wait, jobs_by_type, media_root, stream_of
+from tests.pipeline_support import import_and_wait, jobs_by_type, media_root, stream_of, wait_done
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -77,3 +79,46 @@ def test_a_video_with_cover_art_takes_its_poster_from_the_film(  # type: ignore[
     assert media.probe is not None and media.probe.cover is not None
     poster = stream_of(media_root(rt) / "thumbnails" / media.id / "poster.jpg")
     assert (poster["width"], poster["height"]) == (320, 180)
+
+
+def test_a_song_in_an_album_folder_takes_the_folder_cover(  # type: ignore[no-untyped-def]
+    runtime_factory, tmp_path: Path, media_dir: Path
+) -> None:
+    """Ripped albums keep one cover.jpg (or folder.jpg, front.jpg) for every track; a song
+    with art of its own keeps it, and a song copied in alone has no folder to look in."""
+    album = tmp_path / "Music" / "Band" / "Album"
+    bare = make_song(album, "01 Bare.mp3", cover=None)
+    own = make_song(album, "02 Own.mp3", cover="color=c=red:s=300x300")
+    run_ffmpeg(
+        "-f", "lavfi", "-i", "color=c=blue:s=500x500:d=1", "-frames:v", "1",
+        str(album / "Folder.JPG"),
+    )  # fmt: skip
+    rt = runtime_factory()
+    folder = rt.folders.add(tmp_path / "Music", FolderKind.MIXED)
+    rt.folders.scan(folder.id)
+    wait_until(lambda: rt.folders.get(folder.id).waiting == 0, "every file read", timeout=120)
+    skipped = {f.path: f.reason for f in rt.folders.skipped(folder.id)}
+    assert skipped["Band/Album/Folder.JPG"] == SkipReason.ARTWORK  # not a picture of its own
+    by_name = {m.original_filename: m for m in rt.library.list_media().items}
+    assert set(by_name) == {"01 Bare.mp3", "02 Own.mp3"}
+
+    media = wait_done(rt, by_name[bare.name].id)
+    assert media.status == MediaStatus.READY, (media.error_code, media.error_message)
+    poster_job = jobs_by_type(rt, media.id)["poster"]
+    assert poster_job.status == "COMPLETED"
+    assert poster_job.result["cover_file"] == "Folder.JPG"
+    thumbs = media_root(rt) / "thumbnails" / media.id
+    poster = stream_of(thumbs / "poster.jpg")
+    assert (poster["width"], poster["height"]) == (500, 500)
+    red, green, blue = mean_rgb(thumbs / "poster.jpg")
+    assert blue > 200 and red < 60 and green < 60
+
+    media = wait_done(rt, by_name[own.name].id)
+    assert "cover_file" not in jobs_by_type(rt, media.id)["poster"].result
+    red, green, blue = mean_rgb(media_root(rt) / "thumbnails" / media.id / "poster.jpg")
+    assert red > 200 and green < 60 and blue < 60  # its own art wins over the folder's
+
+    # The same song dropped on the app is copied alone: no folder, no poster step.
+    copied = ready(rt, make_song(media_dir, "Copied.mp3", cover=None, tags={"title": "Alone"}))
+    assert copied.id != media.id and copied.original_path is None
+    assert "poster" not in jobs_by_type(rt, copied.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from mediadesk.domain.kodi import (
+    album_cover,
     base_name,
     episode_nfo_path,
     is_movie_folder,
@@ -129,3 +130,12 @@ def test_where_nfos_are_written() -> None:
     assert episode_nfo_path(ep, [ep.name]) == ep.with_suffix(".nfo")
     assert tvshow_nfo_path(PurePath("/tv/Show"), ["TVShow.NFO"]) == PurePath("/tv/Show/TVShow.NFO")
     assert tvshow_nfo_path(PurePath("/tv/Show"), []) == PurePath("/tv/Show/tvshow.nfo")
+
+
+def test_a_song_takes_its_own_cover_then_the_album_folders() -> None:
+    song = PurePath("/m/Band/Album/03 Song.flac")
+    names = ["03 Song.flac", "front.png", "FOLDER.jpg", "cover.txt", "03 Song-cover.webp"]
+    assert album_cover(song, names) == PurePath("/m/Band/Album/03 Song-cover.webp")
+    assert album_cover(song, names[:4]) == PurePath("/m/Band/Album/FOLDER.jpg")
+    assert album_cover(song, names[:2]) == PurePath("/m/Band/Album/front.png")
+    assert album_cover(song, ["03 Song.flac", "cover.txt", "poster.gif"]) is None
