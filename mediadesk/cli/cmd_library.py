@@ -178,7 +178,7 @@ def cmd_media_show(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  file: {media.original_filename}")
     describe_media(media)
     if media.playback is not None and (media.playback.position_s or media.playback.watched):
-        state = "watched" if media.playback.watched else "stopped at "
+        state = words.finished(media.kind) if media.playback.watched else "stopped at "
         if not media.playback.watched:
             state += human_duration(media.playback.position_s)
         print(f"  {state}")

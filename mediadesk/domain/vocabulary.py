@@ -161,6 +161,17 @@ PLAYING = {
 }
 
 
+# Played to the end, in the words for what the file is: a film is watched, a song
+# played (Mark as played, Played ✓); the web page reads them from /api/v1/vocabulary.
+FINISHED = {str(MediaKind.VIDEO): "watched", str(MediaKind.AUDIO): "played"}
+
+
+def finished(*kinds: str) -> str:
+    """ "played" when every file is a song, else "watched"."""
+    said = {FINISHED.get(str(kind), "watched") for kind in kinds}
+    return "played" if said == {"played"} else "watched"
+
+
 def playing(adaptive: bool, status: str) -> str:
     """What a player says it plays: the stream, or the original and why."""
     if adaptive:
@@ -385,4 +396,5 @@ def vocabulary() -> dict[str, dict[str, str]]:
         "where": dict(WHERE),
         "subtitles_added": dict(SUBTITLES_ADDED),
         "subtitle_file": dict(SUBTITLE_FILE),
+        "finished": dict(FINISHED),
     }

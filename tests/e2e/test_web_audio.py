@@ -57,6 +57,16 @@ def test_a_song_shows_its_cover_and_a_silent_film_says_it_has_no_sound(
             assert page.inner_text("#media-title") == "Aphex Twin — Windowlicker"
             terms = page.locator("#details dt").all_inner_texts()
             assert page.locator("#details dd").all_inner_texts()[terms.index("Album")] == "EP"
+            # A song is played, not watched.
+            page.wait_for_selector("#watched-toggle", timeout=30_000)
+            assert page.inner_text("#watched-toggle") == "Mark as played"
+            page.click("#watched-toggle")
+            page.wait_for_function(
+                "() => document.querySelector('#watched-toggle').textContent"
+                " === 'Mark as unplayed'",
+                timeout=30_000,
+            )
+            assert page.inner_text("#watched-note") == "Played"
 
             page.goto(f"{host.url}/#/media/{silent_id}", timeout=60_000)
             page.wait_for_function(

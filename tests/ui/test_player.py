@@ -120,6 +120,13 @@ def test_a_song_plays_under_its_cover_art(window, qtbot, media_dir: Path) -> Non
     assert "Orbital — Halcyon" in detail.title.text()
     meta = [detail.meta.itemAt(i).widget() for i in range(detail.meta.count())]
     assert "Brown" in [w.text() for w in meta if w is not None]
+    # A song is played, not watched: the menu, the pane and the player say so.
+    menu = library.item_actions.media_menu([detail.detail.media], library.grid).actions()
+    mark = next(a for a in menu if a.objectName() == "action_watched")
+    assert mark.text() == "Mark as played"
+    mark.trigger()
+    qtbot.waitUntil(lambda: runtime.playback.get(media_id).watched, timeout=10_000)
+    qtbot.waitUntil(lambda: detail.played.text() == "Played", timeout=10_000)
 
     window.play_media(media_id)
     player = window.player
@@ -132,3 +139,4 @@ def test_a_song_plays_under_its_cover_art(window, qtbot, media_dir: Path) -> Non
     assert not player.quality_button.isEnabled()  # one version: nothing to choose
     assert player.engine.state.position >= 0
     assert player.title.text() == "Orbital — Halcyon"  # its tags, not "Band - Song.mp3"
+    assert player.resume.bar.text.text() == "Played before · playing from the start"

@@ -107,3 +107,11 @@ def test_where_a_folder_file_is_in_one_sentence() -> None:
     assert words.where_words("/m/A.mkv", missing=False).startswith("/m/A.mkv (in a library")
     assert words.where_words("/m/A.mkv", missing=True).startswith("Missing from /m/A.mkv")
     assert words.vocabulary()["where"]["missing"].count("{path}") == 1  # the web fills it
+
+
+def test_a_song_is_played_and_a_film_watched() -> None:
+    assert words.finished("audio") == "played"
+    assert words.finished("video") == "watched"
+    assert words.finished("audio", "video") == "watched"  # a mixed selection
+    assert words.finished("image") == "watched"
+    assert words.vocabulary()["finished"] == {"video": "watched", "audio": "played"}

@@ -165,11 +165,11 @@ class LibraryActions(QObject):
 
     # Watched -------------------------------------------------------------------------------
 
-    def mark_watched(self, ids: list[str], watched: bool) -> None:
-        """Watched or unwatched (``PlaybackService.mark``); the tiles follow through the
-        playback events."""
+    def mark_watched(self, ids: list[str], watched: bool, word: str = "watched") -> None:
+        """Watched or unwatched (``PlaybackService.mark``; ``word``: "played" for songs);
+        the tiles follow through the playback events."""
         playback = self.rt.playback
-        said = "watched" if watched else "unwatched"
+        said = word if watched else f"un{word}"
         self._run(
             f"mark them as {said}",
             lambda: playback.mark(ids, watched),

@@ -85,7 +85,7 @@ def playback_line(media: MediaFileView) -> str:
     if played is None:
         return ""
     if played.watched:
-        return "Watched"
+        return words.finished(media.kind).capitalize()
     if played.position_s:
         return f"Stopped at {clock(played.position_s)} of {clock(media.duration_seconds)}"
     return ""

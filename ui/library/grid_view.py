@@ -146,7 +146,7 @@ class PosterDelegate(QStyledItemDelegate):
         info = words.media_status(status)
         played = media.playback
         if played is not None and played.watched:
-            info += " · Watched"
+            info += f" · {words.finished(media.kind).capitalize()}"
         if media.duration_seconds:
             info += f" · {duration(media.duration_seconds)}"
         painter.drawText(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.domain.enums import MediaKind
 from mediadesk.library.views import MediaFileView
 from mediadesk.services.artwork import ArtSubject
@@ -61,18 +62,22 @@ def media_menu(actions: LibraryActions, items: list[MediaFileView], parent: QWid
     # Pictures are never watched: for them the entry is there, disabled.
     unwatched = [m.id for m in items if m.kind != MediaKind.IMAGE and not _watched(m)]
     started = [m.id for m in items if _watched(m) or _started(m)]
+    # A film is watched, a song played: the words follow the files the entry acts on.
+    kinds = {m.id: m.kind for m in items}
     if unwatched or not started:
+        done = words.finished(*(kinds[i] for i in unwatched))
         add(
             "watched",
-            "Mark as watched" if one else f"Mark {len(unwatched)} files as watched",
-            lambda: actions.mark_watched(unwatched, True),
+            f"Mark as {done}" if one else f"Mark {len(unwatched)} files as {done}",
+            lambda: actions.mark_watched(unwatched, True, done),
             bool(unwatched),
         )
     if started:
+        undone = words.finished(*(kinds[i] for i in started))
         add(
             "unwatched",
-            "Mark as unwatched" if one else f"Mark {len(started)} files as unwatched",
-            lambda: actions.mark_watched(started, False),
+            f"Mark as un{undone}" if one else f"Mark {len(started)} files as un{undone}",
+            lambda: actions.mark_watched(started, False, undone),
         )
     menu.addSeparator()
     add("rerun", "Re-run processing", lambda: actions.rerun(ids))

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
+from mediadesk.domain import vocabulary as words
 from mediadesk.library.views import MediaFileView
 from mediadesk.services.playback import WATCHED_FRACTION
 from ui.format import clock
@@ -106,9 +107,10 @@ class ResumeController(QObject):
             self.bar.resume_button.setText(f"Resume from {clock(played.position_s)}")
             self.bar.resume_button.setFocus()
             return True
-        self.bar.show_question(
-            False, "Watched before · playing from the start" if played and played.watched else ""
-        )
+        if played is not None and played.watched:
+            self._note = (
+                f"{words.finished(media.kind).capitalize()} before · playing from the start"
+            )
         self._begin(0.0)
         return False
 

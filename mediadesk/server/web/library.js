@@ -12,6 +12,9 @@ async function loadWords() {
 }
 
 function word(group, code) { return (WORDS[group] && WORDS[group][code]) || code; }
+// "watched", or "played" for a song (vocabulary.FINISHED).
+function finishedWord(kind) { return (WORDS.finished && WORDS.finished[kind]) || "watched"; }
+function capitalised(text) { return text.charAt(0).toUpperCase() + text.slice(1); }
 
 function clock(s) {
   if (s == null) return "";
@@ -51,7 +54,9 @@ function renderCard(card) {
     meta.append(el("span", { class: `badge ${card.status}` }, word("media_status", card.status)));
   }
   const pic = el("div", { class: "picture" }, picture(card));
-  if (card.watched) pic.append(el("span", { class: "watched", title: "Watched" }, "\u2713"));
+  if (card.watched) {
+    pic.append(el("span", { class: "watched", title: capitalised(finishedWord(card.placeholder)) }, "\u2713"));
+  }
   if (card.positionS > 0 && card.durationS) {
     const bar = el("div", { class: "progress" }, el("div", { class: "done" }));
     bar.firstChild.style.width = `${Math.min(100, (100 * card.positionS) / card.durationS)}%`;

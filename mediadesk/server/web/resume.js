@@ -7,11 +7,12 @@
 const SAVE_EVERY_MS = 5000;
 
 const Resume = {
-  mediaId: null, video: null, timer: null, lastSaved: null,
+  mediaId: null, video: null, timer: null, lastSaved: null, finished: "watched",
 
   async attach(video, media) {
     this.detach();
     this.mediaId = media.id;
+    this.finished = finishedWord(media.kind);  // a film is watched, a song played
     this.video = video;
     this.lastSaved = null;
     let saved = { position_s: 0, watched: false };
@@ -37,10 +38,10 @@ const Resume = {
       over.onclick = () => { this.render({ position_s: 0, watched: false }); video.currentTime = 0; video.play().catch(() => {}); };
       bar.append(resume, over);
     } else if (saved.watched) {
-      bar.append(el("span", { class: "muted", id: "watched-note" }, "Watched"));
+      bar.append(el("span", { class: "muted", id: "watched-note" }, capitalised(this.finished)));
     }
     const toggle = el("button", { id: "watched-toggle", type: "button", class: "quiet" },
-      saved.watched ? "Mark as unwatched" : "Mark as watched");
+      saved.watched ? `Mark as un${this.finished}` : `Mark as ${this.finished}`);
     toggle.onclick = async () => {
       toggle.disabled = true;
       // As PlaybackService.mark: unwatched also forgets the position.
