@@ -49,11 +49,15 @@ def make_media(directory: Path) -> list[Path]:
         argv += ["-c:a", "aac", "-t", str(seconds), str(target)]
         subprocess.run(argv, check=True, timeout=300)
         out.append(target)
-    from tests.media import make_image  # the suite's generator (the checkout is on sys.path)
+    from tests.media import make_image, make_song  # the suite's generators (on sys.path)
 
     image = make_image(directory, "800x1200", source="gradients")
     image = image.rename(directory / "Poster artwork.jpg")
     out.append(image)
+    # A song as rippers tag it: shown by its title and artist, under its cover art.
+    cover = "gradients=s=400x400:c0=0x1d3557:c1=0xe76f51:x0=0:y0=0:x1=400:y1=400"
+    tags = {"title": "Harbour Lights", "artist": "The Quiet Ferns", "album": "Low Tide"}
+    out.append(make_song(directory, "03 harbour_lights.mp3", cover=cover, tags=tags))
     return out
 
 

@@ -150,7 +150,7 @@ def cmd_library_list(args: argparse.Namespace, settings: Settings) -> int:
     if listing.loose_media:
         lines.append(("Other media", ""))
     for media in listing.loose_media:
-        label = f"  {media.original_filename}  {words.media_status(media.state)}"
+        label = f"  {media.display_title}  {words.media_status(media.state)}"
         lines.append((label, _ids(("file", media.id))))
     width = max(len(label) for label, ids in lines if ids)
     for label, ids in lines:
@@ -174,7 +174,7 @@ def cmd_media_show(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{media.id}  {media.display_title}  {words.media_status(media.state)}")
         waiting = media.status in (MediaStatus.UPLOADED, MediaStatus.PROCESSING)
         say_if_idle(rt, waiting and not media.missing)
-    if media.catalogue is not None:
+    if media.display_title != media.original_filename:  # an entry's or a song's title
         print(f"  file: {media.original_filename}")
     describe_media(media)
     if media.playback is not None and (media.playback.position_s or media.playback.watched):

@@ -5,12 +5,14 @@ no title tag keeps its file name, and a video's container title never replaces i
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from mediadesk.domain.enums import MediaKind, MediaStatus
 from mediadesk.services.library import MediaFilter, MediaOrder
+from tests.integration.test_cli import run
 from tests.media import make_song
 from tests.pipeline_support import import_and_wait
 
@@ -54,3 +56,21 @@ def test_songs_are_shown_sorted_and_found_by_their_tags(  # type: ignore[no-unty
     found = rt.library.list_media(MediaFilter(search="monday")).items
     assert [m.original_filename for m in found] == ["track01.mp3"]
     assert rt.library.list_media(MediaFilter(search="track01")).total == 1  # names still work
+
+
+def test_the_cli_names_a_song_by_its_tags_and_its_file(home: Path, media_dir: Path) -> None:
+    song = make_song(
+        media_dir, "track07.mp3", cover=None, tags={"title": "Teardrop", "artist": "Massive Attack"}
+    )
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "mediadesk.toml").write_text('pipeline_audio = ["probe"]\n')
+    out = run(home, "import", str(song), "--wait", "--json")
+    assert out.returncode == 0, out.stderr
+    media_id = json.loads(out.stdout)["media"]["id"]
+    shown = run(home, "media", "show", media_id)
+    assert shown.returncode == 0, shown.stderr
+    first, second = shown.stdout.splitlines()[:2]
+    assert first == f"{media_id}  Massive Attack — Teardrop  Ready"
+    assert second == "  file: track07.mp3"
+    listed = run(home, "library", "list").stdout
+    assert "Massive Attack — Teardrop" in listed

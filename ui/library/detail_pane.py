@@ -68,6 +68,10 @@ def load_detail(runtime: Runtime, media_id: str) -> Detail:
 def belongs_to(media: MediaFileView) -> str:
     """The entry a file is, in words: ``Episode 2 of Season 1 of Garden Show``."""
     ref = media.catalogue
+    if ref is None and media.kind == MediaKind.AUDIO:
+        # A song belongs to its album (from its tags), not to a movie or series.
+        album = _album(media)
+        return f"From the album {album}" if album else "Not in an album"
     if ref is None:
         return "Not in a movie or series"
     version = f" (version {ref.version})" if ref.version and ref.version in ref.label else ""
@@ -378,7 +382,6 @@ class DetailPane(QScrollArea):
             while form.rowCount():
                 form.removeRow(0)
         rows = [
-            ("Album", _album(m)),
             ("Duration", duration(m.duration_seconds)),
             ("Picture", resolution(m.width, m.height)),
             ("Frame rate", f"{m.frame_rate:.3g} fps" if m.frame_rate else ""),
