@@ -56,8 +56,8 @@ def make_media(directory: Path) -> list[Path]:
     out.append(image)
     # A song as rippers tag it: shown by its title and artist, under its cover art.
     cover = "gradients=s=400x400:c0=0x1d3557:c1=0xe76f51:x0=0:y0=0:x1=400:y1=400"
-    tags = {"title": "Harbour Lights", "artist": "The Quiet Ferns", "album": "Low Tide"}
-    out.append(make_song(directory, "03 harbour_lights.mp3", cover=cover, tags=tags))
+    tags = {"title": "Slow Current", "artist": "The Quiet Ferns", "album": "Low Tide"}
+    out.append(make_song(directory, "03 slow_current.mp3", cover=cover, tags=tags))
     return out
 
 

@@ -98,6 +98,21 @@ class Chapter(BaseModel):
     title: str | None = None
 
 
+class Song(BaseModel):
+    """What a song's own tags say it is (ID3 frames, Vorbis comments, MP4 atoms)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str
+    artist: str | None = None
+    album: str | None = None
+
+    @property
+    def label(self) -> str:
+        """One line for lists and the player: "Artist — Title"."""
+        return f"{self.artist} — {self.title}"[:512] if self.artist else self.title
+
+
 class MediaInfo(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -141,13 +156,13 @@ class MediaInfo(BaseModel):
         return self.video or self.cover
 
     @property
-    def song_title(self) -> str | None:
-        """What a song's own tags call it ("Artist — Title"), if they name it."""
+    def song(self) -> Song | None:
+        """The song its tags name, if they give a title (for audio files)."""
         title = self.tags.get("title")
         if not title:
             return None
         artist = self.tags.get("artist") or self.tags.get("album_artist")
-        return f"{artist} — {title}"[:512] if artist else title
+        return Song(title=title, artist=artist, album=self.tags.get("album"))
 
     @property
     def audio(self) -> StreamInfo | None:

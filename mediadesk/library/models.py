@@ -96,8 +96,8 @@ class MediaFile(TimestampMixin, Base):
     video_codec: Mapped[str | None] = mapped_column(String(32), default=None)
     audio_codec: Mapped[str | None] = mapped_column(String(32), default=None)
     bit_rate: Mapped[int | None] = mapped_column(BigInteger, default=None)
-    # What a song's own tags call it: loose audio is shown, sorted and found by this
-    # rather than its file name ("Artist — Title"; None for video and untagged audio).
+    # What a song's own tags call it ("Artist — Title"; None for video and untagged
+    # audio), copied out of ``probe`` so that loose audio sorts and is found by it.
     tagged_title: Mapped[str | None] = mapped_column(String(512), default=None)
 
     loudness_integrated_lufs: Mapped[float | None] = mapped_column(Float, default=None)
@@ -150,7 +150,8 @@ class MediaFile(TimestampMixin, Base):
         self.frame_rate = video.frame_rate if video else None
         self.video_codec = video.codec if video else None
         self.audio_codec = audio.codec if audio else None
-        self.tagged_title = info.song_title if self.kind == MediaKind.AUDIO else None
+        song = info.song if self.kind == MediaKind.AUDIO else None
+        self.tagged_title = song.label if song is not None else None
         self.chapters = [
             MediaChapter(
                 media_file_id=self.id, position=i, start_s=c.start, end_s=c.end, title=c.title

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validat
 from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
 from mediadesk.domain.folders import HealthState
 from mediadesk.domain.loudness import LoudnessMeasurement
-from mediadesk.domain.mediainfo import MediaInfo
+from mediadesk.domain.mediainfo import MediaInfo, Song
 from mediadesk.domain.vocabulary import media_state_code
 from mediadesk.library.models import MediaFile
 
@@ -97,6 +97,9 @@ class MediaFileView(View):
     # What people call it: the movie or episode it belongs to, a song's own tags
     # ("Artist — Title"), else the file name.
     display_title: str = ""
+    # A song's title, artist and album from its tags (a tile shows the title over the
+    # artist); None for video, pictures and untagged audio.
+    song: Song | None = None
     catalogue: CatalogueRef | None = None
     playback: PlaybackStateView | None = None
     # Referenced: the file stays where it is in a library folder (``original_path``);
@@ -126,6 +129,7 @@ class MediaFileView(View):
         """The one composed mapping: loudness from three columns, tag names, the deleted
         flag, and relationships read only for a detail view (a list page must not
         lazy-load every row's artifacts), which ``from_attributes`` cannot express."""
+        song = row.probe.song if row.probe and row.kind == MediaKind.AUDIO and not ref else None
         loudness = None
         if row.loudness_integrated_lufs is not None:
             loudness = LoudnessMeasurement(
@@ -165,8 +169,9 @@ class MediaFileView(View):
                 [SubtitleFileView.model_validate(x) for x in row.subtitle_files] if detail else None
             ),
             display_title=(
-                ref.label if ref is not None else row.tagged_title or row.original_filename
+                ref.label if ref is not None else song.label if song else row.original_filename
             ),
+            song=song,
             catalogue=ref,
             referenced=row.original_path is not None,
             original_path=row.original_path,

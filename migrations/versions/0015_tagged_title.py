@@ -1,8 +1,9 @@
 """Media files keep the title their own tags give a song
 
-Loose audio is shown, sorted and found as "Artist — Title" rather than by its file
-name. Files probed before this revision kept only the title tag, not the artist, so
-they are not backfilled here: "Re-run processing" reads their tags again.
+Loose audio is sorted and found as "Artist — Title" rather than by its file name (the
+views read the same words from the probe document). Files probed before this revision
+kept the title tag but not the artist: they are filled in with the title alone, and
+"Re-run processing" reads their tags again.
 
 Revision ID: 0015
 Revises: 0014
@@ -11,7 +12,9 @@ Create Date: 2026-12-06 19:50:00
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -25,6 +28,24 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("media_files") as batch:
         batch.add_column(sa.Column("tagged_title", sa.String(length=512), nullable=True))
+    conn = op.get_bind()
+    rows = conn.execute(
+        sa.text("SELECT id, probe FROM media_files WHERE kind = 'audio' AND probe IS NOT NULL")
+    )
+    titled = [(row.id, _title(row.probe)) for row in rows]
+    for media_id, title in titled:
+        if title:
+            conn.execute(
+                sa.text("UPDATE media_files SET tagged_title = :title WHERE id = :id"),
+                {"title": title, "id": media_id},
+            )
+
+
+def _title(probe: Any) -> str | None:
+    document = json.loads(probe) if isinstance(probe, str | bytes) else probe
+    tags = (document or {}).get("tags") or {}
+    title = str(tags.get("title") or "").strip()[:512]
+    return title or None
 
 
 def downgrade() -> None:

@@ -41,7 +41,9 @@ def test_a_song_shows_its_cover_and_a_silent_film_says_it_has_no_sound(
                 "(sel) => getComputedStyle(document.querySelector(sel)).objectFit", f"{card} img"
             )
             assert fit == "contain"
-            assert "Aphex Twin — Windowlicker" in page.inner_text(card)
+            # The card as a music player shows a song: its title over its artist.
+            assert page.inner_text(f"{card} .name") == "Windowlicker"
+            assert "Aphex Twin" in page.inner_text(card)
 
             page.goto(f"{host.url}/#/media/{song_id}", timeout=60_000)
             page.wait_for_function(IMAGE_SHOWN, arg="#cover", timeout=30_000)

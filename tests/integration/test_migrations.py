@@ -136,3 +136,29 @@ def test_nfo_files_get_their_own_skip_reason(tmp_path: Path) -> None:
         "Show/tvshow.nfo": "nfo",
         "notes.txt": "not_media",
     }
+
+
+def test_songs_probed_before_0015_keep_their_title(tmp_path: Path) -> None:
+    """0015: audio read before songs kept their artist sorts by its title tag at once."""
+    db = at_revision(tmp_path, "0014")
+    probes = {
+        "song": ("audio", '{"container": "mp3", "tags": {"title": "Teardrop"}}'),
+        "untagged": ("audio", '{"container": "mp3", "tags": {}}'),
+        "film": ("video", '{"container": "mov", "tags": {"title": "Not a song"}}'),
+    }
+    with db.writer_engine.connect() as conn:
+        for media_id, (kind, probe) in probes.items():
+            conn.execute(
+                text(
+                    "INSERT INTO media_files (id, kind, status, original_key, original_filename,"
+                    " size_bytes, mime, probe, created_at, updated_at) VALUES (:id, :kind,"
+                    " 'ready', 'k', 'f', 1, 'audio/mpeg', :probe, '2026-01-01 00:00:00',"
+                    " '2026-01-01 00:00:00')"
+                ),
+                {"id": media_id, "kind": kind, "probe": probe},
+            )
+        conn.commit()
+    upgrade_to_head(db, tmp_path / "backups", tmp_path / "lib.db")
+    with db.engine.connect() as conn:
+        titles = dict(conn.execute(text("SELECT id, tagged_title FROM media_files")).all())
+    assert titles == {"song": "Teardrop", "untagged": None, "film": None}

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from mediadesk.domain.vocabulary import PLAYING
 from tests.media import Clip, make_clip, make_song
+from ui.library.grid_view import caption_lines
 from ui.main_window import PLAYER_TAB
 from ui.player import engine as player_engine
 from ui.player.engine import PlayerUnavailable
@@ -119,6 +120,7 @@ def test_a_song_plays_under_its_cover_art(window, qtbot, media_dir: Path) -> Non
     )
     assert "Orbital — Halcyon" in detail.title.text()
     assert detail.entry.text() == "From the album Brown"
+    assert caption_lines(detail.detail.media) == ("Halcyon", "Orbital")  # its tile
     # A song is played, not watched: the menu, the pane and the player say so.
     menu = library.item_actions.media_menu([detail.detail.media], library.grid).actions()
     mark = next(a for a in menu if a.objectName() == "action_watched")

@@ -410,10 +410,8 @@ class DetailPane(QScrollArea):
 
 
 def _album(media: MediaFileView) -> str:
-    """A song's album, from its own tags (videos' container tags say nothing of albums)."""
-    if media.kind != MediaKind.AUDIO or media.probe is None:
-        return ""
-    return media.probe.tags.get("album", "")
+    """A song's album, from its own tags."""
+    return (media.song.album or "") if media.song is not None else ""
 
 
 def breakable(text: str, run: int = 20) -> str:

@@ -162,6 +162,8 @@ def caption_lines(media: MediaFileView) -> tuple[str, str]:
         return (f"{code} · {ref.title}" if ref.title else code), ref.series_title or ""
     if ref is not None and ref.kind == "movie":
         return ref.title or media.display_title, f"Movie · {ref.year}" if ref.year else "Movie"
+    if media.song is not None:  # as music players show a song: its title over its artist
+        return media.song.title, media.song.artist or words.media_kind(media.kind)
     return media.display_title, words.media_kind(media.kind)
 
 

@@ -97,6 +97,8 @@ def media_card(state: ServerState, m: MediaFileView, in_series: bool = False) ->
         subtitle = code if in_series else f"{ref.series_title} · {code}"
     elif ref is not None and ref.kind == "movie":
         title, subtitle = ref.title or title, f"Movie · {ref.year}" if ref.year else "Movie"
+    elif m.song is not None:  # the app's tile says the same: the song over its artist
+        title, subtitle = m.song.title, m.song.artist or subtitle
     played = m.playback
     return Card(
         kind="episode" if ref is not None and ref.kind == "episode" else "media",

@@ -201,7 +201,7 @@ async function showMedia(id, seq) {
     ["File", media.original_filename], ["Duration", fmtDuration(media.duration_seconds)],
     ["Size", fmtSize(media.size_bytes)], ["Video", media.video_codec ? `${word("codec", media.video_codec)} ${media.width}×${media.height}` : "—"],
     ["Audio", media.audio_codec ? word("codec", media.audio_codec) : "—"]].filter(([k]) => !(k === "Video" && media.kind === "audio"));
-  const album = media.kind === "audio" && media.probe && media.probe.tags && media.probe.tags.album;
+  const album = media.song && media.song.album;
   if (album) rows.splice(2, 0, ["Album", album]);
   // A file of a library folder: where it is on the server's disk, or that it is gone.
   const where = WORDS.where && WORDS.where[media.missing ? "missing" : "present"];

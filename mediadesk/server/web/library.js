@@ -104,7 +104,8 @@ async function loadShelves(query) {
     const params = { limit: 96, ...(query ? { search: query } : {}), ...(show ? show.params : {}) };
     const page = await api("/api/v1/media?" + new URLSearchParams(params));
     const cards = page.items.map((m) => ({
-      kind: "media", id: m.id, title: m.display_title, subtitle: word("media_kind", m.kind),
+      kind: "media", id: m.id, title: m.song ? m.song.title : m.display_title,
+      subtitle: (m.song && m.song.artist) || word("media_kind", m.kind),
       posterUrl: null, placeholder: m.kind, mediaFileId: m.id, status: m.state || m.status,
     }));
     const title = show ? `${show.title}: ${page.total}` : `Found ${page.total}`;
