@@ -32,7 +32,8 @@ def folder_cover(media: MediaFileView) -> Path | None:
         return None
     song = Path(media.original_path)
     try:
-        names = [entry.name for entry in song.parent.iterdir()]
+        # Links are not followed, as the folder scan does not follow them.
+        names = [e.name for e in song.parent.iterdir() if e.is_file() and not e.is_symlink()]
     except OSError:
         return None
     found = album_cover(song, names)

@@ -93,6 +93,11 @@ def test_a_song_in_an_album_folder_takes_the_folder_cover(  # type: ignore[no-un
         "-f", "lavfi", "-i", "color=c=blue:s=500x500:d=1", "-frames:v", "1",
         str(album / "Folder.JPG"),
     )  # fmt: skip
+    # A cover.jpg that is a link to a picture elsewhere is not followed (as the scan).
+    linked = make_song(
+        tmp_path / "Music" / "Linked", "01 Linked.mp3", cover=None, tags={"title": "L"}
+    )
+    (linked.parent / "cover.jpg").symlink_to(album / "Folder.JPG")
     rt = runtime_factory()
     folder = rt.folders.add(tmp_path / "Music", FolderKind.MIXED)
     rt.folders.scan(folder.id)
@@ -100,7 +105,8 @@ def test_a_song_in_an_album_folder_takes_the_folder_cover(  # type: ignore[no-un
     skipped = {f.path: f.reason for f in rt.folders.skipped(folder.id)}
     assert skipped["Band/Album/Folder.JPG"] == SkipReason.ARTWORK  # not a picture of its own
     by_name = {m.original_filename: m for m in rt.library.list_media().items}
-    assert set(by_name) == {"01 Bare.mp3", "02 Own.mp3"}
+    assert set(by_name) == {"01 Bare.mp3", "02 Own.mp3", "01 Linked.mp3"}
+    assert "poster" not in jobs_by_type(rt, wait_done(rt, by_name[linked.name].id).id)
 
     media = wait_done(rt, by_name[bare.name].id)
     assert media.status == MediaStatus.READY, (media.error_code, media.error_message)
