@@ -69,3 +69,8 @@ if [ -f scripts/fetch_vendor.py ]; then
     test) .venv/bin/python scripts/fetch_vendor.py ;;
   esac
 fi
+
+# Our own modules compiled here, once: where PYTHONDONTWRITEBYTECODE is set (container
+# images and some shells set it) nothing else writes them, and every start compiled
+# ~290 modules again: measured 1.73 s -> 1.33 s to the painted library (bench-gui).
+.venv/bin/python -m compileall -q -j 0 mediadesk ui >/dev/null
