@@ -4,7 +4,9 @@ Players save the position every few seconds and when they stop. Reaching
 ``WATCHED_FRACTION`` of the duration marks the file watched and forgets the position
 (the next play starts at the beginning, as in Jellyfin and Kodi). A position in the
 first ``MIN_RESUME_S`` seconds (5% of a clip shorter than 100 s) is not worth resuming
-and is stored as zero.
+and is stored as zero. A song (audio shorter than ``SONG_MAX_S``) starts again from the
+top, as in music players (and Jellyfin, which resumes nothing under 5 minutes); a
+podcast or an audiobook resumes like a film.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediadesk.base_types import utcnow
+from mediadesk.domain.enums import MediaKind
 from mediadesk.errors import InvalidInput
 from mediadesk.events import EventBus, PlaybackChanged
 from mediadesk.library.catalogue_models import CatalogueFile, Episode, Season
@@ -25,6 +28,7 @@ from mediadesk.services.library import media_views
 
 WATCHED_FRACTION = 0.9
 MIN_RESUME_S = 5.0
+SONG_MAX_S = 300.0
 PROFILE_MAX = 64
 
 
@@ -126,6 +130,8 @@ def _record(
     if position_s is not None:
         # Short clips resume too: the first 5 s, or 5% of a short one, is no place.
         early = min(MIN_RESUME_S, 0.05 * duration) if duration else MIN_RESUME_S
+        if media.kind == MediaKind.AUDIO and duration and duration < SONG_MAX_S:
+            early = duration  # a song: played to the end, or from the top next time
         if duration and position_s >= WATCHED_FRACTION * duration:
             row.watched, row.position_s = True, 0.0
         else:

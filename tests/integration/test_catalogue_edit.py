@@ -164,6 +164,15 @@ def test_playback_state_resume_watched_continue_and_next(runtime, files: list[st
     assert done.watched and done.position_s == 0
     assert lib.media_ids(in_progress) == [files[1]]
     assert playback.save(files[1], position_s=2).position_s == 0  # too early to resume
+    # A song starts again from the top, as in music players; it still counts as played.
+    song = files[3]
+    assert lib.get_media(song).kind == MediaKind.AUDIO
+    assert lib.get_media(song).duration_seconds < 300
+    assert playback.save(song, position_s=30).position_s == 0
+    assert song not in lib.media_ids(in_progress)
+    assert playback.save(song, position_s=0.95 * lib.get_media(song).duration_seconds).watched
+    # A podcast or an audiobook resumes like a film.
+    assert playback.save(files[8], position_s=600, duration_s=1800).position_s == 600
     assert not playback.save(files[0], watched=False).watched
     with pytest.raises(InvalidInput):
         playback.save(files[0], position_s=-1)
