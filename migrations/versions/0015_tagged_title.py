@@ -32,13 +32,10 @@ def upgrade() -> None:
     rows = conn.execute(
         sa.text("SELECT id, probe FROM media_files WHERE kind = 'audio' AND probe IS NOT NULL")
     )
-    titled = [(row.id, _title(row.probe)) for row in rows]
-    for media_id, title in titled:
-        if title:
-            conn.execute(
-                sa.text("UPDATE media_files SET tagged_title = :title WHERE id = :id"),
-                {"title": title, "id": media_id},
-            )
+    titled = [{"id": row.id, "title": _title(row.probe)} for row in rows]
+    titled = [row for row in titled if row["title"]]
+    if titled:  # one executemany, not a statement per song
+        conn.execute(sa.text("UPDATE media_files SET tagged_title = :title WHERE id = :id"), titled)
 
 
 def _title(probe: Any) -> str | None:
