@@ -57,6 +57,7 @@ def make_media(directory: Path) -> list[Path]:
     # A song as rippers tag it: shown by its title and artist, under its cover art.
     cover = "gradients=s=400x400:c0=0x1d3557:c1=0xe76f51:x0=0:y0=0:x1=400:y1=400"
     tags = {"title": "Slow Current", "artist": "The Quiet Ferns", "album": "Low Tide"}
+    tags["track"] = "3/9"
     out.append(make_song(directory, "03 slow_current.mp3", cover=cover, tags=tags))
     return out
 

@@ -176,6 +176,8 @@ def cmd_media_show(args: argparse.Namespace, settings: Settings) -> int:
         say_if_idle(rt, waiting and not media.missing)
     if media.display_title != media.original_filename:  # an entry's or a song's title
         print(f"  file: {media.original_filename}")
+    if media.song is not None and media.song.place:
+        print(f"  {media.song.place}")
     describe_media(media)
     if media.playback is not None and (media.playback.position_s or media.playback.watched):
         state = words.finished(media.kind) if media.playback.watched else "stopped at "

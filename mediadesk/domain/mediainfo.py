@@ -6,10 +6,11 @@ the pipeline reads it to pick rungs, rotation and audio handling.
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from mediadesk.domain.enums import MediaKind
 
@@ -106,11 +107,51 @@ class Song(BaseModel):
     title: str
     artist: str | None = None
     album: str | None = None
+    # Its place on the album: the "3" of a "3/12" track tag, the disc of a set.
+    track: int | None = None
+    disc: int | None = None
+    # Who the album is by (a compilation's "Various Artists"), when the tags say.
+    album_artist: str | None = None
 
     @property
     def label(self) -> str:
         """One line for lists and the player: "Artist — Title"."""
         return f"{self.artist} — {self.title}"[:512] if self.artist else self.title
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def place(self) -> str | None:
+        """Where it sits, in words, the same in the app, the web page and the CLI:
+        "Track 3 of River Songs", "Disc 2, track 1 of ...", "From the album ..."."""
+        if not self.album:
+            return None
+        if self.track is None:
+            return f"From the album {self.album}"
+        disc = f"Disc {self.disc}, track" if self.disc and self.disc > 1 else "Track"
+        return f"{disc} {self.track} of {self.album}"
+
+    @property
+    def album_key(self) -> str | None:
+        """What the songs of one album share, in the form loose songs sort by
+        ("artist — album", lower case), so an artist's albums and singles sit together."""
+        if not self.album:
+            return None
+        by = self.album_artist or self.artist
+        return (f"{by} — {self.album}" if by else self.album).lower()[:512]
+
+    @property
+    def track_key(self) -> int | None:
+        """Album order: disc, then track (disc 2 track 1 comes after disc 1 track 12)."""
+        if self.track is None:
+            return None
+        return (self.disc or 1) * 1000 + self.track
+
+
+def tag_number(value: str | None) -> int | None:
+    """``"3"``, ``"03"`` and ``"3/12"`` are 3; anything else (``"A1"``, ``"0"``) is none."""
+    match = re.match(r"\s*(\d{1,3})\s*(?:/\s*\d*\s*)?$", value or "")
+    number = int(match.group(1)) if match else 0
+    return number if number > 0 else None
 
 
 class MediaInfo(BaseModel):
@@ -161,8 +202,15 @@ class MediaInfo(BaseModel):
         title = self.tags.get("title")
         if not title:
             return None
-        artist = self.tags.get("artist") or self.tags.get("album_artist")
-        return Song(title=title, artist=artist, album=self.tags.get("album"))
+        tags = self.tags
+        return Song(
+            title=title,
+            artist=tags.get("artist") or tags.get("album_artist"),
+            album=tags.get("album"),
+            track=tag_number(tags.get("track")),
+            disc=tag_number(tags.get("disc")),
+            album_artist=tags.get("album_artist"),
+        )
 
     @property
     def audio(self) -> StreamInfo | None:

@@ -98,10 +98,10 @@ def _chapters(raw: list[dict[str, Any]]) -> list[Chapter]:
 
 
 # Container tags that say what a file is (MP4/Matroska: title, show, season_number...;
-# a song's title, artist and album).
+# a song's title, artist, album and place on it).
 CATALOGUE_TAGS = (
     "title", "show", "season_number", "episode_sort", "episode_id", "date", "year",
-    "artist", "album_artist", "album",
+    "artist", "album_artist", "album", "track", "disc",
 )  # fmt: skip
 
 

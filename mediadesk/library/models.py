@@ -99,6 +99,10 @@ class MediaFile(TimestampMixin, Base):
     # What a song's own tags call it ("Artist — Title"; None for video and untagged
     # audio), copied out of ``probe`` so that loose audio sorts and is found by it.
     tagged_title: Mapped[str | None] = mapped_column(String(512), default=None)
+    # The album a tagged song is on and its place there (``Song.album_key`` and
+    # ``track_key``): the title order plays an album through, and "what next" follows it.
+    album_key: Mapped[str | None] = mapped_column(String(512), default=None, index=True)
+    track_key: Mapped[int | None] = mapped_column(Integer, default=None)
 
     loudness_integrated_lufs: Mapped[float | None] = mapped_column(Float, default=None)
     loudness_true_peak_dbtp: Mapped[float | None] = mapped_column(Float, default=None)
@@ -152,6 +156,8 @@ class MediaFile(TimestampMixin, Base):
         self.audio_codec = audio.codec if audio else None
         song = info.song if self.kind == MediaKind.AUDIO else None
         self.tagged_title = song.label if song is not None else None
+        self.album_key = song.album_key if song is not None else None
+        self.track_key = song.track_key if song is not None else None
         self.chapters = [
             MediaChapter(
                 media_file_id=self.id, position=i, start_s=c.start, end_s=c.end, title=c.title

@@ -50,7 +50,7 @@ RECENT_DAYS = 30
 
 class MediaOrder(StrEnum):
     ADDED = "added"  # newest first (the default, read straight from an index)
-    TITLE = "title"  # by the entry's sort title, then season and episode, then file name
+    TITLE = "title"  # sort title, then season and episode (an album: disc and track)
     PLAYED = "played"  # most recently played first (Continue watching)
     YEAR = "year"  # the entry's year, newest first, then as TITLE
 
@@ -213,7 +213,13 @@ def media_order(flt: MediaFilter) -> list[Any]:
         ).scalar_subquery()
         episode_no = (select(Episode.number).where(Episode.id.in_(episode))).scalar_subquery()
         name = func.lower(func.coalesce(MediaFile.tagged_title, MediaFile.original_filename))
-        by_title = [func.coalesce(movie_key, series_key, name), season_no, episode_no, MediaFile.id]
+        # An album's songs sit under "artist — album" in disc and track order.
+        by_title = [
+            func.coalesce(movie_key, series_key, MediaFile.album_key, name),
+            season_no,
+            episode_no,
+            *album_order(),
+        ]
         if flt.order == MediaOrder.TITLE:
             return by_title
         movie_year = (
@@ -228,6 +234,12 @@ def media_order(flt: MediaFilter) -> list[Any]:
         year = func.coalesce(movie_year, series_year)
         return [year.is_(None), year.desc(), *by_title]
     return [MediaFile.created_at.desc(), MediaFile.id]
+
+
+def album_order() -> list[Any]:
+    """Songs of one album: numbered tracks first, by disc and track, then by title."""
+    name = func.lower(func.coalesce(MediaFile.tagged_title, MediaFile.original_filename))
+    return [MediaFile.track_key.is_(None), MediaFile.track_key, name, MediaFile.id]
 
 
 def media_views(

@@ -24,7 +24,7 @@ from mediadesk.library.models import MediaFile, PlaybackState
 from mediadesk.library.queries import get_media_row
 from mediadesk.library.views import MediaFileView, PlaybackStateView
 from mediadesk.services.catalogue_read import DEFAULT_PROFILE
-from mediadesk.services.library import media_views
+from mediadesk.services.library import album_order, media_views
 
 WATCHED_FRACTION = 0.9
 MIN_RESUME_S = 5.0
@@ -108,9 +108,38 @@ class PlaybackService:
                     continue
                 for f in ep.files:
                     media = s.get(MediaFile, f.media_file_id)
-                    if media is not None and media.deleted_at is None:
+                    if media is not None and _playable(media):
                         return media_views(s, [media])[0]
             return None
+
+    def next_track(self, media_id: str) -> MediaFileView | None:
+        """The song after this one on its album (disc, then track, then title order)."""
+        with self.db.read() as s:
+            media = get_media_row(s, media_id)
+            if media.album_key is None:
+                return None
+            album = s.scalars(
+                select(MediaFile)
+                .where(
+                    MediaFile.album_key == media.album_key,
+                    MediaFile.kind == MediaKind.AUDIO,
+                    MediaFile.deleted_at.is_(None),
+                )
+                .order_by(*album_order())
+            ).all()
+            ids = [m.id for m in album]
+            after = album[ids.index(media_id) + 1 :] if media_id in ids else []
+            found = next((m for m in after if _playable(m)), None)
+            return media_views(s, [found])[0] if found is not None else None
+
+    def up_next(self, media_id: str) -> MediaFileView | None:
+        """What plays after this file: the next episode, or the next song on the album."""
+        return self.next_episode(media_id) or self.next_track(media_id)
+
+
+def _playable(media: MediaFile) -> bool:
+    """Still in the library and still where its folder keeps it."""
+    return media.deleted_at is None and media.missing_since is None
 
 
 def _record(

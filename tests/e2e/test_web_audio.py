@@ -1,16 +1,18 @@
 """A song and a silent film on the web page, in Chromium: the song's cover art is its
-card and is shown above its player, which offers no picture or subtitle menus; the
-silent film's audio menu says it has no sound instead of being empty."""
+card and is shown above its player, which offers no picture or subtitle menus; at its
+end the album's next track plays; the silent film's audio menu says it has no sound
+instead of being empty."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.e2e.test_players import chromium_page
 from tests.media import Clip, make_clip, make_song
-from tests.serverkit import serving, upload, wait_media
+from tests.serverkit import auth, serving, upload, wait_media
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -21,15 +23,22 @@ IMAGE_SHOWN = """(selector) => { const img = document.querySelector(selector);
 def test_a_song_shows_its_cover_and_a_silent_film_says_it_has_no_sound(
     home: Path, tmp_path: Path
 ) -> None:
-    song = make_song(
-        tmp_path, tags={"title": "Windowlicker", "artist": "Aphex Twin", "album": "EP"}
+    ep = {"artist": "Aphex Twin", "album": "EP"}
+    song = make_song(tmp_path, tags={"title": "Windowlicker", "track": "1/2", **ep})
+    after = make_song(
+        tmp_path, "Next.mp3", cover=None, tags={"title": "Nannou", "track": "2/2", **ep}
     )
     silent = make_clip(tmp_path / "media", Clip(audio=False, seed="web-silent"), "silent.mp4")
     with serving() as host:
         song_id = upload(host, song)["mediaFileId"]
+        after_id = upload(host, after)["mediaFileId"]
         silent_id = upload(host, silent)["mediaFileId"]
-        assert wait_media(host, song_id)["status"] == "READY"
-        assert wait_media(host, silent_id)["status"] == "READY"
+        for media_id in (song_id, after_id, silent_id):
+            assert wait_media(host, media_id)["status"] == "READY"
+        up_next = httpx.get(f"{host.url}/api/v1/media/{song_id}/next", headers=auth(host))
+        assert up_next.status_code == 200 and up_next.json()["id"] == after_id
+        last = httpx.get(f"{host.url}/api/v1/media/{after_id}/next", headers=auth(host))
+        assert last.status_code == 204
         with chromium_page(tmp_path / "profile") as (page, errors):
             page.goto(host.web_url(), timeout=60_000)
             page.wait_for_selector("section[data-shelf='other'] li.card", timeout=30_000)
@@ -58,7 +67,8 @@ def test_a_song_shows_its_cover_and_a_silent_film_says_it_has_no_sound(
             # Called what its tags say, with its album, on the card and the page alike.
             assert page.inner_text("#media-title") == "Aphex Twin — Windowlicker"
             terms = page.locator("#details dt").all_inner_texts()
-            assert page.locator("#details dd").all_inner_texts()[terms.index("Album")] == "EP"
+            place = page.locator("#details dd").all_inner_texts()[terms.index("Album")]
+            assert place == "Track 1 of EP"
             # A song is played, not watched.
             page.wait_for_selector("#watched-toggle", timeout=30_000)
             assert page.inner_text("#watched-toggle") == "Mark as played"
@@ -69,6 +79,18 @@ def test_a_song_shows_its_cover_and_a_silent_film_says_it_has_no_sound(
                 timeout=30_000,
             )
             assert page.inner_text("#watched-note") == "Played"
+            # At its end the album goes on to its next track and plays it.
+            page.evaluate(
+                "() => { const v = document.querySelector('#video');"
+                " v.currentTime = Math.max(0, v.duration - 0.5); return v.play(); }"
+            )
+            page.wait_for_function(f"() => location.hash === '#/media/{after_id}'", timeout=30_000)
+            page.wait_for_function(
+                "() => { const v = document.querySelector('#video');"
+                " return !v.paused && v.currentTime > 0.3; }",
+                timeout=30_000,
+            )
+            assert page.inner_text("#media-title") == "Aphex Twin — Nannou"
 
             page.goto(f"{host.url}/#/media/{silent_id}", timeout=60_000)
             page.wait_for_function(

@@ -1,5 +1,6 @@
 """Migrations round-trip and agree with the models; upgrades back the database up."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -146,6 +147,44 @@ def test_songs_probed_before_0015_keep_their_title(tmp_path: Path) -> None:
         "untagged": ("audio", '{"container": "mp3", "tags": {}}'),
         "film": ("video", '{"container": "mov", "tags": {"title": "Not a song"}}'),
     }
+    insert_probed(db, probes)
+    upgrade_to_head(db, tmp_path / "backups", tmp_path / "lib.db")
+    with db.engine.connect() as conn:
+        titles = dict(conn.execute(text("SELECT id, tagged_title FROM media_files")).all())
+    assert titles == {"song": "Teardrop", "untagged": None, "film": None}
+
+
+def test_songs_probed_before_0016_join_their_album(tmp_path: Path) -> None:
+    """0016: a song whose probe kept its album (0015 on) is placed on it at once; one
+    probed before track numbers were kept sorts by title there until it is re-read."""
+    db = at_revision(tmp_path, "0015")
+    album = {"artist": "Ferns", "album": "River Songs"}
+
+    def probe(container: str, **tags: str) -> str:
+        return json.dumps({"container": container, "tags": tags})
+
+    probes = {
+        "tracked": ("audio", probe("mp3", title="B", track="2/9", **album)),
+        "untracked": ("audio", probe("mp3", title="A", **album)),
+        "single": ("audio", probe("mp3", title="Solo", artist="Ferns")),
+        "film": ("video", probe("mov", title="Film", **album)),
+        "odd": ("audio", json.dumps({"container": "mp3", "streams": "no list", "tags": album})),
+    }
+    insert_probed(db, probes)
+    upgrade_to_head(db, tmp_path / "backups", tmp_path / "lib.db")
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, album_key, track_key FROM media_files")).all()
+    assert {row.id: (row.album_key, row.track_key) for row in rows} == {
+        "tracked": ("ferns — river songs", 1002),
+        "untracked": ("ferns — river songs", None),
+        "single": (None, None),
+        "film": (None, None),
+        "odd": (None, None),
+    }
+
+
+def insert_probed(db: Database, probes: dict[str, tuple[str, str]]) -> None:
+    """Media files as an older revision left them: id -> (kind, probe document)."""
     with db.writer_engine.connect() as conn:
         for media_id, (kind, probe) in probes.items():
             conn.execute(
@@ -158,7 +197,3 @@ def test_songs_probed_before_0015_keep_their_title(tmp_path: Path) -> None:
                 {"id": media_id, "kind": kind, "probe": probe},
             )
         conn.commit()
-    upgrade_to_head(db, tmp_path / "backups", tmp_path / "lib.db")
-    with db.engine.connect() as conn:
-        titles = dict(conn.execute(text("SELECT id, tagged_title FROM media_files")).all())
-    assert titles == {"song": "Teardrop", "untagged": None, "film": None}

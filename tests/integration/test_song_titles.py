@@ -58,10 +58,14 @@ def test_songs_are_shown_sorted_and_found_by_their_tags(  # type: ignore[no-unty
     assert rt.library.list_media(MediaFilter(search="track01")).total == 1  # names still work
 
 
-def test_the_cli_names_a_song_by_its_tags_and_its_file(home: Path, media_dir: Path) -> None:
+def test_the_cli_names_a_song_by_its_tags_its_file_and_its_album(
+    home: Path, media_dir: Path
+) -> None:
     song = make_song(
-        media_dir, "track07.mp3", cover=None, tags={"title": "Teardrop", "artist": "Massive Attack"}
-    )
+        media_dir, "track07.mp3", cover=None,
+        tags={"title": "Teardrop", "artist": "Massive Attack", "album": "Mezzanine",
+              "track": "3/11"},
+    )  # fmt: skip
     home.mkdir(parents=True, exist_ok=True)
     (home / "mediadesk.toml").write_text('pipeline_audio = ["probe"]\n')
     out = run(home, "import", str(song), "--wait", "--json")
@@ -69,8 +73,11 @@ def test_the_cli_names_a_song_by_its_tags_and_its_file(home: Path, media_dir: Pa
     media_id = json.loads(out.stdout)["media"]["id"]
     shown = run(home, "media", "show", media_id)
     assert shown.returncode == 0, shown.stderr
-    first, second = shown.stdout.splitlines()[:2]
+    first, second, third = shown.stdout.splitlines()[:3]
     assert first == f"{media_id}  Massive Attack — Teardrop  Ready"
     assert second == "  file: track07.mp3"
+    assert third == "  Track 3 of Mezzanine"  # its place on its album
+    shown_json = run(home, "media", "show", media_id, "--json")
+    assert json.loads(shown_json.stdout)["song"]["place"] == "Track 3 of Mezzanine"
     listed = run(home, "library", "list").stdout
     assert "Massive Attack — Teardrop" in listed

@@ -104,12 +104,16 @@ def test_with_the_server_the_original_streams_over_http(window, qtbot, media_dir
 
 def test_a_song_plays_under_its_cover_art(window, qtbot, media_dir: Path) -> None:  # type: ignore[no-untyped-def]
     runtime = window.shell.runtime
-    song = make_song(media_dir, tags={"title": "Halcyon", "artist": "Orbital", "album": "Brown"})
+    brown = {"artist": "Orbital", "album": "Brown"}
+    song = make_song(media_dir, tags={"title": "Halcyon", "track": "1", **brown})
     media_id = runtime.ingest.import_path(song).media.id
-    qtbot.waitUntil(
-        lambda: str(runtime.library.get_media(media_id).status) in ("READY", "FAILED"),
-        timeout=120_000,
-    )
+    after = make_song(media_dir, "Band - Next.mp3", tags={"title": "Lush", "track": "2", **brown})
+    next_id = runtime.ingest.import_path(after).media.id
+    for each in (media_id, next_id):
+        qtbot.waitUntil(
+            lambda each=each: str(runtime.library.get_media(each).status) in ("READY", "FAILED"),
+            timeout=120_000,
+        )
     # The library calls it what its tags say, and names the album.
     library = window.library
     qtbot.waitUntil(lambda: library.select_media(media_id), timeout=10_000)
@@ -119,7 +123,7 @@ def test_a_song_plays_under_its_cover_art(window, qtbot, media_dir: Path) -> Non
         timeout=10_000,
     )
     assert "Orbital — Halcyon" in detail.title.text()
-    assert detail.entry.text() == "From the album Brown"
+    assert detail.entry.text() == "Track 1 of Brown"
     assert caption_lines(detail.detail.media) == ("Halcyon", "Orbital")  # its tile
     # A song is played, not watched: the menu, the pane and the player say so.
     menu = library.item_actions.media_menu([detail.detail.media], library.grid).actions()
@@ -141,3 +145,7 @@ def test_a_song_plays_under_its_cover_art(window, qtbot, media_dir: Path) -> Non
     assert player.engine.state.position >= 0
     assert player.title.text() == "Orbital — Halcyon"  # its tags, not "Band - Song.mp3"
     assert player.resume.bar.text.text() == "Played before · playing from the start"
+    # At its end the album goes on to its next track, with no button to press.
+    qtbot.waitUntil(lambda: player.title.text() == "Orbital — Lush", timeout=60_000)
+    qtbot.waitUntil(lambda: player.engine.state.position > 0.5, timeout=30_000)
+    assert player.engine.state.loaded and not player.engine.state.paused

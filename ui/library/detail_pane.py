@@ -70,8 +70,8 @@ def belongs_to(media: MediaFileView) -> str:
     ref = media.catalogue
     if ref is None and media.kind == MediaKind.AUDIO:
         # A song belongs to its album (from its tags), not to a movie or series.
-        album = _album(media)
-        return f"From the album {album}" if album else "Not in an album"
+        place = media.song.place if media.song is not None else None
+        return place or "Not in an album"
     if ref is None:
         return "Not in a movie or series"
     version = f" (version {ref.version})" if ref.version and ref.version in ref.label else ""
@@ -407,11 +407,6 @@ class DetailPane(QScrollArea):
             for caption, value in pairs:
                 if value:
                     form.addRow(caption, label(breakable(value), wrap=True, selectable=True))
-
-
-def _album(media: MediaFileView) -> str:
-    """A song's album, from its own tags."""
-    return (media.song.album or "") if media.song is not None else ""
 
 
 def breakable(text: str, run: int = 20) -> str:

@@ -167,6 +167,7 @@ class MpvEngine(QObject):
         self._closed = False
         self._start_at = 0.0
         self._last_error = ""
+        self._eof_reported = False
         self._event.connect(self._on_event)
         self.player.register_event_callback(self._mpv_event)
         self._observe()
@@ -183,6 +184,7 @@ class MpvEngine(QObject):
         with self._props_lock:  # the last file's values must not read as this one's
             self._props.update({"idle-active": True, "time-pos": None, "duration": None})
             self._props.update({"eof-reached": False, "track-list": []})
+        self._eof_reported = False
         self.poll()
         self.player.loadfile(url, start=f"{start:.3f}" if start else "none")
         self.player.pause = False
@@ -277,6 +279,17 @@ class MpvEngine(QObject):
         if state != self.state:
             self.state = state
             self.stateChanged.emit(state)
+        # keep-open holds the last frame at the end instead of ending the file, so mpv
+        # sends no end-of-file event: reaching the end is this flag turning on.
+        if state.eof and state.loaded:
+            self._report_eof()
+        elif not state.eof:
+            self._eof_reported = False  # sought back from the end: it may end again
+
+    def _report_eof(self) -> None:
+        if not self._eof_reported:
+            self._eof_reported = True
+            self.ended.emit("eof")
 
     def _observe(self) -> None:
         """mpv reports these from its own thread as they change. Reading them on the GUI
@@ -314,7 +327,7 @@ class MpvEngine(QObject):
             self.fileLoaded.emit()
         elif kind == "eof":
             self.poll()
-            self.ended.emit("eof")
+            self._report_eof()
         elif kind == "error":
             self.ended.emit(f"error: {self._last_error or detail}")
 

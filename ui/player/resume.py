@@ -4,7 +4,8 @@
 ``PlaybackService`` every few seconds while playing, when playback stops, and at once
 when it crosses 90% (which marks the file watched); when a file with a saved position
 is played it offers "Resume from 12:34" or "Start over"; at the end of an episode it
-offers the next one. Saving runs in the task pool, never on the GUI thread.
+offers the next one, and at the end of a song it plays the album's next track. Saving
+runs in the task pool, never on the GUI thread.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ class ResumeBar(QWidget):
 
 
 class ResumeController(QObject):
-    playRequested = Signal(str)  # media id (the next episode)
+    playRequested = Signal(str)  # media id (the next episode, the album's next track)
     posterRequested = Signal(str, float)  # media id, seconds
     saved = Signal(object)  # PlaybackStateView (tests wait on it)
 
@@ -158,21 +159,31 @@ class ResumeController(QObject):
             self.position = self.duration
         self.save_now()
         self._timer.stop()
-        if self.media.catalogue is not None and self.media.catalogue.kind == "episode":
+        if _episode(self.media) or _on_album(self.media):
             playback = self.shell.runtime.playback
             media_id = self.media.id
             self.shell.tasks.run(
-                lambda: playback.next_episode(media_id), self._next_found, owner=self
+                lambda: playback.up_next(media_id),
+                lambda found: self._next_found(media_id, found),
+                owner=self,
             )
 
-    def _next_found(self, media: MediaFileView | None) -> None:
+    def _next_found(self, ended_id: str, media: MediaFileView | None) -> None:
+        if self.media is None or self.media.id != ended_id:
+            return  # something else was started meanwhile: it is not to be interrupted
         self.next_media = media
-        if media is not None:
+        song = _on_album(self.media)
+        if media is not None and song:
+            # An album plays through, as in any music player: no button to press.
+            self.playRequested.emit(media.id)
+        elif media is not None:
             self.bar.next_button.setText(f"Next episode: {media.display_title}")
             self.bar.next_button.show()
             self.bar.next_button.setFocus()
         else:
-            self.bar.text.setText("That was the last episode.")
+            self.bar.text.setText(
+                "That was the album's last track." if song else "That was the last episode."
+            )
 
     def _play_next(self) -> None:
         if self.next_media is not None:
@@ -206,3 +217,11 @@ class ResumeController(QObject):
     def stop(self) -> None:
         self.save_now()
         self._timer.stop()
+
+
+def _episode(media: MediaFileView) -> bool:
+    return media.catalogue is not None and media.catalogue.kind == "episode"
+
+
+def _on_album(media: MediaFileView) -> bool:
+    return media.song is not None and media.song.album is not None

@@ -50,3 +50,15 @@ def put_state(media_id: str, body: PlaybackUpdate, state: Writer) -> PlaybackSta
 def next_episode(media_id: str, state: Reader) -> MediaFileView | Response:
     found = state.runtime.playback.next_episode(media_id)
     return found if found is not None else Response(status_code=204)
+
+
+@router.get(
+    "/media/{media_id}/next",
+    response_model=MediaFileView,
+    summary="What plays after this file: the next episode, or the next song on its album "
+    "(204 when nothing follows)",
+    responses={204: {"description": "nothing plays next"}},
+)
+def up_next(media_id: str, state: Reader) -> MediaFileView | Response:
+    found = state.runtime.playback.up_next(media_id)
+    return found if found is not None else Response(status_code=204)

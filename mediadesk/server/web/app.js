@@ -201,8 +201,9 @@ async function showMedia(id, seq) {
     ["File", media.original_filename], ["Duration", fmtDuration(media.duration_seconds)],
     ["Size", fmtSize(media.size_bytes)], ["Video", media.video_codec ? `${word("codec", media.video_codec)} ${media.width}×${media.height}` : "—"],
     ["Audio", media.audio_codec ? word("codec", media.audio_codec) : "—"]].filter(([k]) => !(k === "Video" && media.kind === "audio"));
-  const album = media.song && media.song.album;
-  if (album) rows.splice(2, 0, ["Album", album]);
+  // "Track 3 of River Songs": the words the app's detail pane and the CLI use.
+  const place = media.song && media.song.place;
+  if (place) rows.splice(2, 0, ["Album", place]);
   // A file of a library folder: where it is on the server's disk, or that it is gone.
   const where = WORDS.where && WORDS.where[media.missing ? "missing" : "present"];
   if (media.original_path && where) rows.push(["Where", where.replace("{path}", media.original_path)]);

@@ -1,17 +1,20 @@
 // Remembering where playback stopped, on the web page: "Resume from 12:34" or "Start
 // over" when a position was saved; the position saved every few seconds while playing
 // and when paused, ended or left; 90% in marks it watched (the server decides); at the
-// end of an episode, the next one. Uses api(), el() and clock() from the other scripts.
+// end of an episode, the next one; at the end of a song, the album's next track.
+// Uses api(), el() and clock() from the other scripts.
 "use strict";
 
 const SAVE_EVERY_MS = 5000;
 
 const Resume = {
-  mediaId: null, video: null, timer: null, lastSaved: null, finished: "watched",
+  mediaId: null, video: null, timer: null, lastSaved: null, finished: "watched", kind: null,
+  playOn: null,  // the album's next track, opened when the last one ended: play it
 
   async attach(video, media) {
     this.detach();
     this.mediaId = media.id;
+    this.kind = media.kind;
     this.finished = finishedWord(media.kind);  // a film is watched, a song played
     this.video = video;
     this.lastSaved = null;
@@ -19,6 +22,7 @@ const Resume = {
     try { saved = await api(`/api/v1/media-files/${media.id}/playback-state`); } catch (e) { /* none */ }
     if (this.video !== video) return;  // the page was left meanwhile (detach ran)
     this.render(saved);
+    if (this.playOn === media.id) { this.playOn = null; video.play().catch(() => {}); }
     video.addEventListener("pause", this.onPause);
     video.addEventListener("ended", this.onEnded);
     this.timer = setInterval(() => { if (!video.paused) this.save(); }, SAVE_EVERY_MS);
@@ -89,15 +93,24 @@ const Resume = {
   onPause() { Resume.save(); },
   onLeave() { Resume.save(true); },
 
+  // An episode offers the next one; a song goes on to the album's next track, as a
+  // music player does (the page opened after a play, so the browser lets it play).
   async onEnded() {
+    const ended = Resume.mediaId;
     await Resume.save();
     const bar = document.getElementById("resume-bar");
-    const response = await fetch(`/api/v1/media/${Resume.mediaId}/next-episode`,
+    const response = await fetch(`/api/v1/media/${ended}/next`,
       { headers: token() ? { Authorization: "Bearer " + token() } : {} });
-    if (response.status !== 200 || !bar) return;
+    // Another file opened meanwhile: leave it be.
+    if (response.status !== 200 || !bar || Resume.mediaId !== ended) return;
     const next = await response.json();
-    bar.replaceChildren(el("a", { id: "next-episode", class: "button", href: `#/media/${next.id}` },
-      `Next episode: ${next.display_title}`));
+    const song = Resume.kind === "audio" && next.kind === "audio";
+    bar.replaceChildren(el("a", { id: song ? "next-track" : "next-episode", class: "button", href: `#/media/${next.id}` },
+      `${song ? "Next on the album" : "Next episode"}: ${next.display_title}`));
+    if (song) {
+      Resume.playOn = next.id;
+      location.hash = `#/media/${next.id}`;
+    }
   },
 };
 window.mediadeskResume = Resume;
