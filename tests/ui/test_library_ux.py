@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFormLayout
 
@@ -26,6 +26,7 @@ from ui.format import clock
 from ui.importing.attach_dialog import COL_TAKEN, AttachDialog
 from ui.library import nodes
 from ui.library.media_model import COLUMNS
+from ui.library.thumbnails import POSTER_GROUND
 
 pytestmark = [pytest.mark.ui, pytest.mark.integration]
 
@@ -153,6 +154,12 @@ def test_context_menu_actions_keys_and_the_detail_pane(  # type: ignore[no-untyp
     # Titles, not file names, for files in the catalogue.
     row = lib.model.row_of(ids[0])
     assert lib.model.index(row, 0).data() == "Night Train (2021)"
+    # No poster yet: the table's row shows what the file is, as a grid tile does,
+    # not a blank grey box.
+    icon = lib.model.index(row, 0).data(Qt.ItemDataRole.DecorationRole)
+    image = icon.pixmap(QSize(32, 18)).toImage()
+    shades = {image.pixelColor(x, y).name() for x in range(32) for y in range(18)}
+    assert POSTER_GROUND.name() in shades and len(shades) > 2  # a symbol on its ground
 
     # The detail pane follows the selection, and empties on a node with nothing.
     assert lib.select_media(ids[0])

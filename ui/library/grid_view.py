@@ -18,6 +18,7 @@ from mediadesk.domain.catalogue import episode_code
 from mediadesk.library.views import MediaFileView
 from ui.format import duration
 from ui.library.media_model import POSTER_ROLE, VIEW_ROLE
+from ui.library.thumbnails import POSTER_GROUND, draw_placeholder
 
 CARD = QSize(184, 174)
 POSTER = QSize(168, 95)
@@ -29,18 +30,6 @@ STATUS_COLORS = {
     "MISSING": QColor("#f2994a"),
     "DAMAGED": QColor("#9b2c2c"),
 }
-# A poster that is not there yet: a symbol of what the file is, never a blank box.
-KIND_SYMBOLS = {"video": "\u25b6", "audio": "\u266a", "image": "\u25a3"}
-
-
-def draw_placeholder(painter: QPainter, rect: QRect, kind: str) -> None:
-    painter.save()
-    painter.setPen(QColor("#9aa0a6"))
-    font = QFont(painter.font())
-    font.setPointSizeF(font.pointSizeF() * 2.2)
-    painter.setFont(font)
-    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, KIND_SYMBOLS.get(kind, "?"))
-    painter.restore()
 
 
 class PosterDelegate(QStyledItemDelegate):
@@ -71,7 +60,7 @@ class PosterDelegate(QStyledItemDelegate):
             POSTER.width(),
             POSTER.height(),
         )
-        painter.setBrush(QColor("#1d1f23"))
+        painter.setBrush(POSTER_GROUND)
         painter.drawRect(poster_rect)
         pixmap: QPixmap | None = index.data(POSTER_ROLE)
         if pixmap is not None and not pixmap.isNull():
@@ -84,7 +73,6 @@ class PosterDelegate(QStyledItemDelegate):
             y = poster_rect.top() + (poster_rect.height() - scaled.height()) // 2
             painter.drawPixmap(x, y, scaled)
         elif media is not None:
-            painter.setPen(QColor("#9aa0a6"))
             draw_placeholder(painter, poster_rect, str(media.kind))
 
         if media is not None:

@@ -16,10 +16,7 @@ from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import (
-    QObject,
-    Qt,
-)
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QIcon, QPixmap
 
 from mediadesk.domain import vocabulary as words
@@ -27,7 +24,7 @@ from mediadesk.events import MediaChanged
 from mediadesk.library.views import MediaFileView
 from mediadesk.services.library import LibraryService, MediaFilter
 from ui.format import duration, resolution, size
-from ui.library.thumbnails import ThumbnailCache
+from ui.library.thumbnails import ThumbnailCache, framed, placeholder_pixmap
 from ui.listsync import AnyIndex, IdListModel
 from ui.throttle import Throttle
 
@@ -35,6 +32,7 @@ CHUNK = 1000  # ids per fetchMore
 HEAD = 1000  # rows read again from the top on each resync
 WINDOW = 100  # rows loaded together
 CACHE_ROWS = 5000
+ROW_ICONS_KEPT = 512  # framed row pictures (a screenful is a few dozen)
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 VIEW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -58,6 +56,7 @@ class MediaListModel(IdListModel):
         self.filter = MediaFilter()
         self._views: OrderedDict[str, MediaFileView] = OrderedDict()
         self._placeholders: dict[str, QIcon] = {}
+        self._icons: OrderedDict[str, tuple[int, QIcon]] = OrderedDict()
         self._changed: set[str] = set()  # files named by events since the last resync
         self._full = False
         self._resync = Throttle(250, self.resync, self)
@@ -120,7 +119,9 @@ class MediaListModel(IdListModel):
             pixmap = self.thumbnails.get(media.id, media.kind, media.original_key, first)
             if role == POSTER_ROLE:
                 return pixmap
-            return QIcon(pixmap) if pixmap is not None else self._placeholder(str(media.kind))
+            if pixmap is None:
+                return self._placeholder(str(media.kind))
+            return self._row_icon(media.id, pixmap)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (3, 6):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -132,10 +133,17 @@ class MediaListModel(IdListModel):
     def _placeholder(self, kind: str) -> QIcon:
         icon = self._placeholders.get(kind)
         if icon is None:
-            pixmap = QPixmap(32, 18)
-            pixmap.fill(Qt.GlobalColor.darkGray)
-            icon = self._placeholders[kind] = QIcon(pixmap)
+            icon = self._placeholders[kind] = QIcon(placeholder_pixmap(kind))
         return icon
+
+    def _row_icon(self, media_id: str, pixmap: QPixmap) -> QIcon:
+        """The thumbnail framed to the row's picture size, made once per thumbnail."""
+        made = self._icons.get(media_id)
+        if made is None or made[0] != pixmap.cacheKey():
+            made = self._icons[media_id] = (pixmap.cacheKey(), QIcon(framed(pixmap)))
+            if len(self._icons) > ROW_ICONS_KEPT:
+                self._icons.popitem(last=False)
+        return made[1]
 
     # Keeping current ----------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from ui.library.thumbnails import ROW_ICON
 
 WIDTHS = [320, 70, 100, 80, 100, 110, 90]
 
@@ -17,7 +18,7 @@ class MediaTable(QTableView):
         self.setAlternatingRowColors(True)
         self.setShowGrid(False)
         self.setWordWrap(False)
-        self.setIconSize(QSize(32, 18))
+        self.setIconSize(ROW_ICON)
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(24)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

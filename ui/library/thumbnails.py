@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Sequence
 
-from PySide6.QtCore import QBuffer, QByteArray, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QImageReader, QPixmap
+from PySide6.QtCore import QBuffer, QByteArray, QObject, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QImageReader, QPainter, QPixmap
 
 from mediadesk.domain.enums import MediaKind
 from mediadesk.engine.stills import THUMBNAIL_NAME
@@ -22,6 +22,54 @@ from ui.tasks import TaskRunner
 
 MAX_BYTES = 16 * 1024 * 1024  # an original image larger than this gets no preview
 THUMB_SIZE = QSize(320, 180)
+ROW_ICON = QSize(32, 18)  # the table's picture beside each title
+# A poster that is not there (yet): a symbol of what the file is on the poster's dark
+# ground, never a blank box, in the grid's tiles and the table's rows alike.
+POSTER_GROUND = QColor("#1d1f23")
+SYMBOL_COLOR = QColor("#9aa0a6")
+KIND_SYMBOLS = {"video": "\u25b6", "audio": "\u266a", "image": "\u25a3"}
+
+
+def draw_placeholder(
+    painter: QPainter, rect: QRect, kind: str, pixel_size: int | None = None
+) -> None:
+    """The kind's symbol centred in ``rect`` (over a ground the caller painted)."""
+    painter.save()
+    painter.setPen(SYMBOL_COLOR)
+    font = QFont(painter.font())
+    if pixel_size is not None:
+        font.setPixelSize(pixel_size)
+    else:
+        font.setPointSizeF(font.pointSizeF() * 2.2)
+    painter.setFont(font)
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, KIND_SYMBOLS.get(kind, "?"))
+    painter.restore()
+
+
+def placeholder_pixmap(kind: str, size: QSize = ROW_ICON) -> QPixmap:
+    """A small poster-shaped placeholder (the table's row icon)."""
+    pixmap = QPixmap(size)
+    pixmap.fill(POSTER_GROUND)
+    painter = QPainter(pixmap)
+    draw_placeholder(painter, pixmap.rect(), kind, pixel_size=max(8, size.height() * 3 // 4))
+    painter.end()
+    return pixmap
+
+
+def framed(picture: QPixmap, size: QSize = ROW_ICON) -> QPixmap:
+    """``picture`` whole on the poster's ground, ``size`` wide: a square album cover or a
+    portrait photo takes the same room as a film's frame, so the titles beside line up."""
+    pixmap = QPixmap(size)
+    pixmap.fill(POSTER_GROUND)
+    scaled = picture.scaled(
+        size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+    )
+    painter = QPainter(pixmap)
+    painter.drawPixmap(
+        (size.width() - scaled.width()) // 2, (size.height() - scaled.height()) // 2, scaled
+    )
+    painter.end()
+    return pixmap
 
 
 def thumbnail_key(media_id: str) -> str:
