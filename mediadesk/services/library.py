@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text, upd
 from sqlalchemy.orm import Session, selectinload
 
 from mediadesk.base_types import utcnow
+from mediadesk.domain.catalogue import CatalogueSort
 from mediadesk.domain.enums import MediaKind, MediaStatus
 from mediadesk.domain.folders import HealthState, SkipReason
 from mediadesk.errors import InvalidInput
@@ -53,6 +54,16 @@ class MediaOrder(StrEnum):
     TITLE = "title"  # sort title, then season and episode (an album: disc and track)
     PLAYED = "played"  # most recently played first (Continue watching)
     YEAR = "year"  # the entry's year, newest first, then as TITLE
+
+
+def order_for(sort: CatalogueSort) -> MediaOrder:
+    """The files' order for a sort control's choice: the app's and the web page's control
+    orders their files as it orders movies and series."""
+    return {
+        CatalogueSort.TITLE: MediaOrder.TITLE,
+        CatalogueSort.YEAR: MediaOrder.YEAR,
+        CatalogueSort.ADDED: MediaOrder.ADDED,
+    }[sort]
 
 
 @dataclass(frozen=True)

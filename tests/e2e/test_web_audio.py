@@ -39,6 +39,14 @@ def test_a_song_shows_its_cover_and_a_silent_film_says_it_has_no_sound(
         assert up_next.status_code == 200 and up_next.json()["id"] == after_id
         last = httpx.get(f"{host.url}/api/v1/media/{after_id}/next", headers=auth(host))
         assert last.status_code == 204
+        # The page's sort control orders the other files too: by title, the album in
+        # its track order; newest first, as they came.
+        for sort, order in (("title", [song_id, after_id, silent_id]),
+                            ("added", [silent_id, after_id, song_id])):  # fmt: skip
+            shelves = httpx.get(
+                f"{host.url}/api/v1/browse/home", params={"sort": sort}, headers=auth(host)
+            ).json()
+            assert [card["id"] for card in shelves["other"]] == order, sort
         with chromium_page(tmp_path / "profile") as (page, errors):
             page.goto(host.web_url(), timeout=60_000)
             page.wait_for_selector("section[data-shelf='other'] li.card", timeout=30_000)

@@ -1,6 +1,7 @@
 """The web page as a library, in Chromium: the token prompt (missing and wrong told
 apart), shelves with pictures and placeholders (never a broken image), series ->
-season -> episodes in order, and resume offered after a reload."""
+season -> episodes in order, resume offered after a reload, the next episode offered
+at the end of one."""
 
 from __future__ import annotations
 
@@ -122,6 +123,15 @@ def test_web_library_shelves_series_order_resume_and_token_messages(
             )
             after = httpx.get(state_url, headers=auth(host)).json()
             assert (after["watched"], after["position_s"]) == (False, 0)
+            # At the pilot's end the page offers the next episode; it does not start it.
+            page.evaluate(
+                "() => { const v = window.mediadesk.video; v.muted = true;"
+                " v.currentTime = Math.max(0, v.duration - 0.4); return v.play(); }"
+            )
+            page.wait_for_selector("#next-episode", timeout=30_000)
+            assert page.inner_text("#next-episode") == "Next episode: Garden Show · S01E02 · Seeds"
+            assert page.get_attribute("#next-episode", "href") == f"#/media/{ids[0]}"
+            assert page.url.endswith(f"#/media/{ids[1]}")
 
             # An upload the server refuses says why beside the button, in words.
             fake = tmp_path / "holiday.mp4"

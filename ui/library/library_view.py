@@ -20,10 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediadesk.domain.catalogue import CatalogueSort
 from mediadesk.events import JobStateChanged, MediaChanged, PlaybackChanged
 from mediadesk.library.views import MediaFileView
-from mediadesk.services.library import MediaOrder
+from mediadesk.services.library import order_for
 from ui.library import nodes
 from ui.library.actions import LibraryActions, popup
 from ui.library.detail_pane import DetailPane
@@ -36,12 +35,6 @@ from ui.library.sidebar import LibrarySidebar
 from ui.library.table_view import MediaTable
 from ui.shell import Shell
 from ui.widgets import label
-
-ORDERS = {
-    CatalogueSort.ADDED: MediaOrder.ADDED,
-    CatalogueSort.TITLE: MediaOrder.TITLE,
-    CatalogueSort.YEAR: MediaOrder.YEAR,
-}
 
 
 class LibraryView(QSplitter):
@@ -152,7 +145,7 @@ class LibraryView(QSplitter):
             status=v["status"] or base.status,
         )
         if self.node.sortable and v.get("sort") is not None:
-            flt = replace(flt, order=ORDERS[v["sort"]])
+            flt = replace(flt, order=order_for(v["sort"]))
         return flt
 
     def show_node(self, node: LibraryNode) -> None:

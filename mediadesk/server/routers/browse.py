@@ -24,7 +24,7 @@ from mediadesk.server.deps import Reader
 from mediadesk.server.schemas import ApiModel
 from mediadesk.server.state import ServerState
 from mediadesk.services.catalogue_read import picture_keys
-from mediadesk.services.library import RECENT_DAYS, MediaFilter, MediaOrder
+from mediadesk.services.library import RECENT_DAYS, MediaFilter, MediaOrder, order_for
 
 router = APIRouter(prefix="/browse", tags=["browse"])
 SHELF = 24
@@ -153,7 +153,8 @@ def home(state: Reader, sort: CatalogueSort = CatalogueSort.TITLE) -> Shelves:
         recently_added=_media(state, MediaFilter(added_within_days=RECENT_DAYS)),
         movies=[movie_card(state, m) for m in catalogue.movies(sort)],
         series=[series_card(state, x) for x in catalogue.series(sort)],
-        other=_media(state, MediaFilter(unattached=True), limit=96),
+        # Ordered as the sort control orders movies (an album's songs in track order).
+        other=_media(state, MediaFilter(unattached=True, order=order_for(sort)), limit=96),
         damaged=_media(state, MediaFilter(health=HealthState.DAMAGED)),
         missing=_media(state, MediaFilter(missing=True)),
     )
