@@ -166,6 +166,7 @@ def test_context_menu_actions_keys_and_the_detail_pane(  # type: ignore[no-untyp
     qtbot.waitUntil(lambda: lib.detail.detail is not None and lib.detail.detail.media.id == ids[0])
     assert lib.detail.title.text() == "<b>Night Train (2021)</b>"
     assert lib.detail.entry.text() == "Movie: Night Train (2021)"
+    assert lib.detail.edit_button.text() == "Edit…"
     assert not lib.detail.technical_section.body.isVisible()  # internals stay folded
     # Codecs as people know them, alike in the table and the pane (not "h264").
     assert lib.model.index(row, COLUMNS.index("Codecs")).data() == "H.264 / AAC"
@@ -181,6 +182,8 @@ def test_context_menu_actions_keys_and_the_detail_pane(  # type: ignore[no-untyp
     assert (facts["Video"], facts["Audio"]) == ("H.264", "AAC")
     assert lib.select_media(ids[1])
     qtbot.waitUntil(lambda: lib.detail.detail is not None and lib.detail.detail.media.id == ids[1])
+    # A loose file has no entry to edit: the pane's button says what it does instead.
+    assert lib.detail.edit_button.text() == "Attach to…"
     lib.sidebar.select(nodes.CONTINUE.key)
     qtbot.waitUntil(lambda: lib.detail.media_id is None)
     assert lib.detail.title.text() == "<b>Nothing selected</b>"

@@ -299,6 +299,10 @@ class DetailPane(QScrollArea):
         else:
             self.poster.setText(words.media_kind(m.kind))
         self.play_button.setEnabled(m.kind != MediaKind.IMAGE)
+        # A file in no movie or series has no entry to edit: the button says what it does.
+        attached = m.catalogue is not None
+        self.edit_button.setText("Edit…" if attached else "Attach to…")
+        self.edit_button.setIcon(icon("edit" if attached else "attach"))
         self.master_button.setEnabled(m.kind in (MediaKind.VIDEO, MediaKind.AUDIO))
         self._fill_meta(m)
         arts = m.artifacts or []
