@@ -49,6 +49,7 @@ from mediadesk.services.library import LibraryService
 from mediadesk.services.mastering import MasteringService
 from mediadesk.services.nfo_export import NfoExportService
 from mediadesk.services.playback import PlaybackService
+from mediadesk.services.song_tags import queue_old_tags
 from mediadesk.services.tracks import TrackService
 from mediadesk.services.webhooks import WebhookDispatcher
 from mediadesk.settings import Settings
@@ -264,6 +265,15 @@ class Runtime:
         self.open()
         if self.settings.watch_folders:
             self.watcher.start()
+
+    def queue_old_tags(self) -> int:
+        """Queue the songs an older build's probe read, to read their tags again (the
+        library host does this once its workers run: the app and serve, not workers)."""
+        self.open()
+        queued = queue_old_tags(self.store)
+        if queued:
+            log.info("reading the tags of %d songs again (read by an older version)", queued)
+        return queued
 
     def lanes(self, queues: list[str] | None = None, workers: int | None = None) -> dict[str, int]:
         """Queue -> threads this process consumes with: the configured queues, and the

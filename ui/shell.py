@@ -74,6 +74,7 @@ class Shell(QObject):
 
     def _workers_up(self, _result: object) -> None:
         self.runtime.start_watching()  # starts a thread; scans happen there
+        self.tasks.run(self.runtime.queue_old_tags)  # songs an older version read
         self.workers_error = None
         self.workersStarted.emit()
 

@@ -103,6 +103,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     try:
         runtime.start_workers()
         runtime.start_watching()
+        runtime.queue_old_tags()
         if not getattr(args, "no_server", False):
             server = ServerHost(runtime, headless=True).start()
         print(_banner(runtime, server), flush=True)

@@ -16,6 +16,18 @@ from mediadesk.domain.enums import MediaKind
 
 StreamType = Literal["video", "audio", "subtitle", "data", "attachment", "unknown"]
 
+# Container tags that say what a file is (MP4/Matroska: title, show, season_number...;
+# a song's title, artist, album and place on it): the probe keeps these.
+CATALOGUE_TAGS = (
+    "title", "show", "season_number", "episode_sort", "episode_id", "date", "year",
+    "artist", "album_artist", "album", "track", "disc",
+)  # fmt: skip
+# Which of those a probe kept: 1 until artist, album, track and disc were kept too.
+# Raise it with CATALOGUE_TAGS: the library host reads its songs' tags again
+# (``services/song_tags.py``) so that older files learn the new ones.
+TAGS_REVISION = 2
+READ_TAGS = "read_tags"  # the job type that reads them again
+
 # Demuxers that carry a single still picture.
 IMAGE_CONTAINERS = frozenset(
     {

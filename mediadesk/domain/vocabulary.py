@@ -119,6 +119,7 @@ PRESET_KIND = {
 
 JOB_TYPE = {
     "probe": "Reading the file",
+    "read_tags": "Reading song tags again",
     "poster": "Poster",
     "hls": "Streaming versions",
     "preview": "Preview clip",

@@ -7,7 +7,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from mediadesk.domain.mediainfo import Chapter, MediaInfo, StreamInfo, parse_rate
+from mediadesk.domain.mediainfo import (
+    CATALOGUE_TAGS,
+    Chapter,
+    MediaInfo,
+    StreamInfo,
+    parse_rate,
+)
 from mediadesk.engine.inputs import input_args
 from mediadesk.engine.process import run_process
 from mediadesk.engine.sniff import Container, sniff
@@ -95,14 +101,6 @@ def _chapters(raw: list[dict[str, Any]]) -> list[Chapter]:
         title = str((item.get("tags") or {}).get("title") or "").strip()[:200] or None
         chapters.append(Chapter(start=start, end=end, title=title))
     return sorted(chapters, key=lambda c: c.start)
-
-
-# Container tags that say what a file is (MP4/Matroska: title, show, season_number...;
-# a song's title, artist, album and place on it).
-CATALOGUE_TAGS = (
-    "title", "show", "season_number", "episode_sort", "episode_id", "date", "year",
-    "artist", "album_artist", "album", "track", "disc",
-)  # fmt: skip
 
 
 def _catalogue_tags(fmt: dict[str, Any], streams: list[dict[str, Any]]) -> dict[str, str]:

@@ -18,6 +18,7 @@ def default_registry() -> JobRegistry:
     from mediadesk.handlers.noop import NoopJob
     from mediadesk.handlers.poster import PosterJob
     from mediadesk.handlers.probe import ProbeJob
+    from mediadesk.handlers.song_tags import ReadTagsJob
     from mediadesk.handlers.subtitles import SubtitlesJob
     from mediadesk.handlers.trickplay import TrickplayJob
     from mediadesk.handlers.waveform import WaveformJob
@@ -25,6 +26,7 @@ def default_registry() -> JobRegistry:
     registry = JobRegistry()
     for job_type in (
         ProbeJob(),
+        ReadTagsJob(),
         PosterJob(),
         HlsJob(),
         PreviewJob(),

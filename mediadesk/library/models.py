@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
-from mediadesk.domain.mediainfo import MediaInfo
+from mediadesk.domain.mediainfo import TAGS_REVISION, MediaInfo
 from mediadesk.library.base import ID, Base, PydanticJSON, UTCDateTime, new_id, utcnow
 
 
@@ -103,6 +103,8 @@ class MediaFile(TimestampMixin, Base):
     # ``track_key``): the title order plays an album through, and "what next" follows it.
     album_key: Mapped[str | None] = mapped_column(String(512), default=None, index=True)
     track_key: Mapped[int | None] = mapped_column(Integer, default=None)
+    # ``TAGS_REVISION`` of the probe that read them (None: a build before revisions).
+    tags_revision: Mapped[int | None] = mapped_column(Integer, default=None)
 
     loudness_integrated_lufs: Mapped[float | None] = mapped_column(Float, default=None)
     loudness_true_peak_dbtp: Mapped[float | None] = mapped_column(Float, default=None)
@@ -158,6 +160,7 @@ class MediaFile(TimestampMixin, Base):
         self.tagged_title = song.label if song is not None else None
         self.album_key = song.album_key if song is not None else None
         self.track_key = song.track_key if song is not None else None
+        self.tags_revision = TAGS_REVISION
         self.chapters = [
             MediaChapter(
                 media_file_id=self.id, position=i, start_s=c.start, end_s=c.end, title=c.title

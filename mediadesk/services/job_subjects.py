@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from mediadesk.domain import vocabulary as words
+from mediadesk.domain.mediainfo import READ_TAGS
 from mediadesk.handlers.folder_hash import HASH_FILES, HashFilesInput
 from mediadesk.handlers.imports import IMPORT_TYPES
 from mediadesk.jobs.views import JobView
@@ -46,6 +47,8 @@ class JobSubjects:
                 folder = folders.get(read.folder_id)
                 name = PurePath(folder).name or folder if folder else "a removed folder"
                 out[job.id] = f"{name} · {words.counted(len(read.file_ids), 'file')}"
+            elif job.type == READ_TAGS and isinstance(ids := job.input.get("media_file_ids"), list):
+                out[job.id] = words.counted(len(ids), "song")
         return out
 
     def _folder_paths(self, ids: set[str]) -> dict[str, str]:

@@ -11,9 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from mediadesk.domain import vocabulary as words
+from mediadesk.domain.enums import JobStatus
+from mediadesk.domain.mediainfo import READ_TAGS
+from mediadesk.library.models import MediaFile
 from mediadesk.services.library import MediaFilter, MediaOrder
 from tests.media import make_song
-from tests.pipeline_support import import_and_wait
+from tests.pipeline_support import WAIT_S, import_and_wait
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -73,3 +77,39 @@ def test_an_album_sorts_by_disc_and_track_and_plays_through(  # type: ignore[no-
 
     rt.library.delete_media(ids["Aardvark"])
     assert after("Undertow") == "Hidden"
+
+
+def test_songs_an_older_version_read_learn_their_album_at_start(  # type: ignore[no-untyped-def]
+    runtime_factory, media_dir: Path
+) -> None:
+    """An upgraded library: the host reads again the songs whose tags an older probe
+    read (one job for a batch of them, named in people's words), once."""
+    tags = {**FERNS, "title": "Undertow", "track": "2/3"}
+    rt = runtime_factory(pipeline_audio=["probe"])
+    song = import_and_wait(rt, make_song(media_dir, "x.mp3", cover=None, tags=tags))
+    gone = import_and_wait(
+        rt, make_song(media_dir, "y.mp3", cover=None, tags=tags | {"title": "B"})
+    )
+    assert rt.queue_old_tags() == 0  # read by this version: nothing to do
+    with rt.db.write() as s:  # as a version that kept only the title left them
+        for media_id in (song.id, gone.id):
+            row = s.get(MediaFile, media_id)
+            row.probe = row.probe.model_copy(update={"tags": {"title": "Undertow"}})
+            row.tagged_title, row.album_key, row.track_key = "Undertow", None, None
+            row.tags_revision = None
+    rt.library.delete_media(gone.id)
+    old = rt.library.get_media(song.id)
+    assert (old.display_title, old.song.place) == ("Undertow", None)
+
+    assert rt.queue_old_tags() == 1  # the deleted one is left alone
+    assert rt.queue_old_tags() == 0  # waiting already: not queued twice
+    (job,) = rt.jobs.list_jobs(job_type=READ_TAGS).items
+    assert rt.subjects.of([job]) == {job.id: "1 song"}
+    assert words.job_type(job.type) == "Reading song tags again"
+    (done,) = rt.jobs.wait([job.id], timeout=WAIT_S)
+    assert done.status == JobStatus.COMPLETED, done.error_message
+    assert done.result == {"files": 1, "read": 1, "skipped": 0}
+    now = rt.library.get_media(song.id)
+    assert now.display_title == "The Quiet Ferns — Undertow"
+    assert now.song is not None and now.song.place == "Track 2 of River Songs"
+    assert rt.queue_old_tags() == 0

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mediadesk.domain.mediainfo import READ_TAGS
 from mediadesk.events import JobStateChanged, MediaChanged, PlaybackChanged
 from mediadesk.library.views import MediaFileView
 from mediadesk.services.library import order_for
@@ -272,6 +273,9 @@ class LibraryView(QSplitter):
 
     def _job_state_changed(self, event: JobStateChanged) -> None:
         if event.media_file_id is None:
+            if event.job_type == READ_TAGS and event.status == "COMPLETED":
+                self.model.refresh_all()
+                self.detail.reload()
             return
         if event.status == "COMPLETED":
             self.model.on_job_finished(event.media_file_id)

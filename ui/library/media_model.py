@@ -162,6 +162,16 @@ class MediaListModel(IdListModel):
             self._full = True
             self._resync.poke()
 
+    def refresh_all(self) -> None:
+        """Many files changed at once (their tags read again): every row is read anew,
+        and the order too (a song joins its album)."""
+        self._views.clear()
+        self._full = True
+        self._resync.poke()
+        if self.rowCount() > 0:
+            last = self.index(self.rowCount() - 1, len(COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
     def on_job_finished(self, media_id: str) -> None:
         """A job of this file completed: its poster or details may be new."""
         self._views.pop(media_id, None)

@@ -1,0 +1,33 @@
+"""Media files remember which revision of the probe read their tags
+
+A probe from before this revision kept no artist, album, track or disc of a song: the
+library host reads those files' tags again in the background (``read_tags`` jobs) and
+``tags_revision`` says which ones are done. Every file starts at NULL, "read by an older
+build"; only songs are read again.
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-12-06 23:40:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0017"
+down_revision: str | Sequence[str] | None = "0016"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("media_files") as batch:
+        batch.add_column(sa.Column("tags_revision", sa.Integer(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("media_files") as batch:
+        batch.drop_column("tags_revision")
