@@ -4,8 +4,9 @@ A song probed by an older build kept fewer of its tags (``TAGS_REVISION`` 1: no
 artist, album, track or disc), so it was called by its file name or stood outside its
 album. The library host queues these jobs when it starts (``services/song_tags.py``),
 a batch of files per job: each file is probed again through the one safe-input path
-and its probe document replaced, in one transaction at the end. Nothing else is redone
-(a poster from an album folder's cover, for one, comes with "Re-run processing").
+and its probe document replaced, in one transaction at the end. A song of a library
+folder with no cover of its own and no poster yet gets its album folder's cover (a
+``poster`` step, as the probe would start today); nothing else is redone.
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ from __future__ import annotations
 from pydantic import Field
 from sqlalchemy.orm import Session
 
+from mediadesk.domain.enums import ArtifactKind
 from mediadesk.domain.mediainfo import READ_TAGS, TAGS_REVISION, MediaInfo
 from mediadesk.engine.probe import probe_file
 from mediadesk.errors import InvalidInput
-from mediadesk.handlers.common import open_stored
+from mediadesk.handlers.common import folder_cover, open_stored
+from mediadesk.handlers.probe import step_spec
 from mediadesk.jobs.context import JobContext
 from mediadesk.jobs.registry import JobInput, JobType
-from mediadesk.jobs.spec import Outcome
+from mediadesk.jobs.spec import JobSpec, Outcome
 from mediadesk.library.models import MediaFile
 from mediadesk.library.views import MediaFileView
 
@@ -39,6 +42,7 @@ class ReadTagsJob(JobType[ReadTagsInput]):
     def run(self, ctx: JobContext, inp: ReadTagsInput) -> Outcome:
         read: dict[str, MediaInfo] = {}
         unreadable: list[str] = []
+        posters: list[JobSpec] = []  # songs that can take their album folder's cover now
         skipped = 0
         total = len(inp.media_file_ids)
         for done, media_id in enumerate(inp.media_file_ids, start=1):
@@ -50,7 +54,9 @@ class ReadTagsJob(JobType[ReadTagsInput]):
             copy = ctx.scratch / f"input-{done}"
             try:
                 path, container = open_stored(ctx, media, copy)
-                read[media_id] = probe_file(path, ctx.ffmpeg.ffprobe, container)
+                info = read[media_id] = probe_file(path, ctx.ffmpeg.ffprobe, container)
+                if "poster" in ctx.settings.pipeline_audio and _cover_to_take(media, info):
+                    posters.append(step_spec(media_id, "poster", []))
             except InvalidInput as exc:
                 # It keeps what it had and is not tried at every start: "Re-run
                 # processing" reads it again. The job goes on with the others.
@@ -72,7 +78,9 @@ class ReadTagsJob(JobType[ReadTagsInput]):
                     row.tags_revision = TAGS_REVISION
 
         return Outcome(
-            result={"files": total, "read": len(read), "skipped": skipped}, apply=[store]
+            result={"files": total, "read": len(read), "skipped": skipped, "covers": len(posters)},
+            apply=[store],
+            follow_ups=posters,
         )
 
 
@@ -81,4 +89,14 @@ def _live(ctx: JobContext, media_id: str) -> MediaFileView | None:
         row = s.get(MediaFile, media_id)
         if row is None or row.deleted_at is not None:
             return None
-        return MediaFileView.of(row)
+        return MediaFileView.of(row, detail=True)
+
+
+def _cover_to_take(media: MediaFileView, info: MediaInfo) -> bool:
+    """A song of a library folder with no art of its own and no poster yet (read before
+    album folders' covers were used), whose folder has a cover now."""
+    if info.picture is not None:
+        return False
+    if any(a.kind == ArtifactKind.POSTER for a in media.artifacts or []):
+        return False
+    return folder_cover(media) is not None

@@ -108,7 +108,7 @@ def test_songs_an_older_version_read_learn_their_album_at_start(  # type: ignore
     assert words.job_type(job.type) == "Reading song tags again"
     (done,) = rt.jobs.wait([job.id], timeout=WAIT_S)
     assert done.status == JobStatus.COMPLETED, done.error_message
-    assert done.result == {"files": 1, "read": 1, "skipped": 0}
+    assert done.result == {"files": 1, "read": 1, "skipped": 0, "covers": 0}
     now = rt.library.get_media(song.id)
     assert now.display_title == "The Quiet Ferns — Undertow"
     assert now.song is not None and now.song.place == "Track 2 of River Songs"

@@ -10,9 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
 
 from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
 from mediadesk.domain.folders import FolderKind, SkipReason
+from mediadesk.domain.mediainfo import READ_TAGS
+from mediadesk.library.models import Artifact, MediaFile
 from tests.media import make_song, run_ffmpeg
 from tests.pipeline_support import import_and_wait, jobs_by_type, media_root, stream_of, wait_done
 from tests.waiting import wait_until
@@ -128,3 +131,46 @@ def test_a_song_in_an_album_folder_takes_the_folder_cover(  # type: ignore[no-un
     copied = ready(rt, make_song(media_dir, "Copied.mp3", cover=None, tags={"title": "Alone"}))
     assert copied.id != media.id and copied.original_path is None
     assert "poster" not in jobs_by_type(rt, copied.id)
+
+
+def test_a_song_read_before_folder_covers_takes_its_cover_when_read_again(  # type: ignore[no-untyped-def]
+    runtime_factory, tmp_path: Path
+) -> None:
+    """A song of an album folder that an older version read got no poster (the folder's
+    cover was not looked for then): reading its tags again starts the poster step."""
+    album = tmp_path / "Music" / "Band" / "Album"
+    bare = make_song(album, "01 Bare.mp3", cover=None, tags={"title": "Bare"})
+    run_ffmpeg(
+        "-f", "lavfi", "-i", "color=c=blue:s=200x200:d=1", "-frames:v", "1",
+        str(album / "cover.jpg"),
+    )  # fmt: skip
+    rt = runtime_factory()
+    folder = rt.folders.add(tmp_path / "Music", FolderKind.MIXED)
+    rt.folders.scan(folder.id)
+    wait_until(lambda: rt.folders.get(folder.id).waiting == 0, "every file read", timeout=120)
+    (media,) = rt.library.list_media().items
+    media = wait_done(rt, media.id)
+    assert media.original_filename == bare.name and media.status == MediaStatus.READY
+    with rt.db.write() as s:  # as an older version left it: no poster, old tags
+        s.execute(
+            delete(Artifact).where(
+                Artifact.media_file_id == media.id,
+                Artifact.kind.in_((ArtifactKind.POSTER, ArtifactKind.THUMBNAIL)),
+            )
+        )
+        s.get(MediaFile, media.id).tags_revision = None
+
+    assert rt.queue_old_tags() == 1
+    (read,) = rt.jobs.list_jobs(job_type=READ_TAGS).items
+    (read,) = rt.jobs.wait([read.id], timeout=120)
+    assert read.result == {"files": 1, "read": 1, "skipped": 0, "covers": 1}
+    posters = wait_until(
+        lambda: rt.jobs.list_jobs(job_type="poster", media_file_id=media.id).items,
+        "a second poster step",
+        until=lambda jobs: len(jobs) == 2 and jobs[0].status == "COMPLETED",
+        timeout=120,
+    )
+    assert posters[0].result["cover_file"] == "cover.jpg"
+    shown = rt.library.get_media(media.id, detail=True)
+    assert ArtifactKind.POSTER in {a.kind for a in shown.artifacts or []}
+    assert shown.status == MediaStatus.READY
