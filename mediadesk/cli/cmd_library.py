@@ -6,7 +6,7 @@ import argparse
 from dataclasses import replace
 from typing import Any
 
-from mediadesk.cli import cmd_nfo, cmd_stats
+from mediadesk.cli import cmd_albums, cmd_nfo, cmd_stats
 from mediadesk.cli.cmd_import import describe_media, target_from
 from mediadesk.cli.ids import MEDIA_ID, id_of
 from mediadesk.cli.output import (
@@ -45,6 +45,7 @@ def register(sub: Any) -> None:
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=cmd_library_list)
     cmd_stats.register(lib)
+    cmd_albums.register(lib)
     cmd_nfo.add_export(lib)
 
     media = sub.add_parser("media", help="media files").add_subparsers(

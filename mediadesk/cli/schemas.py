@@ -21,6 +21,7 @@ from mediadesk.library.folder_views import (
     SkippedFileView,
 )
 from mediadesk.library.views import (
+    AlbumView,
     ImportResult,
     LibraryListing,
     MediaFileView,
@@ -34,6 +35,7 @@ SHAPES: dict[str, type[BaseModel]] = {
     "import": ImportResult,
     "library-list": LibraryListing,
     "library-stats": StorageStats,
+    "library-albums": RootModel[list[AlbumView]],
     "library-export-nfo": NfoExportReport,
     "media-show": MediaFileView,
     "media-list": Page[MediaFileView],

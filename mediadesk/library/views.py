@@ -183,6 +183,21 @@ class MediaFileView(View):
         )
 
 
+class AlbumView(View):
+    """An album the library's songs are on, in the words of its songs' own tags."""
+
+    key: str  # Song.album_key: what MediaFilter.album takes
+    title: str
+    artist: str | None = None
+    songs: int
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def label(self) -> str:
+        """``Brown · Orbital``: the album, then who it is by."""
+        return f"{self.title} · {self.artist}" if self.artist else self.title
+
+
 class ArtworkView(View):
     """The picture shown for an entry: an image media file, or a frame of its media."""
 

@@ -32,11 +32,13 @@ from mediadesk.library.folder_models import FolderFile
 from mediadesk.library.models import MediaDeletion, MediaFile, MediaTag, PlaybackState
 from mediadesk.library.queries import get_media_row
 from mediadesk.library.views import (
+    AlbumView,
     MediaFileView,
     Page,
     PlaybackStateView,
     StorageStats,
 )
+from mediadesk.services.albums import list_albums
 from mediadesk.services.catalogue_read import DEFAULT_PROFILE, catalogue_refs, playback_states
 from mediadesk.services.jobs import JobService
 from mediadesk.services.storage_stats import storage_stats
@@ -91,6 +93,8 @@ class MediaFilter:
     # Library folders: files gone from their folder; files a health check judged.
     missing: bool = False
     health: HealthState | None = None
+    # An album's songs (``Song.album_key``).
+    album: str | None = None
     order: MediaOrder = MediaOrder.ADDED
 
     @property
@@ -143,6 +147,8 @@ def media_conditions(flt: MediaFilter) -> list[ColumnElement[bool]]:
         cond.append(~_linked())
     if flt.missing:
         cond.append(MediaFile.missing_since.is_not(None))
+    if flt.album is not None:
+        cond.append(MediaFile.album_key == flt.album)
     if flt.health is not None:
         cond.append(MediaFile.health == flt.health.value)
     if flt.added_within_days is not None:
@@ -295,6 +301,11 @@ class LibraryService:
             total = s.scalar(select(func.count()).select_from(MediaFile).where(where)) or 0
             items = media_views(s, list(s.scalars(stmt)))
         return Page[MediaFileView](items=items, total=total, offset=offset, limit=limit)
+
+    def albums(self) -> list[AlbumView]:
+        """The albums the library's songs are on (see services/albums.py)."""
+        with self.db.read() as s:
+            return list_albums(s)
 
     def storage_stats(self, budget_bytes_per_hour: int | None = None) -> StorageStats:
         """Where the library's bytes go (see services/storage_stats.py)."""

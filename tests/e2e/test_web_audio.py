@@ -39,6 +39,8 @@ def test_a_song_shows_its_cover_and_a_silent_film_says_it_has_no_sound(
         assert up_next.status_code == 200 and up_next.json()["id"] == after_id
         last = httpx.get(f"{host.url}/api/v1/media/{after_id}/next", headers=auth(host))
         assert last.status_code == 204
+        albums = httpx.get(f"{host.url}/api/v1/library/albums", headers=auth(host)).json()
+        assert [(a["label"], a["songs"]) for a in albums] == [("EP · Aphex Twin", 2)]
         # The page's sort control orders the other files too: by title, the album in
         # its track order; newest first, as they came.
         for sort, order in (("title", [song_id, after_id, silent_id]),

@@ -59,6 +59,12 @@ def test_an_album_sorts_by_disc_and_track_and_plays_through(  # type: ignore[no-
     assert places["Bonus"] == "Disc 2, track 1 of River Songs"
     assert places["Slow Current"] is None
 
+    albums = [(a.label, a.songs) for a in rt.library.albums()]
+    assert albums == [("River Songs · Battles", 1), ("River Songs · The Quiet Ferns", 4)]
+    ferns = rt.library.albums()[1]
+    on_it = rt.library.list_media(MediaFilter(album=ferns.key, order=MediaOrder.TITLE)).items
+    assert [m.song.track for m in on_it if m.song] == [1, 2, 3, 1]  # disc 2 last
+
     playback = rt.playback
 
     def after(title: str) -> str | None:

@@ -263,6 +263,7 @@ class LibraryView(QSplitter):
         else:
             self.detail.schedule_reload(event.media_file_id)
         self.sidebar.schedule_counts()
+        self.sidebar.schedule_albums()  # a song came, went or was read
 
     def _playback_changed(self, event: PlaybackChanged) -> None:
         self.model.on_job_finished(event.media_file_id)  # its row shows the new progress
@@ -276,6 +277,7 @@ class LibraryView(QSplitter):
             if event.job_type == READ_TAGS and event.status == "COMPLETED":
                 self.model.refresh_all()
                 self.detail.reload()
+                self.sidebar.schedule_albums()
             return
         if event.status == "COMPLETED":
             self.model.on_job_finished(event.media_file_id)

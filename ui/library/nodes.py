@@ -9,7 +9,7 @@ from mediadesk.domain import catalogue
 from mediadesk.domain.catalogue import episode_numbers, movie_label, season_label
 from mediadesk.domain.enums import MediaKind, MediaStatus
 from mediadesk.domain.folders import HealthState
-from mediadesk.library.views import EpisodeView, MovieView, SeasonView, SeriesView
+from mediadesk.library.views import AlbumView, EpisodeView, MovieView, SeasonView, SeriesView
 from mediadesk.services.library import RECENT_DAYS, MediaFilter, MediaOrder
 
 DROP_HINT = "Drop files here or use File > Import."
@@ -181,4 +181,14 @@ def episode_node(series: SeriesView, season: SeasonView, episode: EpisodeView) -
         entry_kind="episode",
         entry_id=episode.id,
         empty="This episode has no file. Drop one here to attach it.",
+    )
+
+
+def album_node(album: AlbumView) -> LibraryNode:
+    return LibraryNode(
+        f"album:{album.key}",
+        album.label,
+        MediaFilter(kind=MediaKind.AUDIO, album=album.key, order=MediaOrder.TITLE),
+        empty="No song of this album is left in the library.",
+        sortable=False,  # an album is in its own order: disc, then track
     )

@@ -1,4 +1,5 @@
-"""The library sidebar: fixed nodes, movies and the series tree (loaded when opened).
+"""The library sidebar: fixed nodes, movies, the series tree and the albums under Audio
+(each loaded when opened).
 
 Dropping files on a node asks the window to import them with that node's attach
 target as the default (a season pre-fills the series and season, and so on).
@@ -6,6 +7,7 @@ target as the default (a season pre-fills the series and season, and so on).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, Signal
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from mediadesk.domain.catalogue import CatalogueSort
+from mediadesk.library.views import AlbumView, SeriesView
 from mediadesk.services.catalogue import CatalogueService
 from mediadesk.services.imports import ImportService
 from mediadesk.services.library import LibraryService
@@ -30,6 +33,8 @@ from ui.throttle import Throttle
 
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
 _LAZY = "lazy"
+# Nodes whose children are read when first opened: movies, the series tree, albums.
+LAZY_BRANCHES = (nodes.MOVIES, nodes.SERIES, nodes.AUDIO)
 
 
 class LibrarySidebar(QTreeWidget):
@@ -62,7 +67,7 @@ class LibrarySidebar(QTreeWidget):
         self.sort = CatalogueSort.ADDED  # the filter bar's sort control sets it
         for node in nodes.TOP_LEVEL:
             item = self._make_item(node, self)
-            if node in (nodes.MOVIES, nodes.SERIES):
+            if node in LAZY_BRANCHES:
                 item.addChild(QTreeWidgetItem([_LAZY]))
         header = self.header()
         header.setStretchLastSection(False)
@@ -71,6 +76,7 @@ class LibrarySidebar(QTreeWidget):
         self.itemExpanded.connect(self._expanded)
         self.currentItemChanged.connect(self._current_changed)
         self._refresh_catalogue = Throttle(300, self.reload_catalogue, self)
+        self._refresh_albums = Throttle(1000, self.reload_albums, self)
         self._refresh_counts = Throttle(1000, self.reload_counts, self)
 
     # Building ---------------------------------------------------------------------
@@ -94,12 +100,42 @@ class LibrarySidebar(QTreeWidget):
 
     def _expanded(self, item: QTreeWidgetItem) -> None:
         node: LibraryNode | None = item.data(0, NODE_ROLE)
-        first = item.child(0) if item.childCount() == 1 else None
-        if node is None or first is None or first.text(0) != _LAZY:
-            return
-        self._populate(item, node)
+        if node is not None and _unopened(item):
+            self._populate(item, node)
 
     def _populate(self, item: QTreeWidgetItem, node: LibraryNode) -> None:
+        sort = self.sort
+        if node.key == nodes.AUDIO.key:
+            # Read off the GUI thread: a large music library's albums take a while.
+            self.tasks.run(
+                self.library.albums, lambda albums: self._show_albums(item, albums), owner=self
+            )
+        elif node.key == nodes.MOVIES.key:
+            movies = self.catalogue.movies(sort)
+            self._rebuild(
+                item, lambda: [self._make_item(nodes.movie_node(m), item) for m in movies]
+            )
+        elif node.key == nodes.SERIES.key:
+            self._rebuild(item, lambda: self._add_series(item, self.catalogue.series(sort)))
+
+    def _add_series(self, item: QTreeWidgetItem, all_series: list[SeriesView]) -> None:
+        for series in all_series:
+            s_item = self._make_item(nodes.series_node(series), item)
+            for season in series.seasons:
+                z_item = self._make_item(nodes.season_node(series, season), s_item)
+                for episode in season.episodes:
+                    self._make_item(nodes.episode_node(series, season, episode), z_item)
+
+    def _show_albums(self, item: QTreeWidgetItem, albums: list[AlbumView]) -> None:
+        def add() -> None:
+            for album in albums:
+                child = self._make_item(nodes.album_node(album), item)
+                child.setText(1, f"{album.songs:,}")
+
+        self._rebuild(item, add)
+
+    def _rebuild(self, item: QTreeWidgetItem, build: Callable[[], object]) -> None:
+        """Replace ``item``'s children, keeping what was open and what was selected."""
         expanded = {k for k, it in self._items.items() if it.isExpanded()}
         current = self.currentItem()
         current_key = current.data(0, NODE_ROLE).key if current is not None else None
@@ -107,17 +143,7 @@ class LibrarySidebar(QTreeWidget):
         self.blockSignals(True)
         for child in item.takeChildren():
             self._forget(child)
-        sort = self.sort
-        if node.key == nodes.MOVIES.key:
-            for movie in self.catalogue.movies(sort):
-                self._make_item(nodes.movie_node(movie), item)
-        elif node.key == nodes.SERIES.key:
-            for series in self.catalogue.series(sort):
-                s_item = self._make_item(nodes.series_node(series), item)
-                for season in series.seasons:
-                    z_item = self._make_item(nodes.season_node(series, season), s_item)
-                    for episode in season.episodes:
-                        self._make_item(nodes.episode_node(series, season, episode), z_item)
+        build()
         for key in expanded:
             if key in self._items:
                 self._items[key].setExpanded(True)
@@ -126,7 +152,7 @@ class LibrarySidebar(QTreeWidget):
             self.blockSignals(False)
         else:  # the node went away (deleted, merged): show its parent
             self.blockSignals(False)
-            if current_key is not None and item is not None and self.currentItem() is not item:
+            if current_key is not None and self.currentItem() is not item:
                 self.setCurrentItem(item)
 
     def _forget(self, item: QTreeWidgetItem) -> None:
@@ -145,16 +171,26 @@ class LibrarySidebar(QTreeWidget):
     def schedule_counts(self) -> None:
         self._refresh_counts.poke()
 
+    def schedule_albums(self) -> None:
+        """Songs came, went or were read again: the albums under Audio may differ."""
+        self._refresh_albums.poke()
+
     def reload_catalogue(self) -> None:
-        for node in (nodes.MOVIES, nodes.SERIES):
-            item = self._items[node.key]
-            if item.isExpanded():
-                self._populate(item, node)
-            else:
-                for child in item.takeChildren():
-                    self._forget(child)
-                item.addChild(QTreeWidgetItem([_LAZY]))
+        for node in LAZY_BRANCHES:
+            self._reload_branch(node)
         self.schedule_counts()
+
+    def reload_albums(self) -> None:
+        self._reload_branch(nodes.AUDIO)
+
+    def _reload_branch(self, node: LibraryNode) -> None:
+        item = self._items[node.key]
+        if item.isExpanded():
+            self._populate(item, node)
+        elif not _unopened(item):
+            for child in item.takeChildren():
+                self._forget(child)
+            item.addChild(QTreeWidgetItem([_LAZY]))
 
     def reload_counts(self) -> None:
         wanted = [(n.key, n.filter) for n in nodes.TOP_LEVEL]
@@ -227,3 +263,9 @@ class LibrarySidebar(QTreeWidget):
             return
         event.acceptProposedAction()
         self.filesDropped.emit(paths, node)
+
+
+def _unopened(item: QTreeWidgetItem) -> bool:
+    """A lazy branch not read since it was last closed (its one placeholder child)."""
+    first = item.child(0) if item.childCount() == 1 else None
+    return first is not None and first.text(0) == _LAZY

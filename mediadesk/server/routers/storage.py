@@ -1,10 +1,10 @@
-"""``/api/v1/library/stats``: where the library's bytes go."""
+"""``/api/v1/library/stats``: where the library's bytes go; ``/albums``: what songs are on."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from mediadesk.library.views import StorageStats
+from mediadesk.library.views import AlbumView, StorageStats
 from mediadesk.server.deps import Reader
 
 router = APIRouter(prefix="/api/v1/library", tags=["catalogue"])
@@ -21,3 +21,12 @@ def library_stats(state: Reader) -> StorageStats:
     settings = state.runtime.settings
     gb = settings.ladder_budget_gb_per_hour
     return state.runtime.library.storage_stats(round(gb * GB) if gb else None)
+
+
+@router.get(
+    "/albums",
+    response_model=list[AlbumView],
+    summary="The albums the library's songs are on (from their tags), in title order",
+)
+def library_albums(state: Reader) -> list[AlbumView]:
+    return state.runtime.library.albums()
