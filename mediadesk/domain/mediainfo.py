@@ -142,6 +142,7 @@ class Song(BaseModel):
         disc = f"Disc {self.disc}, track" if self.disc and self.disc > 1 else "Track"
         return f"{disc} {self.track} of {self.album}"
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def album_key(self) -> str | None:
         """What the songs of one album share, in the form loose songs sort by

@@ -190,6 +190,7 @@ class AlbumView(View):
     title: str
     artist: str | None = None
     songs: int
+    first_song_id: str  # its first song in disc and track order: its cover is the album's
 
     @computed_field  # type: ignore[prop-decorator]
     @property

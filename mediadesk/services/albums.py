@@ -9,37 +9,67 @@ its songs do.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, func, select, type_coerce
+from typing import Any
+
+from sqlalchemy import JSON, and_, func, literal_column, select, type_coerce
 from sqlalchemy.orm import Session
 
-from mediadesk.domain.enums import MediaKind
 from mediadesk.library.models import MediaFile
 from mediadesk.library.views import AlbumView
 
+UNNUMBERED = 10**9  # a song with no track number comes after the numbered ones
+
+
+def album_order() -> list[Any]:
+    """Songs of one album: numbered tracks first, by disc and track, then by title."""
+    name = func.lower(func.coalesce(MediaFile.tagged_title, MediaFile.original_filename))
+    return [MediaFile.track_key.is_(None), MediaFile.track_key, name, MediaFile.id]
+
 
 def list_albums(session: Session) -> list[AlbumView]:
-    live = (
-        MediaFile.kind == MediaKind.AUDIO,
-        MediaFile.deleted_at.is_(None),
-        MediaFile.album_key.is_not(None),
-    )
-    groups = session.execute(
-        select(MediaFile.album_key, func.count(), func.min(MediaFile.id))
+    # Only a song's probe sets album_key, so the album index alone answers (no kind test,
+    # no read of the rows and their probe documents: 20,000 songs in milliseconds).
+    album = MediaFile.album_key
+    live = (album.is_not(None), MediaFile.deleted_at.is_(None))
+    # Inlined, not bound: SQLite plans the join on the index only for a constant.
+    track = func.coalesce(MediaFile.track_key, literal_column(str(UNNUMBERED)))
+    counted = (
+        select(album.label("album"), func.count().label("songs"), func.min(track).label("first"))
         .where(*live)
-        .group_by(MediaFile.album_key)
-        .order_by(MediaFile.album_key)
-    ).all()
-    # The tags as stored, not whole probe documents validated: a thousand albums are
-    # read in milliseconds, not in a GUI-stalling fraction of a second.
-    raw = type_coerce(MediaFile.probe, JSON)
-    rows = session.execute(
-        select(MediaFile.id, raw).where(MediaFile.id.in_([first for _, _, first in groups]))
+        .group_by(album)
+        .subquery()
     )
-    firsts = {media_id: (document or {}).get("tags") or {} for media_id, document in rows}
+    # Each album's first song (lowest disc and track; its cover is the album's).
+    rows = session.execute(
+        select(counted.c.album, counted.c.songs, func.min(MediaFile.id))
+        .join(MediaFile, and_(album == counted.c.album, track == counted.c.first))
+        .where(*live)
+        .group_by(counted.c.album, counted.c.songs)
+        .order_by(counted.c.album)
+    ).all()
+    # Its tags read in SQL: no probe document is loaded, let alone validated.
+    tags = type_coerce(MediaFile.probe, JSON)["tags"]
+    said = {
+        media_id: (album_name, by or artist)
+        for media_id, album_name, by, artist in session.execute(
+            select(
+                MediaFile.id,
+                tags["album"].as_string(),
+                tags["album_artist"].as_string(),
+                tags["artist"].as_string(),
+            ).where(MediaFile.id.in_([first for _, _, first in rows]))
+        )
+    }
     albums = []
-    for key, songs, first in groups:
-        tags = firsts.get(first, {})
-        title = str(tags.get("album") or key)
-        artist = tags.get("album_artist") or tags.get("artist")
-        albums.append(AlbumView(key=key, title=title, artist=artist, songs=songs))
+    for key, songs, first in rows:
+        album_name, artist = said.get(first, (None, None))
+        albums.append(
+            AlbumView(
+                key=key,
+                title=album_name or key,
+                artist=artist,
+                songs=songs,
+                first_song_id=first,
+            )
+        )
     return albums

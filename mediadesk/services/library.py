@@ -38,7 +38,7 @@ from mediadesk.library.views import (
     PlaybackStateView,
     StorageStats,
 )
-from mediadesk.services.albums import list_albums
+from mediadesk.services.albums import album_order, list_albums
 from mediadesk.services.catalogue_read import DEFAULT_PROFILE, catalogue_refs, playback_states
 from mediadesk.services.jobs import JobService
 from mediadesk.services.storage_stats import storage_stats
@@ -93,8 +93,9 @@ class MediaFilter:
     # Library folders: files gone from their folder; files a health check judged.
     missing: bool = False
     health: HealthState | None = None
-    # An album's songs (``Song.album_key``).
+    # An album's songs (``Song.album_key``); False: only files on no album.
     album: str | None = None
+    on_album: bool | None = None
     order: MediaOrder = MediaOrder.ADDED
 
     @property
@@ -149,6 +150,9 @@ def media_conditions(flt: MediaFilter) -> list[ColumnElement[bool]]:
         cond.append(MediaFile.missing_since.is_not(None))
     if flt.album is not None:
         cond.append(MediaFile.album_key == flt.album)
+    if flt.on_album is not None:
+        on = MediaFile.album_key.is_not(None)
+        cond.append(on if flt.on_album else ~on)
     if flt.health is not None:
         cond.append(MediaFile.health == flt.health.value)
     if flt.added_within_days is not None:
@@ -251,12 +255,6 @@ def media_order(flt: MediaFilter) -> list[Any]:
         year = func.coalesce(movie_year, series_year)
         return [year.is_(None), year.desc(), *by_title]
     return [MediaFile.created_at.desc(), MediaFile.id]
-
-
-def album_order() -> list[Any]:
-    """Songs of one album: numbered tracks first, by disc and track, then by title."""
-    name = func.lower(func.coalesce(MediaFile.tagged_title, MediaFile.original_filename))
-    return [MediaFile.track_key.is_(None), MediaFile.track_key, name, MediaFile.id]
 
 
 def media_views(

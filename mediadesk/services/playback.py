@@ -23,8 +23,9 @@ from mediadesk.library.db import Database
 from mediadesk.library.models import MediaFile, PlaybackState
 from mediadesk.library.queries import get_media_row
 from mediadesk.library.views import MediaFileView, PlaybackStateView
+from mediadesk.services.albums import album_order
 from mediadesk.services.catalogue_read import DEFAULT_PROFILE
-from mediadesk.services.library import album_order, media_views
+from mediadesk.services.library import media_views
 
 WATCHED_FRACTION = 0.9
 MIN_RESUME_S = 5.0

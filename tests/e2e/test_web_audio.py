@@ -1,4 +1,5 @@
-"""A song and a silent film on the web page, in Chromium: the song's cover art is its
+"""Songs and a silent film on the web page, in Chromium: an album is a shelf card (its
+first song's cover) and a page of its songs in track order; a song's cover art is its
 card and is shown above its player, which offers no picture or subtitle menus; at its
 end the album's next track plays; the silent film's audio menu says it has no sound
 instead of being empty."""
@@ -29,11 +30,13 @@ def test_a_song_shows_its_cover_and_a_silent_film_says_it_has_no_sound(
         tmp_path, "Next.mp3", cover=None, tags={"title": "Nannou", "track": "2/2", **ep}
     )
     silent = make_clip(tmp_path / "media", Clip(audio=False, seed="web-silent"), "silent.mp4")
+    single = make_song(tmp_path, "Single.mp3", cover=None, tags={"title": "Zed"})  # no album
     with serving() as host:
         song_id = upload(host, song)["mediaFileId"]
         after_id = upload(host, after)["mediaFileId"]
         silent_id = upload(host, silent)["mediaFileId"]
-        for media_id in (song_id, after_id, silent_id):
+        single_id = upload(host, single)["mediaFileId"]
+        for media_id in (song_id, after_id, silent_id, single_id):
             assert wait_media(host, media_id)["status"] == "READY"
         up_next = httpx.get(f"{host.url}/api/v1/media/{song_id}/next", headers=auth(host))
         assert up_next.status_code == 200 and up_next.json()["id"] == after_id
@@ -41,18 +44,33 @@ def test_a_song_shows_its_cover_and_a_silent_film_says_it_has_no_sound(
         assert last.status_code == 204
         albums = httpx.get(f"{host.url}/api/v1/library/albums", headers=auth(host)).json()
         assert [(a["label"], a["songs"]) for a in albums] == [("EP · Aphex Twin", 2)]
-        # The page's sort control orders the other files too: by title, the album in
-        # its track order; newest first, as they came.
-        for sort, order in (("title", [song_id, after_id, silent_id]),
-                            ("added", [silent_id, after_id, song_id])):  # fmt: skip
+        # The album is a shelf of its own; the sort control orders the other files too:
+        # by title, or newest first.
+        for sort, order in (("title", [silent_id, single_id]), ("added", [single_id, silent_id])):
             shelves = httpx.get(
                 f"{host.url}/api/v1/browse/home", params={"sort": sort}, headers=auth(host)
             ).json()
             assert [card["id"] for card in shelves["other"]] == order, sort
+            assert [(c["title"], c["subtitle"]) for c in shelves["albums"]] == [
+                ("EP", "Aphex Twin · 2 songs")
+            ]
         with chromium_page(tmp_path / "profile") as (page, errors):
             page.goto(host.web_url(), timeout=60_000)
-            page.wait_for_selector("section[data-shelf='other'] li.card", timeout=30_000)
-            card = f"section[data-shelf='other'] li.card[data-id='{song_id}']"
+            # The album's card: its first song's cover, shown whole.
+            album = "section[data-shelf='albums'] li.card"
+            page.wait_for_function(IMAGE_SHOWN, arg=f"{album} img", timeout=30_000)
+            assert page.inner_text(f"{album} .name") == "EP"
+            album_fit = page.evaluate(
+                "(sel) => getComputedStyle(document.querySelector(sel)).objectFit", f"{album} img"
+            )
+            assert album_fit == "contain"
+            # Its page: the songs in track order, each with its cover or a placeholder.
+            page.click(f"{album} a")
+            page.wait_for_selector("section[data-shelf='songs'] li.card", timeout=30_000)
+            names = page.locator("section[data-shelf='songs'] li.card .name").all_inner_texts()
+            assert names == ["Windowlicker", "Nannou"]
+            assert page.inner_text(".series-head h1") == "EP"
+            card = f"section[data-shelf='songs'] li.card[data-id='{song_id}']"
             page.wait_for_function(IMAGE_SHOWN, arg=f"{card} img", timeout=30_000)
             assert page.locator(f"{card} .placeholder").count() == 0
             # Shown whole, as the app's tile shows it: a square cover is not cropped.
@@ -64,8 +82,9 @@ def test_a_song_shows_its_cover_and_a_silent_film_says_it_has_no_sound(
             assert page.inner_text(f"{card} .name") == "Windowlicker"
             assert "Aphex Twin" in page.inner_text(card)
 
-            page.goto(f"{host.url}/#/media/{song_id}", timeout=60_000)
+            page.click(f"{card} a")
             page.wait_for_function(IMAGE_SHOWN, arg="#cover", timeout=30_000)
+            assert page.inner_text("#back-link") == "\u2190 EP"  # back to its album
             assert page.evaluate("() => document.querySelector('#cover').naturalWidth") == 400
             page.wait_for_function(
                 "() => document.querySelector('#source').textContent === 'Stream'",

@@ -19,11 +19,12 @@ from mediadesk.domain.catalogue import (
     season_label,
 )
 from mediadesk.domain.folders import HealthState
-from mediadesk.library.views import ArtworkView, MediaFileView, MovieView, SeriesView
+from mediadesk.errors import NotFound
+from mediadesk.library.views import AlbumView, ArtworkView, MediaFileView, MovieView, SeriesView
 from mediadesk.server.deps import Reader
 from mediadesk.server.schemas import ApiModel
 from mediadesk.server.state import ServerState
-from mediadesk.services.catalogue_read import picture_keys
+from mediadesk.services.catalogue_read import frame_keys, picture_keys
 from mediadesk.services.library import RECENT_DAYS, MediaFilter, MediaOrder, order_for
 
 router = APIRouter(prefix="/browse", tags=["browse"])
@@ -49,10 +50,16 @@ class Shelves(ApiModel):
     recently_added: list[Card]
     movies: list[Card]
     series: list[Card]
+    albums: list[Card] = []
     other: list[Card]
     # Library folders: files a health check found damaged; files gone from their folder.
     damaged: list[Card] = []
     missing: list[Card] = []
+
+
+class AlbumPage(ApiModel):
+    album: Card
+    songs: list[Card]  # in disc and track order
 
 
 class SeasonShelf(ApiModel):
@@ -126,6 +133,19 @@ def movie_card(state: ServerState, movie: MovieView) -> Card:
     )
 
 
+def album_card(state: ServerState, album: AlbumView) -> Card:
+    songs = words.counted(album.songs, "song")
+    return Card(
+        kind="album",
+        id=album.key,
+        title=album.title,
+        subtitle=f"{album.artist} · {songs}" if album.artist else songs,
+        # The first song's cover is the album's, as in any music player.
+        poster_url=_url(state, frame_keys(album.first_song_id), album.first_song_id),
+        placeholder="audio",
+    )
+
+
 def series_card(state: ServerState, series: SeriesView) -> Card:
     episodes = sum(len(z.episodes) for z in series.seasons)
     return Card(
@@ -153,8 +173,11 @@ def home(state: Reader, sort: CatalogueSort = CatalogueSort.TITLE) -> Shelves:
         recently_added=_media(state, MediaFilter(added_within_days=RECENT_DAYS)),
         movies=[movie_card(state, m) for m in catalogue.movies(sort)],
         series=[series_card(state, x) for x in catalogue.series(sort)],
-        # Ordered as the sort control orders movies (an album's songs in track order).
-        other=_media(state, MediaFilter(unattached=True, order=order_for(sort)), limit=96),
+        albums=[album_card(state, a) for a in state.runtime.library.albums()],
+        # Songs on an album are on its page; these are ordered as movies are.
+        other=_media(
+            state, MediaFilter(unattached=True, on_album=False, order=order_for(sort)), limit=96
+        ),
         damaged=_media(state, MediaFilter(health=HealthState.DAMAGED)),
         missing=_media(state, MediaFilter(missing=True)),
     )
@@ -182,3 +205,16 @@ def series_page(series_id: str, state: Reader) -> SeriesPage:
             )
         )
     return SeriesPage(series=series_card(state, series), overview=series.overview, seasons=seasons)
+
+
+@router.get("/album", response_model=AlbumPage, response_model_by_alias=True)
+def album_page(key: str, state: Reader) -> AlbumPage:
+    """An album's songs in disc and track order (``key``: an album's ``key``)."""
+    library = state.runtime.library
+    album = next((a for a in library.albums() if a.key == key), None)
+    if album is None:
+        raise NotFound("no album by that name in the library; it may have been deleted")
+    page = library.list_media(MediaFilter(album=key, order=MediaOrder.TITLE), limit=1000)
+    return AlbumPage(
+        album=album_card(state, album), songs=[media_card(state, m) for m in page.items]
+    )

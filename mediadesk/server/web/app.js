@@ -195,6 +195,9 @@ async function showMedia(id, seq) {
   if (ref && ref.series_id) {
     document.getElementById("back-link").href = `#/series/${ref.series_id}`;
     document.getElementById("back-link").textContent = `\u2190 ${ref.series_title}`;
+  } else if (media.song && media.song.album_key) {  // a song: back to its album
+    document.getElementById("back-link").href = `#/album/${encodeURIComponent(media.song.album_key)}`;
+    document.getElementById("back-link").textContent = `\u2190 ${media.song.album}`;
   }
   const details = document.getElementById("details");
   const rows = [["State", word("media_status", media.state || media.status)], ["Kind", word("media_kind", media.kind)],
@@ -379,11 +382,13 @@ async function route() {
   const seq = ++state.seq;
   const match = location.hash.match(/^#\/media\/([A-Za-z0-9-]+)$/);
   const series = location.hash.match(/^#\/series\/([A-Za-z0-9-]+)$/);
+  const album = location.hash.match(/^#\/album\/(.+)$/);
   try {
     if (!WORDS.loaded) { await loadWords(); WORDS.loaded = true; }
     still(seq);
     if (match) await showMedia(match[1], seq);
     else if (series) await showSeries(series[1]);
+    else if (album) await showAlbum(decodeURIComponent(album[1]));
     else if (location.hash === "#/storage") await showStorage();
     else await showLibrary();
   } catch (error) {

@@ -1,7 +1,8 @@
 // The library as shelves: Continue watching, Recently added, Movies, Series (-> seasons
-// -> episodes), Other media. Cards come from /api/v1/browse/*, which gives a picture URL
-// only when the picture exists; otherwise the card draws a placeholder for its kind, so
-// the page never shows a broken image. Uses api() and el() from app.js.
+// -> episodes), Albums (-> songs in track order), Other media. Cards come from
+// /api/v1/browse/*, which gives a picture URL only when the picture exists; otherwise
+// the card draws a placeholder for its kind, so the page never shows a broken image.
+// Uses api() and el() from app.js.
 "use strict";
 
 const SYMBOLS = { video: "\u25B6", audio: "\u266A", image: "\u25A3", series: "\u25A4" };
@@ -42,6 +43,7 @@ function placeholder(card) {
 
 function cardLink(card) {
   if (card.kind === "series") return `#/series/${card.id}`;
+  if (card.kind === "album") return `#/album/${encodeURIComponent(card.id)}`;
   if (card.mediaFileId) return `#/media/${card.mediaFileId}`;
   return null;
 }
@@ -120,8 +122,9 @@ async function loadShelves(query) {
   sections.push(
     shelf("Recently added", home.recentlyAdded, "recent", "Nothing added in the last 30 days."),
     shelf("Movies", home.movies, "movies", "No movies yet: upload a file named like Title (2019).mp4."),
-    shelf("Series", home.series, "series", "No series yet: files named like Show.S01E02.mp4 become episodes."),
-    shelf("Other media", home.other, "other", "Every file is in a movie or a series."));
+    shelf("Series", home.series, "series", "No series yet: files named like Show.S01E02.mp4 become episodes."));
+  if (home.albums.length) sections.push(shelf("Albums", home.albums, "albums", ""));
+  sections.push(shelf("Other media", home.other, "other", "Every file is in a movie, a series or an album."));
   if (home.damaged.length) sections.push(shelf("Damaged", home.damaged, "damaged", ""));
   if (home.missing.length) sections.push(shelf("Missing", home.missing, "missing", ""));
   target.replaceChildren(...sections);
@@ -138,4 +141,15 @@ async function showSeries(id) {
   const seasons = page.seasons.map((season) =>
     shelf(season.title, season.episodes, `season-${season.number}`, "No episode of this season has a file."));
   view.replaceChildren(header, ...seasons);
+}
+
+// An album: its cover, who it is by, its songs in disc and track order.
+async function showAlbum(key) {
+  const view = document.getElementById("view");
+  const page = await api("/api/v1/browse/album?" + new URLSearchParams({ key }));
+  const header = el("div", { class: "series-head" },
+    el("div", { class: "picture big" }, picture(page.album)),
+    el("div", {}, el("p", {}, el("a", { href: "#/" }, "\u2190 Library")),
+      el("h1", {}, page.album.title), el("p", { class: "muted" }, page.album.subtitle)));
+  view.replaceChildren(header, shelf("Songs", page.songs, "songs", "No song of this album is left."));
 }
