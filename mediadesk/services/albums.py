@@ -1,5 +1,6 @@
-"""The albums the library's songs are on: the app's Audio shelf, ``GET /library/albums``
-and ``mediadesk library albums`` read this one list.
+"""The albums the library's songs are on: the albums under Audio in the app's sidebar,
+the web page's Albums shelf, ``GET /library/albums`` and ``mediadesk library albums``
+read this one list.
 
 An album is the songs sharing a ``Song.album_key`` (its album artist, else its artist,
 and its album name); its words come from the tags of one of its songs, as the songs
