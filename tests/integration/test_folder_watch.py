@@ -64,7 +64,13 @@ def test_a_file_written_slowly_is_imported_once_complete(
     assert media.sha256 == digest and media.size_bytes == len(source.read_bytes())
     assert media.original_path == str(target)
     assert media.display_title == "Slow Film (2020)"
-    reads = rt.jobs.list_jobs(job_type="hash_files").items
+    # The file is settled inside the read job, which commits its own completion just
+    # after: wait for that, then count the reads.
+    reads = wait_until(
+        lambda: rt.jobs.list_jobs(job_type="hash_files").items,
+        "the read job to finish",
+        until=lambda jobs: all(j.status.is_terminal for j in jobs),
+    )
     assert [j.status for j in reads] == [JobStatus.COMPLETED], "read once, when complete"
     assert reads[0].result is not None and reads[0].result["read"] == 1
 
