@@ -12,7 +12,7 @@ from mediadesk.jobs.reaper import Reaper
 from mediadesk.runtime import Runtime
 from mediadesk.settings import load_settings
 from tests.conftest import FAST
-from tests.pipeline_support import wait_done
+from tests.pipeline_support import WAIT_S, wait_done
 from tests.services.conftest import S3Server, open_uploads
 from tests.waiting import wait_until
 
@@ -51,8 +51,10 @@ def test_import_and_pipeline_on_s3(
     # The original went up; the local staging copy is gone.
     assert keys_under(s3_server, bucket, "lib/originals") == [f"lib/{media.original_key}"]
     assert list(rt.storage.staging_dir().iterdir()) == []
-    wait_done(rt, media.id, timeout=120)  # probe plans the rest; hls starts what follows
-    views = rt.jobs.wait(rt.jobs.jobs_of_media(media.id), timeout=120)
+    # The whole pipeline (the ladder with its quality checks) on two cores: the same
+    # patience as every other pipeline wait, not a tighter one.
+    wait_done(rt, media.id)  # probe plans the rest; hls starts what follows
+    views = rt.jobs.wait(rt.jobs.jobs_of_media(media.id), timeout=WAIT_S)
     assert {v.status for v in views} == {JobStatus.COMPLETED}
     assert {v.type for v in views} >= {"probe", "poster"}
     detail = rt.library.get_media(media.id)
