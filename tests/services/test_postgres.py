@@ -12,7 +12,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
-from mediadesk.domain.enums import JobStatus
+from mediadesk.domain.enums import JobStatus, MediaKind
+from mediadesk.domain.mediainfo import MediaInfo
 from mediadesk.events import EventBus
 from mediadesk.handlers import default_registry
 from mediadesk.handlers.inputs import PresetInput
@@ -28,7 +29,9 @@ from mediadesk.library.migrate import (
     head_revision,
     upgrade_to_head,
 )
+from mediadesk.library.models import MediaFile
 from mediadesk.runtime import Runtime
+from mediadesk.services.library import MediaFilter, MediaOrder
 from mediadesk.settings import load_settings
 from tests.seed import seed_media
 
@@ -137,5 +140,32 @@ def test_master_writers_of_one_media_file_never_run_together(pg_url: str, home: 
         per_media = Counter(rt.jobs.get(job_id).media_file_id for job_id in won)
         assert sorted(per_media) == sorted(media_ids)
         assert set(per_media.values()) == {1}, "two master writers of one file ran together"
+    finally:
+        rt.stop(grace=1)
+
+
+def test_albums_and_their_order_on_postgresql(pg_url: str, home: Path) -> None:
+    """The albums list reads tags inside the probe JSON and plans on a partial index:
+    the same albums, covers and track order on PostgreSQL as on SQLite."""
+    settings = load_settings({"database_url": pg_url, "queue_url": f"sqlite:///{home}/queue.db"})
+    rt = Runtime(settings).open()
+    try:
+        ids = seed_media(rt, 3, prefix="album")
+        songs = [("B", "2"), ("A", "1"), ("Loose", None)]
+        with rt.db.write() as s:
+            for media_id, (title, track) in zip(ids, songs, strict=True):
+                row = s.get_one(MediaFile, media_id)
+                row.kind = MediaKind.AUDIO
+                tags = {"title": title, "artist": "Orbital"}
+                if track is not None:
+                    tags |= {"album": "Brown", "track": track}
+                row.apply_probe(MediaInfo(container="mp3", tags=tags))
+        (album,) = rt.library.albums()
+        assert (album.label, album.songs, album.first_song_id) == ("Brown · Orbital", 2, ids[1])
+        on_it = rt.library.list_media(MediaFilter(album=album.key, order=MediaOrder.TITLE))
+        assert [m.song.title for m in on_it.items if m.song] == ["A", "B"]
+        after = rt.playback.up_next(ids[1])
+        assert after is not None and after.id == ids[0]
+        assert rt.queue_old_tags() == 0  # read by this version's probe
     finally:
         rt.stop(grace=1)
