@@ -137,10 +137,17 @@ class Song(BaseModel):
         "Track 3 of River Songs", "Disc 2, track 1 of ...", "From the album ..."."""
         if not self.album:
             return None
-        if self.track is None:
+        if self.number is None:
             return f"From the album {self.album}"
+        return f"{self.number} of {self.album}"
+
+    @property
+    def number(self) -> str | None:
+        """ "Track 3", "Disc 2, track 1": its number on its album, when tagged."""
+        if self.track is None:
+            return None
         disc = f"Disc {self.disc}, track" if self.disc and self.disc > 1 else "Track"
-        return f"{disc} {self.track} of {self.album}"
+        return f"{disc} {self.track}"
 
     @computed_field  # type: ignore[prop-decorator]
     @property

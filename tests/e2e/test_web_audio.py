@@ -72,6 +72,8 @@ def test_a_song_shows_its_cover_and_a_silent_film_says_it_has_no_sound(
             assert page.inner_text(".series-head h1") == "EP"
             card = f"section[data-shelf='songs'] li.card[data-id='{song_id}']"
             page.wait_for_function(IMAGE_SHOWN, arg=f"{card} img", timeout=30_000)
+            # On its album's page a song says its number (the album goes without saying).
+            assert page.inner_text(f"{card} .meta .muted") == "Track 1 · Aphex Twin"
             assert page.locator(f"{card} .placeholder").count() == 0
             # Shown whole, as the app's tile shows it: a square cover is not cropped.
             fit = page.evaluate(

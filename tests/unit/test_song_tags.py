@@ -30,6 +30,7 @@ def test_a_song_knows_its_album_and_its_place_on_it() -> None:
     second_disc = Song(title="Bonus", album="River Songs", track=1, disc=2)
     assert second_disc.place == "Disc 2, track 1 of River Songs"
     assert second_disc.track_key == 2001 > song.track_key
+    assert (song.number, second_disc.number) == ("Track 2", "Disc 2, track 1")
     assert Song(title="Untracked", album="River Songs").place == "From the album River Songs"
     assert Song(title="Single", artist="Ferns").place is None
     assert Song(title="Single", artist="Ferns").album_key is None

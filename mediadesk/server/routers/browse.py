@@ -92,8 +92,11 @@ def _art_url(state: ServerState, art: ArtworkView | None) -> str | None:
     return _url(state, art.keys, art.media_file_id) if art is not None else None
 
 
-def media_card(state: ServerState, m: MediaFileView, in_series: bool = False) -> Card:
-    """``in_series``: on its series' page, where an episode's show goes without saying."""
+def media_card(
+    state: ServerState, m: MediaFileView, in_series: bool = False, in_album: bool = False
+) -> Card:
+    """``in_series``: on its series' page, where an episode's show goes without saying;
+    ``in_album``: on its album's page, where a song's album does (its number is said)."""
     ref = m.catalogue
     keys = [*(ref.poster_keys if ref else []), *picture_keys(m.id, m.kind, m.original_key)]
     title, subtitle = m.display_title, words.media_kind(m.kind)
@@ -104,6 +107,8 @@ def media_card(state: ServerState, m: MediaFileView, in_series: bool = False) ->
         subtitle = code if in_series else f"{ref.series_title} · {code}"
     elif ref is not None and ref.kind == "movie":
         title, subtitle = ref.title or title, f"Movie · {ref.year}" if ref.year else "Movie"
+    elif m.song is not None and in_album and m.song.number:
+        title, subtitle = m.song.title, " · ".join(filter(None, [m.song.number, m.song.artist]))
     elif m.song is not None:  # the app's tile says the same: the song over its artist
         title, subtitle = m.song.title, m.song.artist or subtitle
     played = m.playback
@@ -216,5 +221,6 @@ def album_page(key: str, state: Reader) -> AlbumPage:
         raise NotFound("no album by that name in the library; it may have been deleted")
     page = library.list_media(MediaFilter(album=key, order=MediaOrder.TITLE), limit=1000)
     return AlbumPage(
-        album=album_card(state, album), songs=[media_card(state, m) for m in page.items]
+        album=album_card(state, album),
+        songs=[media_card(state, m, in_album=True) for m in page.items],
     )
