@@ -21,10 +21,14 @@ from mediadesk.library.views import AlbumView
 UNNUMBERED = 10**9  # a song with no track number comes after the numbered ones
 
 
+def file_name_key() -> Any:
+    """A loose file's sort key: a song's tagged "Artist — Title", else its file name."""
+    return func.lower(func.coalesce(MediaFile.tagged_title, MediaFile.original_filename))
+
+
 def album_order() -> list[Any]:
     """Songs of one album: numbered tracks first, by disc and track, then by title."""
-    name = func.lower(func.coalesce(MediaFile.tagged_title, MediaFile.original_filename))
-    return [MediaFile.track_key.is_(None), MediaFile.track_key, name, MediaFile.id]
+    return [MediaFile.track_key.is_(None), MediaFile.track_key, file_name_key(), MediaFile.id]
 
 
 def list_albums(session: Session) -> list[AlbumView]:

@@ -38,7 +38,7 @@ from mediadesk.library.views import (
     PlaybackStateView,
     StorageStats,
 )
-from mediadesk.services.albums import album_order, list_albums
+from mediadesk.services.albums import album_order, file_name_key, list_albums
 from mediadesk.services.catalogue_read import DEFAULT_PROFILE, catalogue_refs, playback_states
 from mediadesk.services.jobs import JobService
 from mediadesk.services.storage_stats import storage_stats
@@ -233,10 +233,9 @@ def media_order(flt: MediaFilter) -> list[Any]:
             .where(Episode.id.in_(episode))
         ).scalar_subquery()
         episode_no = (select(Episode.number).where(Episode.id.in_(episode))).scalar_subquery()
-        name = func.lower(func.coalesce(MediaFile.tagged_title, MediaFile.original_filename))
         # An album's songs sit under "artist — album" in disc and track order.
         by_title = [
-            func.coalesce(movie_key, series_key, MediaFile.album_key, name),
+            func.coalesce(movie_key, series_key, MediaFile.album_key, file_name_key()),
             season_no,
             episode_no,
             *album_order(),

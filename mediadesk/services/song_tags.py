@@ -14,7 +14,6 @@ from sqlalchemy import or_, select
 
 from mediadesk.domain.enums import JobStatus, MediaKind
 from mediadesk.domain.mediainfo import READ_TAGS, TAGS_REVISION
-from mediadesk.handlers.song_tags import BATCH_FILES, ReadTagsInput
 from mediadesk.jobs.models import Job
 from mediadesk.jobs.spec import JobSpec
 from mediadesk.jobs.store import JobStore
@@ -26,6 +25,10 @@ PRIORITY = -10
 
 def queue_old_tags(store: JobStore) -> int:
     """Queue the songs an older probe read; returns how many files were queued."""
+    # Here, not at the top: the runtime imports this module when the app starts, and job
+    # types load on first use (see handlers.default_registry).
+    from mediadesk.handlers.song_tags import BATCH_FILES, ReadTagsInput
+
     with store.unit_of_work() as uow:
         s = uow.session
         waiting = s.scalar(
