@@ -154,6 +154,7 @@ def main() -> int:
     lib = window.library
     lib.sidebar.node_item("series").setExpanded(True)
     lib.sidebar.node_item("movies").setExpanded(True)
+    pump(10, lambda: lib.sidebar.findItems("Garden Show", Qt.MatchFlag.MatchRecursive))
     for item in lib.sidebar.findItems("Garden Show", Qt.MatchFlag.MatchRecursive):
         item.setExpanded(True)
     window.tabs.setCurrentIndex(LIBRARY_TAB)

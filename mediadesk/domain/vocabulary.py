@@ -173,6 +173,11 @@ def finished(*kinds: str) -> str:
     return "played" if said == {"played"} else "watched"
 
 
+def finished_label(*kinds: str) -> str:
+    """The same word on its own, as a tile, the detail pane and the player say it."""
+    return finished(*kinds).capitalize()
+
+
 def playing(adaptive: bool, status: str) -> str:
     """What a player says it plays: the stream, or the original and why."""
     if adaptive:

@@ -44,14 +44,21 @@ def list_albums(session: Session) -> list[AlbumView]:
         .group_by(album)
         .subquery()
     )
-    # Each album's first song (lowest disc and track; its cover is the album's).
-    rows = session.execute(
-        select(counted.c.album, counted.c.songs, func.min(MediaFile.id))
+    # Each album's first song (lowest disc and track; its cover is the album's). Songs
+    # tied there (an album without track numbers) are settled as the album orders them,
+    # by name: only those few rows come back, not the album's every song.
+    first_songs: dict[str, tuple[int, str, str]] = {}
+    for key, songs, media_id, name in session.execute(
+        select(counted.c.album, counted.c.songs, MediaFile.id, file_name_key())
         .join(MediaFile, and_(album == counted.c.album, track == counted.c.first))
         .where(*live)
-        .group_by(counted.c.album, counted.c.songs)
         .order_by(counted.c.album)
-    ).all()
+    ):
+        candidate = (songs, name or "", media_id)
+        known = first_songs.get(key)
+        if known is None or candidate[1:] < known[1:]:
+            first_songs[key] = candidate
+    rows = [(key, songs, media_id) for key, (songs, _, media_id) in first_songs.items()]
     # Its tags read in SQL: no probe document is loaded, let alone validated.
     tags = type_coerce(MediaFile.probe, JSON)["tags"]
     said = {

@@ -118,8 +118,9 @@ def test_drop_on_season_node_prefills_series_and_season(
     sidebar.reload_catalogue()
     sidebar.node_item("series").setExpanded(True)
     (series,) = shell.runtime.catalogue.series()
-    season_item = sidebar.node_item(f"season:{series.seasons[0].id}")
-    assert season_item is not None
+    season_key = f"season:{series.seasons[0].id}"
+    qtbot.waitUntil(lambda: sidebar.node_item(season_key) is not None)  # read off the GUI thread
+    season_item = sidebar.node_item(season_key)
     sidebar.scrollToItem(season_item)
     pos = sidebar.visualItemRect(season_item).center()
 

@@ -5,7 +5,9 @@ following the selection, and playback that resumes and marks watched."""
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,6 +16,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFormLayout
 
+from mediadesk.domain.catalogue import CatalogueSort
 from mediadesk.domain.enums import ArtifactKind
 from mediadesk.services.catalogue import EpisodeTarget, MovieTarget
 from mediadesk.services.catalogue_attach import AttachConflict
@@ -57,7 +60,9 @@ def test_window_drop_uses_the_files_guess_not_the_selected_season(
     sidebar.reload_catalogue()
     sidebar.node_item("series").setExpanded(True)
     (series,) = rt.catalogue.series()
-    sidebar.select(f"season:{series.seasons[0].id}")  # "Season 1" is selected
+    season_key = f"season:{series.seasons[0].id}"
+    qtbot.waitUntil(lambda: sidebar.node_item(season_key) is not None)
+    sidebar.select(season_key)  # "Season 1" is selected
     assert window.library.node.entry_kind == "season"
 
     other = copy_as(media_dir, tmp_path, "Other.Movie.2019.mp4", "ux-b")
@@ -115,6 +120,7 @@ def test_edit_an_episode_and_the_tree_reorders(idle_window, qtbot, shell) -> Non
     sidebar.node_item("series").setExpanded(True)
     (series,) = rt.catalogue.series()
     season_key = f"season:{series.seasons[0].id}"
+    qtbot.waitUntil(lambda: sidebar.node_item(season_key) is not None)
     assert children(sidebar, season_key) == ["1. Part 1", "2. Part 2", "Episode 3"]
 
     first = series.seasons[0].episodes[0]
@@ -331,3 +337,39 @@ def test_the_conflict_notice_counts_several_and_names_one(qtbot, tmp_path: Path)
     assert dialog.table.item(2, COL_TAKEN).toolTip() == ""
     dialog.show_conflicts([None, None, None])
     assert dialog.notice.text() == ""
+
+
+def test_sidebar_reads_the_movies_off_the_gui_thread_and_drops_a_stale_read(
+    idle_window, qtbot, shell
+) -> None:  # type: ignore[no-untyped-def]
+    rt = shell.runtime
+    ids = seed_media(rt, 2, prefix="sort")
+    rt.catalogue.attach(ids[0], MovieTarget("Alpha", year=1999))  # added first
+    rt.catalogue.attach(ids[1], MovieTarget("Zulu", year=2001))  # added last: first by date
+    sidebar = idle_window.library.sidebar
+    # The attaches asked the sidebar to reload; let that pass so only our reads remain.
+    qtbot.waitUntil(lambda: not sidebar._refresh_catalogue.pending and not sidebar.tasks.busy)
+    real_movies = rt.catalogue.movies
+    release = threading.Event()
+    reads: list[CatalogueSort] = []
+
+    def gated_movies(sort: CatalogueSort = CatalogueSort.ADDED):  # type: ignore[no-untyped-def]
+        reads.append(sort)
+        if sort == CatalogueSort.TITLE:  # the first read is slow; it finishes last
+            assert release.wait(30)
+        return real_movies(sort)
+
+    sidebar.catalogue = SimpleNamespace(movies=gated_movies, series=rt.catalogue.series)
+    sidebar.set_sort(CatalogueSort.TITLE)
+    sidebar.node_item("movies").setExpanded(True)
+    # The GUI thread is not waiting on the read: the branch says so while it lasts.
+    assert children(sidebar, "movies") == ["Loading…"]
+    sidebar.set_sort(CatalogueSort.ADDED)
+    newest_first = ["Zulu (2001)", "Alpha (1999)"]
+    try:
+        qtbot.waitUntil(lambda: children(sidebar, "movies") == newest_first)
+    finally:
+        release.set()  # the older, title-sorted read arrives now and must not win
+    qtbot.waitUntil(lambda: not sidebar.tasks.busy)
+    assert reads == [CatalogueSort.TITLE, CatalogueSort.ADDED]  # no later read hid the stale one
+    assert children(sidebar, "movies") == newest_first

@@ -89,7 +89,7 @@ def playback_line(media: MediaFileView) -> str:
     if played is None:
         return ""
     if played.watched:
-        return words.finished(media.kind).capitalize()
+        return words.finished_label(media.kind)
     if played.position_s:
         return f"Stopped at {clock(played.position_s)} of {clock(media.duration_seconds)}"
     return ""

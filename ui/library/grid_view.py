@@ -134,7 +134,7 @@ class PosterDelegate(QStyledItemDelegate):
         info = words.media_status(status)
         played = media.playback
         if played is not None and played.watched:
-            info += f" · {words.finished(media.kind).capitalize()}"
+            info += f" · {words.finished_label(media.kind)}"
         if media.duration_seconds:
             info += f" · {duration(media.duration_seconds)}"
         painter.drawText(

@@ -8,7 +8,9 @@ target as the default (a season pre-fills the series and season, and so on).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QContextMenuEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
@@ -32,7 +34,7 @@ from ui.tasks import TaskRunner
 from ui.throttle import Throttle
 
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
-_LAZY = "lazy"
+_LAZY = "Loading…"  # the one child of a branch not read yet
 # Nodes whose children are read when first opened: movies, the series tree, albums.
 LAZY_BRANCHES = (nodes.MOVIES, nodes.SERIES, nodes.AUDIO)
 
@@ -64,6 +66,7 @@ class LibrarySidebar(QTreeWidget):
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)
         self._items: dict[str, QTreeWidgetItem] = {}
+        self._generation: dict[str, int] = {}  # per lazy branch: the latest read asked for
         self.sort = CatalogueSort.ADDED  # the filter bar's sort control sets it
         for node in nodes.TOP_LEVEL:
             item = self._make_item(node, self)
@@ -104,19 +107,36 @@ class LibrarySidebar(QTreeWidget):
             self._populate(item, node)
 
     def _populate(self, item: QTreeWidgetItem, node: LibraryNode) -> None:
+        """Read a branch's children off the GUI thread (a large library's series tree or
+        albums take a while) and show them when read; an older read that finishes after a
+        newer one is dropped, so a sort change or an edit never shows stale children."""
         sort = self.sort
+        read: Callable[[], object]
         if node.key == nodes.AUDIO.key:
-            # Read off the GUI thread: a large music library's albums take a while.
-            self.tasks.run(
-                self.library.albums, lambda albums: self._show_albums(item, albums), owner=self
-            )
+            read = self.library.albums
         elif node.key == nodes.MOVIES.key:
-            movies = self.catalogue.movies(sort)
-            self._rebuild(
-                item, lambda: [self._make_item(nodes.movie_node(m), item) for m in movies]
-            )
+            read = partial(self.catalogue.movies, sort)
         elif node.key == nodes.SERIES.key:
-            self._rebuild(item, lambda: self._add_series(item, self.catalogue.series(sort)))
+            read = partial(self.catalogue.series, sort)
+        else:
+            return
+        generation = self._generation.get(node.key, 0) + 1
+        self._generation[node.key] = generation
+
+        def show(children: Any) -> None:
+            if self._generation.get(node.key) == generation:
+                self._rebuild(item, lambda: self._add_children(item, node, children))
+
+        self.tasks.run(read, show, owner=self)
+
+    def _add_children(self, item: QTreeWidgetItem, node: LibraryNode, children: Any) -> None:
+        if node.key == nodes.AUDIO.key:
+            self._add_albums(item, children)
+        elif node.key == nodes.MOVIES.key:
+            for movie in children:
+                self._make_item(nodes.movie_node(movie), item)
+        else:
+            self._add_series(item, children)
 
     def _add_series(self, item: QTreeWidgetItem, all_series: list[SeriesView]) -> None:
         for series in all_series:
@@ -126,13 +146,10 @@ class LibrarySidebar(QTreeWidget):
                 for episode in season.episodes:
                     self._make_item(nodes.episode_node(series, season, episode), z_item)
 
-    def _show_albums(self, item: QTreeWidgetItem, albums: list[AlbumView]) -> None:
-        def add() -> None:
-            for album in albums:
-                child = self._make_item(nodes.album_node(album), item)
-                child.setText(1, f"{album.songs:,}")
-
-        self._rebuild(item, add)
+    def _add_albums(self, item: QTreeWidgetItem, albums: list[AlbumView]) -> None:
+        for album in albums:
+            child = self._make_item(nodes.album_node(album), item)
+            child.setText(1, f"{album.songs:,}")
 
     def _rebuild(self, item: QTreeWidgetItem, build: Callable[[], object]) -> None:
         """Replace ``item``'s children, keeping what was open and what was selected."""
@@ -188,6 +205,7 @@ class LibrarySidebar(QTreeWidget):
         if item.isExpanded():
             self._populate(item, node)
         elif not _unopened(item):
+            self._generation[node.key] = self._generation.get(node.key, 0) + 1  # drop reads
             for child in item.takeChildren():
                 self._forget(child)
             item.addChild(QTreeWidgetItem([_LAZY]))

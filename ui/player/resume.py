@@ -109,9 +109,7 @@ class ResumeController(QObject):
             self.bar.resume_button.setFocus()
             return True
         if played is not None and played.watched:
-            self._note = (
-                f"{words.finished(media.kind).capitalize()} before · playing from the start"
-            )
+            self._note = f"{words.finished_label(media.kind)} before · playing from the start"
         self._begin(0.0)
         return False
 
