@@ -41,6 +41,18 @@ def check_year(year: int | None) -> int | None:
     return year
 
 
+def tagged_year(year: str | None, date: str | None) -> int | None:
+    """The year a file's tags give (``year``, else the start of ``date``), when plausible."""
+    for text in (year, (date or "")[:4]):
+        if not text:
+            continue
+        try:
+            return check_year(int(text.split("/")[0]))
+        except (ValueError, InvalidInput):  # not a number, or no plausible year
+            continue
+    return None
+
+
 def check_number(value: int | None, what: str, minimum: int = 0) -> int | None:
     if value is not None and not minimum <= value <= MAX_NUMBER:
         raise InvalidInput(f"the {what} number must be between {minimum} and {MAX_NUMBER}")

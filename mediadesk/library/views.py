@@ -191,6 +191,8 @@ class AlbumView(View):
     artist: str | None = None
     songs: int
     first_song_id: str  # its first song in disc and track order: its cover is the album's
+    year: int | None = None  # from its first song's tags (year, else date)
+    added_at: datetime  # when its newest song was added
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -299,10 +299,10 @@ class LibraryService:
             items = media_views(s, list(s.scalars(stmt)))
         return Page[MediaFileView](items=items, total=total, offset=offset, limit=limit)
 
-    def albums(self) -> list[AlbumView]:
+    def albums(self, sort: CatalogueSort = CatalogueSort.TITLE) -> list[AlbumView]:
         """The albums the library's songs are on (see services/albums.py)."""
         with self.db.read() as s:
-            return list_albums(s)
+            return list_albums(s, sort)
 
     def storage_stats(self, budget_bytes_per_hour: int | None = None) -> StorageStats:
         """Where the library's bytes go (see services/storage_stats.py)."""

@@ -23,7 +23,7 @@ from enum import StrEnum
 from pathlib import PurePath
 from typing import Any
 
-from mediadesk.domain.catalogue import check_year
+from mediadesk.domain.catalogue import check_year, tagged_year
 from mediadesk.domain.kodi import version_label
 from mediadesk.errors import InvalidInput
 from mediadesk.services.catalogue_attach import AttachTarget, EpisodeTarget, MovieTarget
@@ -204,7 +204,7 @@ def _from_tags(tags: Mapping[str, str]) -> NameGuess | None:
 def _fill_from_tags(guess: NameGuess, tags: Mapping[str, str]) -> NameGuess:
     """A name that says little, a title tag that says more: use the tag's title."""
     title = (tags.get("title") or "").strip()
-    year = _year(_int(tags.get("year")) or _int((tags.get("date") or "")[:4]))
+    year = tagged_year(tags.get("year"), tags.get("date"))
     if guess.kind == GuessKind.UNKNOWN and title and year is not None:
         return NameGuess(GuessKind.MOVIE, title, year=year, version=guess.version)
     if guess.kind == GuessKind.MOVIE and guess.year is None and year is not None:

@@ -24,7 +24,7 @@ IMAGE_SHOWN = """(selector) => { const img = document.querySelector(selector);
 def test_a_song_shows_its_cover_and_a_silent_film_says_it_has_no_sound(
     home: Path, tmp_path: Path
 ) -> None:
-    ep = {"artist": "Aphex Twin", "album": "EP"}
+    ep = {"artist": "Aphex Twin", "album": "EP", "date": "1999"}
     song = make_song(tmp_path, tags={"title": "Windowlicker", "track": "1/2", **ep})
     after = make_song(
         tmp_path, "Next.mp3", cover=None, tags={"title": "Nannou", "track": "2/2", **ep}
@@ -52,7 +52,7 @@ def test_a_song_shows_its_cover_and_a_silent_film_says_it_has_no_sound(
             ).json()
             assert [card["id"] for card in shelves["other"]] == order, sort
             assert [(c["title"], c["subtitle"]) for c in shelves["albums"]] == [
-                ("EP", "Aphex Twin · 2 songs")
+                ("EP", "Aphex Twin · 1999 · 2 songs")  # the year its songs' tags give
             ]
         with chromium_page(tmp_path / "profile") as (page, errors):
             page.goto(host.web_url(), timeout=60_000)

@@ -80,7 +80,7 @@ def test_the_cli_names_a_song_by_its_tags_its_file_and_its_album(
     shown_json = run(home, "media", "show", media_id, "--json")
     assert json.loads(shown_json.stdout)["song"]["place"] == "Track 3 of Mezzanine"
     albums = run(home, "library", "albums").stdout.splitlines()
-    assert albums[0].split() == ["Album", "By", "Songs"]
+    assert albums[0].split() == ["Album", "By", "Year", "Songs"]
     assert albums[-1].split() == ["Mezzanine", "Massive", "Attack", "1", "song"]
     songs = run(home, "library", "albums", "--songs").stdout.splitlines()
     assert songs[0] == "Mezzanine · Massive Attack  (1 song)"

@@ -12,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
+from mediadesk.domain.catalogue import CatalogueSort
 from mediadesk.domain.enums import JobStatus, MediaKind
 from mediadesk.domain.mediainfo import MediaInfo
 from mediadesk.events import EventBus
@@ -158,10 +159,11 @@ def test_albums_and_their_order_on_postgresql(pg_url: str, home: Path) -> None:
                 row.kind = MediaKind.AUDIO
                 tags = {"title": title, "artist": "Orbital"}
                 if track is not None:
-                    tags |= {"album": "Brown", "track": track}
+                    tags |= {"album": "Brown", "track": track, "date": "1993-05-01"}
                 row.apply_probe(MediaInfo(container="mp3", tags=tags))
-        (album,) = rt.library.albums()
+        (album,) = rt.library.albums(CatalogueSort.ADDED)
         assert (album.label, album.songs, album.first_song_id) == ("Brown · Orbital", 2, ids[1])
+        assert album.year == 1993 and album.added_at.tzinfo is not None
         on_it = rt.library.list_media(MediaFilter(album=album.key, order=MediaOrder.TITLE))
         assert [m.song.title for m in on_it.items if m.song] == ["A", "B"]
         after = rt.playback.up_next(ids[1])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from mediadesk.domain.catalogue import CatalogueSort
 from mediadesk.library.models import MediaFile
 from tests.media import make_song
 from ui.library import nodes
@@ -70,10 +71,16 @@ def test_albums_are_listed_under_audio_with_their_songs_in_order(  # type: ignor
     lib = window.library
     audio = lib.sidebar.node_item(nodes.AUDIO.key)
     audio.setExpanded(True)
-    qtbot.waitUntil(lambda: audio.childCount() == 2 and audio.child(0).text(0) != "lazy")
-    shown = [(audio.child(i).text(0), audio.child(i).text(1)) for i in range(2)]
-    assert shown == [("Moon · Air", "1"), ("Brown · Orbital", "2")]  # as songs sort: air, orbital
-    lib.sidebar.setCurrentItem(audio.child(1))
+
+    def shown() -> list[tuple[str, str]]:
+        return [(audio.child(i).text(0), audio.child(i).text(1)) for i in range(audio.childCount())]
+
+    # Newest first, as the sort control says (Moon's song came last)...
+    qtbot.waitUntil(lambda: shown() == [("Moon · Air", "1"), ("Brown · Orbital", "2")])
+    sort = lib.filters.sort
+    sort.setCurrentIndex(sort.findData(CatalogueSort.TITLE))  # ...and by name when it says so
+    qtbot.waitUntil(lambda: shown() == [("Brown · Orbital", "2"), ("Moon · Air", "1")])
+    lib.sidebar.setCurrentItem(audio.child(0))
     qtbot.waitUntil(lambda: lib.model.rowCount() == 2)
     titles = [lib.model.index(row, 0).data() for row in range(2)]
     assert titles == ["Orbital — Halcyon", "Orbital — Lush"]  # track order, not added order

@@ -47,7 +47,9 @@ class FilterBar(QWidget):
         for status in MediaStatus:
             self.status.addItem(words.media_status(status), status)
         self.sort = named(QComboBox(), "sortControl")
-        self.sort.setToolTip("Order of the files and of the movies and series in the sidebar")
+        self.sort.setToolTip(
+            "Order of the files, and of the movies, series and albums in the sidebar"
+        )
         for label, value in SORTS:
             self.sort.addItem(label, value)
         self.grid_button = tool_button("Grid", checkable=True, checked=True)

@@ -113,7 +113,7 @@ class LibrarySidebar(QTreeWidget):
         sort = self.sort
         read: Callable[[], object]
         if node.key == nodes.AUDIO.key:
-            read = self.library.albums
+            read = partial(self.library.albums, sort)
         elif node.key == nodes.MOVIES.key:
             read = partial(self.catalogue.movies, sort)
         elif node.key == nodes.SERIES.key:

@@ -139,12 +139,12 @@ def movie_card(state: ServerState, movie: MovieView) -> Card:
 
 
 def album_card(state: ServerState, album: AlbumView) -> Card:
-    songs = words.counted(album.songs, "song")
+    said = [album.artist, str(album.year) if album.year else None]
     return Card(
         kind="album",
         id=album.key,
         title=album.title,
-        subtitle=f"{album.artist} · {songs}" if album.artist else songs,
+        subtitle=" · ".join([*filter(None, said), words.counted(album.songs, "song")]),
         # The first song's cover is the album's, as in any music player.
         poster_url=_url(state, frame_keys(album.first_song_id), album.first_song_id),
         placeholder="audio",
@@ -178,7 +178,7 @@ def home(state: Reader, sort: CatalogueSort = CatalogueSort.TITLE) -> Shelves:
         recently_added=_media(state, MediaFilter(added_within_days=RECENT_DAYS)),
         movies=[movie_card(state, m) for m in catalogue.movies(sort)],
         series=[series_card(state, x) for x in catalogue.series(sort)],
-        albums=[album_card(state, a) for a in state.runtime.library.albums()],
+        albums=[album_card(state, a) for a in state.runtime.library.albums(sort)],
         # Songs on an album are on its page; these are ordered as movies are.
         other=_media(
             state, MediaFilter(unattached=True, on_album=False, order=order_for(sort)), limit=96

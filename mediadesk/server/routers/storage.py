@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from mediadesk.domain.catalogue import CatalogueSort
 from mediadesk.library.views import AlbumView, StorageStats
 from mediadesk.server.deps import Reader
 
@@ -26,7 +27,7 @@ def library_stats(state: Reader) -> StorageStats:
 @router.get(
     "/albums",
     response_model=list[AlbumView],
-    summary="The albums the library's songs are on (from their tags), in title order",
+    summary="The albums the library's songs are on (from their tags), sorted as asked",
 )
-def library_albums(state: Reader) -> list[AlbumView]:
-    return state.runtime.library.albums()
+def library_albums(state: Reader, sort: CatalogueSort = CatalogueSort.TITLE) -> list[AlbumView]:
+    return state.runtime.library.albums(sort)
