@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from mediadesk.library.views import MediaFileView
+from ui import gui_gc
 from ui.importing.import_panel import ImportDock
 from ui.importing.window_imports import LIBRARY_TAB, ImportFlows
 from ui.lazy_tab import LazyTab
@@ -184,7 +185,11 @@ class MainWindow(ImportFlows, QMainWindow):
         self.import_dock.model.reload()
         # What the first drop, dialog and Play need, loaded in the pool now, so that
         # none of them holds the event loop while a module imports.
-        self.shell.tasks.run(warm_up, lambda _r: on_gui_thread(self), lambda _e: None, owner=self)
+        self.shell.tasks.run(warm_up, lambda _r: self._warmed_up(), lambda _e: None, owner=self)
+
+    def _warmed_up(self) -> None:
+        on_gui_thread(self)
+        gui_gc.keep_startup()  # what was built so far lives as long as the app
 
     # Playing, logs, dialogs ------------------------------------------------------------
 

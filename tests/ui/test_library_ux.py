@@ -373,3 +373,32 @@ def test_sidebar_reads_the_movies_off_the_gui_thread_and_drops_a_stale_read(
     qtbot.waitUntil(lambda: not sidebar.tasks.busy)
     assert reads == [CatalogueSort.TITLE, CatalogueSort.ADDED]  # no later read hid the stale one
     assert children(sidebar, "movies") == newest_first
+
+
+def test_a_burst_of_catalogue_changes_reads_the_shown_file_once_not_per_change(
+    idle_window, qtbot, shell, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A library folder attaching hundreds of files sends hundreds of events; the detail
+    pane read its file once per event, on the GUI thread's queue (40 s held with 4,000)."""
+    from ui.library import detail_pane
+
+    rt = shell.runtime
+    shown, *others = seed_media(rt, 61, prefix="burst")
+    lib = idle_window.library
+    lib.model.resync()  # rows written straight to the database: no event said so
+    qtbot.waitUntil(lambda: lib.select_media(shown))
+    qtbot.waitUntil(lambda: lib.detail.detail is not None and lib.detail.media_id == shown)
+    reads: list[str] = []
+    real_load = detail_pane.load_detail
+
+    def counted(runtime, media_id):  # type: ignore[no-untyped-def]
+        reads.append(media_id)
+        return real_load(runtime, media_id)
+
+    monkeypatch.setattr(detail_pane, "load_detail", counted)
+    for n, media_id in enumerate(others):
+        rt.catalogue.attach(media_id, EpisodeTarget("Burst", 1, n + 1))
+    rt.catalogue.attach(shown, MovieTarget("The Shown One", year=2020))  # the last change
+    qtbot.waitUntil(lambda: "The Shown One" in lib.detail.entry.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: not lib.detail._refresh.pending and not shell.tasks.busy)
+    assert 1 <= len(reads) <= 3, len(reads)  # 61 changes, one read per burst

@@ -232,6 +232,7 @@ class DetailPane(QScrollArea):
         layout.addStretch(1)
 
         self._refresh = Throttle(400, self.reload, self)
+        self._reads = 0  # the latest read asked for: an older one finishing later is dropped
         self.show_media(None)
 
     # Loading ----------------------------------------------------------------------
@@ -255,16 +256,26 @@ class DetailPane(QScrollArea):
         if media_id is not None and media_id == self.media_id:
             self._refresh.poke()
 
+    def reload_soon(self) -> None:
+        """Anything may have changed (the catalogue, many tags): read the file again, once
+        for a burst of changes. A folder attaching thousands of files sends thousands of
+        events; one read each held the GUI thread for 40 s."""
+        if self.media_id is not None:
+            self._refresh.poke()
+
     def reload(self) -> None:
         media_id = self.media_id
         if media_id is None:
             return
+        self._reads += 1
+        read = self._reads
         runtime = self.runtime
-        self.tasks.run(
-            lambda: load_detail(runtime, media_id),
-            lambda d: self._show(d) if d.media.id == self.media_id else None,
-            owner=self,
-        )
+
+        def show(detail: Detail) -> None:
+            if read == self._reads and detail.media.id == self.media_id:
+                self._show(detail)
+
+        self.tasks.run(lambda: load_detail(runtime, media_id), show, owner=self)
 
     def _emit(self, signal: SignalInstance) -> None:
         if self.media_id is not None:

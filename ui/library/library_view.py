@@ -112,7 +112,7 @@ class LibraryView(QSplitter):
         self.failed_imports.changed.connect(self.sidebar.schedule_counts)
         bridge.catalogueChanged.connect(self.sidebar.schedule_catalogue_reload)
         bridge.catalogueChanged.connect(self.model.on_catalogue_changed)
-        bridge.catalogueChanged.connect(self.detail.reload)
+        bridge.catalogueChanged.connect(self.detail.reload_soon)
         shell.bridge.playbackChanged.connect(self._playback_changed)
 
     def _keys(self, center: QWidget) -> None:
@@ -276,7 +276,7 @@ class LibraryView(QSplitter):
         if event.media_file_id is None:
             if event.job_type == READ_TAGS and event.status == "COMPLETED":
                 self.model.refresh_all()
-                self.detail.reload()
+                self.detail.reload_soon()
                 self.sidebar.schedule_albums()
             return
         if event.status == "COMPLETED":
