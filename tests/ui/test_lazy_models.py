@@ -122,6 +122,9 @@ def test_sidebar_nodes_filter_the_list(shell, idle_window, qtbot, big) -> None: 
     view.sidebar.reload_counts()
     qtbot.waitUntil(lambda: view.sidebar.node_item("all").text(1) == "5,000", timeout=10_000)
     assert view.sidebar.node_item("images").text(1) == "1,000"
+    # The count column fits the widest count, and no wider: the titles keep the rest.
+    counts = view.sidebar.header().sectionSize(1)
+    assert view.sidebar.fontMetrics().horizontalAdvance("5,000") < counts < 100
     view.filters.search.setText("seeded-0049")
     # Search and node combine: the failed ones (every tenth) among 4900-4999.
     qtbot.waitUntil(lambda: view.model.total == 10, timeout=5_000)

@@ -75,10 +75,11 @@ class LibrarySidebar(QTreeWidget):
         header = self.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # Wide enough for "000,000": sizing the column to its contents measured every row
-        # on each layout, a stall of its own once thousands of episodes are listed.
+        # As wide as the widest count (All media's, which no other exceeds): sizing the
+        # column to its contents measured every row on each layout, a stall of its own
+        # once thousands of episodes are listed.
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(1, self.fontMetrics().horizontalAdvance("000,000") + 12)
+        self._fit_counts([""])
         self.itemExpanded.connect(self._expanded)
         self.currentItemChanged.connect(self._current_changed)
         self._refresh_catalogue = Throttle(300, self.reload_catalogue, self)
@@ -218,10 +219,17 @@ class LibrarySidebar(QTreeWidget):
         self.tasks.run(count, self._show_counts, owner=self)
 
     def _show_counts(self, counts: dict[str, int]) -> None:
+        shown = []
         for key, n in counts.items():
             item = self._items.get(key)
             if item is not None:
                 item.setText(1, f"{n:,}" if n else "")
+                shown.append(item.text(1))
+        self._fit_counts(shown)
+
+    def _fit_counts(self, texts: list[str]) -> None:
+        widest = max(self.fontMetrics().horizontalAdvance(text) for text in texts)
+        self.header().resizeSection(1, widest + 8)
 
     def _current_changed(self, current: QTreeWidgetItem | None, _prev: object) -> None:
         node = current.data(0, NODE_ROLE) if current is not None else None
