@@ -74,6 +74,7 @@ class TaskRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
         self._pending: set[_Relay] = set()
+        self._latest: dict[object, _Relay] = {}  # per ``latest`` key: the run that counts
         self._closed = False
 
     def run(
@@ -82,17 +83,28 @@ class TaskRunner(QObject):
         on_done: Callable[[T], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         owner: QObject | None = None,
+        latest: object | None = None,
     ) -> None:
-        """Run ``fn`` in the pool; callbacks are skipped once ``owner`` is destroyed."""
+        """Run ``fn`` in the pool; callbacks are skipped once ``owner`` is destroyed.
+
+        Runs sharing a ``latest`` key replace one another: only the last one asked for
+        calls back, so a read that finishes after a newer one never shows stale data.
+        """
         if self._closed:
             return
         relay = _Relay()
         self._pending.add(relay)
+        if latest is not None:
+            self._latest[latest] = relay
 
         @Slot(object, object)
         def finished(result: Any, exc: BaseException | None) -> None:
             self._pending.discard(relay)
             relay.deleteLater()
+            if latest is not None:
+                if self._latest.get(latest) is not relay:
+                    return  # superseded by a newer run, or dropped
+                del self._latest[latest]
             if self._closed or (owner is not None and not shiboken6.isValid(owner)):
                 return
             if exc is None:
@@ -107,6 +119,10 @@ class TaskRunner(QObject):
 
         relay.finished.connect(finished)
         self.pool.start(_Runnable(fn, relay))
+
+    def drop(self, latest: object) -> None:
+        """The run under ``latest`` will not call back: what it reads is no longer wanted."""
+        self._latest.pop(latest, None)
 
     @property
     def busy(self) -> bool:

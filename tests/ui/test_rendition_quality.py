@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from mediadesk.domain.enums import ArtifactKind
 from mediadesk.library.views import ArtifactView
-from ui.library.detail_pane import renditions
+from ui.library.detail_words import renditions
 
 
 def variant(params: dict[str, object]) -> ArtifactView:

@@ -25,15 +25,22 @@ from PySide6.QtWidgets import (
 )
 
 from mediadesk.domain import vocabulary as words
-from mediadesk.domain.catalogue import movie_label, season_label
-from mediadesk.domain.enums import ArtifactKind, MediaKind, MediaStatus
-from mediadesk.domain.folders import HEALTH_WORDS, HealthState
+from mediadesk.domain.enums import ArtifactKind, MediaKind
 from mediadesk.handlers.loudness import LoudnessJob
 from mediadesk.jobs.views import JobView
-from mediadesk.library.views import ArtifactView, MediaFileView
+from mediadesk.library.views import MediaFileView
 from mediadesk.runtime import Runtime
-from ui.format import clock, duration, resolution, size
+from ui.format import duration, resolution, size
 from ui.icons import icon
+from ui.library.detail_words import (
+    belongs_to,
+    breakable,
+    escape,
+    health_line,
+    playback_line,
+    renditions,
+    what_next,
+)
 from ui.library.thumbnails import load_thumbnail
 from ui.tasks import TaskRunner, describe
 from ui.throttle import Throttle
@@ -63,64 +70,6 @@ def load_detail(runtime: Runtime, media_id: str) -> Detail:
                 image = QImage.fromData(fh.read())
             waveform = None if image.isNull() else image
     return Detail(media, jobs, poster, waveform)
-
-
-def belongs_to(media: MediaFileView) -> str:
-    """The entry a file is, in words: ``Episode 2 of Season 1 of Garden Show``."""
-    ref = media.catalogue
-    if ref is None and media.kind == MediaKind.AUDIO:
-        # A song belongs to its album (from its tags), not to a movie or series.
-        place = media.song.place if media.song is not None else None
-        return place or "Not in an album"
-    if ref is None:
-        return "Not in a movie or series"
-    version = f" (version {ref.version})" if ref.version and ref.version in ref.label else ""
-    if ref.kind == "movie":
-        return f"Movie: {movie_label(ref.title or '', ref.year)}{version}"
-    number = str(ref.episode)
-    if ref.end_episode is not None and ref.end_episode != ref.episode:
-        number += f"-{ref.end_episode}"
-    season = season_label(ref.season or 0).replace("Season", "season")
-    return f"Episode {number} of {season} of {ref.series_title}{version}"
-
-
-def playback_line(media: MediaFileView) -> str:
-    played = media.playback
-    if played is None:
-        return ""
-    if played.watched:
-        return words.finished_label(media.kind)
-    if played.position_s:
-        return f"Stopped at {clock(played.position_s)} of {clock(media.duration_seconds)}"
-    return ""
-
-
-def what_next(media: MediaFileView) -> str:
-    """The sentence after a failure: what the user can do about it."""
-    if media.status != MediaStatus.FAILED:
-        return ""
-    return "Right-click the file and choose Re-run processing, or open a failed job's log below."
-
-
-def renditions(artifacts: list[ArtifactView]) -> list[str]:
-    out = []
-    for art in artifacts:
-        if art.kind not in (ArtifactKind.HLS_VARIANT, ArtifactKind.AUDIO_HLS):
-            continue
-        p = art.params
-        parts = [words.rung_label(p.get("width"), p.get("height")) or "Audio"]
-        if p.get("width") and p.get("height"):
-            parts.append(resolution(p["width"], p["height"]))
-        for key in ("bitrate", "video_bitrate", "bandwidth"):
-            if p.get(key):
-                parts.append(f"{int(p[key]) // 1000} kb/s")
-                break
-        quality = p.get("quality") or {}
-        if quality.get("ssim") is not None:
-            # The measured SSIM in words; the numbers stay in the technical details.
-            parts.append(f"{words.picture_quality(quality['ssim'])} picture")
-        out.append(" · ".join(parts))
-    return out
 
 
 class DetailPane(QScrollArea):
@@ -232,7 +181,6 @@ class DetailPane(QScrollArea):
         layout.addStretch(1)
 
         self._refresh = Throttle(400, self.reload, self)
-        self._reads = 0  # the latest read asked for: an older one finishing later is dropped
         self.show_media(None)
 
     # Loading ----------------------------------------------------------------------
@@ -267,15 +215,13 @@ class DetailPane(QScrollArea):
         media_id = self.media_id
         if media_id is None:
             return
-        self._reads += 1
-        read = self._reads
         runtime = self.runtime
-
-        def show(detail: Detail) -> None:
-            if read == self._reads and detail.media.id == self.media_id:
-                self._show(detail)
-
-        self.tasks.run(lambda: load_detail(runtime, media_id), show, owner=self)
+        self.tasks.run(
+            lambda: load_detail(runtime, media_id),
+            lambda d: self._show(d) if d.media.id == self.media_id else None,
+            owner=self,
+            latest=self,  # an older read finishing later is dropped
+        )
 
     def _emit(self, signal: SignalInstance) -> None:
         if self.media_id is not None:
@@ -293,12 +239,12 @@ class DetailPane(QScrollArea):
         m = detail.media
         for shown in (self.buttons, self.technical_section, *self.sections):
             shown.setVisible(True)
-        self.title.setText(f"<b>{_escape(m.display_title)}</b>")
-        self.entry.setText(_escape(belongs_to(m)))
+        self.title.setText(f"<b>{escape(m.display_title)}</b>")
+        self.entry.setText(escape(belongs_to(m)))
         state = f"{words.media_status(m.state)} · {words.media_kind(m.kind)}"
         if m.error_message:
-            state += f"<br><span style='color:#eb5757'>{_escape(m.error_message)}</span>"
-            state += f"<br>{_escape(what_next(m))}"
+            state += f"<br><span style='color:#eb5757'>{escape(m.error_message)}</span>"
+            state += f"<br>{escape(what_next(m))}"
         self.state.setText(state)
         self.played.setText(playback_line(m))
         if detail.poster is not None:
@@ -408,7 +354,7 @@ class DetailPane(QScrollArea):
             ("Tags", ", ".join(m.tags)),
             ("From", m.source_url or ""),
             ("Where", words.where_words(m.original_path, m.missing)),
-            ("Health", _health(m)),
+            ("Health", health_line(m)),
         ]
         technical = [
             ("File", m.original_filename),
@@ -422,33 +368,3 @@ class DetailPane(QScrollArea):
             for caption, value in pairs:
                 if value:
                     form.addRow(caption, label(breakable(value), wrap=True, selectable=True))
-
-
-def breakable(text: str, run: int = 20) -> str:
-    """Long unbroken runs (hashes, ids, keys) may wrap: a narrow pane never clips them."""
-    out, count = [], 0
-    for ch in text:
-        out.append(ch)
-        count = 0 if ch.isspace() else count + 1
-        if count >= run:
-            out.append("\u200b")
-            count = 0
-    return "".join(out)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _health(m: MediaFileView) -> str:
-    if m.health is None or m.health_report is None:
-        return ""
-    words = HEALTH_WORDS[m.health]
-    if m.health != HealthState.DAMAGED:
-        return words
-    errors = m.health_report.get("errors", 0)
-    spans = ", ".join(
-        f"{duration(e['start_s'])}-{duration(e['end_s'])}"
-        for e in m.health_report.get("first_errors", [])
-    )
-    return f"{words}: {errors} decoding errors" + (f" (at {spans})" if spans else "")

@@ -66,7 +66,6 @@ class LibrarySidebar(QTreeWidget):
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)
         self._items: dict[str, QTreeWidgetItem] = {}
-        self._generation: dict[str, int] = {}  # per lazy branch: the latest read asked for
         self.sort = CatalogueSort.ADDED  # the filter bar's sort control sets it
         for node in nodes.TOP_LEVEL:
             item = self._make_item(node, self)
@@ -124,14 +123,11 @@ class LibrarySidebar(QTreeWidget):
             read = partial(_series_branches, self.catalogue, sort)
         else:
             return
-        generation = self._generation.get(node.key, 0) + 1
-        self._generation[node.key] = generation
 
         def show(children: list[Branch]) -> None:
-            if self._generation.get(node.key) == generation:
-                self._rebuild(item, lambda: item.addChildren(self._build(children)))
+            self._rebuild(item, lambda: item.addChildren(self._build(children)))
 
-        self.tasks.run(read, show, owner=self)
+        self.tasks.run(read, show, owner=self, latest=(self, node.key))
 
     def _build(self, branches: list[Branch]) -> list[QTreeWidgetItem]:
         """Items made detached and added in one call: a tree of 5,000 rows in a fraction
@@ -202,7 +198,7 @@ class LibrarySidebar(QTreeWidget):
         if item.isExpanded():
             self._populate(item, node)
         elif not _unopened(item):
-            self._generation[node.key] = self._generation.get(node.key, 0) + 1  # drop reads
+            self.tasks.drop((self, node.key))  # a read on its way is no longer wanted
             for child in item.takeChildren():
                 self._forget(child)
             item.addChild(QTreeWidgetItem([_LAZY]))
